@@ -1,0 +1,48 @@
+/*
+ * fsutil.h - files and paths: whole-file reads, atomic writes, directory
+ * creation and path arithmetic.
+ *
+ * Every generated file is written atomically: the bytes go to a temporary
+ * file beside the target, which is renamed over it only when complete, so
+ * an interrupted run never leaves a half-written file that a later make
+ * would take as up to date.
+ */
+#ifndef FSUTIL_H
+#define FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Read a whole file; NUL-terminated (not counted in *len). NULL + errno on error. */
+char *read_file(const char *path, size_t *len);
+
+enum {
+	WRITE_NOSYNC = 1,       /* skip fsync: for bulk output renamed into place later */
+	WRITE_IF_CHANGED = 2,   /* leave the file (and its mtime) alone when equal */
+};
+
+/*
+ * Write len bytes to path with mode (temp file, fsync, rename).
+ * Returns 1 when written, 0 when WRITE_IF_CHANGED found it equal,
+ * -1 with errno set on failure (the target is then untouched).
+ */
+int write_file(const char *path, const void *buf, size_t len, mode_t mode, int flags);
+
+/* mkdir -p with the given mode; 0 or -1 with errno. */
+int mkdir_p(const char *path, mode_t mode);
+
+/* Does path exist (any type)? */
+bool path_exists(const char *path);
+
+/* "a" + "/" + "b" (b absolute: b alone); allocated. */
+char *path_join(const char *a, const char *b);
+/* Everything before the last '/', "." when there is none; allocated. */
+char *path_dirname(const char *path);
+/*
+ * Lexically clean a path like Go's filepath.Clean: collapse "//", drop
+ * ".", resolve "x/.." ; allocated.  Does not look at the file system.
+ */
+char *path_clean(const char *path);
+
+#endif

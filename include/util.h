@@ -1,0 +1,58 @@
+/*
+ * util.h - error reporting, allocation and growable strings shared by
+ * every tool.
+ *
+ * Messages go to stderr as "prog: message", lower case, no trailing full
+ * stop (git's style).  A format that ends in ':' gets ": strerror(errno)"
+ * appended (sbase's eprintf convention).
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdnoreturn.h>
+
+/* Exit statuses shared by all tools (see README). */
+enum { EXIT_USER = 1, EXIT_USAGE = 2 };
+
+#define ATTR_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* Set once from main(); the basename of argv0 prefixes every message. */
+void set_progname(const char *argv0);
+const char *progname(void);
+
+/* Print "prog: msg" (with strerror when fmt ends in ':'). */
+void warnf(const char *fmt, ...) ATTR_PRINTF(1, 2);
+void vwarnf(const char *fmt, va_list ap);
+/* warnf, then exit(EXIT_USER). */
+noreturn void die(const char *fmt, ...) ATTR_PRINTF(1, 2);
+
+/* Allocation that cannot fail: on exhaustion the program dies with a message. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grow an array of *cap elements of size elem so it holds at least need. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t elem);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) ATTR_PRINTF(1, 2);
+
+/* A growable, always NUL-terminated byte string. Zero-initialise to start. */
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+};
+void sb_add(struct strbuf *sb, const void *data, size_t n);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addc(struct strbuf *sb, char c);
+void sb_addf(struct strbuf *sb, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void sb_reset(struct strbuf *sb);
+/* Hand the buffer to the caller (who frees it); sb is empty afterwards. */
+char *sb_detach(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+
+/* Parse a whole decimal integer within [min, max]; 0 on success. */
+int parse_long(const char *s, long long min, long long max, long long *out);
+
+#endif

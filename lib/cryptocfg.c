@@ -1,0 +1,632 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cryptocfg.h"
+#include "fsutil.h"
+
+static const char *const top_keys[] = { "OrdererOrgs", "PeerOrgs", NULL };
+static const char *const org_keys[] = { "Name", "Domain", "EnableNodeOUs", "CA",
+	"Template", "Specs", "Users", NULL };
+static const char *const spec_keys[] = { "Hostname", "CommonName", "Country",
+	"Province", "Locality", "OrganizationalUnit", "StreetAddress", "PostalCode",
+	"SANS", "PublicKeyAlgorithm", NULL };
+static const char *const template_keys[] = { "Count", "Start", "Hostname", "SANS",
+	"PublicKeyAlgorithm", NULL };
+static const char *const users_keys[] = { "Count", "PublicKeyAlgorithm", NULL };
+
+bool is_dns_label(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+			return false;
+	}
+	return s[0] != '-' && s[n - 1] != '-';
+}
+
+/*
+ * Domains that would collide with a make target of this project or with a
+ * namespace Kubernetes keeps for itself ("kube-" is reserved as a prefix).
+ */
+static const char *const reserved_domains[] = { "all", "bench", "chaincode",
+	"channel", "check", "clean", "clean-cluster", "clean-crypto", "default",
+	"deploy", "deps", "fuzz", "help", "invoke", "plan", "query", "status",
+	"tools", "vars", NULL };
+
+static bool is_reserved_domain(const char *s)
+{
+	if (strncmp(s, "kube-", 5) == 0)
+		return true;
+	for (size_t i = 0; reserved_domains[i]; i++)
+		if (strcmp(s, reserved_domains[i]) == 0)
+			return true;
+	return false;
+}
+
+char *gotemplate_expand(const char *tmpl, const char *const *vars, char **err)
+{
+	struct strbuf sb = {0};
+	const char *p = tmpl;
+
+	*err = NULL;
+	while (*p) {
+		const char *open = strstr(p, "{{"), *close, *name, *end;
+
+		if (!open) {
+			sb_adds(&sb, p);
+			break;
+		}
+		sb_add(&sb, p, (size_t)(open - p));
+		close = strstr(open + 2, "}}");
+		if (!close) {
+			*err = xasprintf("unclosed action \"{{\" in template \"%s\"", tmpl);
+			goto fail;
+		}
+		name = open + 2;
+		while (name < close && (*name == ' ' || *name == '\t'))
+			name++;
+		end = close;
+		while (end > name && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (name >= end || *name != '.' || end - name < 2) {
+			*err = xasprintf("unsupported action \"%.*s\" in template \"%s\" "
+					 "(only {{.Field}} is supported)",
+					 (int)(close + 2 - open), open, tmpl);
+			goto fail;
+		}
+		name++;
+		const char *val = NULL;
+
+		for (size_t i = 0; vars[i]; i += 2)
+			if (strlen(vars[i]) == (size_t)(end - name) &&
+			    strncmp(vars[i], name, (size_t)(end - name)) == 0)
+				val = vars[i + 1];
+		if (!val) {
+			struct strbuf known = {0};
+
+			for (size_t i = 0; vars[i]; i += 2)
+				sb_addf(&known, "%s.%s", i ? ", " : "", vars[i]);
+			*err = xasprintf("unknown field \".%.*s\" in template \"%s\" (known: %s)",
+					 (int)(end - name), name, tmpl, known.buf);
+			sb_free(&known);
+			goto fail;
+		}
+		sb_adds(&sb, val);
+		p = close + 2;
+	}
+	return sb_detach(&sb);
+fail:
+	sb_free(&sb);
+	return NULL;
+}
+
+/* ---- reading ---- */
+
+struct ctx {
+	int errors;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void get_str(struct ctx *c, const struct ynode *map, const struct ypath *p,
+		    const char *key, char **out)
+{
+	struct ypath kp = YPATH_KEY(p, key);
+	const char *s = NULL;
+
+	if (yget_str(ymap_get(map, key), &kp, &s) < 0) {
+		c->errors++;
+	} else if (s) {
+		/* values end up in certificates and in line-based vars files */
+		for (const char *q = s; *q; q++) {
+			if ((unsigned char)*q < 0x20 || *q == 0x7f) {
+				yerror(ymap_get(map, key), &kp,
+				       "control characters (such as a line break) are not allowed");
+				c->errors++;
+				s = NULL;
+				break;
+			}
+		}
+	}
+	*out = dup_or_null(s);
+}
+
+static void get_int(struct ctx *c, const struct ynode *map, const struct ypath *p,
+		    const char *key, long long max, int *out)
+{
+	struct ypath kp = YPATH_KEY(p, key);
+	long long v = 0;
+
+	if (yget_int(ymap_get(map, key), &kp, 0, max, &v) < 0)
+		c->errors++;
+	*out = (int)v;
+}
+
+static void get_algorithm(struct ctx *c, const struct ynode *map, const struct ypath *p,
+			  char **out)
+{
+	const struct ynode *n = ymap_get(map, "PublicKeyAlgorithm");
+	struct ypath kp = YPATH_KEY(p, "PublicKeyAlgorithm");
+
+	get_str(c, map, p, "PublicKeyAlgorithm", out);
+	if (!*out || !**out) {
+		free(*out);
+		*out = xstrdup("ecdsa");
+	} else if (strcmp(*out, "ecdsa") != 0 && strcmp(*out, "ed25519") != 0) {
+		yerror(n, &kp, "\"%s\" is not a key algorithm (ecdsa or ed25519)", *out);
+		c->errors++;
+	}
+}
+
+/* The raw fields of a Spec (or of CA); templates are rendered later. */
+static void read_spec(struct ctx *c, const struct ynode *m, const struct ypath *p,
+		      struct node_spec *ns, const struct ynode **sans)
+{
+	struct ypath sp = YPATH_KEY(p, "SANS");
+
+	ns->where = m;
+	c->errors += ymap_check_keys(m, p, spec_keys);
+	get_str(c, m, p, "Hostname", &ns->hostname);
+	get_str(c, m, p, "CommonName", &ns->common_name);
+	get_str(c, m, p, "Country", &ns->country);
+	get_str(c, m, p, "Province", &ns->province);
+	get_str(c, m, p, "Locality", &ns->locality);
+	get_str(c, m, p, "OrganizationalUnit", &ns->org_unit);
+	get_str(c, m, p, "StreetAddress", &ns->street);
+	get_str(c, m, p, "PostalCode", &ns->postal);
+	get_algorithm(c, m, p, &ns->key_algorithm);
+	if (yget_seq(ymap_get(m, "SANS"), &sp, sans) < 0)
+		c->errors++;
+}
+
+static char *expand(struct ctx *c, const char *tmpl, const char *const *vars,
+		    const struct ynode *where, const struct ypath *p)
+{
+	char *err, *s = gotemplate_expand(tmpl, vars, &err);
+
+	if (!s) {
+		yerror(where, p, "%s", err);
+		free(err);
+		c->errors++;
+	}
+	return s;
+}
+
+/* Render CommonName and SANS of a node as cryptogen's renderNodeSpec does. */
+static void render_node(struct ctx *c, const struct org_spec *org, struct node_spec *ns,
+			const struct ynode *sans, const struct ynode *where,
+			const struct ypath *p)
+{
+	const char *cn_tmpl = ns->common_name && *ns->common_name ?
+		ns->common_name : "{{.Hostname}}.{{.Domain}}";
+	const char *vars[] = { "Hostname", ns->hostname, "Domain", org->domain,
+			       "CommonName", NULL, NULL };
+	struct ypath cp = YPATH_KEY(p, "CommonName");
+	char *cn = expand(c, cn_tmpl, vars, where, &cp);
+
+	free(ns->common_name);
+	ns->common_name = cn ? cn : xstrdup("");
+	vars[5] = ns->common_name;
+	ns->nsans = 2 + (sans ? sans->n : 0);
+	ns->sans = xcalloc(ns->nsans, sizeof(*ns->sans));
+	ns->sans[0] = xstrdup(ns->common_name);
+	ns->sans[1] = xstrdup(ns->hostname);
+	for (size_t i = 0; sans && i < sans->n; i++) {
+		struct ypath sp = YPATH_KEY(p, "SANS"), ip = YPATH_INDEX(&sp, i);
+		const struct ynode *t = sans->items[i];
+		char *s;
+
+		if (t->kind != Y_SCALAR || ynode_is_null(t)) {
+			yerror(t, &ip, "expected a name or address, got %s", ynode_kind_name(t));
+			c->errors++;
+			s = NULL;
+		} else {
+			s = expand(c, t->str, vars, t, &ip);
+		}
+		ns->sans[2 + i] = s ? s : xstrdup("");
+	}
+}
+
+static void check_hostname(struct ctx *c, const char *host, const struct ynode *where,
+			   const struct ypath *p)
+{
+	if (!is_dns_label(host)) {
+		yerror(where, p, "\"%s\" is not a valid Kubernetes name for a node "
+		       "(lower-case letters, digits and '-', at most 63)", host);
+		c->errors++;
+	}
+}
+
+static void read_org(struct ctx *c, const struct ynode *m, const struct ypath *p,
+		     struct org_spec *org)
+{
+	const struct ynode *n, *specs = NULL, *tmpl = NULL, *users = NULL, *ca = NULL;
+	const struct ynode *ca_sans = NULL, *tmpl_sans = NULL;
+	struct ypath dp = YPATH_KEY(p, "Domain"), np = YPATH_KEY(p, "Name");
+	struct ypath sp = YPATH_KEY(p, "Specs"), tp = YPATH_KEY(p, "Template");
+	struct ypath up = YPATH_KEY(p, "Users"), cap = YPATH_KEY(p, "CA");
+	struct ypath op = YPATH_KEY(p, "EnableNodeOUs");
+	int count = 0, start = 0;
+	char *tmpl_host = NULL, *tmpl_alg = NULL;
+
+	org->where = m;
+	c->errors += ymap_check_keys(m, p, org_keys);
+	get_str(c, m, p, "Name", &org->name);
+	get_str(c, m, p, "Domain", &org->domain);
+	if (!org->name || !*org->name) {
+		yerror(ymap_get(m, "Name") ? ymap_get(m, "Name") : m, &np, "required, and missing");
+		c->errors++;
+	}
+	n = ymap_get(m, "Domain");
+	if (!org->domain || !*org->domain) {
+		yerror(n ? n : m, &dp, "required, and missing");
+		c->errors++;
+	} else if (!is_dns_label(org->domain)) {
+		yerror(n, &dp, "\"%s\" is not a valid Kubernetes namespace name "
+		       "(lower-case letters, digits and '-', no dots, at most 63)", org->domain);
+		c->errors++;
+	} else if (is_reserved_domain(org->domain)) {
+		yerror(n, &dp, "\"%s\" is reserved (a make target of this project or a "
+		       "Kubernetes system namespace); choose another domain", org->domain);
+		c->errors++;
+	}
+	if (yget_bool(ymap_get(m, "EnableNodeOUs"), &op, &org->node_ous) < 0)
+		c->errors++;
+	if (yget_map(ymap_get(m, "CA"), &cap, &ca) < 0)
+		c->errors++;
+	if (yget_seq(ymap_get(m, "Specs"), &sp, &specs) < 0)
+		c->errors++;
+	if (yget_map(ymap_get(m, "Template"), &tp, &tmpl) < 0)
+		c->errors++;
+	if (yget_map(ymap_get(m, "Users"), &up, &users) < 0)
+		c->errors++;
+	if (c->errors)
+		return;         /* the rest needs a name, a domain and the right shapes */
+
+	/* CA: a node spec whose Hostname defaults to "ca" */
+	read_spec(c, ca, &cap, &org->ca, &ca_sans);
+	org->ca.where = ca ? ca : m;
+	if (!org->ca.hostname || !*org->ca.hostname) {
+		free(org->ca.hostname);
+		org->ca.hostname = xstrdup("ca");
+	}
+
+	if (tmpl) {
+		c->errors += ymap_check_keys(tmpl, &tp, template_keys);
+		get_int(c, tmpl, &tp, "Count", MAX_TEMPLATE_COUNT, &count);
+		get_int(c, tmpl, &tp, "Start", 1000000, &start);
+		get_str(c, tmpl, &tp, "Hostname", &tmpl_host);
+		get_algorithm(c, tmpl, &tp, &tmpl_alg);
+		struct ypath tsp = YPATH_KEY(&tp, "SANS");
+
+		if (yget_seq(ymap_get(tmpl, "SANS"), &tsp, &tmpl_sans) < 0)
+			c->errors++;
+	}
+	if (users) {
+		c->errors += ymap_check_keys(users, &up, users_keys);
+		get_int(c, users, &up, "Count", MAX_USER_COUNT, &org->users);
+		get_algorithm(c, users, &up, &org->user_key_algorithm);
+	} else {
+		org->user_key_algorithm = xstrdup("ecdsa");
+	}
+
+	size_t nspecs = specs ? specs->n : 0;
+
+	org->nnodes = nspecs + (size_t)count;
+	org->nodes = xcalloc(org->nnodes ? org->nnodes : 1, sizeof(*org->nodes));
+
+	/* Specs first, then the Template's nodes, as cryptogen orders them */
+	for (size_t i = 0; i < nspecs; i++) {
+		struct ypath ip = YPATH_INDEX(&sp, i), hp = YPATH_KEY(&ip, "Hostname");
+		const struct ynode *s = specs->items[i], *sans = NULL;
+		struct node_spec *ns = &org->nodes[i];
+
+		if (s->kind != Y_MAP) {
+			yerror(s, &ip, "expected a mapping, got %s", ynode_kind_name(s));
+			c->errors++;
+			ns->hostname = xstrdup("");
+			ns->common_name = xstrdup("");
+			ns->key_algorithm = xstrdup("ecdsa");
+			continue;
+		}
+		read_spec(c, s, &ip, ns, &sans);
+		if (!ns->hostname || !*ns->hostname) {
+			yerror(s, &hp, "required, and missing");
+			c->errors++;
+			free(ns->hostname);
+			ns->hostname = xstrdup("");
+			continue;
+		}
+		check_hostname(c, ns->hostname, ymap_get(s, "Hostname"), &hp);
+		render_node(c, org, ns, sans, s, &ip);
+	}
+	for (int i = 0; i < count; i++) {
+		struct node_spec *ns = &org->nodes[nspecs + (size_t)i];
+		char index[32];
+		const char *vars[] = { "Prefix", org->type == ORG_PEER ? "peer" : "orderer",
+				       "Index", index, "Domain", org->domain, NULL };
+		const struct ynode *hn = ymap_get(tmpl, "Hostname");
+		struct ypath hp = YPATH_KEY(&tp, "Hostname");
+
+		snprintf(index, sizeof(index), "%d", start + i);
+		ns->where = hn ? hn : tmpl;
+		ns->hostname = expand(c, tmpl_host && *tmpl_host ? tmpl_host :
+				      "{{.Prefix}}{{.Index}}", vars, ns->where, &hp);
+		ns->key_algorithm = xstrdup(tmpl_alg);
+		if (!ns->hostname) {
+			ns->hostname = xstrdup("");
+			ns->common_name = xstrdup("");
+			break;  /* the same template fails for every index */
+		}
+		check_hostname(c, ns->hostname, ns->where, &hp);
+		render_node(c, org, ns, tmpl_sans, tmpl, &tp);
+	}
+	free(tmpl_host);
+	free(tmpl_alg);
+
+	/* the CA is rendered like a node: CommonName "ca.<domain>" by default */
+	render_node(c, org, &org->ca, ca_sans, org->ca.where, &cap);
+
+	/* two nodes with one name would share a directory and a Service */
+	for (size_t i = 0; i < org->nnodes; i++) {
+		for (size_t j = 0; j < i; j++) {
+			const struct node_spec *a = &org->nodes[j], *b = &org->nodes[i];
+
+			if (!*b->hostname)
+				continue;
+			if (strcmp(a->hostname, b->hostname) == 0) {
+				yerror(b->where, p, "duplicate hostname \"%s\" (also at line %d)",
+				       b->hostname, a->where ? a->where->line : 0);
+				c->errors++;
+			} else if (b->common_name && a->common_name &&
+				   strcmp(a->common_name, b->common_name) == 0) {
+				yerror(b->where, p, "duplicate CommonName \"%s\" (also at line %d)",
+				       b->common_name, a->where ? a->where->line : 0);
+				c->errors++;
+			}
+		}
+	}
+}
+
+static void free_spec(struct node_spec *ns)
+{
+	for (size_t i = 0; i < ns->nsans; i++)
+		free(ns->sans[i]);
+	free(ns->sans);
+	free(ns->hostname);
+	free(ns->common_name);
+	free(ns->country);
+	free(ns->province);
+	free(ns->locality);
+	free(ns->org_unit);
+	free(ns->street);
+	free(ns->postal);
+	free(ns->key_algorithm);
+}
+
+void cryptocfg_free(struct crypto_config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->norgs; i++) {
+		struct org_spec *o = &cfg->orgs[i];
+
+		for (size_t j = 0; j < o->nnodes; j++)
+			free_spec(&o->nodes[j]);
+		free(o->nodes);
+		free_spec(&o->ca);
+		free(o->name);
+		free(o->domain);
+		free(o->user_key_algorithm);
+		free(o->msp_id);
+	}
+	free(cfg->orgs);
+	yfile_free(cfg->file);
+	free(cfg);
+}
+
+static const char *const list_keys[] = { "OrdererOrgs", "PeerOrgs" };
+
+struct crypto_config *cryptocfg_load(const char *path)
+{
+	const struct ynode *root, *lists[2] = { NULL, NULL };
+	struct crypto_config *cfg = xcalloc(1, sizeof(*cfg));
+	struct ctx c = {0};
+	size_t total = 0;
+
+	cfg->file = yfile_load_one(path, &root);
+	if (!cfg->file)
+		goto fail;
+	if (root->kind != Y_MAP) {
+		yerror(root, NULL, "expected a mapping with OrdererOrgs and PeerOrgs, got %s",
+		       ynode_kind_name(root));
+		goto fail;
+	}
+	c.errors += ymap_check_keys(root, NULL, top_keys);
+	for (int t = 0; t < 2; t++) {
+		struct ypath lp = YPATH_KEY(NULL, list_keys[t]);
+
+		if (yget_seq(ymap_get(root, list_keys[t]), &lp, &lists[t]) < 0)
+			c.errors++;
+		total += lists[t] ? lists[t]->n : 0;
+	}
+	if (c.errors)
+		goto fail;
+	if (total == 0) {
+		yerror(root, NULL, "no organizations: OrdererOrgs and PeerOrgs are both empty");
+		goto fail;
+	}
+	cfg->orgs = xcalloc(total, sizeof(*cfg->orgs));
+	for (int t = 0; t < 2; t++) {
+		struct ypath lp = YPATH_KEY(NULL, list_keys[t]);
+
+		for (size_t i = 0; lists[t] && i < lists[t]->n; i++) {
+			const struct ynode *m = lists[t]->items[i];
+			struct ypath ip = YPATH_INDEX(&lp, i);
+			struct org_spec *org = &cfg->orgs[cfg->norgs++];
+
+			org->type = t == 0 ? ORG_ORDERER : ORG_PEER;
+			org->index = i;
+			if (m->kind != Y_MAP) {
+				yerror(m, &ip, "expected a mapping, got %s", ynode_kind_name(m));
+				c.errors++;
+				continue;
+			}
+			read_org(&c, m, &ip, org);
+			if (org->name)
+				org->msp_id = xasprintf("%sMSP", org->name);
+		}
+	}
+	/* an org is a namespace and a directory: names and domains are unique */
+	for (size_t i = 0; i < cfg->norgs; i++) {
+		struct org_spec *b = &cfg->orgs[i];
+
+		for (size_t j = 0; j < i; j++) {
+			struct org_spec *a = &cfg->orgs[j];
+			struct ypath lp = YPATH_KEY(NULL, list_keys[b->type]);
+			struct ypath ip = YPATH_INDEX(&lp, b->index);
+
+			if (a->domain && b->domain && *b->domain && strcmp(a->domain, b->domain) == 0) {
+				struct ypath dp = YPATH_KEY(&ip, "Domain");
+
+				yerror(ymap_get(b->where, "Domain"), &dp,
+				       "duplicate domain \"%s\" (also %s[%zu], line %d)", b->domain,
+				       list_keys[a->type], a->index, a->where->line);
+				c.errors++;
+			}
+			if (a->name && b->name && *b->name && strcmp(a->name, b->name) == 0) {
+				struct ypath np = YPATH_KEY(&ip, "Name");
+
+				yerror(ymap_get(b->where, "Name"), &np,
+				       "duplicate Name \"%s\" (also %s[%zu], line %d)", b->name,
+				       list_keys[a->type], a->index, a->where->line);
+				c.errors++;
+			}
+		}
+	}
+	if (c.errors)
+		goto fail;
+	return cfg;
+fail:
+	cryptocfg_free(cfg);
+	return NULL;
+}
+
+struct org_spec *cryptocfg_find(struct crypto_config *cfg, const char *domain)
+{
+	for (size_t i = 0; i < cfg->norgs; i++)
+		if (strcmp(cfg->orgs[i].domain, domain) == 0)
+			return &cfg->orgs[i];
+	return NULL;
+}
+
+const char *org_dir_name(const struct org_spec *org)
+{
+	return org->type == ORG_PEER ? "peerOrganizations" : "ordererOrganizations";
+}
+
+const char *org_type_name(const struct org_spec *org)
+{
+	return org->type == ORG_PEER ? "peer" : "orderer";
+}
+
+/* configtx.yaml keys are matched without regard to case, as Fabric's loader does. */
+static const struct ynode *get_nocase(const struct ynode *map, const char *key)
+{
+	const struct ynode *n = ymap_get(map, key);
+
+	if (n || !map || map->kind != Y_MAP)
+		return n;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcasecmp(map->pairs[i].key->str, key) == 0)
+			return map->pairs[i].val;
+	return NULL;
+}
+
+/* Does the cleaned MSPDir end in <dir>/<domain>/msp, component-wise? */
+static bool mspdir_names(const char *mspdir, const struct org_spec *org)
+{
+	char *clean = path_clean(mspdir);
+	char *tail = xasprintf("%s/%s/msp", org_dir_name(org), org->domain);
+	size_t n = strlen(clean), t = strlen(tail);
+	bool match = n >= t && strcmp(clean + n - t, tail) == 0 &&
+		(n == t || clean[n - t - 1] == '/');
+
+	free(clean);
+	free(tail);
+	return match;
+}
+
+int cryptocfg_read_msp_ids(struct crypto_config *cfg, const char *configtx_path)
+{
+	const struct ynode *root, *orgs = NULL;
+	struct yfile *f = yfile_load_one(configtx_path, &root);
+	struct ypath op = YPATH_KEY(NULL, "Organizations");
+	const struct ynode **found;
+	int errors = 0;
+
+	if (!f)
+		return -1;
+	if (root->kind != Y_MAP) {
+		yerror(root, NULL, "expected a mapping, got %s", ynode_kind_name(root));
+		yfile_free(f);
+		return -1;
+	}
+	if (yget_seq(get_nocase(root, "Organizations"), &op, &orgs) < 0 || !orgs) {
+		yfile_free(f);
+		return orgs ? -1 : 0;
+	}
+	found = xcalloc(cfg->norgs, sizeof(*found));
+	for (size_t i = 0; i < orgs->n; i++) {
+		const struct ynode *o = orgs->items[i];
+		struct ypath ip = YPATH_INDEX(&op, i);
+		struct ypath dp = YPATH_KEY(&ip, "MSPDir"), idp = YPATH_KEY(&ip, "ID");
+		const char *dir = NULL, *id = NULL;
+
+		if (o->kind != Y_MAP) {
+			yerror(o, &ip, "expected a mapping, got %s", ynode_kind_name(o));
+			errors++;
+			continue;
+		}
+		if (yget_str(get_nocase(o, "MSPDir"), &dp, &dir) < 0 ||
+		    yget_str(get_nocase(o, "ID"), &idp, &id) < 0) {
+			errors++;
+			continue;
+		}
+		if (!dir)
+			continue;
+		for (size_t j = 0; j < cfg->norgs; j++) {
+			struct org_spec *org = &cfg->orgs[j];
+
+			if (!mspdir_names(dir, org))
+				continue;
+			if (!id || !*id) {
+				yerror(o, &idp, "required, and missing (MSPDir names org %s)",
+				       org->domain);
+				errors++;
+			} else if (found[j] && strcmp(org->msp_id, id) != 0) {
+				yerror(get_nocase(o, "ID"), &idp,
+				       "org %s already has MSP ID \"%s\" (line %d)",
+				       org->domain, org->msp_id, found[j]->line);
+				errors++;
+			} else {
+				free(org->msp_id);
+				org->msp_id = xstrdup(id);
+				found[j] = get_nocase(o, "ID");
+			}
+		}
+	}
+	free(found);
+	yfile_free(f);
+	return errors ? -1 : 0;
+}

@@ -1,0 +1,200 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "util.h"
+
+char *read_file(const char *path, size_t *len)
+{
+	struct strbuf sb = {0};
+	char chunk[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		sb_add(&sb, chunk, (size_t)n);
+	}
+	if (n < 0) {
+		int saved = errno;
+
+		close(fd);
+		sb_free(&sb);
+		errno = saved;
+		return NULL;
+	}
+	close(fd);
+	if (len)
+		*len = sb.len;
+	return sb_detach(&sb);
+}
+
+static bool same_content(const char *path, const void *buf, size_t len)
+{
+	size_t have;
+	char *old = read_file(path, &have);
+	bool same = old && have == len && memcmp(old, buf, len) == 0;
+
+	free(old);
+	return same;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int write_file(const char *path, const void *buf, size_t len, mode_t mode, int flags)
+{
+	char *tmp;
+	int fd, saved;
+
+	if ((flags & WRITE_IF_CHANGED) && same_content(path, buf, len)) {
+		struct stat st;
+
+		/* equal bytes, but a mode to correct still counts as a write */
+		if (stat(path, &st) == 0 && (st.st_mode & 07777) == mode)
+			return 0;
+	}
+	tmp = xasprintf("%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		goto fail;
+	if (fchmod(fd, mode) < 0 || write_all(fd, buf, len) < 0 ||
+	    (!(flags & WRITE_NOSYNC) && fsync(fd) < 0)) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		errno = saved;
+		goto fail;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+		goto fail;
+	}
+	free(tmp);
+	return 1;
+fail:
+	saved = errno;
+	free(tmp);
+	errno = saved;
+	return -1;
+}
+
+int mkdir_p(const char *path, mode_t mode)
+{
+	char *p = xstrdup(path);
+	struct stat st;
+
+	for (char *s = p + 1; ; s++) {
+		char c = *s;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST) {
+			int saved = errno;
+
+			free(p);
+			errno = saved;
+			return -1;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		free(p);
+		errno = ENOTDIR;
+		return -1;
+	}
+	free(p);
+	return 0;
+}
+
+bool path_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+char *path_join(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	if (b[0] == '/' || n == 0)
+		return xstrdup(b);
+	return xasprintf("%s%s%s", a, a[n - 1] == '/' ? "" : "/", b);
+}
+
+char *path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	while (slash > path && slash[-1] == '/')
+		slash--;
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+char *path_clean(const char *path)
+{
+	bool abs = path[0] == '/';
+	char *copy = xstrdup(path), *save = NULL;
+	char **parts = NULL;
+	size_t np = 0, cap = 0, ndotdot = 0;
+	struct strbuf sb = {0};
+
+	for (char *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+		if (strcmp(t, ".") == 0)
+			continue;
+		if (strcmp(t, "..") == 0) {
+			if (np > ndotdot) {
+				np--;
+				continue;
+			}
+			if (abs)
+				continue;       /* "/.." is "/" */
+			ndotdot++;
+		}
+		parts = xgrow(parts, &cap, np + 1, sizeof(*parts));
+		parts[np++] = t;
+	}
+	if (abs)
+		sb_addc(&sb, '/');
+	for (size_t i = 0; i < np; i++)
+		sb_addf(&sb, "%s%s", i ? "/" : "", parts[i]);
+	if (sb.len == 0)
+		sb_addc(&sb, '.');
+	free(parts);
+	free(copy);
+	return sb_detach(&sb);
+}

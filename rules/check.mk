@@ -1,0 +1,24 @@
+# The test suite: C unit tests (tests/unit/*.c, each a TAP program) and
+# command-line tests (tests/*.t, TAP shell scripts), all run by prove, whose
+# last line is the summary.  `make check SANITIZE=1` runs the same suite on
+# tools built with AddressSanitizer and UndefinedBehaviorSanitizer.
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(TREE)/tests/%.t,$(wildcard tests/unit/*.c))
+PROVE_JOBS ?= 2
+
+$(TREE)/tests/%.t: $(OBJDIR)/tests/unit/%.o $(LIBA)
+	$(call msg,LD,$@)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $< $(LIBA) \
+		$(call pkg_libs,$(LIB_PKGS) $(ALL_PKGS))
+
+ALL_OBJS += $(patsubst %.c,$(OBJDIR)/%.o,$(wildcard tests/unit/*.c))
+
+# What the shell tests are told: where the sources and the tools are, and
+# the arguments that make a nested `make` reuse these tools.
+TEST_ENV = TOP='$(CURDIR)' BINDIR='$(abspath $(BINDIR))' SANITIZE='$(SANITIZE)' \
+	TOOL_MAKEFLAGS='BINDIR=$(abspath $(BINDIR)) OBJDIR=$(abspath $(OBJDIR)) SANITIZE=$(SANITIZE)' \
+	ASAN_OPTIONS='abort_on_error=0:detect_leaks=1' UBSAN_OPTIONS='print_stacktrace=1'
+
+.PHONY: check
+check: tools $(UNIT_TESTS) | $(CHECK_DEPS_STAMP)
+	$(call msg,PROVE,tests$(if $(SANITIZE), (sanitizers)))$(TEST_ENV) \
+		prove -j$(PROVE_JOBS) --exec '' $(UNIT_TESTS) $(sort $(wildcard tests/*.t))

@@ -1,0 +1,69 @@
+#!/bin/sh
+# deps.sh build|check... - make sure what the build (or the test suite)
+# needs is installed.  As root on Debian or Ubuntu the missing packages are
+# installed with apt-get; otherwise it stops with the exact command to run.
+set -u
+
+missing=""
+add() { case " $missing " in *" $1 "*) ;; *) missing="$missing $1" ;; esac; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+for what in "$@"; do
+	case $what in
+	build)
+		have cc || add gcc
+		have make || add make
+		have pkg-config || add pkg-config
+		if have pkg-config; then
+			pkg-config --exists yaml-0.1 || add libyaml-dev
+			pkg-config --exists openssl || add libssl-dev
+			if ! pkg-config --exists libcurl; then
+				add libcurl4-openssl-dev
+			elif ! pkg-config --variable=supported_features libcurl |
+				grep -qw HTTP2; then
+				echo "deps.sh: the installed libcurl has no HTTP/2;" \
+					"install libcurl4-openssl-dev" >&2
+				add libcurl4-openssl-dev
+			fi
+		else
+			add libyaml-dev; add libssl-dev; add libcurl4-openssl-dev
+		fi
+		;;
+	check)
+		have prove || add perl
+		have openssl || add openssl
+		have node || add nodejs
+		have npm || add npm
+		have python3 || add python3
+		;;
+	*)
+		echo "usage: deps.sh build|check..." >&2
+		exit 2
+		;;
+	esac
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = 0 ] && have apt-get; then
+	echo "deps.sh: installing$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	log=$(mktemp) || exit 1
+	# shellcheck disable=SC2086
+	if apt-get update >"$log" 2>&1 &&
+		apt-get install -y --no-install-recommends $missing >>"$log" 2>&1; then
+		rm -f "$log"
+		exit 0
+	fi
+	cat "$log" >&2
+	rm -f "$log"
+	echo "deps.sh: apt-get failed to install$missing" >&2
+	exit 1
+fi
+echo "deps.sh: missing$missing" >&2
+if have apt-get; then
+	echo "deps.sh: run: sudo apt-get update && sudo apt-get install -y$missing" >&2
+else
+	echo "deps.sh: install the packages that provide:$missing" >&2
+fi
+exit 1

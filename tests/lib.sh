@@ -1,0 +1,72 @@
+# tests/lib.sh - TAP helpers for the shell tests, sourced by every tests/*.t.
+#
+# make check sets TOP (the source tree), BINDIR (the tools under test) and
+# TOOL_MAKEFLAGS (arguments that make a nested make reuse those tools).
+# Each test gets a scratch directory $tmp, removed at exit.
+
+set -u
+: "${TOP:?run the tests through make check}"
+: "${BINDIR:?run the tests through make check}"
+PATH=$BINDIR:$PATH
+FIXTURES=${FIXTURES:-$TOP/../shared/fixtures}
+tap_n=0
+tap_failed=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fk8s-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { # ok STATUS DESCRIPTION: pass when STATUS is 0
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+
+is() { # is GOT WANT DESCRIPTION
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		diag "got:" "$1" "expected:" "$2"
+	fi
+}
+
+like() { # like GOT EXTENDED-REGEX DESCRIPTION
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		diag "got:" "$1" "expected to match: $2"
+	fi
+}
+
+run() { # run CMD...: $out, $err and $rc hold what it did
+	"$@" >"$tmp/.out" 2>"$tmp/.err"
+	rc=$?
+	out=$(cat "$tmp/.out")
+	err=$(cat "$tmp/.err")
+}
+
+# A snapshot of a tree (paths, sizes, modes, mtimes and content hashes),
+# to show that a failed command changed nothing.
+snapshot() {
+	[ -e "$1" ] || { echo "(absent)"; return; }
+	(cd "$1" && find . -printf '%p %s %m %T@\n' | sort &&
+		find . -type f -exec sha256sum {} + | sort)
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
+
+# make in the source tree with a build directory of the test's own,
+# reusing the tools already built for this run.
+tmake() {
+	# shellcheck disable=SC2086
+	make --no-print-directory -C "$TOP" $TOOL_MAKEFLAGS "$@"
+}
