@@ -1,0 +1,38 @@
+/*
+ * manifest.h - Kubernetes objects read from multi-document YAML files.
+ *
+ * A path is a file, a directory (its *.yaml, *.yml and *.json files in
+ * name order, not recursive) or "-" for standard input.  Every document
+ * must be a mapping with apiVersion, kind and metadata.name; a kind: List
+ * contributes its items; empty documents are skipped.  Each object keeps
+ * the file and line it came from, and its JSON form with every value as
+ * kubectl would send it (json_from_yaml).
+ */
+#ifndef MANIFEST_H
+#define MANIFEST_H
+
+#include <stddef.h>
+
+#include "json.h"
+
+struct kobj {
+	const char *api_version, *kind, *name;  /* point into body */
+	const char *namespace;          /* metadata.namespace, NULL when absent */
+	char *where;                    /* "file:line" of the document */
+	struct jval *body;              /* the object as JSON */
+	void *data;                     /* the caller's */
+};
+
+struct manifest {
+	struct kobj *objs;
+	size_t n, cap;
+};
+
+/*
+ * Add the objects of path to m.  Returns the number of errors (each
+ * already reported with file and line); m keeps what loaded.
+ */
+int manifest_load(struct manifest *m, const char *path);
+void manifest_free(struct manifest *m);
+
+#endif

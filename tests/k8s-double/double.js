@@ -1,0 +1,596 @@
+#!/usr/bin/env node
+// k8s-double: a test DOUBLE of the Kubernetes API server, for kapply's tests.
+// It is not a Kubernetes API server.  It answers the requests kapply makes
+// the way a real kube-apiserver does (status codes and Status bodies copied
+// from responses recorded from one, in the fixtures' k8s-api folder), and
+// keeps its objects in memory:
+//
+//   - HTTPS on 127.0.0.1 (HTTP/2 with HTTP/1.1 fallback), client-certificate,
+//     bearer-token and basic authentication, 401 for anything else, and a
+//     read-only "viewer" token whose writes get 403;
+//   - discovery (/api, /api/v1, /apis, /apis/apps/v1, /apis/batch/v1) from
+//     the recorded documents;
+//   - server-side apply (PATCH application/apply-patch+yaml, JSON bodies
+//     only) creating or merging, with field ownership per manager, 409 on
+//     a conflict without force, resourceVersion kept by an apply that
+//     changes nothing, dryRun=All, 422 for a workload container without an
+//     image;
+//   - get, list with labelSelector, delete with propagationPolicy,
+//     namespaces that go through phase Terminating (403 for new objects in
+//     them, gone after --ns-delete-ms), and workloads that become available
+//     after --ready-ms, as if controllers ran;
+//   - a request log (--log: one line per request) and faults read from a
+//     file before every request (--faults; see README.md);
+//   - an HTTP CONNECT proxy (--proxy-port-file) to test proxy-url.
+//
+// Node.js built-in modules only.
+'use strict';
+
+const crypto = require('crypto');
+const fs = require('fs');
+const http = require('http');
+const http2 = require('http2');
+const net = require('net');
+const path = require('path');
+
+// ---- options ----
+const opt = { tokens: [], viewerTokens: [], basic: [], nsDeleteMs: 1000, gcMs: 300, readyMs: 200 };
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i], v = () => process.argv[++i];
+  switch (a) {
+    case '--cert': opt.cert = v(); break;
+    case '--key': opt.key = v(); break;
+    case '--ca': opt.ca = v(); break;
+    case '--token': opt.tokens.push(v()); break;
+    case '--viewer-token': opt.viewerTokens.push(v()); break;
+    case '--basic': opt.basic.push(v()); break;     // user:password
+    case '--fixtures': opt.fixtures = v(); break;
+    case '--port-file': opt.portFile = v(); break;
+    case '--proxy-port-file': opt.proxyPortFile = v(); break;
+    case '--log': opt.log = v(); break;
+    case '--faults': opt.faults = v(); break;
+    case '--ns-delete-ms': opt.nsDeleteMs = Number(v()); break;
+    case '--gc-ms': opt.gcMs = Number(v()); break;
+    case '--ready-ms': opt.readyMs = Number(v()); break;
+    default:
+      console.error(`k8s-double: unknown option ${a}`);
+      process.exit(2);
+  }
+}
+for (const need of ['cert', 'key', 'ca', 'fixtures', 'portFile']) {
+  if (!opt[need]) {
+    console.error(`k8s-double: --${need.replace(/[A-Z]/g, c => '-' + c.toLowerCase())} is required`);
+    process.exit(2);
+  }
+}
+
+const started = Date.now();
+function log(line) {
+  if (opt.log) fs.appendFileSync(opt.log, `${Date.now() - started} ${line}\n`);
+}
+
+// ---- discovery, from the recorded documents ----
+const discovery = {
+  '/api': 'api.json', '/api/v1': 'api-v1.json', '/apis': 'apis.json',
+  '/apis/apps/v1': 'apis-apps-v1.json', '/apis/batch/v1': 'apis-batch-v1.json',
+};
+const docs = {};
+const resources = new Map();    // "group/resource" -> { group, version, resource, kind, namespaced }
+for (const [p, file] of Object.entries(discovery)) {
+  docs[p] = fs.readFileSync(path.join(opt.fixtures, file));
+  const d = JSON.parse(docs[p]);
+  if (d.kind !== 'APIResourceList') continue;
+  const [group, version] = d.groupVersion.includes('/') ? d.groupVersion.split('/') : ['', d.groupVersion];
+  for (const r of d.resources) {
+    if (r.name.includes('/')) continue;
+    resources.set(`${group}/${r.name}`, { group, version, resource: r.name, kind: r.kind, namespaced: r.namespaced });
+  }
+}
+
+// ---- Status bodies, shaped like the recorded ones ----
+function failure(code, reason, message, details) {
+  const s = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason };
+  if (details) s.details = details;
+  s.code = code;
+  return s;
+}
+function qualified(res) { return res.group ? `${res.resource}.${res.group}` : res.resource; }
+function details(res, name, extra) {
+  const d = { name };
+  if (res.group) d.group = res.group;
+  d.kind = res.resource;
+  return Object.assign(d, extra || {});
+}
+function notFound(res, name) {
+  return [404, failure(404, 'NotFound', `${qualified(res)} "${name}" not found`, details(res, name))];
+}
+const noResource = [404, failure(404, 'NotFound', 'the server could not find the requested resource',
+  { causes: [{ reason: 'UnexpectedServerResponse', message: '404 page not found' }] })];
+
+// ---- faults: "METHOD PATH-REGEX ACTION [COUNT]" lines, re-read before every request ----
+let faultText = null, faultRules = [];
+function loadFaults() {
+  if (!opt.faults) return;
+  let text = '';
+  try { text = fs.readFileSync(opt.faults, 'utf8'); } catch (e) { /* no faults */ }
+  if (text === faultText) return;
+  faultText = text;
+  faultRules = [];
+  for (const line of text.split('\n')) {
+    const f = line.replace(/#.*/, '').trim().split(/\s+/);
+    if (f.length < 3 || !f[0]) continue;
+    const rule = { method: f[0], re: new RegExp(f[1]), action: {}, left: f[3] === '*' ? Infinity : Number(f[3] || 1) };
+    for (const kv of f[2].split(',')) {
+      const [k, val] = kv.split('=');
+      rule.action[k] = val === undefined ? true : val;
+    }
+    faultRules.push(rule);
+  }
+}
+function takeFault(method, url, kinds) {
+  loadFaults();
+  for (const r of faultRules) {
+    if (r.left <= 0 || (r.method !== '*' && r.method !== method) || !r.re.test(url)) continue;
+    if (!kinds.some(k => k in r.action)) continue;
+    r.left--;
+    return r.action;
+  }
+  return null;
+}
+
+// ---- the store ----
+let rv = 1000;
+const store = new Map();        // "group/resource/ns/name" -> { obj, managers: Map(name -> {paths:Set, apiVersion, time}) }
+const key = (res, ns, name) => `${res.group}/${res.resource}/${res.namespaced ? ns : ''}/${name}`;
+const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+const clone = v => v === undefined ? undefined : JSON.parse(JSON.stringify(v));
+const GENERATION_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
+
+function deepEqual(a, b) { return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b)); }
+function sortKeys(v) {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map(k => [k, sortKeys(v[k])]));
+  return v;
+}
+
+// Leaf fields of an applied configuration: lists are atomic, as are empty maps.
+function leaves(v, pre, out) {
+  if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length) {
+    for (const [k, x] of Object.entries(v)) leaves(x, pre.concat(k), out);
+  } else {
+    out.set(JSON.stringify(pre), [pre, v]);
+  }
+  return out;
+}
+function getPath(o, p) { for (const k of p) { if (!o || typeof o !== 'object') return undefined; o = o[k]; } return o; }
+function setPath(o, p, v) {
+  for (const k of p.slice(0, -1)) { if (!o[k] || typeof o[k] !== 'object' || Array.isArray(o[k])) o[k] = {}; o = o[k]; }
+  o[p[p.length - 1]] = v;
+}
+function deletePath(o, p) {
+  const parents = [];
+  for (const k of p.slice(0, -1)) { if (!o || typeof o !== 'object') return; parents.push([o, k]); o = o[k]; }
+  if (o && typeof o === 'object') delete o[p[p.length - 1]];
+  // drop maps the removal left empty (never the top level or metadata)
+  for (let i = parents.length - 1; i >= 1; i--) {
+    const [parent, k] = parents[i];
+    if (parent[k] && typeof parent[k] === 'object' && !Object.keys(parent[k]).length) delete parent[k];
+  }
+}
+function fieldsV1(paths) {
+  const t = {};
+  for (const s of paths) {
+    let o = t;
+    for (const k of JSON.parse(s)) o = o[`f:${k}`] = o[`f:${k}`] || {};
+  }
+  return t;
+}
+function managedFields(entry) {
+  return [...entry.managers].map(([manager, m]) => ({
+    manager, operation: 'Apply', apiVersion: m.apiVersion, time: m.time, fieldsType: 'FieldsV1',
+    fieldsV1: fieldsV1(m.paths),
+  }));
+}
+
+function defaults(res, o) {
+  const name = o.metadata.name;
+  if (res.kind === 'Namespace') {
+    o.metadata.labels = Object.assign({}, o.metadata.labels, { 'kubernetes.io/metadata.name': name });
+    o.spec = Object.assign({ finalizers: ['kubernetes'] }, o.spec);
+    o.status = Object.assign({ phase: 'Active' }, o.status);
+  }
+  if (res.kind === 'Deployment' || res.kind === 'StatefulSet') {
+    o.spec = Object.assign({ replicas: 1 }, o.spec);
+    o.status = o.status || {};
+  }
+}
+
+// 422 for what the real server refuses in the objects kapply's tests send.
+function validate(res, o) {
+  const causes = [];
+  if (res.kind === 'Deployment' || res.kind === 'StatefulSet' || res.kind === 'Job') {
+    const cs = getPath(o, ['spec', 'template', 'spec', 'containers']);
+    if (!Array.isArray(cs) || !cs.length) {
+      causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.template.spec.containers' });
+    } else {
+      cs.forEach((c, i) => {
+        if (!c || !c.name) causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: `spec.template.spec.containers[${i}].name` });
+        if (!c || !c.image) causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: `spec.template.spec.containers[${i}].image` });
+      });
+    }
+  }
+  if (res.kind === 'ConfigMap' || res.kind === 'Secret') {
+    for (const f of ['data', 'stringData']) {
+      for (const [k, v] of Object.entries(o[f] || {})) {
+        if (typeof v !== 'string') causes.push({ reason: 'FieldValueTypeInvalid', message: 'Invalid value: must be a string', field: `${f}.${k}` });
+      }
+    }
+  }
+  if (!causes.length) return null;
+  const what = causes.map(c => `${c.field}: ${c.message}`);
+  const name = o.metadata.name;
+  return [422, failure(422, 'Invalid',
+    `${res.group ? `${res.kind}.${res.group}` : res.kind} "${name}" is invalid: ${what.length > 1 ? `[${what.join(', ')}]` : what[0]}`,
+    Object.assign({ name }, res.group ? { group: res.group } : {}, { kind: res.kind, causes }))];
+}
+
+function namespaceOf(ns) { return store.get(key(resources.get('/namespaces'), '', ns)); }
+
+function apply(res, ns, name, body, q, user) {
+  const manager = q.get('fieldManager');
+  const force = q.get('force') === 'true', dry = q.get('dryRun') === 'All';
+  if (!manager) return [400, failure(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch')];
+  if (!body || typeof body !== 'object' || Array.isArray(body) || !body.metadata) {
+    return [400, failure(400, 'BadRequest', 'error decoding patch: the double reads JSON bodies only')];
+  }
+  if (body.metadata.name !== name) {
+    return [400, failure(400, 'BadRequest', `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`)];
+  }
+  if (res.namespaced && body.metadata.namespace && body.metadata.namespace !== ns) {
+    return [400, failure(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request')];
+  }
+  if (body.kind !== res.kind) {
+    return [400, failure(400, 'BadRequest', `the kind of the object (${body.kind}) does not match the kind of the resource (${res.kind})`)];
+  }
+  const k = key(res, ns, name), old = store.get(k);
+  if (res.namespaced) {
+    const nsEntry = namespaceOf(ns);
+    if (!nsEntry) return [404, failure(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' })];
+    if (!old && nsEntry.obj.status.phase === 'Terminating') {
+      return [403, failure(403, 'Forbidden',
+        `${qualified(res)} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+        details(res, name, { causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }] }))];
+    }
+  }
+  const cfg = clone(body);
+  delete cfg.status; delete cfg.apiVersion; delete cfg.kind;
+  for (const f of ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation', 'deletionTimestamp', 'selfLink', 'name', 'namespace']) delete cfg.metadata[f];
+  if (!Object.keys(cfg.metadata).length) delete cfg.metadata;
+  const want = leaves(cfg, [], new Map());
+  want.delete('[]');
+  const managers = new Map([...(old ? old.managers : [])].map(([m, e]) => [m, { ...e, paths: new Set(e.paths) }]));
+  const live = old ? clone(old.obj) : { apiVersion: body.apiVersion, kind: res.kind, metadata: { name } };
+  if (!old && res.namespaced) live.metadata.namespace = ns;
+
+  const conflicts = [];
+  for (const [m, e] of managers) {
+    if (m === manager) continue;
+    for (const [s, [p, v]] of want) {
+      if (e.paths.has(s) && !deepEqual(getPath(live, p), v)) conflicts.push([m, p]);
+    }
+  }
+  if (conflicts.length && !force) {
+    const fields = conflicts.map(([, p]) => '.' + p.join('.'));
+    const owners = [...new Set(conflicts.map(([m]) => m))];
+    const msg = conflicts.length === 1
+      ? `Apply failed with 1 conflict: conflict with "${owners[0]}": ${fields[0]}`
+      : `Apply failed with ${conflicts.length} conflicts: ${owners.map(o => `conflicts with "${o}":\n${conflicts.filter(([m]) => m === o).map(([, p]) => '- .' + p.join('.')).join('\n')}`).join('\n')}`;
+    return [409, failure(409, 'Conflict', msg, {
+      causes: conflicts.map(([m, p]) => ({ reason: 'FieldManagerConflict', message: `conflict with "${m}"`, field: '.' + p.join('.') })),
+    })];
+  }
+  for (const [m, e] of managers) {
+    if (m === manager) continue;
+    for (const s of want.keys()) e.paths.delete(s);
+    if (!e.paths.size) managers.delete(m);
+  }
+  const mine = managers.get(manager) || { paths: new Set(), apiVersion: body.apiVersion, time: now() };
+  for (const s of mine.paths) {
+    if (want.has(s)) continue;
+    if (![...managers].some(([m, e]) => m !== manager && e.paths.has(s))) deletePath(live, JSON.parse(s));
+  }
+  for (const [, [p, v]] of want) {
+    const isEmptyMap = v && typeof v === 'object' && !Array.isArray(v);   // leaves() only yields empty ones
+    const cur = getPath(live, p);
+    if (!(isEmptyMap && cur && typeof cur === 'object' && !Array.isArray(cur))) setPath(live, p, clone(v));
+  }
+  defaults(res, live);
+  const invalid = validate(res, live);
+  if (invalid) return invalid;
+
+  const newPaths = new Set(want.keys());
+  const owned = mine.paths.size === newPaths.size && [...newPaths].every(s => mine.paths.has(s));
+  const ownersSame = old && managers.size === old.managers.size && owned &&
+    [...managers].every(([m, e]) => old.managers.has(m) && old.managers.get(m).paths.size === e.paths.size);
+  const strip = o => { const c = clone(o); delete c.metadata.resourceVersion; delete c.metadata.managedFields; delete c.metadata.generation; delete c.status; return c; };
+  if (old && ownersSame && deepEqual(strip(old.obj), strip(live))) {
+    return [200, old.obj, 'unchanged'];
+  }
+  mine.paths = newPaths;
+  mine.time = now();
+  mine.apiVersion = body.apiVersion;
+  managers.set(manager, mine);
+  if (!old) {
+    live.metadata.uid = crypto.randomUUID();
+    live.metadata.creationTimestamp = now();
+  }
+  const specChanged = !old || !deepEqual(old.obj.spec, live.spec);
+  if (GENERATION_KINDS.has(res.kind) && specChanged) live.metadata.generation = (old ? old.obj.metadata.generation || 0 : 0) + 1;
+  const entry = { obj: live, managers };
+  live.metadata.managedFields = managedFields(entry);
+  if (dry) {
+    if (old) live.metadata.resourceVersion = old.obj.metadata.resourceVersion;
+    else delete live.metadata.resourceVersion;
+    return [old ? 200 : 201, order(live), 'dry-run'];
+  }
+  live.metadata.resourceVersion = String(++rv);
+  entry.obj = order(live);
+  store.set(k, entry);
+  if (specChanged && (res.kind === 'Deployment' || res.kind === 'StatefulSet')) scheduleReady(res, ns, name);
+  return [old ? 200 : 201, entry.obj, old ? 'changed' : 'created'];
+}
+
+// apiVersion, kind, metadata, spec, ... status last, as the server writes objects
+function order(o) {
+  const out = { kind: o.kind, apiVersion: o.apiVersion, metadata: o.metadata };
+  for (const [k, v] of Object.entries(o)) if (!(k in out) && k !== 'status') out[k] = v;
+  if ('status' in o) out.status = o.status;
+  const m = o.metadata, mo = {};
+  for (const f of ['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'labels', 'annotations', 'finalizers', 'managedFields']) if (f in m) mo[f] = m[f];
+  out.metadata = Object.assign(mo, m);
+  return out;
+}
+
+// What the controllers would do: after a while the workload is available.
+function scheduleReady(res, ns, name) {
+  setTimeout(() => {
+    const e = store.get(key(res, ns, name));
+    if (!e || e.obj.metadata.deletionTimestamp) return;
+    const o = e.obj, n = o.spec.replicas, gen = o.metadata.generation;
+    const stuck = takeFault('READY', `${res.group ? `/apis/${res.group}/${res.version}` : '/api/v1'}/namespaces/${ns}/${res.resource}/${name}`, ['never-ready']);
+    const ready = stuck ? 0 : n;
+    o.status = res.kind === 'Deployment'
+      ? { observedGeneration: gen, replicas: n, updatedReplicas: n, readyReplicas: ready, availableReplicas: ready,
+          conditions: [{ type: 'Available', status: ready === n ? 'True' : 'False' }, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }] }
+      : { observedGeneration: gen, replicas: n, readyReplicas: ready, currentReplicas: n, updatedReplicas: n, availableReplicas: ready,
+          currentRevision: `${name}-${gen}`, updateRevision: `${name}-${gen}` };
+    o.metadata.resourceVersion = String(++rv);
+  }, opt.readyMs);
+}
+
+function matchesSelector(labels, selector) {
+  labels = labels || {};
+  // split on commas outside parentheses
+  const reqs = []; let depth = 0, cur = '';
+  for (const c of selector) {
+    if (c === '(') depth++;
+    if (c === ')') depth--;
+    if (c === ',' && !depth) { reqs.push(cur); cur = ''; } else cur += c;
+  }
+  reqs.push(cur);
+  for (let r of reqs) {
+    r = r.trim();
+    if (!r) continue;
+    let m;
+    if ((m = /^(\S+)\s+(in|notin)\s+\((.*)\)$/.exec(r))) {
+      const vals = m[3].split(',').map(s => s.trim());
+      const has = m[1] in labels && vals.includes(labels[m[1]]);
+      if (m[2] === 'in' ? !has : has) return false;
+    } else if ((m = /^([^!=]+)!=(.*)$/.exec(r))) {
+      if (labels[m[1].trim()] === m[2].trim()) return false;
+    } else if ((m = /^([^!=]+)==?(.*)$/.exec(r))) {
+      if (labels[m[1].trim()] !== m[2].trim()) return false;
+    } else if (r.startsWith('!')) {
+      if (r.slice(1) in labels) return false;
+    } else if (!(r in labels)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function list(res, ns, q) {
+  const items = [];
+  const sel = q.get('labelSelector') || '';
+  for (const [k, e] of store) {
+    if (!k.startsWith(`${res.group}/${res.resource}/`)) continue;
+    if (res.namespaced && ns && e.obj.metadata.namespace !== ns) continue;
+    if (!matchesSelector(e.obj.metadata.labels, sel)) continue;
+    const item = clone(e.obj);
+    delete item.kind; delete item.apiVersion;   // list items carry no type, as from the real server
+    items.push(item);
+  }
+  items.sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+  return [200, { kind: `${res.kind}List`, apiVersion: res.group ? `${res.group}/${res.version}` : res.version, metadata: { resourceVersion: String(rv) }, items }];
+}
+
+function remove(res, ns, name, q) {
+  const k = key(res, ns, name), e = store.get(k);
+  const dry = q.get('dryRun') === 'All', policy = q.get('propagationPolicy') || 'Background';
+  if (!e) return notFound(res, name);
+  const o = clone(e.obj);
+  if (res.kind === 'Namespace') {
+    if (o.status.phase === 'Terminating') {
+      return [409, failure(409, 'Conflict', `Operation cannot be fulfilled on namespaces "${name}": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.`, { name, kind: 'namespaces' })];
+    }
+    o.metadata.deletionTimestamp = now();
+    o.status.phase = 'Terminating';
+    if (dry) return [200, order(o)];
+    o.metadata.resourceVersion = String(++rv);
+    e.obj = order(o);
+    setTimeout(() => {
+      for (const [k2, e2] of store) if (e2.obj.metadata.namespace === name) store.delete(k2);
+      store.delete(k);
+    }, opt.nsDeleteMs);
+    return [200, e.obj];
+  }
+  if (policy === 'Foreground') {
+    if (!o.metadata.deletionTimestamp) o.metadata.deletionTimestamp = now();
+    o.metadata.finalizers = ['foregroundDeletion'];
+    if (dry) return [200, order(o)];
+    o.metadata.resourceVersion = String(++rv);
+    e.obj = order(o);
+    setTimeout(() => { if (store.get(k) === e) store.delete(k); }, opt.gcMs);
+    return [200, e.obj];
+  }
+  if (!dry) store.delete(k);
+  return [200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: details(res, name, { uid: o.metadata.uid }) }];
+}
+
+function forbidden(user, verb, res, ns, name) {
+  const scope = res.namespaced ? `in the namespace "${ns}"` : res.resource === 'namespaces' ? `in the namespace "${name}"` : 'at the cluster scope';
+  return [403, failure(403, 'Forbidden',
+    `${qualified(res)} "${name}" is forbidden: User "${user}" cannot ${verb} resource "${res.resource}" in API group "${res.group}" ${scope}`,
+    details(res, name))];
+}
+
+function authenticate(req) {
+  const h = req.headers.authorization;
+  if (h) {
+    let m;
+    if ((m = /^Bearer (.+)$/.exec(h))) {
+      if (opt.tokens.includes(m[1])) return 'admin';
+      if (opt.viewerTokens.includes(m[1])) return 'viewer';
+    } else if ((m = /^Basic (.+)$/.exec(h))) {
+      const up = Buffer.from(m[1], 'base64').toString();
+      if (opt.basic.includes(up)) return up.split(':')[0];
+    }
+    return null;
+  }
+  const sock = req.socket;
+  if (sock && sock.authorized) return sock.getPeerCertificate().subject.CN || 'cert';
+  return null;
+}
+
+function route(req, body) {
+  const u = new URL(req.url, 'https://double');
+  const q = u.searchParams, p = u.pathname;
+  const user = authenticate(req);
+  if (!user) return [401, failure(401, 'Unauthorized', 'Unauthorized')];
+  if (req.method === 'GET' && docs[p]) return [200, docs[p]];
+  if (req.method === 'GET' && p === '/version') return [200, { major: '1', minor: '32', gitVersion: 'v1.32.0-double', platform: 'k8s-double' }];
+  const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/(.*))?$/.exec(p);
+  if (!m) return noResource;
+  const group = m[2] || '', rest = (m[4] || '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (!rest.length) return noResource;     // an unrecorded group version
+  let ns = null, res, name, sub;
+  const nsd = rest[0] === 'namespaces' && rest.length >= 3 && resources.get(`${group}/${rest[2]}`);
+  if (nsd && nsd.namespaced) {
+    [ns, res, name, sub] = [rest[1], nsd, rest[3], rest[4]];
+  } else {
+    res = resources.get(`${group}/${rest[0]}`);
+    [name, sub] = [rest[1], rest[2]];
+  }
+  if (!res || sub || (res.namespaced && name && !ns)) return noResource;
+  const verb = { GET: name ? 'get' : 'list', PATCH: 'patch', DELETE: 'delete' }[req.method];
+  if (!verb || (!name && req.method !== 'GET')) {
+    return [405, failure(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`)];
+  }
+  if (user === 'viewer' && req.method !== 'GET') return forbidden(user, verb, res, ns, name);
+  if (req.method === 'GET') {
+    if (!name) return list(res, ns, q);
+    const e = store.get(key(res, ns, name));
+    return e ? [200, e.obj] : notFound(res, name);
+  }
+  if (req.method === 'DELETE') return remove(res, ns, name, q);
+  if (!/^application\/apply-patch\+yaml/.test(req.headers['content-type'] || '')) {
+    return [415, failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml`)];
+  }
+  let obj;
+  try { obj = JSON.parse(body); } catch (e) {
+    return [400, failure(400, 'BadRequest', `error decoding patch: the double reads JSON bodies only: ${e.message}`)];
+  }
+  return apply(res, ns, name, obj, q, user);
+}
+
+// Which connection a request came on (c1, c2, ...), to see that a client multiplexes.
+const connIds = new WeakMap();
+let nextConn = 1;
+function connection(req) {
+  const c = req.httpVersionMajor === 2 ? req.stream.session : req.socket;
+  if (!connIds.has(c)) connIds.set(c, `c${nextConn++}`);
+  return connIds.get(c);
+}
+
+function handle(req, res) {
+  const chunks = [];
+  let size = 0;
+  req.on('data', c => { size += c.length; if (size <= 3 << 20) chunks.push(c); });
+  req.on('end', () => {
+    const proto = req.httpVersionMajor === 2 ? 'h2' : 'http/1.1';
+    const user = authenticate(req) || '-', conn = connection(req);
+    const fault = takeFault(req.method, req.url, ['status', 'reset', 'delay']);
+    const answer = () => {
+      if (fault && fault.reset) {
+        log(`${conn} ${user} ${proto} ${req.method} ${req.url} reset -`);
+        const s = req.httpVersionMajor === 2 ? req.stream.session : null;
+        if (s) s.destroy(); else req.socket.destroy();
+        return;
+      }
+      let code, out, note = '-';
+      if (fault && fault.status) {
+        code = Number(fault.status);
+        const reason = { 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout' }[code] || 'InternalError';
+        out = failure(code, reason, code === 429 ? 'Too many requests, please try again later.' : 'Internal error occurred: injected by the double');
+      } else if (size > 3 << 20) {
+        [code, out] = [413, failure(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728')];
+      } else {
+        [code, out, note] = route(req, Buffer.concat(chunks).toString());
+        note = note || '-';
+      }
+      log(`${conn} ${user} ${proto} ${req.method} ${req.url} ${code} ${note}`);
+      const text = Buffer.isBuffer(out) ? out : Buffer.from(JSON.stringify(out));
+      const headers = { 'content-type': 'application/json', 'content-length': text.length };
+      if (fault && fault['retry-after']) headers['retry-after'] = fault['retry-after'];
+      try { res.writeHead(code, headers); res.end(text); } catch (e) { /* the client went away */ }
+    };
+    if (fault && fault.delay) setTimeout(answer, Number(fault.delay)); else answer();
+  });
+}
+
+const server = http2.createSecureServer({
+  cert: fs.readFileSync(opt.cert), key: fs.readFileSync(opt.key), ca: fs.readFileSync(opt.ca),
+  requestCert: true, rejectUnauthorized: false, allowHTTP1: true,
+  settings: { maxConcurrentStreams: 250 },
+}, handle);
+server.on('sessionError', () => {});
+server.on('tlsClientError', () => {});
+
+function writeAtomically(file, text) {
+  fs.writeFileSync(file + '.tmp', text);
+  fs.renameSync(file + '.tmp', file);
+}
+
+server.listen(0, '127.0.0.1', () => {
+  const port = server.address().port;
+  console.log(`k8s-double: a Kubernetes API server DOUBLE for tests (not a real API server) on https://127.0.0.1:${port}`);
+  if (opt.proxyPortFile) {
+    // CONNECT to the double only, the way a corporate proxy would tunnel to the cluster
+    const proxy = http.createServer((req, res) => { res.writeHead(405); res.end(); });
+    proxy.on('connect', (req, client, head) => {
+      log(`- - proxy CONNECT ${req.url} 200 -`);
+      const [host, p] = req.url.split(':');
+      if (!['127.0.0.1', 'localhost'].includes(host)) { client.end('HTTP/1.1 403 Forbidden\r\n\r\n'); return; }
+      const up = net.connect(Number(p), '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        up.write(head);
+        up.pipe(client); client.pipe(up);
+      });
+      up.on('error', () => client.destroy());
+      client.on('error', () => up.destroy());
+    });
+    proxy.listen(0, '127.0.0.1', () => writeAtomically(opt.proxyPortFile, `${proxy.address().port}\n`));
+  }
+  writeAtomically(opt.portFile, `${port}\n`);
+});
+process.on('SIGTERM', () => process.exit(0));

@@ -1,0 +1,204 @@
+/* kapply apply and kapply diff (apply --dry-run). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "kapply.h"
+
+#define MAX_DIFF_PATHS 8
+
+static struct kreq *apply_req(struct run *r, struct target *t)
+{
+	char *path = kapi_path(t->res, t->ns, t->o->name);
+	char *url = xasprintf("%s?fieldManager=%s&fieldValidation=Strict%s%s", path, FIELD_MANAGER,
+			      r->o->force ? "&force=true" : "", r->o->dry_run ? "&dryRun=All" : "");
+	struct strbuf body = {0};
+	struct kreq *q;
+
+	free(path);
+	/* JSON is YAML: the server reads it with the values exactly as converted */
+	json_write(&body, t->o->body, false);
+	q = kreq_new("PATCH", url, body.buf, body.len, "application/apply-patch+yaml");
+	q->data = t;
+	return q;
+}
+
+static const char *conflict_hint(const struct run *r, const struct kreq *q)
+{
+	return q->status == 409 && !r->o->force && reason_is(q, "Conflict") ?
+		"(another field manager owns these fields; --force takes them over)" : NULL;
+}
+
+static int do_apply(struct run *r)
+{
+	for (int ph = 0; ph < PH_COUNT; ph++) {
+		struct kreq **reqs = xcalloc(r->nt ? r->nt : 1, sizeof(*reqs));
+		size_t n = 0;
+
+		for (size_t i = 0; i < r->nt; i++)
+			if ((int)r->t[i].phase == ph)
+				reqs[n++] = apply_req(r, &r->t[i]);
+		kclient_run(r->c, reqs, n);
+		for (size_t i = 0; i < n; i++) {
+			struct target *t = reqs[i]->data;
+			if (kreq_ok(reqs[i])) {
+				say(r, "%s %s", reqs[i]->status == 201 ? "created" : "applied", t->id);
+			} else {
+				t->failed = true;
+				report(r, t->id, reqs[i], conflict_hint(r, reqs[i]));
+			}
+			kreq_free(reqs[i]);
+		}
+		free(reqs);
+	}
+	if (r->failed) {
+		warnf("%d of %zu objects failed", r->failed, r->nt);
+		return EXIT_USER;
+	}
+	return 0;
+}
+
+/* ---- diff ---- */
+
+/* Fields the server sets on every write; they say nothing about the content. */
+static bool volatile_field(const char *path)
+{
+	static const char *const skip[] = {
+		"status", "metadata.resourceVersion", "metadata.generation",
+		"metadata.managedFields", "metadata.creationTimestamp", "metadata.uid",
+		"metadata.selfLink", NULL,
+	};
+
+	for (size_t i = 0; skip[i]; i++)
+		if (strcmp(path, skip[i]) == 0)
+			return true;
+	return false;
+}
+
+struct diff {
+	struct strbuf paths;
+	int count;
+};
+
+static void add_path(struct diff *d, const char *path)
+{
+	if (d->count++ < MAX_DIFF_PATHS)
+		sb_addf(&d->paths, "%s%s", d->paths.len ? ", " : "", *path ? path : "(whole object)");
+}
+
+/* Record the paths where a (live) and b (as applied) differ; values are never shown. */
+static void diff_values(struct diff *d, const struct jval *a, const struct jval *b, const char *path)
+{
+	if (volatile_field(path))
+		return;
+	if (a && b && a->type == J_OBJ && b->type == J_OBJ) {
+		for (size_t i = 0; i < a->n; i++) {
+			char *p = *path ? xasprintf("%s.%s", path, a->k[i]) : xstrdup(a->k[i]);
+			diff_values(d, a->v[i], jobj_get(b, a->k[i]), p);
+			free(p);
+		}
+		for (size_t i = 0; i < b->n; i++) {
+			if (jobj_get(a, b->k[i]))
+				continue;
+			char *p = *path ? xasprintf("%s.%s", path, b->k[i]) : xstrdup(b->k[i]);
+			diff_values(d, NULL, b->v[i], p);
+			free(p);
+		}
+		return;
+	}
+	if (a && b && a->type == J_ARR && b->type == J_ARR && a->n == b->n) {
+		for (size_t i = 0; i < a->n; i++) {
+			char *p = xasprintf("%s[%zu]", path, i);
+			diff_values(d, a->v[i], b->v[i], p);
+			free(p);
+		}
+		return;
+	}
+	if (!jequal(a, b))
+		add_path(d, path);
+}
+
+/* Is ns created by this run (a Namespace target the server does not have yet)? */
+static bool new_namespace(struct run *r, struct kreq **gets, const char *ns)
+{
+	for (size_t i = 0; i < r->nt; i++)
+		if (r->t[i].phase == PH_NAMESPACE && strcmp(r->t[i].o->name, ns) == 0)
+			return gets[i]->status == 404;
+	return false;
+}
+
+static bool namespace_missing(const struct kreq *q)
+{
+	struct jval *v = q->resp.buf ? json_parse(q->resp.buf, q->resp.len, NULL, 0) : NULL;
+	const char *kind = jget_str(v, "details", "kind", NULL);
+	bool is = q->status == 404 && kind && strcmp(kind, "namespaces") == 0;
+
+	jfree(v);
+	return is;
+}
+
+static int do_diff(struct run *r)
+{
+	struct kreq **gets = xcalloc(r->nt ? r->nt : 1, sizeof(*gets));
+	struct kreq **all = xcalloc(2 * r->nt + 1, sizeof(*all));
+	int created = 0, changed = 0, unchanged = 0;
+
+	for (size_t i = 0; i < r->nt; i++) {
+		gets[i] = kreq_new("GET", kapi_path(r->t[i].res, r->t[i].ns, r->t[i].o->name),
+				   NULL, 0, NULL);
+		all[2 * i] = gets[i];
+		all[2 * i + 1] = apply_req(r, &r->t[i]);
+	}
+	kclient_run(r->c, all, 2 * r->nt);
+	for (size_t i = 0; i < r->nt; i++) {
+		struct target *t = &r->t[i];
+		struct kreq *get = gets[i], *dry = all[2 * i + 1];
+
+		if (!kreq_ok(dry)) {
+			if (t->ns && namespace_missing(dry) && new_namespace(r, gets, t->ns)) {
+				say(r, "created   %s (its namespace is new: the server checks it on apply)", t->id);
+				created++;
+			} else {
+				report(r, t->id, dry, conflict_hint(r, dry));
+			}
+		} else if (get->status == 404) {
+			say(r, "created   %s", t->id);
+			created++;
+		} else if (!kreq_ok(get)) {
+			report(r, t->id, get, NULL);
+		} else {
+			struct jval *live = json_parse(get->resp.buf, get->resp.len, NULL, 0);
+			struct jval *after = json_parse(dry->resp.buf, dry->resp.len, NULL, 0);
+			struct diff d = {0};
+
+			diff_values(&d, live, after, "");
+			if (d.count) {
+				say(r, "changed   %s: %s%s", t->id, d.paths.buf,
+				    d.count > MAX_DIFF_PATHS ? ", ..." : "");
+				changed++;
+			} else {
+				say(r, "unchanged %s", t->id);
+				unchanged++;
+			}
+			sb_free(&d.paths);
+			jfree(live);
+			jfree(after);
+		}
+	}
+	for (size_t i = 0; i < 2 * r->nt; i++)
+		kreq_free(all[i]);
+	free(all);
+	free(gets);
+	say(r, "dry run: %d to create, %d to change, %d unchanged; nothing was changed",
+	    created, changed, unchanged);
+	if (r->failed) {
+		warnf("%d of %zu objects failed", r->failed, r->nt);
+		return EXIT_USER;
+	}
+	return 0;
+}
+
+int cmd_apply(struct run *r)
+{
+	return r->o->dry_run ? do_diff(r) : do_apply(r);
+}

@@ -1,0 +1,258 @@
+/* kapply delete and kapply prune: deletes go namespaced objects first, namespaces last. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "kapply.h"
+
+/* Kinds prune looks at besides those of the manifests (when the server has them). */
+static const char *const prune_kinds[][2] = {
+	{ "v1", "Namespace" }, { "v1", "ConfigMap" }, { "v1", "Secret" }, { "v1", "Service" },
+	{ "v1", "ServiceAccount" }, { "v1", "PersistentVolumeClaim" },
+	{ "apps/v1", "Deployment" }, { "apps/v1", "StatefulSet" },
+	{ "batch/v1", "Job" }, { "batch/v1", "CronJob" },
+	{ "networking.k8s.io/v1", "Ingress" }, { "policy/v1", "PodDisruptionBudget" },
+};
+#define NPRUNE_KINDS (sizeof(prune_kinds) / sizeof(*prune_kinds))
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Deleting a namespace that is already terminating is answered 409: it is on its way. */
+static bool already_terminating(const struct target *t, const struct kreq *q)
+{
+	return t->phase == PH_NAMESPACE && q->status == 409 && reason_is(q, "Conflict");
+}
+
+/*
+ * Delete the targets, namespaced ones first.  verb is what a success
+ * prints ("deleted", "pruned").  Returns the number of failures.
+ */
+static int delete_targets(struct run *r, struct target **t, size_t n, const char *verb)
+{
+	struct target **gone = xcalloc(n ? n : 1, sizeof(*gone));
+	size_t ngone = 0;
+	int failed = 0;
+
+	for (int ph = PH_COUNT - 1; ph >= 0; ph--) {
+		struct kreq **reqs = xcalloc(n ? n : 1, sizeof(*reqs));
+		size_t nr = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			char *path, *url;
+			if ((int)t[i]->phase != ph)
+				continue;
+			path = kapi_path(t[i]->res, t[i]->ns, t[i]->o->name);
+			url = xasprintf("%s?propagationPolicy=%s%s", path, r->o->propagation,
+					r->o->dry_run ? "&dryRun=All" : "");
+			free(path);
+			reqs[nr] = kreq_new("DELETE", url, NULL, 0, NULL);
+			reqs[nr++]->data = t[i];
+		}
+		kclient_run(r->c, reqs, nr);
+		for (size_t i = 0; i < nr; i++) {
+			struct target *tg = reqs[i]->data;
+			if (kreq_ok(reqs[i]) || already_terminating(tg, reqs[i])) {
+				say(r, "%s%s %s", r->o->dry_run ? "would be " : "", verb, tg->id);
+				gone[ngone++] = tg;
+			} else if (reqs[i]->status == 404) {
+				say(r, "absent %s", tg->id);
+			} else {
+				report(r, tg->id, reqs[i], NULL);
+				failed++;
+			}
+			kreq_free(reqs[i]);
+		}
+		free(reqs);
+	}
+	if (r->o->wait && !r->o->dry_run && ngone && wait_gone(r, gone, ngone) < 0)
+		failed++;
+	free(gone);
+	return failed;
+}
+
+int wait_gone(struct run *r, struct target **t, size_t n)
+{
+	long long deadline = now_ms() + r->o->timeout_ms, last_note = now_ms();
+	bool *gone = xcalloc(n, sizeof(*gone));
+	size_t left = n;
+	int rc = 0;
+
+	while (left) {
+		struct kreq **reqs = xcalloc(left, sizeof(*reqs));
+		size_t nr = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (gone[i])
+				continue;
+			reqs[nr] = kreq_new("GET", kapi_path(t[i]->res, t[i]->ns, t[i]->o->name),
+					    NULL, 0, NULL);
+			reqs[nr++]->data = &gone[i];
+		}
+		kclient_run(r->c, reqs, nr);
+		for (size_t i = 0; i < nr; i++) {
+			if (reqs[i]->status == 404) {
+				*(bool *)reqs[i]->data = true;
+				left--;
+			}
+			kreq_free(reqs[i]);
+		}
+		free(reqs);
+		if (!left)
+			break;
+		if (now_ms() >= deadline) {
+			for (size_t i = 0; i < n; i++)
+				if (!gone[i])
+					warnf("%s: still there after %ld s", t[i]->id, r->o->timeout_ms / 1000);
+			rc = -1;
+			break;
+		}
+		if (now_ms() - last_note >= 5000 && !r->o->quiet) {
+			warnf("waiting for %zu object%s to be gone", left, left == 1 ? "" : "s");
+			last_note = now_ms();
+		}
+		usleep(deadline - now_ms() < 500 ? (useconds_t)(deadline - now_ms()) * 1000 : 500000);
+	}
+	free(gone);
+	return rc;
+}
+
+int cmd_delete(struct run *r)
+{
+	struct target **t = xcalloc(r->nt ? r->nt : 1, sizeof(*t));
+
+	for (size_t i = 0; i < r->nt; i++)
+		t[i] = &r->t[i];
+	delete_targets(r, t, r->nt, "deleted");
+	free(t);
+	if (r->failed) {
+		warnf("%d of %zu objects failed", r->failed, r->nt);
+		return EXIT_USER;
+	}
+	return 0;
+}
+
+/* ---- prune ---- */
+
+struct found {
+	struct kobj obj;                /* name and namespace of a listed object */
+	struct target t;
+	char *name, *ns;
+};
+
+/* Is the listed object one the manifests render? */
+static bool rendered(const struct run *r, const struct kres *res, const char *ns, const char *name)
+{
+	for (size_t i = 0; i < r->nt; i++) {
+		const struct target *t = &r->t[i];
+		if (strcmp(t->res->kind, res->kind) == 0 && strcmp(t->res->group, res->group) == 0 &&
+		    strcmp(t->o->name, name) == 0 &&
+		    (!res->namespaced || (t->ns && ns && strcmp(t->ns, ns) == 0)))
+			return true;
+	}
+	return false;
+}
+
+int cmd_prune(struct run *r)
+{
+	const char **versions = xcalloc(NPRUNE_KINDS + r->nt + 1, sizeof(*versions));
+	const struct kres **kinds = xcalloc(NPRUNE_KINDS + r->nt + 1, sizeof(*kinds));
+	struct kreq **lists;
+	struct found *f = NULL;
+	struct target **del;
+	size_t nv = 0, nk = 0, nf = 0, capf = 0;
+	char *selector, *query;
+	int list_failed = 0;
+
+	for (size_t i = 0; i < NPRUNE_KINDS; i++)
+		versions[nv++] = prune_kinds[i][0];
+	if (kapi_discover(r->api, versions) < 0) {
+		free(versions);
+		free(kinds);
+		return EXIT_USER;
+	}
+	free(versions);
+	/* the kinds to list: the defaults the server has, and every kind rendered */
+	for (size_t i = 0; i < NPRUNE_KINDS + r->nt; i++) {
+		const struct kres *k = i < NPRUNE_KINDS ?
+			kapi_find(r->api, prune_kinds[i][0], prune_kinds[i][1]) : r->t[i - NPRUNE_KINDS].res;
+		bool dup = !k;
+		for (size_t j = 0; j < nk && !dup; j++)
+			dup = kinds[j] == k;
+		if (!dup)
+			kinds[nk++] = k;
+	}
+	/* only what this project manages, whatever the selector says */
+	selector = xasprintf("%s,%s", r->o->selector, MANAGED_BY);
+	query = kapi_escape(selector);
+	lists = xcalloc(nk ? nk : 1, sizeof(*lists));
+	for (size_t i = 0; i < nk; i++) {
+		char *path = kapi_path(kinds[i], NULL, NULL);
+		lists[i] = kreq_new("GET", xasprintf("%s?labelSelector=%s", path, query), NULL, 0, NULL);
+		free(path);
+	}
+	kclient_run(r->c, lists, nk);
+	for (size_t i = 0; i < nk; i++) {
+		struct jval *doc, *items;
+
+		if (!kreq_ok(lists[i])) {
+			char *why = kreq_error(lists[i], r->c);
+			warnf("cannot list %s: %s", kinds[i]->resource, why);
+			free(why);
+			list_failed++;
+			continue;
+		}
+		doc = json_parse(lists[i]->resp.buf, lists[i]->resp.len, NULL, 0);
+		items = jobj_get(doc, "items");
+		for (size_t j = 0; items && items->type == J_ARR && j < items->n; j++) {
+			const char *name = jget_str(items->v[j], "metadata", "name", NULL);
+			const char *ns = jget_str(items->v[j], "metadata", "namespace", NULL);
+			if (!name || jget(items->v[j], "metadata", "deletionTimestamp", NULL) ||
+			    rendered(r, kinds[i], ns, name))
+				continue;
+			f = xgrow(f, &capf, nf + 1, sizeof(*f));
+			f[nf].name = xstrdup(name);
+			f[nf].ns = kinds[i]->namespaced && ns ? xstrdup(ns) : NULL;
+			f[nf].obj = (struct kobj){ .kind = kinds[i]->kind, .name = f[nf].name };
+			f[nf].t = (struct target){ .res = kinds[i], .ns = f[nf].ns,
+				.id = object_id(f[nf].ns, kinds[i]->kind, name) };
+			f[nf].t.phase = phase_of(kinds[i]);
+			nf++;
+		}
+		jfree(doc);
+	}
+	del = xcalloc(nf ? nf : 1, sizeof(*del));
+	for (size_t i = 0; i < nf; i++) {
+		f[i].t.o = &f[i].obj;   /* f no longer moves */
+		del[i] = &f[i].t;
+	}
+	delete_targets(r, del, nf, "pruned");
+	if (!nf && !list_failed)
+		say(r, "nothing to prune");
+	for (size_t i = 0; i < nf; i++) {
+		free(f[i].name);
+		free(f[i].ns);
+		free(f[i].t.id);
+	}
+	for (size_t i = 0; i < nk; i++)
+		kreq_free(lists[i]);
+	free(lists);
+	free(del);
+	free(f);
+	free(kinds);
+	free(query);
+	free(selector);
+	if (r->failed || list_failed) {
+		if (r->failed)
+			warnf("%d of %zu objects to prune failed", r->failed, nf);
+		return EXIT_USER;
+	}
+	return 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * kapply.h - what the subcommands of kapply share: the options, the
+ * objects of the manifests resolved against the server, and helpers to
+ * run one request per object and report each failure once.
+ */
+#ifndef KAPPLY_H
+#define KAPPLY_H
+
+#include <stdbool.h>
+
+#include "kapi.h"
+#include "kclient.h"
+#include "kubeconfig.h"
+#include "manifest.h"
+
+#define FIELD_MANAGER "fabric-k8s"
+#define MANAGED_BY "app.kubernetes.io/managed-by=fabric-k8s"
+
+/* Objects go to the server in this order (deletes in reverse). */
+enum phase { PH_NAMESPACE, PH_CRD, PH_CLUSTER, PH_NAMESPACED, PH_COUNT };
+
+struct opts {
+	const char **files;
+	size_t nfiles;
+	struct kubeconfig_opts kube;
+	const char *selector;           /* -l */
+	const char *output;             /* -o */
+	const char *propagation;        /* --propagation-policy */
+	bool force, dry_run, wait, quiet;
+	long timeout_ms;                /* --timeout: wait, delete --wait */
+	struct kclient_opts client;
+};
+
+struct target {
+	struct kobj *o;
+	const struct kres *res;
+	const char *ns;                 /* NULL for cluster-scoped objects */
+	char *id;                       /* "ns/Kind/name" or "Kind/name" */
+	enum phase phase;
+	bool failed;
+};
+
+struct run {
+	struct opts *o;
+	struct kubeconfig *kc;
+	struct kclient *c;
+	struct kapi *api;
+	struct manifest m;
+	struct target *t;               /* sorted by phase, then as given */
+	size_t nt;
+	int failed;                     /* objects that failed */
+};
+
+/*
+ * Load the manifests, then the kubeconfig (running its exec plugin),
+ * discover the kinds and resolve every object.  Nothing is sent before
+ * every manifest has loaded.  0, or -1 after the reasons were reported.
+ */
+int run_open(struct run *r, struct opts *o);
+void run_close(struct run *r);
+
+/* The phase objects of a resource are applied in. */
+enum phase phase_of(const struct kres *res);
+
+/* "ns/Kind/name" or "Kind/name"; allocated. */
+char *object_id(const char *ns, const char *kind, const char *name);
+
+/* Report a failed request for one object: "kapply: id: 422 Invalid: ..." */
+void report(struct run *r, const char *id, const struct kreq *q, const char *hint);
+
+/* Status reason of a request's body: is it this one? */
+bool reason_is(const struct kreq *q, const char *reason);
+
+/* Print a line for people on stdout unless -q. */
+void say(const struct run *r, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
+/* Parse "90", "90s", "5m", "1h", "250ms" into milliseconds; -1 when invalid. */
+long parse_duration(const char *s);
+
+int cmd_apply(struct run *r);
+int cmd_delete(struct run *r);
+int cmd_prune(struct run *r);
+int cmd_wait(struct run *r);
+int cmd_get(struct run *r);
+
+/* Poll until every target is gone (404) or the timeout; 0 or -1 (reported). */
+int wait_gone(struct run *r, struct target **t, size_t n);
+
+#endif

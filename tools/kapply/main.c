@@ -1,0 +1,273 @@
+/*
+ * kapply - apply, diff, prune, delete and wait for Kubernetes objects
+ * described in YAML files, over the Kubernetes API (libcurl, HTTP/2).
+ *
+ * A small kubectl for one job: server-side apply with a fixed field
+ * manager, objects sent concurrently in dependency order, failures shown
+ * once each with the server's reason.  See usage() and README.md.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kapply.h"
+
+static const char synopsis[] =
+	"usage: %s apply|diff|delete|prune|wait|get [options] -f PATH...\n"
+	"       %s config [options]\n";
+
+static void usage(void)
+{
+	fprintf(stderr, synopsis, progname(), progname());
+	fprintf(stderr, "Try '%s --help' for more.\n", progname());
+	exit(EXIT_USAGE);
+}
+
+static void help(void)
+{
+	printf(synopsis, progname(), progname());
+	printf("\n"
+	       "Commands:\n"
+	       "  apply     server-side apply every object (field manager " FIELD_MANAGER ")\n"
+	       "  diff      what apply would do: created, changed (with the fields) or unchanged\n"
+	       "  delete    delete every object, namespaced ones first\n"
+	       "  prune     delete the objects labelled -l SELECTOR that PATH no longer has\n"
+	       "  wait      wait until the Deployments and StatefulSets of PATH are available\n"
+	       "  get       show whether each object exists and how ready it is\n"
+	       "  config    show the cluster, context, namespace and credentials in use\n"
+	       "\n"
+	       "Options:\n"
+	       "  -f, --filename PATH       a YAML file, a directory of them, or - (repeatable)\n"
+	       "  -l, --selector SELECTOR   prune: labels of the objects PATH owns, e.g. fabric-k8s/org=org1\n"
+	       "      --kubeconfig FILE     use FILE instead of $KUBECONFIG or ~/.kube/config\n"
+	       "      --context NAME        use this kubeconfig context\n"
+	       "  -n, --namespace NS        for objects without metadata.namespace\n"
+	       "      --force               apply: take over fields another manager owns\n"
+	       "      --dry-run             apply, delete, prune: ask the server, change nothing\n"
+	       "      --propagation-policy P  delete, prune: Background (default), Foreground, Orphan\n"
+	       "      --wait                delete, prune: return once the objects are gone\n"
+	       "      --timeout DURATION    wait, --wait: give up after this long [5m]\n"
+	       "      --request-timeout DURATION  one request's limit [none]\n"
+	       "  -j, --jobs N              requests in flight at once [32]\n"
+	       "      --retries N           retries of a request on 429, 5xx, dropped connections [5]\n"
+	       "  -o, --output json         get: print the objects (Secret values hidden)\n"
+	       "  -q, --quiet               print only errors\n"
+	       "  -v, --verbose             log each request (method, path, status) to stderr\n"
+	       "  -h, --help                this help\n"
+	       "\n"
+	       "Exit status: 0 when every object succeeded, 1 when any failed, 2 on a usage error.\n");
+	exit(0);
+}
+
+void say(const struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->o->quiet)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+long parse_duration(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || v < 0)
+		return -1;
+	if (!*end || strcmp(end, "s") == 0)
+		v *= 1000;
+	else if (strcmp(end, "ms") == 0)
+		;
+	else if (strcmp(end, "m") == 0)
+		v *= 60000;
+	else if (strcmp(end, "h") == 0)
+		v *= 3600000;
+	else
+		return -1;
+	return v > 1e12 ? -1 : (long)v;
+}
+
+static int config_cmd(struct run *r)
+{
+	struct strbuf sb = {0};
+
+	kubeconfig_describe(r->kc, &sb);
+	fputs(sb.buf, stdout);
+	sb_free(&sb);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum {
+		O_KUBECONFIG = 256, O_CONTEXT, O_FORCE, O_DRY_RUN, O_PROPAGATION, O_WAIT,
+		O_TIMEOUT, O_REQUEST_TIMEOUT, O_RETRIES,
+	};
+	static const struct option longopts[] = {
+		{ "filename", required_argument, NULL, 'f' },
+		{ "selector", required_argument, NULL, 'l' },
+		{ "namespace", required_argument, NULL, 'n' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "kubeconfig", required_argument, NULL, O_KUBECONFIG },
+		{ "context", required_argument, NULL, O_CONTEXT },
+		{ "force", no_argument, NULL, O_FORCE },
+		{ "dry-run", no_argument, NULL, O_DRY_RUN },
+		{ "propagation-policy", required_argument, NULL, O_PROPAGATION },
+		{ "wait", no_argument, NULL, O_WAIT },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "request-timeout", required_argument, NULL, O_REQUEST_TIMEOUT },
+		{ "retries", required_argument, NULL, O_RETRIES },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct {
+		const char *name;
+		int (*fn)(struct run *);
+		bool needs_files;       /* at least one -f */
+	} cmds[] = {
+		{ "apply", cmd_apply, true }, { "diff", cmd_apply, true },
+		{ "delete", cmd_delete, true }, { "prune", cmd_prune, true },
+		{ "wait", cmd_wait, true }, { "get", cmd_get, true },
+		{ "config", config_cmd, false },
+	};
+	struct opts o = { .propagation = "Background", .timeout_ms = 300000,
+			  .client = { .max_inflight = 32, .retries = 5 } };
+	struct run r = {0};
+	const char *cmd;
+	size_t ci;
+	long long n;
+	int opt, rc;
+
+	set_progname(argv[0]);
+	if (argc < 2)
+		usage();
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+		help();
+	cmd = argv[1];
+	for (ci = 0; ci < sizeof(cmds) / sizeof(*cmds); ci++)
+		if (strcmp(cmds[ci].name, cmd) == 0)
+			break;
+	if (ci == sizeof(cmds) / sizeof(*cmds)) {
+		warnf("unknown command '%s'", cmd);
+		usage();
+	}
+	o.files = xcalloc((size_t)argc, sizeof(*o.files));
+	argv++, argc--;
+	while ((opt = getopt_long(argc, argv, "f:l:n:j:o:qvh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			o.files[o.nfiles++] = optarg;
+			break;
+		case 'l':
+			o.selector = optarg;
+			break;
+		case 'n':
+			o.kube.namespace = optarg;
+			break;
+		case 'j':
+			if (parse_long(optarg, 1, 1000, &n) < 0) {
+				warnf("-j %s: expected a number from 1 to 1000", optarg);
+				usage();
+			}
+			o.client.max_inflight = (int)n;
+			break;
+		case 'o':
+			if (strcmp(optarg, "json") != 0) {
+				warnf("-o %s: the only output format is json", optarg);
+				usage();
+			}
+			o.output = optarg;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'v':
+			o.client.verbose = 1;
+			break;
+		case 'h':
+			help();
+			break;
+		case O_KUBECONFIG:
+			o.kube.kubeconfig = optarg;
+			break;
+		case O_CONTEXT:
+			o.kube.context = optarg;
+			break;
+		case O_FORCE:
+			o.force = true;
+			break;
+		case O_DRY_RUN:
+			o.dry_run = true;
+			break;
+		case O_PROPAGATION:
+			if (strcmp(optarg, "Background") != 0 && strcmp(optarg, "Foreground") != 0 &&
+			    strcmp(optarg, "Orphan") != 0) {
+				warnf("--propagation-policy %s: expected Background, Foreground or Orphan", optarg);
+				usage();
+			}
+			o.propagation = optarg;
+			break;
+		case O_WAIT:
+			o.wait = true;
+			break;
+		case O_TIMEOUT:
+		case O_REQUEST_TIMEOUT:
+			if (parse_duration(optarg) < 0) {
+				warnf("%s %s: expected a duration such as 30s, 5m or 250ms",
+				      opt == O_TIMEOUT ? "--timeout" : "--request-timeout", optarg);
+				usage();
+			}
+			if (opt == O_TIMEOUT)
+				o.timeout_ms = parse_duration(optarg);
+			else
+				o.client.request_timeout_ms = parse_duration(optarg);
+			break;
+		case O_RETRIES:
+			if (parse_long(optarg, 0, 100, &n) < 0) {
+				warnf("--retries %s: expected a number from 0 to 100", optarg);
+				usage();
+			}
+			o.client.retries = (int)n;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc) {
+		warnf("unexpected argument '%s' (files go after -f)", argv[optind]);
+		usage();
+	}
+	if (cmds[ci].needs_files && o.nfiles == 0) {
+		warnf("%s: no -f PATH given", cmd);
+		usage();
+	}
+	if (strcmp(cmd, "prune") == 0 && (!o.selector || !*o.selector)) {
+		warnf("prune: -l SELECTOR is required (the labels of the objects PATH owns)");
+		usage();
+	}
+	if (strcmp(cmd, "diff") == 0)
+		o.dry_run = true;
+
+	if (strcmp(cmd, "config") == 0)
+		rc = (r.kc = kubeconfig_load(&o.kube)) ? config_cmd(&r) : EXIT_USER;
+	else if (run_open(&r, &o) < 0)
+		rc = EXIT_USER;
+	else
+		rc = cmds[ci].fn(&r);
+	run_close(&r);
+	free(o.files);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		warnf("cannot write standard output:");
+		rc = EXIT_USER;
+	}
+	return rc;
+}
