@@ -219,13 +219,6 @@ function validate(res, o) {
       });
     }
   }
-  if (res.kind === 'ConfigMap' || res.kind === 'Secret') {
-    for (const f of ['data', 'stringData']) {
-      for (const [k, v] of Object.entries(o[f] || {})) {
-        if (typeof v !== 'string') causes.push({ reason: 'FieldValueTypeInvalid', message: 'Invalid value: must be a string', field: `${f}.${k}` });
-      }
-    }
-  }
   if (!causes.length) return null;
   const what = causes.map(c => `${c.field}: ${c.message}`);
   const name = o.metadata.name;
