@@ -59,7 +59,7 @@ EOF
 }
 tricky by-kubectl >"$tmp/kubectl.yaml"
 tricky by-kapply >"$tmp/kapply.yaml"
-kubectl apply --server-side --validate=false -f "$tmp/kubectl.yaml" >"$tmp/kubectl.out" 2>&1
+kubectl --cache-dir "$tmp/kube-cache" apply --server-side --validate=false -f "$tmp/kubectl.yaml" >"$tmp/kubectl.out" 2>&1
 is "$?" 0 "kubectl applied the manifest$([ -z "$E2E" ] && echo ' (to the double)')"
 run kapply apply -f "$tmp/kapply.yaml"
 is "$rc" 0 "kapply applied the same manifest"
@@ -106,7 +106,7 @@ EOF
 }
 workload by-kubectl >"$tmp/kubectl.yaml"
 workload by-kapply >"$tmp/kapply.yaml"
-kubectl apply --server-side --validate=false -f "$tmp/kubectl.yaml" >"$tmp/kubectl.out" 2>&1
+kubectl --cache-dir "$tmp/kube-cache" apply --server-side --validate=false -f "$tmp/kubectl.yaml" >"$tmp/kubectl.out" 2>&1
 run kapply apply -f "$tmp/kapply.yaml"
 # the names differ, so compare the pod templates' specs
 out=$(kapply get -o json -f "$tmp/kubectl.yaml" -f "$tmp/kapply.yaml" | node -e '

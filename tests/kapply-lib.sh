@@ -103,7 +103,7 @@ field() {
 # Server-side apply as another field manager, taking the fields over (to make a conflict).
 apply_as_other() { # apply_as_other FILE.json PATH
 	if [ -n "$E2E" ]; then
-		kubectl apply --server-side --force-conflicts --field-manager=other -f "$1" >/dev/null
+		kubectl --cache-dir "$tmp/kube-cache" apply --server-side --force-conflicts --field-manager=other -f "$1" >/dev/null
 		return
 	fi
 	node -e '

@@ -18,7 +18,8 @@
 //   - get, list with labelSelector, delete with propagationPolicy,
 //     namespaces that go through phase Terminating (403 for new objects in
 //     them, gone after --ns-delete-ms), and workloads that become available
-//     after --ready-ms, as if controllers ran;
+//     after --ready-ms, as if controllers ran; --latency-ms delays every
+//     reply, as the round trip to a remote cluster would;
 //   - a request log (--log: one line per request) and faults read from a
 //     file before every request (--faults; see README.md);
 //   - an HTTP CONNECT proxy (--proxy-port-file) to test proxy-url.
@@ -34,7 +35,7 @@ const net = require('net');
 const path = require('path');
 
 // ---- options ----
-const opt = { tokens: [], viewerTokens: [], basic: [], nsDeleteMs: 1000, gcMs: 300, readyMs: 200 };
+const opt = { tokens: [], viewerTokens: [], basic: [], nsDeleteMs: 1000, gcMs: 300, readyMs: 200, latencyMs: 0 };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i], v = () => process.argv[++i];
   switch (a) {
@@ -52,6 +53,7 @@ for (let i = 2; i < process.argv.length; i++) {
     case '--ns-delete-ms': opt.nsDeleteMs = Number(v()); break;
     case '--gc-ms': opt.gcMs = Number(v()); break;
     case '--ready-ms': opt.readyMs = Number(v()); break;
+    case '--latency-ms': opt.latencyMs = Number(v()); break;   // added to every reply, as a remote cluster's round trip
     default:
       console.error(`k8s-double: unknown option ${a}`);
       process.exit(2);
@@ -547,7 +549,8 @@ function handle(req, res) {
       if (fault && fault['retry-after']) headers['retry-after'] = fault['retry-after'];
       try { res.writeHead(code, headers); res.end(text); } catch (e) { /* the client went away */ }
     };
-    if (fault && fault.delay) setTimeout(answer, Number(fault.delay)); else answer();
+    const delay = (fault && fault.delay ? Number(fault.delay) : 0) + opt.latencyMs;
+    if (delay) setTimeout(answer, delay); else answer();
   });
 }
 
