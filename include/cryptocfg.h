@@ -45,7 +45,8 @@ struct org_spec {
 	struct node_spec ca;       /* CA (Hostname "ca" by default) */
 	struct node_spec *nodes;   /* Specs, then Template nodes */
 	size_t nnodes;
-	int users;                 /* Users.Count: User1..UserN besides Admin */
+	int users;                 /* Users.Count: User1..UserN besides Admin
+				    * (always 0 for orderer orgs, as cryptogen) */
 	char *user_key_algorithm;
 	char *msp_id;              /* from configtx.yaml, or Name + "MSP" */
 	const struct ynode *where; /* the org's mapping */

@@ -316,6 +316,9 @@ static void read_org(struct ctx *c, const struct ynode *m, const struct ypath *p
 		c->errors += ymap_check_keys(users, &up, users_keys);
 		get_int(c, users, &up, "Count", MAX_USER_COUNT, &org->users);
 		get_algorithm(c, users, &up, &org->user_key_algorithm);
+		/* cryptogen makes only Admin for an orderer org, whatever the Count */
+		if (org->type == ORG_ORDERER)
+			org->users = 0;
 	} else {
 		org->user_key_algorithm = xstrdup("ecdsa");
 	}
@@ -381,17 +384,24 @@ static void read_org(struct ctx *c, const struct ynode *m, const struct ypath *p
 	for (size_t i = 0; i < org->nnodes; i++) {
 		for (size_t j = 0; j < i; j++) {
 			const struct node_spec *a = &org->nodes[j], *b = &org->nodes[i];
+			struct ypath ip = YPATH_INDEX(&sp, i);
+			struct ypath bp = i < nspecs ? YPATH_KEY(&ip, "Hostname") :
+				YPATH_KEY(&tp, "Hostname");
+			const char *what = NULL, *name = NULL;
 
 			if (!*b->hostname)
 				continue;
 			if (strcmp(a->hostname, b->hostname) == 0) {
-				yerror(b->where, p, "duplicate hostname \"%s\" (also at line %d)",
-				       b->hostname, a->where ? a->where->line : 0);
-				c->errors++;
+				what = "hostname";
+				name = b->hostname;
 			} else if (b->common_name && a->common_name &&
 				   strcmp(a->common_name, b->common_name) == 0) {
-				yerror(b->where, p, "duplicate CommonName \"%s\" (also at line %d)",
-				       b->common_name, a->where ? a->where->line : 0);
+				what = "CommonName";
+				name = b->common_name;
+			}
+			if (what) {
+				yerror(b->where, &bp, "duplicate %s \"%s\" (also at line %d)",
+				       what, name, a->where ? a->where->line : 0);
 				c->errors++;
 			}
 		}
