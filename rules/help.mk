@@ -8,7 +8,7 @@ help:
 	'  tools           build the tools into $(BUILD)/bin' \
 	'  check           run the test suite (with SANITIZE=1: under ASan and UBSan)' \
 	'  deps            install the missing build and test packages (as root)' \
-	'  clean           remove tools and generated variables (never crypto material)' \
+	'  clean           remove tools, generated variables and manifests (never crypto material)' \
 	'  help            this list' \
 	'' \
 	'Variables (make VAR=value):' \

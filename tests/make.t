@@ -16,19 +16,26 @@ like "$out" "^  VARS    $tmp/cc.yaml\$" "make: one quiet line for the step"
 ok "$([ -f "$B/vars/network.mk" ] && [ -f "$B/vars/org1.vars" ] && [ -f "$B/vars/org2.vars" ] &&
 	[ -f "$B/vars/orgorderer1.vars" ]; echo $?)" "make: network.mk and every org's vars"
 like "$(cat "$B/vars/org1.vars")" '^MSP_ID=Org1MSP$' "make: MSP ID from CONFIGTX"
+is "$(ls "$B/manifests")" "$(printf 'org1\norg2\norgorderer1')" "make: a manifest directory per org"
+like "$(cat "$B/manifests/org2/namespace.yaml")" '^  name: org2$' "make: org2's namespace rendered"
 
 run m -q
 is "$rc" 0 "make -q: nothing left to do"
 run m
 is "$out" "make: Nothing to be done for 'all'." "second make does nothing"
 
-before=$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars")
+before=$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars" "$B/manifests/org1/namespace.yaml" \
+	"$B/manifests/orgorderer1/namespace.yaml")
 org2_before=$(stamp "$B/vars/org2.vars")
 sed -i '/Name: Org2/,$ s/Count: 2/Count: 3/' cc.yaml
 run m
 is "$rc" 0 "after editing Org2: exit status 0"
-is "$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars")" "$before" \
-	"after editing Org2: org1.vars and orgorderer1.vars keep their timestamps"
+is "$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars" "$B/manifests/org1/namespace.yaml" \
+	"$B/manifests/orgorderer1/namespace.yaml")" "$before" \
+	"after editing Org2: the other orgs' vars and manifests keep their timestamps"
+like "$out" "RENDER  org2/namespace.yaml" "after editing Org2: org2 is rendered again"
+ok "$(printf '%s\n' "$out" | grep -Eq 'RENDER  org(1|orderer1)/'; [ $? -ne 0 ]; echo $?)" \
+	"after editing Org2: no other org is rendered"
 ok "$([ "$(stamp "$B/vars/org2.vars")" != "$org2_before" ]; echo $?)" "after editing Org2: org2.vars rewritten"
 like "$(cat "$B/vars/network.mk")" '^org2_NODES := peer0 peer1 peer2$' "network.mk has the new peer"
 run m -q
@@ -36,7 +43,8 @@ is "$rc" 0 "after editing Org2: make -q is 0 again"
 
 touch "$tmp/ctx.yaml"
 run m
-is "$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars")" "$before" \
+is "$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars" "$B/manifests/org1/namespace.yaml" \
+	"$B/manifests/orgorderer1/namespace.yaml")" "$before" \
 	"touching configtx.yaml rewrites no vars file"
 
 rm "$B/vars/org1.vars"
@@ -69,7 +77,7 @@ ok "$([ ! -e "$tmp/none" ]; echo $?)" "make help creates nothing"
 mkdir -p "$B/crypto-config" && echo keep > "$B/crypto-config/ca-key"
 run m clean
 is "$rc" 0 "make clean: exit status 0"
-ok "$([ ! -e "$B/vars" ] && [ -f "$B/crypto-config/ca-key" ]; echo $?)" \
+ok "$([ ! -e "$B/vars" ] && [ ! -e "$B/manifests" ] && [ -f "$B/crypto-config/ca-key" ]; echo $?)" \
 	"make clean removes the vars but never crypto material"
 
 rm -rf "$B"
