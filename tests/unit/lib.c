@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "cryptocfg.h"
 #include "fsutil.h"
 #include "tap.h"
@@ -149,8 +150,36 @@ static void test_vars(void)
 	unlink(path);
 }
 
+static void test_base64(void)
+{
+	/* RFC 4648, section 10 */
+	static const char *const v[][2] = { { "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" },
+		{ "foo", "Zm9v" }, { "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" },
+		{ "foobar", "Zm9vYmFy" } };
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
+		char *e = base64_encode(v[i][0], strlen(v[i][0]));
+		size_t n;
+		unsigned char *d = base64_decode(v[i][1], strlen(v[i][1]), &n);
+
+		is_str(e, v[i][1], "encode \"%s\"", v[i][0]);
+		ok(d && n == strlen(v[i][0]) && memcmp(d, v[i][0], n) == 0, "decode \"%s\"", v[i][1]);
+		free(e);
+		free(d);
+	}
+	size_t n;
+	unsigned char *d = base64_decode("Zm9v\nYmFy\n", 10, &n);
+
+	ok(d && n == 6 && memcmp(d, "foobar", 6) == 0, "line breaks are ignored");
+	free(d);
+	ok(base64_decode("Zm9v!", 5, &n) == NULL, "a foreign character is refused");
+	ok(base64_decode("Zg=a", 4, &n) == NULL, "data after padding is refused");
+	ok(base64_decode("Z", 1, &n) == NULL, "a lone digit is refused");
+}
+
 int main(void)
 {
+	test_base64();
 	set_progname("lib");
 	test_paths();
 	test_write();
