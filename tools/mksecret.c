@@ -130,7 +130,8 @@ static int add_tree(struct secret *s, const char *dir, const char *prefix)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_name);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_name);
 	for (size_t i = 0; i < n; i++) {
 		char *file = path_join(dir, names[i]);
 		char *path = *prefix ? path_join(prefix, names[i]) : xstrdup(names[i]);
@@ -219,11 +220,13 @@ int main(int argc, char **argv)
 		usage();
 	if (!is_var_name(varname, strlen(varname))) {
 		warnf("-V %s: not a variable name", varname);
+		free(labels);
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < nlabels; i++) {
 		if (!strchr(labels[i], '=')) {
 			warnf("-l %s: expected key=value", labels[i]);
+			free(labels);
 			return EXIT_USAGE;
 		}
 	}
