@@ -38,11 +38,11 @@ done
 sed -n 's/^  artifacts_genesis.block: //p' s.yaml | base64 -d > decoded
 cmp -s decoded genesis.block
 ok $? "a single file under its mount name"
-is "$(cat s.vars)" 'ITEMS=[{key: msp_keystore_priv_sk, path: "msp/keystore/priv_sk", mode: 384}, {key: msp_signcerts_Admin-org1-cert.pem, path: "msp/signcerts/Admin@org1-cert.pem", mode: 420}, {key: tls_ca.crt, path: "tls/ca.crt", mode: 420}, {key: artifacts_genesis.block, path: "artifacts/genesis.block", mode: 420}]' \
-	"the volume items: key, path and mode (0600 kept for the key)"
-printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes: [{name: c, secret: {secretName: peer0, items: $ITEMS}}]\n' > pod.yaml
+is "$(cat s.vars)" 'ITEMS=secret: {secretName: peer0, items: [{key: msp_keystore_priv_sk, path: "msp/keystore/priv_sk", mode: 384}, {key: msp_signcerts_Admin-org1-cert.pem, path: "msp/signcerts/Admin@org1-cert.pem", mode: 420}, {key: tls_ca.crt, path: "tls/ca.crt", mode: 420}, {key: artifacts_genesis.block, path: "artifacts/genesis.block", mode: 420}]}' \
+	"the volume source: key, path and mode of each item (0600 kept for the key)"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes: [{name: c, $ITEMS}]\n' > pod.yaml
 render -f s.vars pod.yaml > /dev/null
-ok $? "the items render into a pod as valid YAML"
+ok $? "the volume source renders into a pod as valid YAML"
 
 # refusals: message, status, nothing written
 mkdir -p clash/a && printf 1 > clash/a/b && printf 2 > clash/a_b

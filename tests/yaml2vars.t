@@ -107,6 +107,32 @@ for case in "$TOP"/tests/bad-input/*.yaml; do
 	ok "$([ ! -e "bad/$name/fresh" ]; echo $?)" "$name: no output directory made"
 done
 
+# --- node ports (SERVICE_TYPE=NodePort) ---
+yaml2vars -p 30000 -o np crypto-config.yaml
+ok $? "node ports: exit status 0"
+is "$(grep -h PORT np/network.mk)" "$(printf '%s\n' \
+	'orgorderer1_orderer0_NODEPORTS := 30000 30001 30002' 'orgorderer1_CA_NODEPORT := 30099' \
+	'org1_peer0_NODEPORTS := 30100 30101 30102' 'org1_peer1_NODEPORTS := 30103 30104 30105' \
+	'org1_CA_NODEPORT := 30199' \
+	'org2_peer0_NODEPORTS := 30200 30201 30202' 'org2_peer1_NODEPORTS := 30203 30204 30205' \
+	'org2_CA_NODEPORT := 30299')" "node ports: 100 per org, 3 per node, the CA last"
+is "$(grep -h PORT np/org2.vars)" "$(printf 'NODE0_NODEPORTS=30200 30201 30202\nNODE1_NODEPORTS=30203 30204 30205\nCA_NODEPORT=30299')" \
+	"node ports in the org's vars"
+ok "$(grep -q PORT vars/org1.vars; [ $? -ne 0 ]; echo $?)" "no node ports without -p"
+printf 'PeerOrgs:\n  - Name: A\n    Domain: a\n    Template: {Count: 34}\n' > crowded.yaml
+run yaml2vars -p 30000 -o np2 crowded.yaml
+is "$rc:$err" "1:yaml2vars: crowded.yaml:2:5: PeerOrgs[0]: 34 nodes need 102 node ports, more than the 99 an org has (at most 33 nodes with SERVICE_TYPE=NodePort)" \
+	"node ports: an org with too many nodes"
+ok "$([ ! -e np2 ]; echo $?)" "node ports: nothing written on a collision"
+yaml2vars -o np3 crowded.yaml
+ok $? "34 nodes are fine without node ports"
+run yaml2vars -p 32600 -o np2 crypto-config.yaml
+is "$rc" 1 "node ports beyond 32767: exit status 1"
+like "$err" 'crypto-config.yaml:36:5: PeerOrgs\[1\]: node ports from 32800 up to 32899 are beyond 32767' \
+	"node ports beyond 32767: the org that does not fit"
+run yaml2vars -p x -o np2 crypto-config.yaml
+is "$rc" 2 "-p with no number: usage error"
+
 # --- usage ---
 run yaml2vars
 is "$rc" 2 "no argument: usage error"

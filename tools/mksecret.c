@@ -4,8 +4,9 @@
  * Crypto material reaches pods as Secrets.  A Secret is flat, so each file
  * becomes one key, and the pod's volume lists every key with the path (and
  * mode) the file had: the MSP and TLS trees then appear in the pod exactly
- * as mspgen wrote them.  That list is written as one variable, a YAML flow
- * sequence for the volume's "items:", which render puts into the template.
+ * as mspgen wrote them.  That list is written as one variable holding the
+ * whole volume source, "secret: {secretName: NAME, items: [...]}", in YAML
+ * flow style on one line, which render puts into the pod template.
  *
  * Arguments are PATH or MOUNT=PATH: a directory is taken recursively (its
  * files appear under MOUNT, or at the top when MOUNT is absent), a file
@@ -61,8 +62,9 @@ static void help(void)
 	       "  -l KEY=VALUE  a label (repeatable)\n"
 	       "  -o FILE       write the manifest there, mode 0600 (default: stdout)\n"
 	       "  -v FILE       also write a vars file with one variable (-V) holding the\n"
-	       "                volume items: [{key: ..., path: ..., mode: ...}, ...]\n"
-	       "  -V NAME       that variable's name (default ITEMS)\n", progname());
+	       "                volume source: secret: {secretName: ..., items: [{key: ...,\n"
+	       "                path: ..., mode: ...}, ...]}\n"
+	       "  -V NAME       that variable's name (default SOURCE)\n", progname());
 	exit(0);
 }
 
@@ -195,7 +197,7 @@ static void yaml_quoted(struct strbuf *sb, const char *s)
 
 int main(int argc, char **argv)
 {
-	const char *name = NULL, *ns = NULL, *out = NULL, *varsout = NULL, *varname = "ITEMS";
+	const char *name = NULL, *ns = NULL, *out = NULL, *varsout = NULL, *varname = "SOURCE";
 	struct strbuf doc = {0}, items = {0};
 	struct secret s = {0};
 	char **labels;
@@ -255,7 +257,7 @@ int main(int argc, char **argv)
 		sb_addc(&doc, '\n');
 	}
 	sb_adds(&doc, "type: Opaque\ndata:\n");
-	sb_addf(&items, "%s=[", varname);
+	sb_addf(&items, "%s=secret: {secretName: %s, items: [", varname, name);
 	for (size_t i = 0; i < s.n && rc == 0; i++) {
 		size_t len;
 		char *bytes = read_file(s.e[i].file, &len), *b64;
@@ -272,7 +274,7 @@ int main(int argc, char **argv)
 		free(b64);
 		free(bytes);
 	}
-	sb_adds(&items, "]\n");
+	sb_adds(&items, "]}\n");
 	if (rc == 0 && s.n == 0) {
 		warnf("no files to put into Secret %s", name);
 		rc = -1;
