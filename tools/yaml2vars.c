@@ -198,6 +198,8 @@ static void network_mk(const struct crypto_config *cfg, int port_base, const cha
 		make_var(sb, o->domain, "NAME", o->name);
 		make_var(sb, o->domain, "DOMAIN", o->domain);
 		make_var(sb, o->domain, "MSP_ID", o->msp_id);
+		make_var(sb, o->domain, "CA_HOSTNAME", o->ca.hostname);
+		make_var(sb, o->domain, "CA_CN", o->ca.common_name);
 		sb_reset(&list);
 		for (size_t j = 0; j < o->nnodes; j++)
 			sb_addf(&list, "%s%s", j ? " " : "", o->nodes[j].hostname);
