@@ -4,8 +4,8 @@
 # another org is edited.  network.mk is included: Make remakes it when the
 # inputs change and then restarts with the new org lists.
 VARS_DIR := $(BUILD)/vars
-YAML2VARS = $(BINDIR)/yaml2vars $(if $(wildcard $(CONFIGTX)),-c $(CONFIGTX)) \
-	$(if $(filter NodePort,$(SERVICE_TYPE)),-p $(NODEPORT_BASE)) -o $(VARS_DIR) $(CRYPTO_CONFIG)
+YAML2VARS = $(strip $(BINDIR)/yaml2vars $(if $(wildcard $(CONFIGTX)),-c $(CONFIGTX)) \
+	$(if $(filter NodePort,$(SERVICE_TYPE)),-p $(NODEPORT_BASE)) -o $(VARS_DIR) $(CRYPTO_CONFIG))
 
 # the options decide whether node ports are assigned
 $(VARS_DIR)/network.mk: $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) $(BINDIR)/yaml2vars $(OPTIONS_VARS)
