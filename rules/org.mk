@@ -3,6 +3,6 @@
 # `make <domain>` brings that org's generated files up to date.
 define org_rules
 .PHONY: $(1)
-$(1): $$(VARS_DIR)/$(1).vars
+$(1): $$(VARS_DIR)/$(1).vars $$(STAMP_DIR)/$(1).msp
 endef
 $(foreach org,$(ORGS),$(eval $(call org_rules,$(org))))
