@@ -274,6 +274,24 @@ static void free_ident(struct ident *id)
 }
 
 /*
+ * dir/msp with what every MSP holds: admincerts/ (filled by the caller
+ * when NodeOUs are off), cacerts/ and tlscacerts/ with the org's CAs, and
+ * config.yaml when NodeOUs are on.
+ */
+static int common_msp(struct org_gen *g, const char *dir, const char *msp)
+{
+	if (mkd(dir, "msp") < 0 || mkd(msp, "admincerts") < 0 || mkd(msp, "cacerts") < 0 ||
+	    mkd(msp, "tlscacerts") < 0 ||
+	    put_pem_as(msp, "cacerts", g->sign.name, g->sign.pem, g->sign.pemlen) < 0 ||
+	    put_pem_as(msp, "tlscacerts", g->tls.name, g->tls.pem, g->tls.pemlen) < 0)
+		return -1;
+	if (g->config_yaml &&
+	    put(msp, "config.yaml", g->config_yaml, strlen(g->config_yaml), 0644) < 0)
+		return -1;
+	return 0;
+}
+
+/*
  * A node's or user's local MSP and TLS material in dir (created here), as
  * cryptogen's GenerateLocalMSP leaves it, including the admincerts copy
  * its callers make: the Admin's cert for nodes, the user's own for users.
@@ -298,18 +316,12 @@ static int local_msp(struct org_gen *g, const char *dir, const char *cn, char *c
 		warnf("cannot create directory '%s':", dir);
 		goto out;
 	}
-	if (mkd(dir, "msp") < 0 || mkd(msp, "admincerts") < 0 || mkd(msp, "cacerts") < 0 ||
-	    mkd(msp, "tlscacerts") < 0 || mkd(msp, "keystore") < 0 ||
+	if (common_msp(g, dir, msp) < 0 || mkd(msp, "keystore") < 0 ||
 	    mkd(msp, "signcerts") < 0 || mkd(dir, "tls") < 0)
 		goto out;
 	sub = path_join(msp, "keystore");
 	if (put_key(sub, "priv_sk", id->key) < 0 ||
-	    put_pem_as(msp, "signcerts", cn, own_pem, own_pemlen) < 0 ||
-	    put_pem_as(msp, "cacerts", g->sign.name, g->sign.pem, g->sign.pemlen) < 0 ||
-	    put_pem_as(msp, "tlscacerts", g->tls.name, g->tls.pem, g->tls.pemlen) < 0)
-		goto out;
-	if (g->config_yaml &&
-	    put(msp, "config.yaml", g->config_yaml, strlen(g->config_yaml), 0644) < 0)
+	    put_pem_as(msp, "signcerts", cn, own_pem, own_pemlen) < 0)
 		goto out;
 	if (!g->o->node_ous) {
 		/* nodes hold the Admin's cert, users their own */
@@ -455,13 +467,7 @@ static int fill_org(struct org_gen *g, const char *dir)
 		goto out;
 
 	/* the org's verifying MSP */
-	if (mkd(dir, "msp") < 0 || mkd(msp, "admincerts") < 0 || mkd(msp, "cacerts") < 0 ||
-	    mkd(msp, "tlscacerts") < 0 ||
-	    put_pem_as(msp, "cacerts", g->sign.name, g->sign.pem, g->sign.pemlen) < 0 ||
-	    put_pem_as(msp, "tlscacerts", g->tls.name, g->tls.pem, g->tls.pemlen) < 0)
-		goto out;
-	if (g->config_yaml &&
-	    put(msp, "config.yaml", g->config_yaml, strlen(g->config_yaml), 0644) < 0)
+	if (common_msp(g, dir, msp) < 0)
 		goto out;
 	if (!o->node_ous &&
 	    put_pem_as(msp, "admincerts", admin_cn, g->admin_pem, g->admin_pemlen) < 0)
@@ -551,8 +557,8 @@ out:
 	return rc;
 }
 
-/* The orgs to act on, peer orgs first as cryptogen goes; NULL-terminated. */
-static const struct org_spec **selected(struct run *r, struct crypto_config *cfg)
+/* The orgs to act on, peer orgs first as cryptogen goes; *count of them. */
+static const struct org_spec **selected(struct run *r, struct crypto_config *cfg, size_t *count)
 {
 	const struct org_spec **list = xcalloc(cfg->norgs + 1, sizeof(*list));
 	size_t n = 0;
@@ -566,12 +572,14 @@ static const struct org_spec **selected(struct run *r, struct crypto_config *cfg
 			return NULL;
 		}
 		list[n++] = o;
+		*count = n;
 		return list;
 	}
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < cfg->norgs; i++)
 			if ((cfg->orgs[i].type == ORG_PEER) == (pass == 0))
 				list[n++] = &cfg->orgs[i];
+	*count = n;
 	return list;
 }
 
@@ -591,13 +599,14 @@ static int finish(const struct run *r, int rc)
 
 int cmd_generate(struct run *r, struct crypto_config *cfg)
 {
-	const struct org_spec **orgs = selected(r, cfg);
+	size_t n = 0;
+	const struct org_spec **orgs = selected(r, cfg, &n);
 	int rc = 0;
 
 	if (!orgs)
 		return EXIT_USER;
 	/* refuse before writing anything */
-	for (size_t i = 0; orgs[i] && !r->force; i++) {
+	for (size_t i = 0; i < n && !r->force; i++) {
 		char *dir = org_path(r, orgs[i]);
 
 		if (path_exists(dir)) {
@@ -607,7 +616,7 @@ int cmd_generate(struct run *r, struct crypto_config *cfg)
 		}
 		free(dir);
 	}
-	for (size_t i = 0; orgs[i] && rc == 0; i++)
+	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = generate_org(r, orgs[i]);
 	free(orgs);
 	return finish(r, rc);
@@ -834,15 +843,13 @@ static int extend_org(struct org_gen *g)
 
 int cmd_extend(struct run *r, struct crypto_config *cfg)
 {
-	const struct org_spec **orgs = selected(r, cfg);
-	struct org_gen *gens;
 	size_t n = 0;
+	const struct org_spec **orgs = selected(r, cfg, &n);
+	struct org_gen *gens;
 	int rc = 0;
 
 	if (!orgs)
 		return EXIT_USER;
-	while (orgs[n])
-		n++;
 	gens = xcalloc(n, sizeof(*gens));
 	/* read every existing CA first: a broken org stops the run before any write */
 	for (size_t i = 0; i < n; i++) {
