@@ -37,8 +37,8 @@ bool is_dns_label(const char *s)
  */
 static const char *const reserved_domains[] = { "all", "bench", "chaincode",
 	"channel", "check", "clean", "clean-cluster", "clean-crypto", "default",
-	"deploy", "deps", "fuzz", "help", "invoke", "plan", "query", "status",
-	"tools", "vars", NULL };
+	"deploy", "deps", "expiry", "fuzz", "help", "invoke", "plan", "query",
+	"renew", "status", "tools", "vars", NULL };
 
 static bool is_reserved_domain(const char *s)
 {
@@ -217,6 +217,12 @@ static void render_node(struct ctx *c, const struct org_spec *org, struct node_s
 	free(ns->common_name);
 	ns->common_name = cn ? cn : xstrdup("");
 	vars[5] = ns->common_name;
+	/* the CN names a directory (nodes) or a file (CA) of the MSP tree */
+	if (cn && (!*cn || strchr(cn, '/') || strcmp(cn, ".") == 0 || strcmp(cn, "..") == 0)) {
+		yerror(where, &cp, "\"%s\" cannot be a CommonName: it names a file "
+		       "(not empty, no '/')", cn);
+		c->errors++;
+	}
 	ns->nsans = 2 + (sans ? sans->n : 0);
 	ns->sans = xcalloc(ns->nsans, sizeof(*ns->sans));
 	ns->sans[0] = xstrdup(ns->common_name);
@@ -232,6 +238,19 @@ static void render_node(struct ctx *c, const struct org_spec *org, struct node_s
 			s = NULL;
 		} else {
 			s = expand(c, t->str, vars, t, &ip);
+		}
+		if (s && !*s) {
+			yerror(t, &ip, "\"%s\" renders to an empty name", t->str);
+			c->errors++;
+		}
+		for (const char *q = s; q && *q; q++) {
+			if ((unsigned char)*q >= 0x80) {
+				/* Go's x509 refuses it too: a DNS name is an IA5String */
+				yerror(t, &ip, "\"%s\" is not ASCII: a DNS name in a "
+				       "certificate is an IA5String", s);
+				c->errors++;
+				break;
+			}
 		}
 		ns->sans[2 + i] = s ? s : xstrdup("");
 	}
@@ -447,16 +466,39 @@ void cryptocfg_free(struct crypto_config *cfg)
 
 static const char *const list_keys[] = { "OrdererOrgs", "PeerOrgs" };
 
+static struct crypto_config *load(struct yfile *f, const struct ynode *root);
+
 struct crypto_config *cryptocfg_load(const char *path)
 {
-	const struct ynode *root, *lists[2] = { NULL, NULL };
+	const struct ynode *root;
+	struct yfile *f = yfile_load_one(path, &root);
+
+	return f ? load(f, root) : NULL;
+}
+
+struct crypto_config *cryptocfg_load_mem(const char *name, const char *text)
+{
+	struct yfile *f = yfile_load_mem(name, text, strlen(text));
+
+	if (!f)
+		return NULL;
+	if (f->ndocs != 1) {
+		warnf("%s: expected one YAML document, found %zu", name, f->ndocs);
+		yfile_free(f);
+		return NULL;
+	}
+	return load(f, f->docs[0]);
+}
+
+/* Check and expand the document root of f; takes f. */
+static struct crypto_config *load(struct yfile *f, const struct ynode *root)
+{
+	const struct ynode *lists[2] = { NULL, NULL };
 	struct crypto_config *cfg = xcalloc(1, sizeof(*cfg));
 	struct ctx c = {0};
 	size_t total = 0;
 
-	cfg->file = yfile_load_one(path, &root);
-	if (!cfg->file)
-		goto fail;
+	cfg->file = f;
 	if (root->kind != Y_MAP) {
 		yerror(root, NULL, "expected a mapping with OrdererOrgs and PeerOrgs, got %s",
 		       ynode_kind_name(root));

@@ -5,6 +5,8 @@ help:
 	'  all (default)   build the tools and everything generated for the network' \
 	'  <domain>        bring one org up to date, e.g. make org1' \
 	'  vars            write $(BUILD)/vars/network.mk and one <domain>.vars per org' \
+	'  expiry          list every certificate with its days left, soonest first' \
+	'  renew           issue certificates again with the same keys (ORG=, DAYS=)' \
 	'  tools           build the tools into $(BUILD)/bin' \
 	'  check           run the test suite (with SANITIZE=1: under ASan and UBSan)' \
 	'  deps            install the missing build and test packages (as root)' \
@@ -15,6 +17,7 @@ help:
 	'  CRYPTO_CONFIG   the cryptogen input describing orgs and nodes [$(CRYPTO_CONFIG)]' \
 	'  CONFIGTX        the configtxgen input; MSP IDs are read from it [$(CONFIGTX)]' \
 	'  BUILD           where everything generated goes [$(BUILD)]' \
+	'  ORG, DAYS       expiry/renew: one org only; only certificates expiring within DAYS' \
 	'  V               1 prints every command instead of one line per step [$(V)]' \
 	'  SANITIZE        1 builds the tools with -fsanitize=address,undefined [$(SANITIZE)]' \
 	'  CC, CFLAGS      the C compiler and its flags [$(CC), $(CFLAGS)]'

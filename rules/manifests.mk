@@ -4,14 +4,12 @@
 # deployment options and a few per-node variables.  Each manifest depends
 # only on what it is made from, so editing one org re-renders that org.
 MANIFESTS_DIR := $(BUILD)/manifests
-CRYPTO_DIR ?= $(BUILD)/crypto-config
 ARTIFACTS_DIR ?= $(BUILD)/channel-artifacts
-STAMPS_DIR := $(BUILD)/stamps
 SECRETS_DIR := $(BUILD)/secrets
 
 # $(call org_dir,org): the org's tree in the crypto output
 org_dir = $(CRYPTO_DIR)/$(if $(filter peer,$($(1)_TYPE)),peerOrganizations,ordererOrganizations)/$(1)
-msp_stamp = $(STAMPS_DIR)/$(1).msp
+msp_stamp = $(STAMP_DIR)/$(1).msp
 labels = -l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/org=$(1)
 # ", nodePort: N" for port $(2) of the node port list $(1), with NodePort
 nodeport = $(if $(filter NodePort,$(SERVICE_TYPE)),$(comma) nodePort: $(word $(2),$(1)))
@@ -113,7 +111,7 @@ endef
 
 # The genesis block of the system channel reaches the orderers as a Secret.
 define orderer_org_manifests
-ifeq ($$(CHANNEL_FLOW),system)
+ifeq ($$(CHANNEL_FLOW)$$(if $$(TXGEN_RULES),,none),system)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/genesis.yaml
 $$(MANIFESTS_DIR)/$(1)/genesis.yaml: $$(ARTIFACTS_DIR)/genesis.block $$(BINDIR)/mksecret
 	$$(call msg,SECRET,$(1)/genesis)mkdir -p $$(@D)
@@ -125,7 +123,9 @@ endef
 # A peer org's CLI pod: the Admin's MSP and TLS, the channel artifacts and
 # the orderer orgs' TLS CA certificates, as one Secret.
 define peer_org_manifests
+ifdef TXGEN_RULES
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/cli.yaml $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
+endif
 $(1)_CLI_FILES = admin=$$(call org_dir,$(1))/users/Admin@$(1) \
 	$$(foreach o,$$(ORDERER_ORGS),orderer-tls/$$(o).pem=$$(call org_dir,$$(o))/tlsca/tls$$($$(o)_CA_CN)-cert.pem) \
 	$$(if $$(filter system,$$(CHANNEL_FLOW)),$$(CHANNEL).tx=$$(ARTIFACTS_DIR)/$$(CHANNEL).tx \
