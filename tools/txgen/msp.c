@@ -78,7 +78,8 @@ static int read_pem_dir(const char *dir, struct blobs *out, bool *missing, char 
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		char *path = path_join(dir, names[i]);
 		struct stat st;
