@@ -301,6 +301,14 @@ is "$(get "$tmp/o3.json" $U/write_set/groups/Application/groups/Org3MSP/values/A
 	'{"mod_policy":"Admins","value":{"anchor_peers":[{"host":"peer0.org3","port":9051}]},"version":"0"}' "  carrying AnchorPeers"
 is "$(get "$tmp/o3.json" $U/write_set/groups/Application/groups/Org1MSP)" undefined "  and no other org"
 
+sed 's/Name: Org3MSP/Name: ThirdOrg/' "$cfg/configtx.yaml" >"$tmp/third.yaml"
+mkdir -p "$tmp/third" && cp "$tmp/third.yaml" "$tmp/third/configtx.yaml"
+for l in crypto-config crypto-raft crypto-14; do ln -s "$cfg/$l" "$tmp/third/$l"; done
+txgen -configPath "$tmp/third" -profile ThreeOrgsApp -channelID app3 -asOrg Org3MSP -outputAnchorPeersUpdate "$d/third.tx"
+decode envelope "$d/third.tx" >"$tmp/third.json"
+is "$(get "$tmp/third.json" $U/write_set/groups/Application/groups/ThirdOrg/version)" '"1"' \
+	"-asOrg takes the MSP ID too (the group is the org's Name)"
+
 # ---- bad input: a message with file:line, exit status 1, no output ----
 bad() { # DESCRIPTION REGEX YAML-EDIT(sed) [PROFILE]
 	mkdir -p "$tmp/bad"

@@ -29,16 +29,7 @@ void cg_free(struct cgroup *g)
 		free(g->groups[i].key);
 		cg_free(g->groups[i].group);
 	}
-	for (size_t i = 0; i < g->nvalues; i++) {
-		free(g->values[i].key);
-		free(g->values[i].mod_policy);
-		free(g->values[i].data);
-	}
-	for (size_t i = 0; i < g->npolicies; i++) {
-		free(g->policies[i].key);
-		free(g->policies[i].mod_policy);
-		free(g->policies[i].data);
-	}
+	cg_clear_entries(g);
 	free(g->groups);
 	free(g->values);
 	free(g->policies);
@@ -211,6 +202,21 @@ void cg_del_value(struct cgroup *g, const char *key)
 	free(g->values[i].data);
 	memmove(&g->values[i], &g->values[i + 1], (g->nvalues - i - 1) * sizeof(*g->values));
 	g->nvalues--;
+}
+
+void cg_clear_entries(struct cgroup *g)
+{
+	for (size_t i = 0; i < g->nvalues; i++) {
+		free(g->values[i].key);
+		free(g->values[i].mod_policy);
+		free(g->values[i].data);
+	}
+	for (size_t i = 0; i < g->npolicies; i++) {
+		free(g->policies[i].key);
+		free(g->policies[i].mod_policy);
+		free(g->policies[i].data);
+	}
+	g->nvalues = g->npolicies = 0;
 }
 
 struct cgroup *cg_clone(const struct cgroup *g)

@@ -68,6 +68,8 @@ void cg_add_value(struct cgroup *g, const char *key, const char *mod_policy, con
 void cg_add_policy(struct cgroup *g, const char *key, const char *mod_policy,
 		   int32_t type, const struct pbuf *b);
 void cg_del_value(struct cgroup *g, const char *key);
+/* Drop every value and policy of g (its sub-groups stay). */
+void cg_clear_entries(struct cgroup *g);
 
 /* Write g as the body of a ConfigGroup message. */
 void cg_encode(const struct cgroup *g, struct pbuf *b);

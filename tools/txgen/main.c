@@ -40,7 +40,8 @@ static void help(void)
 	       "                                 application channel (Orderer + Application)\n"
 	       "  -outputCreateChannelTx FILE    write the channel creation transaction\n"
 	       "  -outputAnchorPeersUpdate FILE  write the anchor peer update of -asOrg\n"
-	       "  -asOrg NAME                    the org (by Name) of the anchor peer update\n"
+	       "  -asOrg NAME                    the org (by Name or MSP ID) of the anchor\n"
+	       "                                 peer update\n"
 	       "  -inspectBlock FILE             print a block as JSON\n"
 	       "  -inspectChannelCreateTx FILE   print a transaction as JSON\n"
 	       "  -printOrg NAME                 print an org definition as JSON\n"
@@ -149,7 +150,7 @@ static int output_block(struct cgroup *ch, const char *channel, const char *path
 
 static int output_create_tx(struct cgroup *ch, const char *channel, const char *path)
 {
-	struct cgroup *tmpl, *app, *rs, *ws;
+	struct cgroup *tmpl, *rs, *ws;
 	struct cvalue *consortium = cg_value(ch, "Consortium");
 	struct pbuf b = {0}, name = {0};
 	int rc;
@@ -165,15 +166,7 @@ static int output_create_tx(struct cgroup *ch, const char *channel, const char *
 	}
 	/* the template: the same channel with an empty Application (orgs only) */
 	tmpl = cg_clone(ch);
-	app = cg_group(tmpl, "Application");
-	while (app->nvalues)
-		cg_del_value(app, app->values[0].key);
-	for (size_t i = 0; i < app->npolicies; i++) {
-		free(app->policies[i].key);
-		free(app->policies[i].mod_policy);
-		free(app->policies[i].data);
-	}
-	app->npolicies = 0;
+	cg_clear_entries(cg_group(tmpl, "Application"));
 	rc = cg_compute_update(tmpl, ch, &rs, &ws);
 	cg_free(tmpl);
 	if (rc < 0) {
@@ -200,7 +193,8 @@ static int output_create_tx(struct cgroup *ch, const char *channel, const char *
  * profile (Orderer and Application, no Consortium) it is computed
  * against the genesis block's config, where Application is at version 0.
  */
-static int output_anchors(struct cgroup *ch, const char *channel, const char *as_org, const char *path)
+static int output_anchors(const struct txctx *ctx, struct cgroup *ch, const char *channel,
+			  const char *as_org, const char *path)
 {
 	struct cgroup *orig, *app, *org, *rs, *ws;
 	bool participation = cg_group(ch, "Orderer") && !cg_value(ch, "Consortium") &&
@@ -216,6 +210,9 @@ static int output_anchors(struct cgroup *ch, const char *channel, const char *as
 		warnf("cannot update anchor peers without an Application section in the profile");
 		return -1;
 	}
+	/* the org's Name, as configtxgen takes it, or its MSP ID */
+	if (!cg_group(app, as_org) && tx_org_name_by_id(ctx, as_org))
+		as_org = tx_org_name_by_id(ctx, as_org);
 	if (!(org = cg_group(app, as_org))) {
 		warnf("org with name '%s' does not exist in the Application section of the profile", as_org);
 		return -1;
@@ -316,7 +313,7 @@ static int run(const struct args *a)
 		goto done;
 	if (a->inspect_tx && inspect(a->inspect_tx, INSPECT_ENVELOPE) < 0)
 		goto done;
-	if (a->anchors && output_anchors(ch, a->channel, a->as_org, a->anchors) < 0)
+	if (a->anchors && output_anchors(&ctx, ch, a->channel, a->as_org, a->anchors) < 0)
 		goto done;
 	if (a->print_org && print_org(&ctx, a->print_org) < 0)
 		goto done;

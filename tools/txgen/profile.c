@@ -474,7 +474,7 @@ static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const 
 	}
 	free(dir);
 	ctx->orgs = xgrow(ctx->orgs, &ctx->caporgs, ctx->norgs + 1, sizeof(*ctx->orgs));
-	ctx->orgs[ctx->norgs++] = (struct org_seen){ name, o, facts };
+	ctx->orgs[ctx->norgs++] = (struct org_seen){ name, id, o, facts };
 	if (add_policies(ctx, g, o, pols, p, "an organization", false) < 0)
 		goto fail;
 	put_value(g, "MSP", ADMINS, &b);
@@ -1024,6 +1024,14 @@ struct cgroup *tx_channel_group(struct txctx *ctx, const struct ynode *profile, 
 fail:
 	pb_free(&b);
 	cg_free(g);
+	return NULL;
+}
+
+const char *tx_org_name_by_id(const struct txctx *ctx, const char *id)
+{
+	for (size_t i = 0; i < ctx->norgs; i++)
+		if (strcmp(ctx->orgs[i].id, id) == 0)
+			return ctx->orgs[i].name;
 	return NULL;
 }
 

@@ -20,6 +20,7 @@
 /* An org seen while building, for the preflight checks. */
 struct org_seen {
 	const char *name;
+	const char *id;                 /* MSP ID */
 	const struct ynode *where;
 	struct msp_facts facts;
 };
@@ -48,6 +49,8 @@ const struct ynode *tx_profile(struct txctx *ctx, const char *name);
  * by the preflight rules unless ctx->skip_preflight.  NULL after errors.
  */
 struct cgroup *tx_channel_group(struct txctx *ctx, const struct ynode *profile, const char *name);
+/* The Name of the org whose MSP ID is id among the orgs of the last profile built, or NULL. */
+const char *tx_org_name_by_id(const struct txctx *ctx, const char *id);
 /* An org of the top-level Organizations, by Name, as an orderer org group (-printOrg). */
 struct cgroup *tx_print_org(struct txctx *ctx, const char *name);
 
