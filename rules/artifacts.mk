@@ -8,15 +8,17 @@
 #   $(CHANNEL).tx       the channel creation transaction (CHANNEL_PROFILE)
 #   <MSPID>anchors.tx   one anchor peer update per peer org (CHANNEL_PROFILE)
 # CHANNEL_FLOW=participation (Fabric 2.3+ channel participation API):
-#   $(CHANNEL).block    the application channel's genesis block (GENESIS_PROFILE)
-#   <MSPID>anchors.tx   anchor peer updates computed against that block
+#   $(CHANNEL).block    the application channel's genesis block (GENESIS_PROFILE);
+#                       orgs listing AnchorPeers have them in it already, so no
+#                       anchor update is made unless ANCHOR_ORGS names orgs
+#   <MSPID>anchors.tx   anchor peer updates against a block 0 without them
 GENESIS_PROFILE ?= TwoOrgsOrdererGenesis
 CHANNEL_PROFILE ?= TwoOrgsChannel
 SYS_CHANNEL ?= syschannel
 CHANNEL ?= mychannel
 CHANNEL_FLOW ?= system
 # MSP IDs of the orgs that get an anchor peer update (their AnchorPeers in configtx.yaml)
-ANCHOR_ORGS ?= $(foreach org,$(PEER_ORGS),$($(org)_MSP_ID))
+ANCHOR_ORGS ?= $(if $(filter system,$(CHANNEL_FLOW)),$(foreach org,$(PEER_ORGS),$($(org)_MSP_ID)))
 
 ARTIFACTS_DIR := $(BUILD)/channel-artifacts
 TXGEN_CONFIG := $(BUILD)/configtx.yaml

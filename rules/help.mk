@@ -21,7 +21,7 @@ help:
 	'  CHANNEL_PROFILE the profile of the channel tx and anchor updates [$(CHANNEL_PROFILE)]' \
 	'  SYS_CHANNEL     the system channel ID [$(SYS_CHANNEL)]' \
 	'  CHANNEL         the application channel ID [$(CHANNEL)]' \
-	'  ANCHOR_ORGS     MSP IDs that get an anchor peer update [all peer orgs]' \
+	'  ANCHOR_ORGS     MSP IDs that get an anchor peer update [system flow: all peer orgs]' \
 	'  V               1 prints every command instead of one line per step [$(V)]' \
 	'  SANITIZE        1 builds the tools with -fsanitize=address,undefined [$(SANITIZE)]' \
 	'  CC, CFLAGS      the C compiler and its flags [$(CC), $(CFLAGS)]'

@@ -127,6 +127,20 @@ static int write_artifact(const char *path, const struct pbuf *b)
 	return rc;
 }
 
+/* Write the CONFIG_UPDATE envelope of an update, and free its sets. */
+static int write_update(const char *channel, struct cgroup *rs, struct cgroup *ws, const char *path)
+{
+	struct pbuf b = {0};
+	int rc;
+
+	tx_config_update_envelope(channel, rs, ws, &b);
+	rc = write_artifact(path, &b);
+	pb_free(&b);
+	cg_free(rs);
+	cg_free(ws);
+	return rc;
+}
+
 static int output_block(struct cgroup *ch, const char *channel, const char *path)
 {
 	struct pbuf b = {0};
@@ -152,7 +166,7 @@ static int output_create_tx(struct cgroup *ch, const char *channel, const char *
 {
 	struct cgroup *tmpl, *rs, *ws;
 	struct cvalue *consortium = cg_value(ch, "Consortium");
-	struct pbuf b = {0}, name = {0};
+	struct pbuf name = {0};
 	int rc;
 
 	if (!cg_group(ch, "Application")) {
@@ -178,12 +192,7 @@ static int output_create_tx(struct cgroup *ch, const char *channel, const char *
 	pb_raw(&name, consortium->data, consortium->len);
 	cg_add_value(ws, "Consortium", "", &name);
 	pb_free(&name);
-	tx_config_update_envelope(channel, rs, ws, &b);
-	rc = write_artifact(path, &b);
-	pb_free(&b);
-	cg_free(rs);
-	cg_free(ws);
-	return rc;
+	return write_update(channel, rs, ws, path);
 }
 
 /*
@@ -199,7 +208,6 @@ static int output_anchors(const struct txctx *ctx, struct cgroup *ch, const char
 	struct cgroup *orig, *app, *org, *rs, *ws;
 	bool participation = cg_group(ch, "Orderer") && !cg_value(ch, "Consortium") &&
 		!cg_group(ch, "Consortiums");
-	struct pbuf b = {0};
 	int rc;
 
 	if (!as_org) {
@@ -230,12 +238,7 @@ static int output_anchors(const struct txctx *ctx, struct cgroup *ch, const char
 	app->version = 0;
 	if (rc < 0)
 		return -1;
-	tx_config_update_envelope(channel, rs, ws, &b);
-	rc = write_artifact(path, &b);
-	pb_free(&b);
-	cg_free(rs);
-	cg_free(ws);
-	return rc;
+	return write_update(channel, rs, ws, path);
 }
 
 static int inspect(const char *path, enum inspect_what what)
