@@ -1,36 +1,37 @@
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "base64.h"
-#include "util.h"
 
 static const char alphabet[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+void sb_base64(struct strbuf *sb, const void *p, size_t n)
+{
+	const uint8_t *s = p;
+	char q[4];
+
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)s[i] << 16;
+
+		if (i + 1 < n)
+			v |= (uint32_t)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= s[i + 2];
+		q[0] = alphabet[v >> 18 & 63];
+		q[1] = alphabet[v >> 12 & 63];
+		q[2] = i + 1 < n ? alphabet[v >> 6 & 63] : '=';
+		q[3] = i + 2 < n ? alphabet[v & 63] : '=';
+		sb_add(sb, q, 4);
+	}
+}
+
 char *base64_encode(const void *data, size_t len)
 {
-	const unsigned char *p = data;
-	char *out = xmalloc((len + 2) / 3 * 4 + 1), *o = out;
-	size_t i;
+	struct strbuf sb = {0};
 
-	for (i = 0; i + 2 < len; i += 3) {
-		*o++ = alphabet[p[i] >> 2];
-		*o++ = alphabet[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
-		*o++ = alphabet[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
-		*o++ = alphabet[p[i + 2] & 63];
-	}
-	if (i < len) {
-		*o++ = alphabet[p[i] >> 2];
-		if (i + 1 < len) {
-			*o++ = alphabet[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
-			*o++ = alphabet[(p[i + 1] & 15) << 2];
-		} else {
-			*o++ = alphabet[(p[i] & 3) << 4];
-			*o++ = '=';
-		}
-		*o++ = '=';
-	}
-	*o = '\0';
-	return out;
+	sb_base64(&sb, data, len);
+	return sb_detach(&sb);
 }
 
 static int value_of(char c)

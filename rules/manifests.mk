@@ -4,11 +4,8 @@
 # deployment options and a few per-node variables.  Each manifest depends
 # only on what it is made from, so editing one org re-renders that org.
 MANIFESTS_DIR := $(BUILD)/manifests
-ARTIFACTS_DIR ?= $(BUILD)/channel-artifacts
 SECRETS_DIR := $(BUILD)/secrets
 
-# $(call org_dir,org): the org's tree in the crypto output
-org_dir = $(CRYPTO_DIR)/$(if $(filter peer,$($(1)_TYPE)),peerOrganizations,ordererOrganizations)/$(1)
 msp_stamp = $(STAMP_DIR)/$(1).msp
 labels = -l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/org=$(1)
 # ", nodePort: N" for port $(2) of the node port list $(1), with NodePort
@@ -111,29 +108,29 @@ endef
 
 # The genesis block of the system channel reaches the orderers as a Secret.
 define orderer_org_manifests
-ifeq ($$(CHANNEL_FLOW)$$(if $$(TXGEN_RULES),,none),system)
+ifeq ($$(CHANNEL_FLOW),system)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/genesis.yaml
-$$(MANIFESTS_DIR)/$(1)/genesis.yaml: $$(ARTIFACTS_DIR)/genesis.block $$(BINDIR)/mksecret
+$$(MANIFESTS_DIR)/$(1)/genesis.yaml: $$(GENESIS) $$(BINDIR)/mksecret
 	$$(call msg,SECRET,$(1)/genesis)mkdir -p $$(@D)
 	$$(Q)$$(BINDIR)/mksecret -n genesis -N $(1) $$(call labels,$(1)) -o $$@ \
-		genesis.block=$$(ARTIFACTS_DIR)/genesis.block
+		genesis.block=$$(GENESIS)
 endif
 endef
 
 # A peer org's CLI pod: the Admin's MSP and TLS, the channel artifacts and
 # the orderer orgs' TLS CA certificates, as one Secret.
 define peer_org_manifests
-ifdef TXGEN_RULES
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/cli.yaml $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
-endif
+# the channel's artifacts this org's admin submits: the channel tx (system
+# flow) or the channel's genesis block (participation), and its anchor update
+$(1)_ARTIFACTS = $$(if $$(filter system,$$(CHANNEL_FLOW)),$$(CHANNEL_TX),$$(GENESIS)) \
+	$$(filter $$(ARTIFACTS_DIR)/$$($(1)_MSP_ID)anchors.tx,$$(ANCHOR_TXS))
 $(1)_CLI_FILES = admin=$$(call org_dir,$(1))/users/Admin@$(1) \
 	$$(foreach o,$$(ORDERER_ORGS),orderer-tls/$$(o).pem=$$(call org_dir,$$(o))/tlsca/tls$$($$(o)_CA_CN)-cert.pem) \
-	$$(if $$(filter system,$$(CHANNEL_FLOW)),$$(CHANNEL).tx=$$(ARTIFACTS_DIR)/$$(CHANNEL).tx \
-		$$($(1)_MSP_ID)anchors.tx=$$(ARTIFACTS_DIR)/$$($(1)_MSP_ID)anchors.tx)
+	$$(foreach f,$$($(1)_ARTIFACTS),$$(notdir $$(f))=$$(f))
 $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars: $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
 $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: $$(call msp_stamp,$(1)) $$(foreach o,$$(ORDERER_ORGS),$$(call msp_stamp,$$(o))) \
-		$$(if $$(filter system,$$(CHANNEL_FLOW)),$$(ARTIFACTS_DIR)/$$(CHANNEL).tx \
-			$$(ARTIFACTS_DIR)/$$($(1)_MSP_ID)anchors.tx) $$(BINDIR)/mksecret
+		$$($(1)_ARTIFACTS) $$(BINDIR)/mksecret
 	$$(call msg,SECRET,$(1)/cli)mkdir -p $$(@D)
 	$$(Q)$$(BINDIR)/mksecret -n cli-crypto -N $(1) $$(call labels,$(1)) -l fabric-k8s/node=cli \
 		-o $$@ -v $$(@:.yaml=.vars) -V CLI_CRYPTO_SOURCE $$($(1)_CLI_FILES)

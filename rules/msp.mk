@@ -9,6 +9,8 @@
 CRYPTO_DIR := $(BUILD)/crypto-config
 STAMP_DIR := $(BUILD)/stamps
 MSPGEN = $(BINDIR)/mspgen
+# $(call org_dir,org): the org's tree in the crypto output
+org_dir = $(CRYPTO_DIR)/$(if $(filter peer,$($(1)_TYPE)),peerOrganizations,ordererOrganizations)/$(1)
 
 $(STAMP_DIR)/%.msp: $(VARS_DIR)/%.vars $(BINDIR)/mspgen
 	$(call msg,MSP,$*)mkdir -p $(@D) && \

@@ -1,8 +1,9 @@
 # The tools: tools/<name>.c (or tools/<name>/*.c) linked against the shared
 # library built from lib/*.c.  Adding a tool is one word in TOOLS, plus its
 # pkg-config packages in PKGS_<name> when it needs more than libyaml.
-TOOLS := yaml2vars render mksecret mspgen
+TOOLS := yaml2vars render mksecret mspgen txgen
 PKGS_mspgen := openssl
+PKGS_txgen := openssl
 
 # SANITIZE=1 builds into a tree of its own, so the two never mix.
 TREE := $(BUILD)$(if $(filter 1,$(SANITIZE)),/san)
