@@ -9,6 +9,10 @@
  * by default) and SANS (CommonName, Hostname, then every SANS entry
  * rendered with {{.Hostname}}, {{.Domain}} and {{.CommonName}}).
  *
+ * A CommonName must be usable as a file name (not empty, no '/'), and a
+ * rendered SANS entry must be a non-empty ASCII name or address (Go's
+ * x509 refuses non-ASCII DNS names; cryptogen fails on them later).
+ *
  * On top of cryptogen's rules, a domain must be a valid Kubernetes
  * namespace name and a hostname a valid Kubernetes object name, because
  * every org becomes a namespace and every node objects named after it.
@@ -45,7 +49,8 @@ struct org_spec {
 	struct node_spec ca;       /* CA (Hostname "ca" by default) */
 	struct node_spec *nodes;   /* Specs, then Template nodes */
 	size_t nnodes;
-	int users;                 /* Users.Count: User1..UserN besides Admin */
+	int users;                 /* Users.Count: User1..UserN besides Admin
+				    * (always 0 for orderer orgs, as cryptogen) */
 	char *user_key_algorithm;
 	char *msp_id;              /* from configtx.yaml, or Name + "MSP" */
 	const struct ynode *where; /* the org's mapping */
@@ -60,6 +65,8 @@ struct crypto_config {
 
 /* Load and check a crypto-config.yaml. Errors are printed; NULL on failure. */
 struct crypto_config *cryptocfg_load(const char *path);
+/* The same from text in memory; name is what messages call it. */
+struct crypto_config *cryptocfg_load_mem(const char *name, const char *text);
 void cryptocfg_free(struct crypto_config *cfg);
 
 /* The org with this domain, or NULL. */

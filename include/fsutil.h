@@ -20,6 +20,13 @@ char *read_file(const char *path, size_t *len);
 enum {
 	WRITE_NOSYNC = 1,       /* skip fsync: for bulk output renamed into place later */
 	WRITE_IF_CHANGED = 2,   /* leave the file (and its mtime) alone when equal */
+	/*
+	 * The file is new and sits in a private directory that is renamed
+	 * into place only when complete: create it directly (failing if it
+	 * exists), no temporary file, no fsync.  The mode is given to open(),
+	 * so the umask applies, as for any new file.
+	 */
+	WRITE_FRESH = 4,
 };
 
 /*
@@ -28,6 +35,19 @@ enum {
  * -1 with errno set on failure (the target is then untouched).
  */
 int write_file(const char *path, const void *buf, size_t len, mode_t mode, int flags);
+
+/*
+ * Remove path and everything under it (symbolic links are removed, not
+ * followed).  0, or -1 with errno when something could not be removed.
+ */
+int remove_tree(const char *path);
+
+/*
+ * Flush everything written to the file system that holds path (syncfs on
+ * Linux, sync elsewhere): one call after a bulk write with WRITE_NOSYNC or
+ * WRITE_FRESH.  0 or -1 with errno.
+ */
+int sync_fs(const char *path);
 
 /* mkdir -p with the given mode; 0 or -1 with errno. */
 int mkdir_p(const char *path, mode_t mode);

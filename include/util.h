@@ -47,6 +47,7 @@ void sb_add(struct strbuf *sb, const void *data, size_t n);
 void sb_adds(struct strbuf *sb, const char *s);
 void sb_addc(struct strbuf *sb, char c);
 void sb_addf(struct strbuf *sb, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap) ATTR_PRINTF(2, 0);
 void sb_reset(struct strbuf *sb);
 /* Hand the buffer to the caller (who frees it); sb is empty afterwards. */
 char *sb_detach(struct strbuf *sb);

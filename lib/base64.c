@@ -1,13 +1,40 @@
+#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "base64.h"
-#include "util.h"
 
 static const char alphabet[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static int digit(unsigned char c)
+void sb_base64(struct strbuf *sb, const void *p, size_t n)
+{
+	const uint8_t *s = p;
+	char q[4];
+
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)s[i] << 16;
+
+		if (i + 1 < n)
+			v |= (uint32_t)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= s[i + 2];
+		q[0] = alphabet[v >> 18 & 63];
+		q[1] = alphabet[v >> 12 & 63];
+		q[2] = i + 1 < n ? alphabet[v >> 6 & 63] : '=';
+		q[3] = i + 2 < n ? alphabet[v & 63] : '=';
+		sb_add(sb, q, 4);
+	}
+}
+
+char *base64_encode(const void *data, size_t len)
+{
+	struct strbuf sb = {0};
+
+	sb_base64(&sb, data, len);
+	return sb_detach(&sb);
+}
+
+static int value_of(char c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -22,51 +49,51 @@ static int digit(unsigned char c)
 	return -1;
 }
 
-unsigned char *base64_decode(const char *text, size_t len, size_t *outlen)
+unsigned char *base64_decode(const char *s, size_t len, size_t *outlen)
 {
 	unsigned char *out = xmalloc(len / 4 * 3 + 4);
-	size_t n = 0, pad = 0, ndigits = 0;
-	unsigned acc = 0;
+	unsigned int acc = 0;
+	size_t n = 0, digits = 0, pad = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-		int d;
+		char c = s[i];
+		int v;
 
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+		if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
 			continue;
 		if (c == '=') {
 			pad++;
 			continue;
 		}
-		d = digit(c);
-		if (d < 0 || pad)       /* nothing but padding after padding */
-			goto bad;
-		acc = acc << 6 | (unsigned)d;
-		if (++ndigits % 4 == 0) {
+		v = value_of(c);
+		if (v < 0 || pad > 0)
+			goto bad;       /* a foreign character, or data after padding */
+		acc = (acc << 6) | (unsigned int)v;
+		if (++digits % 4 == 0) {
 			out[n++] = (unsigned char)(acc >> 16);
 			out[n++] = (unsigned char)(acc >> 8);
 			out[n++] = (unsigned char)acc;
 			acc = 0;
 		}
 	}
-	switch (ndigits % 4) {
+	switch (digits % 4) {
 	case 0:
-		if (pad)
+		if (pad != 0)
 			goto bad;
 		break;
-	case 1:
-		goto bad;
 	case 2:
-		if (pad && pad != 2)
+		if (pad != 0 && pad != 2)
 			goto bad;
 		out[n++] = (unsigned char)(acc >> 4);
 		break;
 	case 3:
-		if (pad && pad != 1)
+		if (pad != 0 && pad != 1)
 			goto bad;
 		out[n++] = (unsigned char)(acc >> 10);
 		out[n++] = (unsigned char)(acc >> 2);
 		break;
+	default:
+		goto bad;
 	}
 	out[n] = '\0';
 	*outlen = n;
@@ -74,24 +101,4 @@ unsigned char *base64_decode(const char *text, size_t len, size_t *outlen)
 bad:
 	free(out);
 	return NULL;
-}
-
-char *base64_encode(const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	char *out = xmalloc((len + 2) / 3 * 4 + 1), *o = out;
-
-	for (size_t i = 0; i < len; i += 3) {
-		unsigned acc = (unsigned)p[i] << 16;
-		if (i + 1 < len)
-			acc |= (unsigned)p[i + 1] << 8;
-		if (i + 2 < len)
-			acc |= p[i + 2];
-		*o++ = alphabet[acc >> 18 & 63];
-		*o++ = alphabet[acc >> 12 & 63];
-		*o++ = i + 1 < len ? alphabet[acc >> 6 & 63] : '=';
-		*o++ = i + 2 < len ? alphabet[acc & 63] : '=';
-	}
-	*o = '\0';
-	return out;
 }

@@ -37,8 +37,8 @@ bool is_dns_label(const char *s)
  */
 static const char *const reserved_domains[] = { "all", "bench", "chaincode",
 	"channel", "check", "clean", "clean-cluster", "clean-crypto", "default",
-	"deploy", "deps", "fuzz", "help", "invoke", "plan", "query", "status",
-	"tools", "vars", NULL };
+	"deploy", "deps", "expiry", "fuzz", "help", "invoke", "plan", "query",
+	"renew", "status", "tools", "vars", NULL };
 
 static bool is_reserved_domain(const char *s)
 {
@@ -217,6 +217,12 @@ static void render_node(struct ctx *c, const struct org_spec *org, struct node_s
 	free(ns->common_name);
 	ns->common_name = cn ? cn : xstrdup("");
 	vars[5] = ns->common_name;
+	/* the CN names a directory (nodes) or a file (CA) of the MSP tree */
+	if (cn && (!*cn || strchr(cn, '/') || strcmp(cn, ".") == 0 || strcmp(cn, "..") == 0)) {
+		yerror(where, &cp, "\"%s\" cannot be a CommonName: it names a file "
+		       "(not empty, no '/')", cn);
+		c->errors++;
+	}
 	ns->nsans = 2 + (sans ? sans->n : 0);
 	ns->sans = xcalloc(ns->nsans, sizeof(*ns->sans));
 	ns->sans[0] = xstrdup(ns->common_name);
@@ -232,6 +238,19 @@ static void render_node(struct ctx *c, const struct org_spec *org, struct node_s
 			s = NULL;
 		} else {
 			s = expand(c, t->str, vars, t, &ip);
+		}
+		if (s && !*s) {
+			yerror(t, &ip, "\"%s\" renders to an empty name", t->str);
+			c->errors++;
+		}
+		for (const char *q = s; q && *q; q++) {
+			if ((unsigned char)*q >= 0x80) {
+				/* Go's x509 refuses it too: a DNS name is an IA5String */
+				yerror(t, &ip, "\"%s\" is not ASCII: a DNS name in a "
+				       "certificate is an IA5String", s);
+				c->errors++;
+				break;
+			}
 		}
 		ns->sans[2 + i] = s ? s : xstrdup("");
 	}
@@ -316,6 +335,9 @@ static void read_org(struct ctx *c, const struct ynode *m, const struct ypath *p
 		c->errors += ymap_check_keys(users, &up, users_keys);
 		get_int(c, users, &up, "Count", MAX_USER_COUNT, &org->users);
 		get_algorithm(c, users, &up, &org->user_key_algorithm);
+		/* cryptogen makes only Admin for an orderer org, whatever the Count */
+		if (org->type == ORG_ORDERER)
+			org->users = 0;
 	} else {
 		org->user_key_algorithm = xstrdup("ecdsa");
 	}
@@ -381,17 +403,24 @@ static void read_org(struct ctx *c, const struct ynode *m, const struct ypath *p
 	for (size_t i = 0; i < org->nnodes; i++) {
 		for (size_t j = 0; j < i; j++) {
 			const struct node_spec *a = &org->nodes[j], *b = &org->nodes[i];
+			struct ypath ip = YPATH_INDEX(&sp, i);
+			struct ypath bp = i < nspecs ? YPATH_KEY(&ip, "Hostname") :
+				YPATH_KEY(&tp, "Hostname");
+			const char *what = NULL, *name = NULL;
 
 			if (!*b->hostname)
 				continue;
 			if (strcmp(a->hostname, b->hostname) == 0) {
-				yerror(b->where, p, "duplicate hostname \"%s\" (also at line %d)",
-				       b->hostname, a->where ? a->where->line : 0);
-				c->errors++;
+				what = "hostname";
+				name = b->hostname;
 			} else if (b->common_name && a->common_name &&
 				   strcmp(a->common_name, b->common_name) == 0) {
-				yerror(b->where, p, "duplicate CommonName \"%s\" (also at line %d)",
-				       b->common_name, a->where ? a->where->line : 0);
+				what = "CommonName";
+				name = b->common_name;
+			}
+			if (what) {
+				yerror(b->where, &bp, "duplicate %s \"%s\" (also at line %d)",
+				       what, name, a->where ? a->where->line : 0);
 				c->errors++;
 			}
 		}
@@ -437,16 +466,39 @@ void cryptocfg_free(struct crypto_config *cfg)
 
 static const char *const list_keys[] = { "OrdererOrgs", "PeerOrgs" };
 
+static struct crypto_config *load(struct yfile *f, const struct ynode *root);
+
 struct crypto_config *cryptocfg_load(const char *path)
 {
-	const struct ynode *root, *lists[2] = { NULL, NULL };
+	const struct ynode *root;
+	struct yfile *f = yfile_load_one(path, &root);
+
+	return f ? load(f, root) : NULL;
+}
+
+struct crypto_config *cryptocfg_load_mem(const char *name, const char *text)
+{
+	struct yfile *f = yfile_load_mem(name, text, strlen(text));
+
+	if (!f)
+		return NULL;
+	if (f->ndocs != 1) {
+		warnf("%s: expected one YAML document, found %zu", name, f->ndocs);
+		yfile_free(f);
+		return NULL;
+	}
+	return load(f, f->docs[0]);
+}
+
+/* Check and expand the document root of f; takes f. */
+static struct crypto_config *load(struct yfile *f, const struct ynode *root)
+{
+	const struct ynode *lists[2] = { NULL, NULL };
 	struct crypto_config *cfg = xcalloc(1, sizeof(*cfg));
 	struct ctx c = {0};
 	size_t total = 0;
 
-	cfg->file = yfile_load_one(path, &root);
-	if (!cfg->file)
-		goto fail;
+	cfg->file = f;
 	if (root->kind != Y_MAP) {
 		yerror(root, NULL, "expected a mapping with OrdererOrgs and PeerOrgs, got %s",
 		       ynode_kind_name(root));

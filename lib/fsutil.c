@@ -1,3 +1,7 @@
+#ifdef __linux__
+#define _GNU_SOURCE     /* syncfs */
+#endif
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -71,6 +75,25 @@ int write_file(const char *path, const void *buf, size_t len, mode_t mode, int f
 	char *tmp;
 	int fd, saved;
 
+	if (flags & WRITE_FRESH) {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+		if (fd < 0)
+			return -1;
+		if (write_all(fd, buf, len) < 0) {
+			saved = errno;
+			close(fd);
+			unlink(path);
+			errno = saved;
+			return -1;
+		}
+		if (close(fd) < 0) {
+			saved = errno;
+			unlink(path);
+			errno = saved;
+			return -1;
+		}
+		return 1;
+	}
 	if ((flags & WRITE_IF_CHANGED) && same_content(path, buf, len)) {
 		struct stat st;
 
@@ -103,6 +126,60 @@ fail:
 	free(tmp);
 	errno = saved;
 	return -1;
+}
+
+int remove_tree(const char *path)
+{
+	struct stat st;
+	DIR *dir;
+	struct dirent *e;
+	int rc = 0, saved = 0;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((e = readdir(dir)) != NULL) {
+		char *sub;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		sub = path_join(path, e->d_name);
+		if (remove_tree(sub) < 0 && rc == 0) {
+			rc = -1;
+			saved = errno;
+		}
+		free(sub);
+	}
+	closedir(dir);
+	if (rmdir(path) < 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	errno = saved;
+	return rc;
+}
+
+int sync_fs(const char *path)
+{
+#ifdef __linux__
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc, saved;
+
+	if (fd < 0)
+		return -1;
+	rc = syncfs(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+#else
+	(void)path;
+	sync();
+	return 0;
+#endif
 }
 
 int mkdir_p(const char *path, mode_t mode)

@@ -109,12 +109,7 @@ static void lerror(struct loader *l, int line, int col, const char *fmt, ...)
 
 	sb_addf(&sb, "%s:%d:%d: ", l->f->name, line, col);
 	va_start(ap, fmt);
-	{
-		char tmp[512];
-
-		vsnprintf(tmp, sizeof(tmp), fmt, ap);
-		sb_adds(&sb, tmp);
-	}
+	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	warnf("%s", sb.buf);
 	sb_free(&sb);
@@ -558,7 +553,6 @@ void yerror(const struct ynode *n, const struct ypath *p, const char *fmt, ...)
 {
 	struct strbuf sb = {0};
 	va_list ap;
-	int len;
 
 	if (n)
 		sb_addf(&sb, "%s:%d:%d: ", n->file, n->line, n->col);
@@ -570,17 +564,8 @@ void yerror(const struct ynode *n, const struct ypath *p, const char *fmt, ...)
 			sb_adds(&sb, ": ");
 	}
 	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
+	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	if (len > 0) {
-		char *msg = xmalloc((size_t)len + 1);
-
-		va_start(ap, fmt);
-		vsnprintf(msg, (size_t)len + 1, fmt, ap);
-		va_end(ap);
-		sb_adds(&sb, msg);
-		free(msg);
-	}
 	warnf("%s", sb.buf);
 	sb_free(&sb);
 }

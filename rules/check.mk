@@ -12,13 +12,26 @@ $(TREE)/tests/%.t: $(OBJDIR)/tests/unit/%.o $(LIBA)
 
 ALL_OBJS += $(patsubst %.c,$(OBJDIR)/%.o,$(wildcard tests/unit/*.c))
 
+# The independent decoders the tests compare txgen's output with: npm
+# packages pinned by tests/node/package-lock.json, installed into $(BUILD).
+NODE_DIR := $(BUILD)/node
+NODE_STAMP := $(NODE_DIR)/.installed
+
+$(NODE_STAMP): tests/node/package.json tests/node/package-lock.json | $(CHECK_DEPS_STAMP)
+	$(call msg,NPM,$(NODE_DIR))mkdir -p $(NODE_DIR) && \
+		cp tests/node/package.json tests/node/package-lock.json $(NODE_DIR)/ && \
+		{ npm ci --prefix $(NODE_DIR) --no-audit --no-fund >$(NODE_DIR)/npm.log 2>&1 || \
+		  { cat $(NODE_DIR)/npm.log >&2; exit 1; }; }
+	@touch $@
+
 # What the shell tests are told: where the sources and the tools are, and
 # the arguments that make a nested `make` reuse these tools.
 TEST_ENV = TOP='$(CURDIR)' BINDIR='$(abspath $(BINDIR))' SANITIZE='$(SANITIZE)' \
+	NODE_PATH='$(abspath $(NODE_DIR))/node_modules' \
 	TOOL_MAKEFLAGS='BINDIR=$(abspath $(BINDIR)) OBJDIR=$(abspath $(OBJDIR)) SANITIZE=$(SANITIZE)' \
 	ASAN_OPTIONS='abort_on_error=0:detect_leaks=1' UBSAN_OPTIONS='print_stacktrace=1'
 
 .PHONY: check
-check: tools $(UNIT_TESTS) | $(CHECK_DEPS_STAMP)
+check: tools $(UNIT_TESTS) $(NODE_STAMP) | $(CHECK_DEPS_STAMP)
 	$(call msg,PROVE,tests$(if $(SANITIZE), (sanitizers)))$(TEST_ENV) \
 		prove -j$(PROVE_JOBS) --exec '' $(UNIT_TESTS) $(sort $(wildcard tests/*.t))

@@ -1,7 +1,9 @@
 # The tools: tools/<name>.c (or tools/<name>/*.c) linked against the shared
 # library built from lib/*.c.  Adding a tool is one word in TOOLS, plus its
 # pkg-config packages in PKGS_<name> when it needs more than libyaml.
-TOOLS := yaml2vars render kapply
+TOOLS := yaml2vars render mksecret mspgen txgen kapply
+PKGS_mspgen := openssl
+PKGS_txgen := openssl
 PKGS_kapply := libcurl
 
 # SANITIZE=1 builds into a tree of its own, so the two never mix.

@@ -4,10 +4,11 @@
 # another org is edited.  network.mk is included: Make remakes it when the
 # inputs change and then restarts with the new org lists.
 VARS_DIR := $(BUILD)/vars
-YAML2VARS = $(BINDIR)/yaml2vars $(if $(wildcard $(CONFIGTX)),-c $(CONFIGTX)) \
-	-o $(VARS_DIR) $(CRYPTO_CONFIG)
+YAML2VARS = $(strip $(BINDIR)/yaml2vars $(if $(wildcard $(CONFIGTX)),-c $(CONFIGTX)) \
+	$(if $(filter NodePort,$(SERVICE_TYPE)),-p $(NODEPORT_BASE)) -o $(VARS_DIR) $(CRYPTO_CONFIG))
 
-$(VARS_DIR)/network.mk: $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) $(BINDIR)/yaml2vars
+# the options decide whether node ports are assigned
+$(VARS_DIR)/network.mk: $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) $(BINDIR)/yaml2vars $(OPTIONS_VARS)
 	$(call msg,VARS,$(CRYPTO_CONFIG))$(YAML2VARS) && touch $@
 
 # A vars file has no prerequisites of its own (network.mk's rule keeps it
@@ -16,14 +17,6 @@ $(VARS_DIR)/%.vars: | $(BINDIR)/yaml2vars
 	$(call msg,VARS,$(CRYPTO_CONFIG))$(YAML2VARS)
 	@test -f $@ || { echo "$@: no org with domain $* in $(CRYPTO_CONFIG)" >&2; exit 1; }
 
-# Goals that need no network description, so that `make clean` or
-# `make check` never builds tools or reads crypto-config.yaml first.
-NO_NETWORK_GOALS := clean help deps tools check check-unit
-ifneq ($(MAKECMDGOALS),)
-ifeq ($(filter-out $(NO_NETWORK_GOALS),$(MAKECMDGOALS)),)
-SKIP_NETWORK := 1
-endif
-endif
 ifndef SKIP_NETWORK
 include $(VARS_DIR)/network.mk
 endif

@@ -8,6 +8,9 @@ set -u
 : "${TOP:?run the tests through make check}"
 : "${BINDIR:?run the tests through make check}"
 PATH=$BINDIR:$PATH
+# a nested make must not inherit the flags (-j, -s, jobserver) of the make
+# that runs the suite
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 FIXTURES=${FIXTURES:-$TOP/../shared/fixtures}
 tap_n=0
 tap_failed=0

@@ -19,22 +19,68 @@
 #include "fsutil.h"
 #include "util.h"
 
+/*
+ * Node ports, as the old tool gave them: each org a block of 100 from the
+ * base (orgs in file order, orderer orgs first), each node three in its
+ * block (gRPC; chaincode or admin; operations), the CA the block's last.
+ */
+enum { PORTS_PER_ORG = 100, PORTS_PER_NODE = 3, NODEPORT_MAX = 32767 };
+
+static int nodeport_base(int base, size_t org_index)
+{
+	return base + (int)org_index * PORTS_PER_ORG;
+}
+
+static int ca_nodeport(int base, size_t org_index)
+{
+	return nodeport_base(base, org_index) + PORTS_PER_ORG - 1;
+}
+
+/* Every node's ports fit its org's block, and the last block the range. */
+static int check_nodeports(const struct crypto_config *cfg, int base)
+{
+	int errors = 0;
+
+	for (size_t i = 0; i < cfg->norgs; i++) {
+		const struct org_spec *o = &cfg->orgs[i];
+		size_t fit = (PORTS_PER_ORG - 1) / PORTS_PER_NODE;
+		struct ypath lp = YPATH_KEY(NULL, o->type == ORG_PEER ? "PeerOrgs" : "OrdererOrgs");
+		struct ypath ip = YPATH_INDEX(&lp, o->index);
+
+		if (o->nnodes > fit) {
+			yerror(o->where, &ip, "%zu nodes need %zu node ports, more than the %d "
+			       "an org has (at most %zu nodes with SERVICE_TYPE=NodePort)",
+			       o->nnodes, o->nnodes * PORTS_PER_NODE, PORTS_PER_ORG - 1, fit);
+			errors++;
+		}
+		if (ca_nodeport(base, i) > NODEPORT_MAX) {
+			yerror(o->where, &ip, "node ports from %d up to %d are beyond %d: "
+			       "too many orgs for SERVICE_TYPE=NodePort", nodeport_base(base, i),
+			       ca_nodeport(base, i), NODEPORT_MAX);
+			errors++;
+		}
+	}
+	return errors;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: %s [-v] [-c configtx.yaml] [-o dir] crypto-config.yaml\n",
+	fprintf(stderr, "usage: %s [-v] [-c configtx.yaml] [-p port] [-o dir] crypto-config.yaml\n",
 		progname());
 	exit(EXIT_USAGE);
 }
 
 static void help(void)
 {
-	printf("usage: %s [-v] [-c configtx.yaml] [-o dir] crypto-config.yaml\n\n"
+	printf("usage: %s [-v] [-c configtx.yaml] [-p port] [-o dir] crypto-config.yaml\n\n"
 	       "Write dir/network.mk and dir/<domain>.vars for every org of a\n"
 	       "cryptogen crypto-config.yaml.  A .vars file is rewritten only when\n"
 	       "its content changes; .vars files of orgs no longer present are removed.\n\n"
 	       "  -c FILE  configtx.yaml to learn each org's MSP ID from (the\n"
 	       "           Organizations entry whose MSPDir points at the org)\n"
 	       "  -o DIR   output directory (default build/vars)\n"
+	       "  -p PORT  assign node ports from PORT: 100 per org, 3 per node, the\n"
+	       "           CA the org's last; refuse what does not fit below 32768\n"
 	       "  -v       name every file written or removed\n"
 	       "  -h       this help\n", progname());
 	exit(0);
@@ -46,7 +92,8 @@ static void var(struct strbuf *sb, const char *name, const char *value)
 	sb_addf(sb, "%s=%s\n", name, value ? value : "");
 }
 
-static void org_vars(const struct org_spec *o, const char *source, struct strbuf *sb)
+static void org_vars(const struct org_spec *o, size_t index, int port_base,
+		     const char *source, struct strbuf *sb)
 {
 	struct strbuf list = {0};
 	char key[64], num[32];
@@ -86,6 +133,17 @@ static void org_vars(const struct org_spec *o, const char *source, struct strbuf
 		var(sb, key, list.buf);
 		snprintf(key, sizeof(key), "NODE%zu_KEY_ALGORITHM", i);
 		var(sb, key, n->key_algorithm);
+		if (port_base) {
+			int p = nodeport_base(port_base, index) + (int)i * PORTS_PER_NODE;
+
+			snprintf(key, sizeof(key), "NODE%zu_NODEPORTS", i);
+			snprintf(num, sizeof(num), "%d %d %d", p, p + 1, p + 2);
+			var(sb, key, num);
+		}
+	}
+	if (port_base) {
+		snprintf(num, sizeof(num), "%d", ca_nodeport(port_base, index));
+		var(sb, "CA_NODEPORT", num);
 	}
 	sb_reset(&list);
 	sb_adds(&list, "Admin");
@@ -118,7 +176,8 @@ static void make_var(struct strbuf *sb, const char *org, const char *name, const
 	sb_addc(sb, '\n');
 }
 
-static void network_mk(const struct crypto_config *cfg, const char *source, struct strbuf *sb)
+static void network_mk(const struct crypto_config *cfg, int port_base, const char *source,
+		       struct strbuf *sb)
 {
 	struct strbuf list = {0};
 
@@ -139,6 +198,8 @@ static void network_mk(const struct crypto_config *cfg, const char *source, stru
 		make_var(sb, o->domain, "NAME", o->name);
 		make_var(sb, o->domain, "DOMAIN", o->domain);
 		make_var(sb, o->domain, "MSP_ID", o->msp_id);
+		make_var(sb, o->domain, "CA_HOSTNAME", o->ca.hostname);
+		make_var(sb, o->domain, "CA_CN", o->ca.common_name);
 		sb_reset(&list);
 		for (size_t j = 0; j < o->nnodes; j++)
 			sb_addf(&list, "%s%s", j ? " " : "", o->nodes[j].hostname);
@@ -152,6 +213,20 @@ static void network_mk(const struct crypto_config *cfg, const char *source, stru
 		for (int u = 1; u <= o->users; u++)
 			sb_addf(&list, " User%d", u);
 		make_var(sb, o->domain, "USERS", list.buf);
+		for (size_t j = 0; port_base && j < o->nnodes; j++) {
+			int p = nodeport_base(port_base, i) + (int)j * PORTS_PER_NODE;
+			char name[96], ports[32];
+
+			snprintf(name, sizeof(name), "%s_NODEPORTS", o->nodes[j].hostname);
+			snprintf(ports, sizeof(ports), "%d %d %d", p, p + 1, p + 2);
+			make_var(sb, o->domain, name, ports);
+		}
+		if (port_base) {
+			char port[16];
+
+			snprintf(port, sizeof(port), "%d", ca_nodeport(port_base, i));
+			make_var(sb, o->domain, "CA_NODEPORT", port);
+		}
 	}
 	sb_free(&list);
 }
@@ -210,16 +285,24 @@ int main(int argc, char **argv)
 	const char *configtx = NULL, *outdir = "build/vars";
 	struct crypto_config *cfg;
 	struct strbuf sb = {0};
-	int opt, verbose = 0, rc = 0;
+	int opt, verbose = 0, rc = 0, port_base = 0;
+	long long v;
 
 	set_progname(argv[0]);
-	while ((opt = getopt(argc, argv, "c:o:vh")) != -1) {
+	while ((opt = getopt(argc, argv, "c:o:p:vh")) != -1) {
 		switch (opt) {
 		case 'c':
 			configtx = optarg;
 			break;
 		case 'o':
 			outdir = optarg;
+			break;
+		case 'p':
+			if (parse_long(optarg, 1, NODEPORT_MAX, &v) < 0) {
+				warnf("-p %s: expected a port number", optarg);
+				usage();
+			}
+			port_base = (int)v;
 			break;
 		case 'v':
 			verbose = 1;
@@ -237,7 +320,8 @@ int main(int argc, char **argv)
 	cfg = cryptocfg_load(argv[optind]);
 	if (!cfg)
 		return EXIT_USER;
-	if (configtx && cryptocfg_read_msp_ids(cfg, configtx) < 0) {
+	if ((configtx && cryptocfg_read_msp_ids(cfg, configtx) < 0) ||
+	    (port_base && check_nodeports(cfg, port_base))) {
 		cryptocfg_free(cfg);
 		return EXIT_USER;
 	}
@@ -252,7 +336,7 @@ int main(int argc, char **argv)
 		char *path = path_join(outdir, name);
 
 		sb_reset(&sb);
-		org_vars(&cfg->orgs[i], argv[optind], &sb);
+		org_vars(&cfg->orgs[i], i, port_base, argv[optind], &sb);
 		rc = emit(path, &sb, verbose);
 		free(path);
 		free(name);
@@ -263,7 +347,7 @@ int main(int argc, char **argv)
 		char *path = path_join(outdir, "network.mk");
 
 		sb_reset(&sb);
-		network_mk(cfg, argv[optind], &sb);
+		network_mk(cfg, port_base, argv[optind], &sb);
 		rc = emit(path, &sb, verbose);
 		free(path);
 	}

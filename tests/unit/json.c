@@ -1,8 +1,7 @@
-/* Unit tests of the JSON tree, its writer and the YAML to JSON conversion, and of base64. */
+/* Unit tests of the JSON tree, its writer and the YAML to JSON conversion. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
 #include "json.h"
 #include "tap.h"
 
@@ -180,38 +179,10 @@ static void test_yaml(void)
 	free(msg);
 }
 
-static void test_base64(void)
-{
-	/* RFC 4648, section 10 */
-	static const char *const plain[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
-	static const char *const enc[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
-	size_t n;
-	unsigned char *d;
-
-	for (size_t i = 0; i < sizeof(plain) / sizeof(*plain); i++) {
-		char *e = base64_encode(plain[i], strlen(plain[i]));
-		is_str(e, enc[i], "encode '%s'", plain[i]);
-		free(e);
-		d = base64_decode(enc[i], strlen(enc[i]), &n);
-		ok(d && n == strlen(plain[i]) && memcmp(d, plain[i], n) == 0, "decode '%s'", enc[i]);
-		free(d);
-	}
-	d = base64_decode("Zm9v\nYmE", 8, &n);
-	ok(d && n == 5 && memcmp(d, "fooba", 5) == 0, "line breaks and missing padding");
-	free(d);
-	ok(base64_decode("Zm9v!", 5, &n) == NULL, "a character outside the alphabet is refused");
-	ok(base64_decode("Z", 1, &n) == NULL, "a lone digit is refused");
-	ok(base64_decode("Zg==Zg==", 8, &n) == NULL, "data after padding is refused");
-	d = base64_decode("AP8=", 4, &n);
-	ok(d && n == 2 && d[0] == 0 && d[1] == 0xff, "binary bytes");
-	free(d);
-}
-
 int main(void)
 {
 	set_progname("json-test");
 	test_json();
 	test_yaml();
-	test_base64();
 	return done_testing();
 }

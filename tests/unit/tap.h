@@ -50,7 +50,7 @@ static int tap_ok(int pass, const char *file, int line, const char *fmt, ...)
  * Capture what the code under test writes to stderr:
  *   int fd = capture_begin(); ...; char *text = capture_end(fd);  (free it)
  */
-static int capture_begin(void)
+__attribute__((unused)) static int capture_begin(void)
 {
 	FILE *f = tmpfile();
 	int saved;
@@ -63,7 +63,7 @@ static int capture_begin(void)
 	return saved;
 }
 
-static char *capture_end(int saved)
+__attribute__((unused)) static char *capture_end(int saved)
 {
 	long n;
 	char *buf;

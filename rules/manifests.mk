@@ -1,0 +1,153 @@
+# Per org, the Kubernetes manifests under $(MANIFESTS_DIR)/<domain>/: what
+# `make <domain>` applies.  Crypto material becomes Secrets (mksecret),
+# everything else is rendered from templates/ with the org's vars, the
+# deployment options and a few per-node variables.  Each manifest depends
+# only on what it is made from, so editing one org re-renders that org.
+MANIFESTS_DIR := $(BUILD)/manifests
+SECRETS_DIR := $(BUILD)/secrets
+
+msp_stamp = $(STAMP_DIR)/$(1).msp
+labels = -l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/org=$(1)
+# ", nodePort: N" for port $(2) of the node port list $(1), with NodePort
+nodeport = $(if $(filter NodePort,$(SERVICE_TYPE)),$(comma) nodePort: $(word $(2),$(1)))
+# the first orderer of the first orderer org, which peers and CLIs talk to
+first_orderer_org := $(firstword $(ORDERER_ORGS))
+ORDERER_ADDRESS = $(firstword $($(first_orderer_org)_NODE_CNS)):7050
+
+RENDER_CMD = $(BINDIR)/render -f $(OPTIONS_VARS) -f $(VARS_DIR)/$(1).vars
+RENDER_DEPS = $(VARS_DIR)/$(1).vars $(OPTIONS_VARS) $(BINDIR)/render
+
+# A secret made once per org and kept: 24 random bytes, base64, mode 0600.
+$(SECRETS_DIR)/%:
+	$(call msg,SECRET,$*)mkdir -p $(@D) && umask 077 && \
+		head -c 24 /dev/urandom | base64 > $@.tmp && mv $@.tmp $@
+
+# $(call node_rules,org,host,cn): the Secret, claim and workload of one node
+define node_rules
+$(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/$(2).yaml
+ifeq ($$(STORAGE),pvc)
+$(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml $$(MANIFESTS_DIR)/$(1)/$(2)-data.yaml
+$$(MANIFESTS_DIR)/$(1)/$(2)-crypto.vars: $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml
+$$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml: $$(call msp_stamp,$(1)) $$(BINDIR)/mksecret
+	$$(call msg,SECRET,$(1)/$(2))mkdir -p $$(@D)
+	$$(Q)$$(BINDIR)/mksecret -n $(2)-crypto -N $(1) $$(call labels,$(1)) -l fabric-k8s/node=$(2) \
+		-o $$@ -v $$(@:.yaml=.vars) -V CRYPTO_SOURCE \
+		$$(call org_dir,$(1))/$$(if $$(filter peer,$$($(1)_TYPE)),peers,orderers)/$(3)
+$$(MANIFESTS_DIR)/$(1)/$(2)-data.yaml: templates/pvc.yaml $$(call RENDER_DEPS,$(1))
+	$$(call msg,RENDER,$(1)/$(2)-data.yaml)mkdir -p $$(@D)
+	$$(Q)$$(call RENDER_CMD,$(1)) -D NODE=$(2) -D CLAIM=$(2)-data -o $$@ $$<
+$(1)_$(2)_STORAGE = -f $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.vars -D CRYPTO_SUBPATH= \
+	-D 'DATA_SOURCE=persistentVolumeClaim: {claimName: $(2)-data}' -D DATA_SUBPATH=
+$(1)_$(2)_STORAGE_DEPS = $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.vars
+else
+$(1)_$(2)_STORAGE = -D 'CRYPTO_SOURCE=persistentVolumeClaim: {claimName: crypto, readOnly: true}' \
+	-D CRYPTO_SUBPATH=$$(if $$(filter peer,$$($(1)_TYPE)),peers,orderers)/$(3) \
+	-D 'DATA_SOURCE=persistentVolumeClaim: {claimName: data}' -D DATA_SUBPATH=$(2)
+endif
+$$(MANIFESTS_DIR)/$(1)/$(2).yaml: templates/$$($(1)_TYPE).yaml $$(call RENDER_DEPS,$(1)) $$($(1)_$(2)_STORAGE_DEPS)
+	$$(call msg,RENDER,$(1)/$(2).yaml)mkdir -p $$(@D)
+	$$(Q)$$(call RENDER_CMD,$(1)) $$($(1)_$(2)_STORAGE) -D NODE=$(2) -D NODE_CN=$(3) \
+		-D GOSSIP_BOOTSTRAP=$$(firstword $$($(1)_NODE_CNS)):7051 \
+		-D 'GRPC_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),1)' \
+		-D 'CHAINCODE_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
+		-D 'ADMIN_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
+		-D 'OPERATIONS_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),3)' \
+		-o $$@ $$<
+ifeq ($$(COUCHDB)$$($(1)_TYPE),1peer)
+$(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/$(2)-couchdb.yaml
+$$(MANIFESTS_DIR)/$(1)/$(2)-couchdb.yaml: templates/couchdb.yaml $$(call RENDER_DEPS,$(1))
+	$$(call msg,RENDER,$(1)/$(2)-couchdb.yaml)mkdir -p $$(@D)
+	$$(Q)$$(call RENDER_CMD,$(1)) -D NODE=$(2) -o $$@ $$<
+endif
+endef
+
+# $(call org_manifests,org): everything of one org
+define org_manifests
+$(1)_MANIFESTS := $$(MANIFESTS_DIR)/$(1)/namespace.yaml $$(MANIFESTS_DIR)/$(1)/ca.yaml \
+	$$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml
+$$(MANIFESTS_DIR)/$(1)/namespace.yaml: templates/namespace.yaml $$(call RENDER_DEPS,$(1))
+	$$(call msg,RENDER,$(1)/namespace.yaml)mkdir -p $$(@D)
+	$$(Q)$$(call RENDER_CMD,$(1)) -o $$@ $$<
+
+# the CA: its key, certificate and registrar password as a Secret
+$$(MANIFESTS_DIR)/$(1)/ca-crypto.vars: $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml
+$$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml: $$(call msp_stamp,$(1)) $$(SECRETS_DIR)/$(1)/registrar-password \
+		$$(BINDIR)/mksecret
+	$$(call msg,SECRET,$(1)/ca)mkdir -p $$(@D)
+	$$(Q)$$(BINDIR)/mksecret -n $$($(1)_CA_HOSTNAME)-crypto -N $(1) $$(call labels,$(1)) \
+		-l fabric-k8s/node=$$($(1)_CA_HOSTNAME) -o $$@ -v $$(@:.yaml=.vars) -V CA_CRYPTO_SOURCE \
+		ca=$$(call org_dir,$(1))/ca registrar-password=$$(SECRETS_DIR)/$(1)/registrar-password
+$$(MANIFESTS_DIR)/$(1)/ca.yaml: templates/ca.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars
+	$$(call msg,RENDER,$(1)/ca.yaml)mkdir -p $$(@D)
+	$$(Q)$$(call RENDER_CMD,$(1)) -f $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars \
+		$$(if $$(filter pvc,$$(STORAGE)),-D 'CA_DATA_SOURCE=persistentVolumeClaim: {claimName: ca-data}' \
+			-D CA_DATA_SUBPATH=,-D 'CA_DATA_SOURCE=persistentVolumeClaim: {claimName: data}' \
+			-D CA_DATA_SUBPATH=$$($(1)_CA_HOSTNAME)) \
+		-D 'CA_NODEPORT_FIELD=$$(call nodeport,$$($(1)_CA_NODEPORT),1)' -o $$@ $$<
+ifeq ($$(STORAGE),pvc)
+$(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/ca-data.yaml
+$$(MANIFESTS_DIR)/$(1)/ca-data.yaml: templates/pvc.yaml $$(call RENDER_DEPS,$(1))
+	$$(call msg,RENDER,$(1)/ca-data.yaml)mkdir -p $$(@D)
+	$$(Q)$$(call RENDER_CMD,$(1)) -D NODE=$$($(1)_CA_HOSTNAME) -D CLAIM=ca-data -o $$@ $$<
+else
+$(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/nfs.yaml
+$$(MANIFESTS_DIR)/$(1)/nfs.yaml: templates/nfs.yaml $$(call RENDER_DEPS,$(1))
+	$$(call msg,RENDER,$(1)/nfs.yaml)mkdir -p $$(@D)
+	$$(Q)$$(call RENDER_CMD,$(1)) -D ORG_DIR=$$(notdir $$(patsubst %/,%,$$(dir $$(call org_dir,$(1))))) -o $$@ $$<
+endif
+
+$$(foreach n,$$(join $$(addsuffix :,$$($(1)_NODES)),$$($(1)_NODE_CNS)),\
+	$$(eval $$(call node_rules,$(1),$$(word 1,$$(subst :, ,$$(n))),$$(word 2,$$(subst :, ,$$(n))))))
+
+ifeq ($$($(1)_TYPE),peer)
+$$(eval $$(call peer_org_manifests,$(1)))
+else
+$$(eval $$(call orderer_org_manifests,$(1)))
+endif
+endef
+
+# The genesis block of the system channel reaches the orderers as a Secret.
+define orderer_org_manifests
+ifeq ($$(CHANNEL_FLOW),system)
+$(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/genesis.yaml
+$$(MANIFESTS_DIR)/$(1)/genesis.yaml: $$(GENESIS) $$(BINDIR)/mksecret
+	$$(call msg,SECRET,$(1)/genesis)mkdir -p $$(@D)
+	$$(Q)$$(BINDIR)/mksecret -n genesis -N $(1) $$(call labels,$(1)) -o $$@ \
+		genesis.block=$$(GENESIS)
+endif
+endef
+
+# A peer org's CLI pod: the Admin's MSP and TLS, the channel artifacts and
+# the orderer orgs' TLS CA certificates, as one Secret.
+define peer_org_manifests
+$(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/cli.yaml $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
+# the channel's artifacts this org's admin submits: the channel tx (system
+# flow) or the channel's genesis block (participation), and its anchor update
+$(1)_ARTIFACTS = $$(if $$(filter system,$$(CHANNEL_FLOW)),$$(CHANNEL_TX),$$(GENESIS)) \
+	$$(filter $$(ARTIFACTS_DIR)/$$($(1)_MSP_ID)anchors.tx,$$(ANCHOR_TXS))
+$(1)_CLI_FILES = admin=$$(call org_dir,$(1))/users/Admin@$(1) \
+	$$(foreach o,$$(ORDERER_ORGS),orderer-tls/$$(o).pem=$$(call org_dir,$$(o))/tlsca/tls$$($$(o)_CA_CN)-cert.pem) \
+	$$(foreach f,$$($(1)_ARTIFACTS),$$(notdir $$(f))=$$(f))
+$$(MANIFESTS_DIR)/$(1)/cli-crypto.vars: $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
+$$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: $$(call msp_stamp,$(1)) $$(foreach o,$$(ORDERER_ORGS),$$(call msp_stamp,$$(o))) \
+		$$($(1)_ARTIFACTS) $$(BINDIR)/mksecret
+	$$(call msg,SECRET,$(1)/cli)mkdir -p $$(@D)
+	$$(Q)$$(BINDIR)/mksecret -n cli-crypto -N $(1) $$(call labels,$(1)) -l fabric-k8s/node=cli \
+		-o $$@ -v $$(@:.yaml=.vars) -V CLI_CRYPTO_SOURCE $$($(1)_CLI_FILES)
+$$(MANIFESTS_DIR)/$(1)/cli.yaml: templates/cli.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars
+	$$(call msg,RENDER,$(1)/cli.yaml)mkdir -p $$(@D)
+	$$(Q)$$(call RENDER_CMD,$(1)) -f $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
+		-D PEER_ADDRESS=$$(firstword $$($(1)_NODE_CNS)):7051 -D ORDERER_ADDRESS=$$(ORDERER_ADDRESS) \
+		-D ORDERER_TLSCA=orderer-tls/$$(first_orderer_org).pem -o $$@ $$<
+ifeq ($$(COUCHDB),1)
+$(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml
+$$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml: $$(SECRETS_DIR)/$(1)/couchdb-password $$(BINDIR)/mksecret
+	$$(call msg,SECRET,$(1)/couchdb)mkdir -p $$(@D)
+	$$(Q)$$(BINDIR)/mksecret -n couchdb -N $(1) $$(call labels,$(1)) -o $$@ \
+		password=$$(SECRETS_DIR)/$(1)/couchdb-password
+endif
+endef
+
+$(foreach org,$(ORGS),$(eval $(call org_manifests,$(org))))
+
+CLEAN_DIRS += $(MANIFESTS_DIR)

@@ -1,0 +1,34 @@
+# Each org's MSP (mspgen, cryptogen's drop-in): the crypto material of org
+# <domain> lives in $(CRYPTO_DIR)/{ordererOrganizations,peerOrganizations}/<domain>/
+# and $(STAMP_DIR)/<domain>.msp is touched once it is complete.  The stamp
+# depends on that org's vars file only (and on mspgen), so editing one org
+# regenerates nothing of the others, and make -j runs orgs in parallel
+# (mspgen builds each org, and each new node, in a directory of its own
+# and renames it into place).  extend never replaces a key: it adds the
+# nodes and users that are missing and generates an org that is missing.
+CRYPTO_DIR := $(BUILD)/crypto-config
+STAMP_DIR := $(BUILD)/stamps
+MSPGEN = $(BINDIR)/mspgen
+# $(call org_dir,org): the org's tree in the crypto output
+org_dir = $(CRYPTO_DIR)/$(if $(filter peer,$($(1)_TYPE)),peerOrganizations,ordererOrganizations)/$(1)
+
+$(STAMP_DIR)/%.msp: $(VARS_DIR)/%.vars $(BINDIR)/mspgen
+	$(call msg,MSP,$*)mkdir -p $(@D) && \
+		$(MSPGEN) extend --config=$(CRYPTO_CONFIG) --input=$(CRYPTO_DIR) --org=$* >/dev/null
+	$(Q)touch $@
+
+# Certificate upkeep: list what expires (DAYS=N: within N days), or issue
+# again with the same keys (ORG=<domain> for one org).  renew touches the
+# stamps so that whatever is made from the MSP is made again.
+DAYS ?=
+ORG ?=
+MSP_SELECT = $(if $(ORG),--org=$(ORG)) $(if $(DAYS),--days=$(DAYS))
+
+.PHONY: expiry renew
+expiry: $(BINDIR)/mspgen
+	$(Q)$(MSPGEN) expiry --input=$(CRYPTO_DIR) $(MSP_SELECT)
+
+renew: $(BINDIR)/mspgen
+	$(call msg,RENEW,$(or $(ORG),every org)$(if $(DAYS), (expiring within $(DAYS) days)))$(MSPGEN) renew --input=$(CRYPTO_DIR) $(MSP_SELECT)
+	$(Q)for s in $(if $(ORG),$(ORG),$(ORGS)); do \
+		if [ -f $(STAMP_DIR)/$$s.msp ]; then touch $(STAMP_DIR)/$$s.msp; fi; done

@@ -1,0 +1,70 @@
+# Deployment options: what the cluster side looks like.  Their values are
+# written to $(OPTIONS_VARS) when make starts, but only when they changed
+# (Kbuild's filechk), and every manifest depends on that file: switching TLS
+# or FABRIC_VERSION re-renders, nothing else does.
+FABRIC_VERSION ?= 2.5
+TLS ?= 1
+COUCHDB ?= 0
+CHAINCODE ?= ccaas
+CHANNEL_FLOW ?= system
+STORAGE ?= pvc
+STORAGE_CLASS ?=
+LEDGER_SIZE ?= 1Gi
+SERVICE_TYPE ?= ClusterIP
+NODEPORT_BASE ?= 30000
+CHANNEL ?= mychannel
+SYS_CHANNEL ?= syschannel
+NFS_SERVER ?=
+NFS_PATH ?= /export
+LOGGING_SPEC ?= INFO
+FABRIC_IMAGE_REPO ?= hyperledger
+COUCHDB_IMAGE ?= couchdb:3.3.3
+
+comma := ,
+# $(call one_of,VAR,allowed...): stop with a clear message otherwise
+one_of = $(if $(filter-out 1,$(words $($(1))))$(filter-out $(2),$($(1))),\
+	$(error $(1)=$($(1)) is not one of: $(2)))
+
+ifndef SKIP_NETWORK
+$(call one_of,TLS,0 1)
+$(call one_of,COUCHDB,0 1)
+$(call one_of,CHAINCODE,ccaas docker)
+$(call one_of,CHANNEL_FLOW,system participation)
+$(call one_of,STORAGE,pvc nfs)
+$(call one_of,SERVICE_TYPE,ClusterIP NodePort)
+$(call one_of,FABRIC_VERSION,1.4 2.2 2.4 2.5)
+ifeq ($(STORAGE),nfs)
+$(if $(NFS_SERVER),,$(error STORAGE=nfs needs NFS_SERVER, the address of the NFS server))
+endif
+ifeq ($(FABRIC_VERSION)$(CHANNEL_FLOW),1.4participation)
+$(error CHANNEL_FLOW=participation needs Fabric 2.3 or later, not FABRIC_VERSION=1.4)
+endif
+endif
+
+# What follows from the options.  Fabric 1.4 has its own CA line (1.4),
+# 2.x uses fabric-ca 1.5; chaincode runs as a service in 2.x unless the
+# node's Docker socket is asked for.
+FABRIC_IMAGE_TAG := $(FABRIC_VERSION)
+CA_IMAGE_TAG := $(if $(filter 1.4,$(FABRIC_VERSION)),1.4,1.5)
+TLS_ENABLED := $(if $(filter 1,$(TLS)),true,false)
+STATE_DATABASE := $(if $(filter 1,$(COUCHDB)),CouchDB,goleveldb)
+VM_ENDPOINT := $(if $(filter docker,$(CHAINCODE)),unix:///host/var/run/docker.sock)
+DOCKER_SOURCE := $(if $(filter docker,$(CHAINCODE)),hostPath: {path: /var/run},emptyDir: {})
+ORDERER_BOOTSTRAP := $(if $(filter participation,$(CHANNEL_FLOW)),none,file)
+CHANNEL_PARTICIPATION := $(if $(filter participation,$(CHANNEL_FLOW)),true,false)
+STORAGE_CLASS_FIELD := $(if $(STORAGE_CLASS),storageClassName: $(STORAGE_CLASS))
+
+OPTIONS := FABRIC_VERSION FABRIC_IMAGE_REPO FABRIC_IMAGE_TAG CA_IMAGE_TAG COUCHDB_IMAGE \
+	TLS_ENABLED STATE_DATABASE VM_ENDPOINT DOCKER_SOURCE ORDERER_BOOTSTRAP \
+	CHANNEL_PARTICIPATION STORAGE STORAGE_CLASS_FIELD LEDGER_SIZE SERVICE_TYPE \
+	NODEPORT_BASE NFS_SERVER NFS_PATH LOGGING_SPEC CHANNEL SYS_CHANNEL
+
+OPTIONS_VARS := $(BUILD)/options.vars
+ifndef SKIP_NETWORK
+$(foreach v,$(OPTIONS),$(if $(findstring ',$($(v))),$(error $(v) must not contain a quote)))
+# filechk: rewrite only when different, so the timestamp moves only then
+$(shell mkdir -p $(BUILD) && printf '%s\n' '# deployment options; written by make, do not edit' \
+	$(foreach v,$(OPTIONS),'$(v)=$($(v))') > $(OPTIONS_VARS).new && \
+	{ cmp -s $(OPTIONS_VARS).new $(OPTIONS_VARS) && rm -f $(OPTIONS_VARS).new || \
+	  mv -f $(OPTIONS_VARS).new $(OPTIONS_VARS); })
+endif

@@ -1,0 +1,89 @@
+#!/bin/sh
+# The Make graph: first build, no-op rerun, one-org change, restore, failure,
+# and the goals that need no network.
+. "$TOP/tests/lib.sh"
+
+cd "$tmp" || exit 1
+cp "$TOP/crypto-config.yaml" cc.yaml
+cp "$TOP/configtx.yaml" ctx.yaml
+B=$tmp/b
+m() { tmake BUILD="$B" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$tmp/ctx.yaml" "$@"; }
+stamp() { stat -c '%n %y' "$@"; }
+
+run m
+is "$rc" 0 "make: exit status 0"
+like "$out" "^  VARS    $tmp/cc.yaml\$" "make: one quiet line for the step"
+ok "$([ -f "$B/vars/network.mk" ] && [ -f "$B/vars/org1.vars" ] && [ -f "$B/vars/org2.vars" ] &&
+	[ -f "$B/vars/orgorderer1.vars" ]; echo $?)" "make: network.mk and every org's vars"
+like "$(cat "$B/vars/org1.vars")" '^MSP_ID=Org1MSP$' "make: MSP ID from CONFIGTX"
+is "$(ls "$B/manifests")" "$(printf 'org1\norg2\norgorderer1')" "make: a manifest directory per org"
+like "$(cat "$B/manifests/org2/namespace.yaml")" '^  name: org2$' "make: org2's namespace rendered"
+
+run m -q
+is "$rc" 0 "make -q: nothing left to do"
+run m
+is "$out" "make: Nothing to be done for 'all'." "second make does nothing"
+
+before=$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars" "$B/manifests/org1/namespace.yaml" \
+	"$B/manifests/orgorderer1/namespace.yaml")
+org2_before=$(stamp "$B/vars/org2.vars")
+sed -i '/Name: Org2/,$ s/Count: 2/Count: 3/' cc.yaml
+run m
+is "$rc" 0 "after editing Org2: exit status 0"
+is "$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars" "$B/manifests/org1/namespace.yaml" \
+	"$B/manifests/orgorderer1/namespace.yaml")" "$before" \
+	"after editing Org2: the other orgs' vars and manifests keep their timestamps"
+like "$out" "RENDER  org2/namespace.yaml" "after editing Org2: org2 is rendered again"
+ok "$(printf '%s\n' "$out" | grep -Eq 'RENDER  org(1|orderer1)/'; [ $? -ne 0 ]; echo $?)" \
+	"after editing Org2: no other org is rendered"
+ok "$([ "$(stamp "$B/vars/org2.vars")" != "$org2_before" ]; echo $?)" "after editing Org2: org2.vars rewritten"
+like "$(cat "$B/vars/network.mk")" '^org2_NODES := peer0 peer1 peer2$' "network.mk has the new peer"
+run m -q
+is "$rc" 0 "after editing Org2: make -q is 0 again"
+
+touch "$tmp/ctx.yaml"
+run m
+is "$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars" "$B/manifests/org1/namespace.yaml" \
+	"$B/manifests/orgorderer1/namespace.yaml")" "$before" \
+	"touching configtx.yaml rewrites no vars file"
+
+rm "$B/vars/org1.vars"
+run m org1
+is "$rc" 0 "make org1 after deleting its vars: exit status 0"
+ok "$([ -f "$B/vars/org1.vars" ]; echo $?)" "make org1 brings org1.vars back"
+run m nosuchorg
+is "$rc" 2 "make of an unknown org fails"
+
+snap=$(snapshot "$B/vars")
+sed -i 's/Domain: org1$/Domain: org1.example.com/' cc.yaml
+run m
+is "$rc" 2 "a bad crypto-config.yaml fails make"
+like "$err" "cc.yaml:[0-9]+:13: PeerOrgs\[0\]\.Domain: \"org1\.example\.com\" is not a valid Kubernetes namespace name" \
+	"with yaml2vars' message"
+is "$(snapshot "$B/vars")" "$snap" "and leaves every vars file as it was"
+sed -i 's/Domain: org1.example.com$/Domain: org1/' cc.yaml
+run m
+is "$rc" 0 "fixed again: make succeeds"
+
+touch cc.yaml
+run m V=1 vars
+like "$out" "yaml2vars -c $tmp/ctx.yaml -o $B/vars $tmp/cc.yaml" "V=1 shows the commands"
+
+run tmake BUILD="$tmp/none" CRYPTO_CONFIG=/nonexistent help
+is "$rc" 0 "make help needs no crypto-config.yaml"
+like "$out" '^  CRYPTO_CONFIG ' "make help lists the variables"
+ok "$([ ! -e "$tmp/none" ]; echo $?)" "make help creates nothing"
+
+mkdir -p "$B/crypto-config" && echo keep > "$B/crypto-config/ca-key"
+run m clean
+is "$rc" 0 "make clean: exit status 0"
+ok "$([ ! -e "$B/vars" ] && [ ! -e "$B/manifests" ] && [ -f "$B/crypto-config/ca-key" ]; echo $?)" \
+	"make clean removes the vars but never crypto material"
+
+rm -rf "$B"
+run m -j4
+is "$rc" 0 "make -j4 from scratch"
+run m -q
+is "$rc" 0 "make -q after make -j4"
+
+done_testing

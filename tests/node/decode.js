@@ -1,0 +1,221 @@
+// decode.js block|envelope|ordererorg FILE - print a Fabric message as JSON
+// the way Fabric's configtxlator (protolator) prints it.
+//
+// An independent decoder for the tests: it walks the messages with the
+// classes that the npm package fabric-protos generates from Fabric's .proto
+// files, and renders them with configtxlator's rules (proto field names,
+// every field shown, 64-bit integers as strings, bytes as base64 and empty
+// singular bytes as null, enums by name, keys sorted, tab indentation, the
+// nested messages of payloads, headers, config groups, values and policies
+// decoded in place).  The test suite checks it against configtxlator's own
+// output in the fixtures before trusting it with txgen's.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const protobuf = require('protobufjs');
+
+// The .proto files that ship with fabric-protos, loaded with their field names as written.
+const base = path.dirname(require.resolve('fabric-protos/package.json'));
+const P = new protobuf.Root();
+P.resolvePath = (origin, target) => {
+	for (const dir of ['protos', 'google-protos', '.']) {
+		const p = path.join(base, dir, target);
+		if (fs.existsSync(p)) return p;
+	}
+	return target;
+};
+P.loadSync(['common/common.proto', 'common/configtx.proto', 'common/configuration.proto',
+	'common/policies.proto', 'msp/msp_config.proto', 'msp/msp_principal.proto', 'msp/identities.proto',
+	'orderer/configuration.proto', 'orderer/etcdraft/configuration.proto', 'peer/configuration.proto'],
+{ keepCase: true });
+P.resolveAll();
+const type = (name) => P.lookupType(name);
+
+const T = {
+	Block: type('common.Block'), Envelope: type('common.Envelope'), Payload: type('common.Payload'),
+	ChannelHeader: type('common.ChannelHeader'), SignatureHeader: type('common.SignatureHeader'),
+	ConfigEnvelope: type('common.ConfigEnvelope'), ConfigUpdateEnvelope: type('common.ConfigUpdateEnvelope'),
+	ConfigUpdate: type('common.ConfigUpdate'), ConfigGroup: type('common.ConfigGroup'), Config: type('common.Config'),
+	SignaturePolicyEnvelope: type('common.SignaturePolicyEnvelope'),
+	ImplicitMetaPolicy: type('common.ImplicitMetaPolicy'), MSPRole: type('common.MSPRole'),
+	OrganizationUnit: type('common.OrganizationUnit'), SerializedIdentity: type('msp.SerializedIdentity'),
+	FabricMSPConfig: type('msp.FabricMSPConfig'), RaftMetadata: type('etcdraft.ConfigMetadata'),
+};
+
+// Which message an opaque bytes field holds: [type name][field] -> function(parentMsg, ctx).
+const opaque = {
+	'common.BlockData': { data: () => T.Envelope },
+	'common.Envelope': { payload: () => T.Payload },
+	'common.Header': { channel_header: () => T.ChannelHeader, signature_header: () => T.SignatureHeader },
+	'common.SignatureHeader': { creator: () => T.SerializedIdentity },
+	'common.Payload': {
+		data: (m) => {
+			const ch = T.ChannelHeader.decode(m.header.channel_header);
+			switch (ch.type) {
+			case 1: return T.ConfigEnvelope;
+			case 2: return T.ConfigUpdateEnvelope;
+			case 4: return T.Envelope;
+			default: throw new Error('payload type ' + ch.type);
+			}
+		},
+	},
+	'common.ConfigUpdateEnvelope': { config_update: () => T.ConfigUpdate },
+	'common.ConfigSignature': { signature_header: () => T.SignatureHeader },
+	'common.ConfigValue': { value: (m, ctx) => valueType(ctx) },
+	'common.Policy': {
+		value: (m) => {
+			if (m.type === 1) return T.SignaturePolicyEnvelope;
+			if (m.type === 3) return T.ImplicitMetaPolicy;
+			throw new Error('policy type ' + m.type);
+		},
+	},
+	'common.MSPPrincipal': {
+		principal: (m) => [T.MSPRole, T.OrganizationUnit, T.SerializedIdentity][m.principal_classification],
+	},
+	'msp.MSPConfig': { config: () => T.FabricMSPConfig },
+	'orderer.ConsensusType': {
+		metadata: (m) => (m.type === 'etcdraft' ? T.RaftMetadata : null),
+	},
+};
+
+const valueTypes = {
+	channel: { HashingAlgorithm: 'common.HashingAlgorithm', BlockDataHashingStructure: 'common.BlockDataHashingStructure',
+		OrdererAddresses: 'common.OrdererAddresses', Consortium: 'common.Consortium', Capabilities: 'common.Capabilities' },
+	orderer: { ConsensusType: 'orderer.ConsensusType', BatchSize: 'orderer.BatchSize', BatchTimeout: 'orderer.BatchTimeout',
+		KafkaBrokers: 'orderer.KafkaBrokers', ChannelRestrictions: 'orderer.ChannelRestrictions',
+		Capabilities: 'common.Capabilities' },
+	ordererorg: { MSP: 'msp.MSPConfig', Endpoints: 'common.OrdererAddresses' },
+	application: { Capabilities: 'common.Capabilities', ACLs: 'protos.ACLs' },
+	apporg: { MSP: 'msp.MSPConfig', AnchorPeers: 'protos.AnchorPeers' },
+	consortium: { ChannelCreationPolicy: 'common.Policy' },
+	consortiumorg: { MSP: 'msp.MSPConfig' },
+};
+
+function lookup(name) {
+	return type(name);
+}
+
+function valueType(ctx) {
+	const t = (valueTypes[ctx.kind] || {})[ctx.key];
+	if (!t) throw new Error(`unknown ${ctx.kind} value ${ctx.key}`);
+	return lookup(t);
+}
+
+function subKind(kind, key) {
+	if (kind === 'channel') {
+		const k = { Orderer: 'orderer', Application: 'application', Consortiums: 'consortiums' }[key];
+		if (!k) throw new Error('unknown channel sub-group ' + key);
+		return k;
+	}
+	const k = { orderer: 'ordererorg', application: 'apporg', consortiums: 'consortium', consortium: 'consortiumorg' }[kind];
+	if (!k) throw new Error(`${kind} groups have no sub-groups`);
+	return k;
+}
+
+const is64 = (t) => ['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64'].includes(t);
+
+function scalar(field, v, repeated) {
+	if (field.resolvedType && field.resolvedType.valuesById) {
+		const name = field.resolvedType.valuesById[v];
+		return name === undefined ? v : name;
+	}
+	if (field.type === 'bytes') {
+		if (!repeated && (!v || v.length === 0)) return null;
+		return Buffer.from(v || []).toString('base64');
+	}
+	if (is64(field.type)) return String(v === null || v === undefined ? 0 : v);
+	return v;
+}
+
+function timestamp(m) {
+	const secs = Number(String(m.seconds || 0));
+	const d = new Date(secs * 1000).toISOString().replace('.000Z', '');
+	let frac = '';
+	if (m.nanos) {
+		let s = String(m.nanos).padStart(9, '0');
+		while (s.length > 3 && s.endsWith('000')) s = s.slice(0, -3);
+		frac = '.' + s;
+	}
+	return d + frac + 'Z';
+}
+
+function decodeOpaque(type, bytes, ctx) {
+	if (!bytes || bytes.length === 0) return null;
+	if (type === null) return {};            // google.protobuf.Empty
+	return tree(type, type.decode(bytes), ctx);
+}
+
+function tree(type, msg, ctx) {
+	const out = {};
+	const hooks = opaque[type.fullName.replace(/^\./, '')] || {};
+	const isGroup = type === T.ConfigGroup;
+	for (const field of type.fieldsArray) {
+		field.resolve();
+		const name = field.name;
+		const v = msg[name];
+		if (field.partOf && msg[field.partOf.name] !== name)
+			continue;
+		if (hooks[name] && field.repeated) {
+			const t = hooks[name](msg, ctx);
+			out[name] = (v || []).map((x) => tree(t, t.decode(x), ctx));
+		} else if (hooks[name]) {
+			const t = hooks[name](msg, ctx);
+			out[name] = decodeOpaque(t, v, ctx);
+		} else if (field.map) {
+			const o = {};
+			for (const k of Object.keys(v || {})) {
+				let c = ctx;
+				if (isGroup && name === 'groups') c = { kind: subKind(ctx.kind, k) };
+				if (isGroup && name === 'values') c = { kind: ctx.kind, key: k };
+				if (type.fullName === '.common.ConfigUpdate' && name === 'isolated_data')
+					throw new Error('isolated data ' + k);
+				o[k] = field.resolvedType && !field.resolvedType.valuesById ?
+					tree(field.resolvedType, v[k], c) : scalar(field, v[k], true);
+			}
+			out[name] = o;
+		} else if (field.repeated) {
+			out[name] = (v || []).map((x) => (field.resolvedType && !field.resolvedType.valuesById ?
+				tree(field.resolvedType, x, ctx) : scalar(field, x, true)));
+		} else if (field.resolvedType && !field.resolvedType.valuesById) {
+			if (v === null || v === undefined) out[name] = null;
+			else if (field.resolvedType.fullName === '.google.protobuf.Timestamp') out[name] = timestamp(v);
+			else {
+				const c = (type === T.Config && name === 'channel_group') ||
+					(type === T.ConfigUpdate && (name === 'read_set' || name === 'write_set')) ?
+					{ kind: 'channel' } : ctx;
+				out[name] = tree(field.resolvedType, v, c);
+			}
+		} else {
+			out[name] = scalar(field, v, false);
+		}
+	}
+	return out;
+}
+
+// Go's encoding/json: sorted keys, tab indentation, HTML-safe strings.
+function goJSON(v) {
+	const sortKeys = (x) => {
+		if (Array.isArray(x)) return x.map(sortKeys);
+		if (x && typeof x === 'object') {
+			const o = {};
+			for (const k of Object.keys(x).sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b)))))
+				o[k] = sortKeys(x[k]);
+			return o;
+		}
+		return x;
+	};
+	return JSON.stringify(sortKeys(v), null, '\t')
+		.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
+		.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029') + '\n';
+}
+
+const [what, file] = process.argv.slice(2);
+const buf = fs.readFileSync(file);
+const root = { block: T.Block, envelope: T.Envelope, ordererorg: T.ConfigGroup }[what];
+if (!root) {
+	process.stderr.write('usage: decode.js block|envelope|ordererorg FILE\n');
+	process.exit(2);
+}
+const ctx = what === 'ordererorg' ? { kind: 'ordererorg' } : {};
+process.stdout.write(goJSON(tree(root, root.decode(buf), ctx)));

@@ -1,0 +1,307 @@
+/*
+ * mksecret - pack files and directory trees into a Kubernetes Secret.
+ *
+ * Crypto material reaches pods as Secrets.  A Secret is flat, so each file
+ * becomes one key, and the pod's volume lists every key with the path (and
+ * mode) the file had: the MSP and TLS trees then appear in the pod exactly
+ * as mspgen wrote them.  That list is written as one variable holding the
+ * whole volume source, "secret: {secretName: NAME, items: [...]}", in YAML
+ * flow style on one line, which render puts into the pod template.
+ *
+ * Arguments are PATH or MOUNT=PATH: a directory is taken recursively (its
+ * files appear under MOUNT, or at the top when MOUNT is absent), a file
+ * appears as MOUNT (or its own name).  The manifest is written with mode
+ * 0600, since it usually holds private keys.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base64.h"
+#include "cryptocfg.h"
+#include "fsutil.h"
+#include "util.h"
+#include "vars.h"
+
+/* Kubernetes caps a Secret at 1 MiB; refuse early rather than at apply. */
+enum { MAX_SECRET_BYTES = 1 << 20, MAX_KEY_LEN = 253 };
+
+struct entry {
+	char *key;      /* flattened path, a valid Secret key */
+	char *path;     /* path inside the volume */
+	char *file;     /* where the bytes come from */
+	mode_t mode;
+};
+
+struct secret {
+	struct entry *e;
+	size_t n, cap;
+	size_t bytes;
+};
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: %s -n name -N namespace [-l key=value]... [-o out] "
+		"[-v vars -V name] [mount=]path...\n", progname());
+	exit(EXIT_USAGE);
+}
+
+static void help(void)
+{
+	printf("usage: %s -n name -N namespace [-l key=value]... [-o out] "
+	       "[-v vars -V name] [mount=]path...\n\n"
+	       "Write a Secret holding every file under each path.  A directory's files\n"
+	       "keep their relative paths (under mount when given); a file appears as\n"
+	       "mount, or under its own name.\n\n"
+	       "  -n NAME       the Secret's name\n"
+	       "  -N NAMESPACE  its namespace\n"
+	       "  -l KEY=VALUE  a label (repeatable)\n"
+	       "  -o FILE       write the manifest there, mode 0600 (default: stdout)\n"
+	       "  -v FILE       also write a vars file with one variable (-V) holding the\n"
+	       "                volume source: secret: {secretName: ..., items: [{key: ...,\n"
+	       "                path: ..., mode: ...}, ...]}\n"
+	       "  -V NAME       that variable's name (default SOURCE)\n", progname());
+	exit(0);
+}
+
+/* A Secret key: the path with '/' as '_' and any other foreign byte as '-'. */
+static char *key_of(const char *path)
+{
+	char *k = xstrdup(path);
+
+	for (char *p = k; *p; p++) {
+		char c = *p;
+
+		if (c == '/')
+			*p = '_';
+		else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'))
+			*p = '-';
+	}
+	return k;
+}
+
+static int add_file(struct secret *s, const char *file, const char *path, mode_t mode, off_t size)
+{
+	char *key = key_of(path);
+
+	if (strlen(key) > MAX_KEY_LEN) {
+		warnf("%s: path too long for a Secret key (more than %d bytes)", file, MAX_KEY_LEN);
+		free(key);
+		return -1;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		if (strcmp(s->e[i].key, key) == 0) {
+			warnf("%s and %s map to the same Secret key \"%s\"", s->e[i].file, file, key);
+			free(key);
+			return -1;
+		}
+	}
+	s->bytes += (size_t)size;
+	s->e = xgrow(s->e, &s->cap, s->n + 1, sizeof(*s->e));
+	s->e[s->n++] = (struct entry){ key, xstrdup(path), xstrdup(file), mode & 0777 };
+	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add every regular file under dir, in name order so output is stable. */
+static int add_tree(struct secret *s, const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	if (!d) {
+		warnf("cannot read %s:", dir);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		names = xgrow(names, &cap, n + 1, sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_name);
+	for (size_t i = 0; i < n; i++) {
+		char *file = path_join(dir, names[i]);
+		char *path = *prefix ? path_join(prefix, names[i]) : xstrdup(names[i]);
+		struct stat st;
+
+		if (rc == 0 && lstat(file, &st) < 0) {
+			warnf("cannot read %s:", file);
+			rc = -1;
+		} else if (rc == 0 && S_ISDIR(st.st_mode)) {
+			rc = add_tree(s, file, path);
+		} else if (rc == 0 && S_ISREG(st.st_mode)) {
+			rc = add_file(s, file, path, st.st_mode, st.st_size);
+		} else if (rc == 0) {
+			warnf("%s: not a regular file or directory", file);
+			rc = -1;
+		}
+		free(file);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+static int add_arg(struct secret *s, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char *mount = eq ? xstrndup(arg, (size_t)(eq - arg)) : xstrdup("");
+	const char *src = eq ? eq + 1 : arg;
+	struct stat st;
+	int rc;
+
+	if (stat(src, &st) < 0) {
+		warnf("cannot read %s:", src);
+		rc = -1;
+	} else if (S_ISDIR(st.st_mode)) {
+		rc = add_tree(s, src, mount);
+	} else if (S_ISREG(st.st_mode)) {
+		const char *base = strrchr(src, '/');
+
+		rc = add_file(s, src, *mount ? mount : base ? base + 1 : src, st.st_mode, st.st_size);
+	} else {
+		warnf("%s: not a regular file or directory", src);
+		rc = -1;
+	}
+	free(mount);
+	return rc;
+}
+
+/* Labels and names are validated by the API server; only keep YAML intact. */
+static void yaml_quoted(struct strbuf *sb, const char *s)
+{
+	sb_addc(sb, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			sb_addc(sb, '\\');
+		sb_addc(sb, *s);
+	}
+	sb_addc(sb, '"');
+}
+
+int main(int argc, char **argv)
+{
+	const char *name = NULL, *ns = NULL, *out = NULL, *varsout = NULL, *varname = "SOURCE";
+	struct strbuf doc = {0}, items = {0};
+	struct secret s = {0};
+	char **labels;
+	size_t nlabels = 0;
+	int opt, rc = 0;
+
+	set_progname(argv[0]);
+	labels = xcalloc((size_t)argc, sizeof(*labels));
+	while ((opt = getopt(argc, argv, "n:N:l:o:v:V:h")) != -1) {
+		switch (opt) {
+		case 'n': name = optarg; break;
+		case 'N': ns = optarg; break;
+		case 'l': labels[nlabels++] = optarg; break;
+		case 'o': out = optarg; break;
+		case 'v': varsout = optarg; break;
+		case 'V': varname = optarg; break;
+		case 'h': help(); break;
+		default: usage();
+		}
+	}
+	if (!name || !ns || optind >= argc)
+		usage();
+	if (!is_var_name(varname, strlen(varname))) {
+		warnf("-V %s: not a variable name", varname);
+		free(labels);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < nlabels; i++) {
+		if (!strchr(labels[i], '=')) {
+			warnf("-l %s: expected key=value", labels[i]);
+			free(labels);
+			return EXIT_USAGE;
+		}
+	}
+	for (int i = optind; i < argc && rc == 0; i++)
+		rc = add_arg(&s, argv[i]);
+	if (rc == 0 && s.bytes > MAX_SECRET_BYTES) {
+		warnf("%zu bytes of files: more than a Secret can hold (1 MiB)", s.bytes);
+		rc = -1;
+	}
+
+	sb_adds(&doc, "# generated by mksecret; do not edit\napiVersion: v1\nkind: Secret\n"
+		"metadata:\n  name: ");
+	yaml_quoted(&doc, name);
+	sb_adds(&doc, "\n  namespace: ");
+	yaml_quoted(&doc, ns);
+	sb_adds(&doc, "\n");
+	if (nlabels)
+		sb_adds(&doc, "  labels:\n");
+	for (size_t i = 0; i < nlabels; i++) {
+		char *eq = strchr(labels[i], '=');
+
+		sb_adds(&doc, "    ");
+		sb_add(&doc, labels[i], (size_t)(eq - labels[i]));
+		sb_adds(&doc, ": ");
+		yaml_quoted(&doc, eq + 1);
+		sb_addc(&doc, '\n');
+	}
+	sb_adds(&doc, "type: Opaque\ndata:\n");
+	sb_addf(&items, "%s=secret: {secretName: %s, items: [", varname, name);
+	for (size_t i = 0; i < s.n && rc == 0; i++) {
+		size_t len;
+		char *bytes = read_file(s.e[i].file, &len), *b64;
+
+		if (!bytes) {
+			warnf("cannot read %s:", s.e[i].file);
+			rc = -1;
+			break;
+		}
+		b64 = base64_encode(bytes, len);
+		sb_addf(&doc, "  %s: %s\n", s.e[i].key, b64);
+		sb_addf(&items, "%s{key: %s, path: \"%s\", mode: %u}", i ? ", " : "",
+			s.e[i].key, s.e[i].path, (unsigned)s.e[i].mode);
+		free(b64);
+		free(bytes);
+	}
+	sb_adds(&items, "]}\n");
+	if (rc == 0 && s.n == 0) {
+		warnf("no files to put into Secret %s", name);
+		rc = -1;
+	}
+	if (rc == 0 && varsout && write_file(varsout, items.buf, items.len, 0644, WRITE_IF_CHANGED) < 0) {
+		warnf("cannot write %s:", varsout);
+		rc = -1;
+	}
+	if (rc == 0 && out && write_file(out, doc.buf, doc.len, 0600, 0) < 0) {
+		warnf("cannot write %s:", out);
+		rc = -1;
+	}
+	if (rc == 0 && !out) {
+		fwrite(doc.buf, 1, doc.len, stdout);
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			warnf("cannot write standard output:");
+			rc = -1;
+		}
+	}
+	for (size_t i = 0; i < s.n; i++) {
+		free(s.e[i].key);
+		free(s.e[i].path);
+		free(s.e[i].file);
+	}
+	free(s.e);
+	free(labels);
+	sb_free(&doc);
+	sb_free(&items);
+	return rc ? EXIT_USER : 0;
+}

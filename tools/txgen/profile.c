@@ -1,0 +1,1102 @@
+/*
+ * profile.c - a configtx.yaml profile turned into a channel config the way
+ * Fabric's configtxgen encoder builds it (NewChannelGroup and friends),
+ * with positioned errors for everything configtxgen would refuse or panic
+ * on, and the preflight checks for what Fabric accepts here but refuses
+ * at run time.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fsutil.h"
+#include "policy.h"
+#include "txgen.h"
+#include "util.h"
+
+const struct ynode *yget_nocase(const struct ynode *map, const char *key)
+{
+	if (!map || map->kind != Y_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcasecmp(map->pairs[i].key->str, key) == 0)
+			return map->pairs[i].val;
+	return NULL;
+}
+
+/* Unknown keys are errors, as with Fabric's exact unmarshalling; case is ignored. */
+static int check_keys(const struct ynode *map, const struct ypath *p, const char *const allowed[])
+{
+	int bad = 0;
+
+	if (!map || map->kind != Y_MAP)
+		return 0;
+	for (size_t i = 0; i < map->n; i++) {
+		const struct ynode *k = map->pairs[i].key;
+		size_t j;
+
+		for (j = 0; allowed[j]; j++)
+			if (strcasecmp(k->str, allowed[j]) == 0)
+				break;
+		if (allowed[j])
+			continue;
+		struct strbuf list = {0};
+		struct ypath kp = YPATH_KEY(p, k->str);
+
+		for (j = 0; allowed[j]; j++)
+			sb_addf(&list, "%s%s", j ? ", " : "", allowed[j]);
+		yerror(k, &kp, "unknown key (expected one of: %s)", list.buf);
+		sb_free(&list);
+		bad++;
+	}
+	return bad;
+}
+
+/* A mapping, or NULL for absent/null; -1 on a type error. */
+static int get_map(const struct ynode *parent, const char *key, const struct ypath *p,
+		   const struct ynode **out)
+{
+	struct ypath kp = YPATH_KEY(p, key);
+
+	return yget_map(yget_nocase(parent, key), &kp, out);
+}
+
+static int get_seq(const struct ynode *parent, const char *key, const struct ypath *p,
+		   const struct ynode **out)
+{
+	struct ypath kp = YPATH_KEY(p, key);
+
+	return yget_seq(yget_nocase(parent, key), &kp, out);
+}
+
+static int get_str(const struct ynode *parent, const char *key, const struct ypath *p,
+		   const char **out)
+{
+	struct ypath kp = YPATH_KEY(p, key);
+
+	return yget_str(yget_nocase(parent, key), &kp, out);
+}
+
+/*
+ * An unsigned 32-bit number as Fabric reads one: plain (decimal, or 0x
+ * hex) or with a size unit, "98 MB", "512 KB", "2g" (k, m, g with an
+ * optional b, any case).
+ */
+static int get_u32(const struct ynode *parent, const char *key, const struct ypath *p, uint32_t *out)
+{
+	const struct ynode *n = yget_nocase(parent, key);
+	struct ypath kp = YPATH_KEY(p, key);
+	unsigned long long v = 0;
+	const char *s;
+	char *end;
+
+	if (!n || ynode_is_null(n))
+		return 0;
+	if (n->kind != Y_SCALAR || !n->len || !isdigit((unsigned char)n->str[0])) {
+		yerror(n, &kp, "expected a number (or a size such as 98 MB), got %s",
+		       n->kind == Y_SCALAR ? n->str : ynode_kind_name(n));
+		return -1;
+	}
+	s = n->str;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (*end && end > s) {
+		int shift = 0;
+
+		switch (tolower((unsigned char)*end)) {
+		case 'k': shift = 10; break;
+		case 'm': shift = 20; break;
+		case 'g': shift = 30; break;
+		}
+		if (shift && (end[1] == '\0' || ((end[1] == 'b' || end[1] == 'B') && end[2] == '\0'))) {
+			v = strtoull(s, NULL, 10);
+			if (v > (0xffffffffULL >> shift)) {
+				yerror(n, &kp, "\"%s\" overflows 32 bits", s);
+				return -1;
+			}
+			v <<= shift;
+			end = (char *)"";
+		}
+	}
+	if (*end || errno == ERANGE || v > 0xffffffffULL) {
+		yerror(n, &kp, "expected a number up to 4294967295 (or a size such as 98 MB), got \"%s\"", s);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* ---- durations, as Go's time package writes and reads them ---- */
+
+/*
+ * Parse a Go duration ("2s", "500ms", "1h30m", "1.5s") into nanoseconds.
+ * Returns 0, or -1 for anything Go's time.ParseDuration refuses.
+ */
+static int parse_duration(const char *s, int64_t *out)
+{
+	static const struct { const char *unit; uint64_t ns; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "\xc2\xb5s", 1000 }, { "\xce\xbcs", 1000 },
+		{ "ms", 1000000 }, { "s", 1000000000ULL }, { "m", 60000000000ULL },
+		{ "h", 3600000000000ULL },
+	};
+	const uint64_t max = (uint64_t)INT64_MAX;
+	bool neg = false;
+	uint64_t total = 0;
+
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	if (strcmp(s, "0") == 0) {
+		*out = 0;
+		return 0;
+	}
+	if (!*s)
+		return -1;
+	while (*s) {
+		uint64_t whole = 0, frac = 0, scale = 1;
+		bool digits = false;
+		size_t i, ulen;
+
+		while (isdigit((unsigned char)*s)) {
+			if (whole > (max - 9) / 10)
+				return -1;
+			whole = whole * 10 + (uint64_t)(*s++ - '0');
+			digits = true;
+		}
+		if (*s == '.') {
+			s++;
+			while (isdigit((unsigned char)*s)) {
+				if (scale < 1000000000000000000ULL) {
+					frac = frac * 10 + (uint64_t)(*s - '0');
+					scale *= 10;
+				}
+				s++;
+				digits = true;
+			}
+		}
+		if (!digits)
+			return -1;
+		ulen = 0;
+		while (s[ulen] && s[ulen] != '.' && !isdigit((unsigned char)s[ulen]))
+			ulen++;
+		for (i = 0; i < sizeof(units) / sizeof(*units); i++)
+			if (strlen(units[i].unit) == ulen && strncmp(s, units[i].unit, ulen) == 0)
+				break;
+		if (i == sizeof(units) / sizeof(*units))
+			return -1;
+		s += ulen;
+		if (whole > max / units[i].ns)
+			return -1;
+		uint64_t v = whole * units[i].ns;
+
+		/* the fraction: frac/scale of the unit, truncated as Go does */
+		v += (uint64_t)((long double)frac * (long double)units[i].ns / (long double)scale);
+		if (v > max || total > max - v)
+			return -1;
+		total += v;
+	}
+	*out = neg ? -(int64_t)total : (int64_t)total;
+	return 0;
+}
+
+/* Append v / 10^prec with its trailing zeros (and a bare '.') left out. */
+static void frac_digits(struct strbuf *sb, uint64_t v, int prec)
+{
+	uint64_t div = 1;
+	char digits[24];
+	int n;
+
+	for (int i = 0; i < prec; i++)
+		div *= 10;
+	sb_addf(sb, "%" PRIu64, v / div);
+	if (prec == 0 || v % div == 0)
+		return;
+	n = snprintf(digits, sizeof(digits), "%0*" PRIu64, prec, v % div);
+	while (n > 0 && digits[n - 1] == '0')
+		n--;
+	sb_addf(sb, ".%.*s", n, digits);
+}
+
+/* Go's Duration.String() for a positive duration: "2s", "500ms", "1m30s", "1h0m0s". */
+static void format_duration(struct strbuf *sb, uint64_t ns)
+{
+	if (ns == 0) {
+		sb_adds(sb, "0s");
+	} else if (ns < 1000) {
+		sb_addf(sb, "%" PRIu64 "ns", ns);
+	} else if (ns < 1000000) {
+		frac_digits(sb, ns, 3);
+		sb_adds(sb, "\xc2\xb5s");
+	} else if (ns < 1000000000ULL) {
+		frac_digits(sb, ns, 6);
+		sb_adds(sb, "ms");
+	} else {
+		uint64_t secs = ns / 1000000000ULL, h = secs / 3600, m = secs / 60 % 60;
+
+		if (h)
+			sb_addf(sb, "%" PRIu64 "h", h);
+		if (h || m)
+			sb_addf(sb, "%" PRIu64 "m", m);
+		frac_digits(sb, secs % 60 * 1000000000ULL + ns % 1000000000ULL, 9);
+		sb_addc(sb, 's');
+	}
+}
+
+/* ---- building blocks ---- */
+
+static void put_value(struct cgroup *g, const char *key, const char *mod, struct pbuf *b)
+{
+	cg_add_value(g, key, mod, b);
+	pb_free(b);
+}
+
+static const char *const policy_keys[] = { "Type", "Rule", NULL };
+
+/*
+ * Add the policies of a Policies mapping to g, as Fabric's AddPolicies:
+ * Readers, Writers and Admins are required (and BlockValidation for the
+ * orderer group).
+ */
+static int add_policies(struct txctx *ctx, struct cgroup *g, const struct ynode *owner,
+			const struct ynode *pols, const struct ypath *p, const char *what,
+			bool orderer)
+{
+	static const char *const required[] = { "Admins", "Readers", "Writers", "BlockValidation" };
+	struct ypath pp = YPATH_KEY(p, "Policies");
+
+	(void)ctx;
+	if (!pols) {
+		yerror(owner, p, "no Policies: %s needs Readers, Writers and Admins policies%s", what,
+		       orderer ? " (and BlockValidation)" : "");
+		return -1;
+	}
+	for (size_t i = 0; i < (orderer ? 4u : 3u); i++) {
+		if (!ymap_get(pols, required[i])) {
+			yerror(pols, &pp, "no %s policy defined (%s needs Readers, Writers and Admins%s)",
+			       required[i], what, orderer ? ", and BlockValidation" : "");
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < pols->n; i++) {
+		const char *name = pols->pairs[i].key->str, *type = NULL, *rule = NULL;
+		const struct ynode *pol = pols->pairs[i].val, *rn;
+		struct ypath np = YPATH_KEY(&pp, name), tp = YPATH_KEY(&np, "Type"),
+			     rp = YPATH_KEY(&np, "Rule");
+		struct pbuf b = {0};
+		char *err = NULL;
+
+		if (pol->kind != Y_MAP) {
+			yerror(pol, &np, "expected a mapping with Type and Rule, got %s", ynode_kind_name(pol));
+			return -1;
+		}
+		if (check_keys(pol, &np, policy_keys) ||
+		    get_str(pol, "Type", &np, &type) < 0 || get_str(pol, "Rule", &np, &rule) < 0)
+			return -1;
+		rn = yget_nocase(pol, "Rule");
+		if (!rule) {
+			yerror(pol, &rp, "required, and missing");
+			return -1;
+		}
+		if (type && strcmp(type, "ImplicitMeta") == 0) {
+			enum implicit_rule r;
+			const char *sub;
+
+			if (implicit_meta_parse(rule, &r, &sub, &err) < 0) {
+				yerror(rn, &rp, "invalid ImplicitMeta rule \"%s\": %s", rule, err);
+				free(err);
+				return -1;
+			}
+			implicit_meta_encode(r, sub, &b);
+			cg_add_policy(g, name, ADMINS, 3, &b);
+		} else if (type && strcmp(type, "Signature") == 0) {
+			struct sig_policy sp;
+			size_t pos;
+
+			if (sigpolicy_parse(rule, &sp, &err, &pos) < 0) {
+				yerror(rn, &rp, "invalid Signature rule \"%s\": column %zu: %s", rule, pos + 1, err);
+				free(err);
+				return -1;
+			}
+			sigpolicy_encode(&sp, &b);
+			sigpolicy_free(&sp);
+			cg_add_policy(g, name, ADMINS, 1, &b);
+		} else {
+			yerror(type ? yget_nocase(pol, "Type") : pol, &tp,
+			       "unknown policy type \"%s\" (expected Signature or ImplicitMeta)",
+			       type ? type : "");
+			return -1;
+		}
+		pb_free(&b);
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A Capabilities mapping (name: true|false): the value lists the true ones, in key order. */
+static int add_capabilities(struct cgroup *g, const struct ynode *caps, const struct ypath *p,
+			    const char *mod)
+{
+	struct ypath cp = YPATH_KEY(p, "Capabilities");
+	struct pbuf b = {0};
+	const char **on = NULL;
+	size_t n = 0;
+
+	if (!caps || caps->n == 0)
+		return 0;
+	on = xcalloc(caps->n, sizeof(*on));
+	for (size_t i = 0; i < caps->n; i++) {
+		struct ypath kp = YPATH_KEY(&cp, caps->pairs[i].key->str);
+		bool set = false;
+
+		if (yget_bool(caps->pairs[i].val, &kp, &set) < 0) {
+			free(on);
+			return -1;
+		}
+		if (set)
+			on[n++] = caps->pairs[i].key->str;
+	}
+	qsort(on, n, sizeof(*on), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		size_t e = pb_begin(&b, 1), v;   /* map<string, Capability{}> */
+
+		pb_str_always(&b, 1, on[i]);
+		v = pb_begin(&b, 2);
+		pb_end(&b, v);
+		pb_end(&b, e);
+	}
+	free(on);
+	put_value(g, "Capabilities", mod, &b);
+	return 0;
+}
+
+/* A list of strings (Addresses, OrdererEndpoints, Brokers) as repeated field 1. */
+static int string_list(const struct ynode *seq, const struct ypath *p, const char *key, struct pbuf *b)
+{
+	struct ypath kp = YPATH_KEY(p, key);
+
+	for (size_t i = 0; i < seq->n; i++) {
+		struct ypath ip = YPATH_INDEX(&kp, i);
+		const char *s = NULL;
+
+		if (yget_str(seq->items[i], &ip, &s) < 0)
+			return -1;
+		pb_str_always(b, 1, s ? s : "");
+	}
+	return 0;
+}
+
+static char *resolve_path(const struct txctx *ctx, const char *path)
+{
+	char *joined = path_join(ctx->config_dir, path);
+	char *clean = path_clean(joined);
+
+	free(joined);
+	return clean;
+}
+
+enum org_kind { ORG_OF_ORDERER, ORG_OF_APPLICATION, ORG_OF_CONSORTIUM };
+
+static const char *const org_keys[] = { "Name", "ID", "MSPDir", "MSPType", "Policies", "AnchorPeers",
+					 "OrdererEndpoints", "AdminPrincipal", "SkipAsForeign", NULL };
+
+/* An org's group: MSP, policies, and Endpoints or AnchorPeers by kind. */
+static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const struct ypath *p,
+				enum org_kind kind, const char **name_out)
+{
+	const char *name = NULL, *id = NULL, *mspdir = NULL, *msptype = NULL;
+	const struct ynode *pols, *anchors, *endpoints;
+	struct ypath dp = YPATH_KEY(p, "MSPDir");
+	struct cgroup *g;
+	struct pbuf b = {0};
+	bool skip = false;
+	char *dir, *err = NULL;
+	struct msp_facts facts;
+
+	if (o->kind != Y_MAP) {
+		yerror(o, p, "expected an organization (a mapping), got %s", ynode_kind_name(o));
+		return NULL;
+	}
+	if (check_keys(o, p, org_keys) || get_str(o, "Name", p, &name) < 0 ||
+	    get_str(o, "ID", p, &id) < 0 || get_str(o, "MSPDir", p, &mspdir) < 0 ||
+	    get_str(o, "MSPType", p, &msptype) < 0 || get_map(o, "Policies", p, &pols) < 0 ||
+	    get_seq(o, "AnchorPeers", p, &anchors) < 0 ||
+	    get_seq(o, "OrdererEndpoints", p, &endpoints) < 0)
+		return NULL;
+	{
+		struct ypath sp = YPATH_KEY(p, "SkipAsForeign");
+
+		if (yget_bool(yget_nocase(o, "SkipAsForeign"), &sp, &skip) < 0)
+			return NULL;
+	}
+	if (!name || !*name) {
+		struct ypath np = YPATH_KEY(p, "Name");
+
+		yerror(o, &np, "required, and missing (the org's group in the channel is named after it)");
+		return NULL;
+	}
+	*name_out = name;
+	g = cg_new(ADMINS);
+	if (skip)
+		return g;
+	if (!id || !*id) {
+		struct ypath ip = YPATH_KEY(p, "ID");
+
+		yerror(o, &ip, "required, and missing (the MSP ID that policies name)");
+		goto fail;
+	}
+	if (msptype && *msptype && strcmp(msptype, "bccsp") != 0) {
+		struct ypath tp = YPATH_KEY(p, "MSPType");
+
+		yerror(yget_nocase(o, "MSPType"), &tp, strcmp(msptype, "idemix") == 0 ?
+		       "MSPType idemix is not supported by txgen" :
+		       "unknown MSP type \"%s\" (expected bccsp)", msptype);
+		goto fail;
+	}
+	if (!mspdir || !*mspdir) {
+		yerror(o, &dp, "required, and missing (the org's MSP directory)");
+		goto fail;
+	}
+	dir = resolve_path(ctx, mspdir);
+	if (msp_load(dir, id, &b, &facts, &err) < 0) {
+		yerror(yget_nocase(o, "MSPDir"), &dp, "%s", err);
+		free(err);
+		free(dir);
+		goto fail;
+	}
+	free(dir);
+	ctx->orgs = xgrow(ctx->orgs, &ctx->caporgs, ctx->norgs + 1, sizeof(*ctx->orgs));
+	ctx->orgs[ctx->norgs++] = (struct org_seen){ name, id, o, facts };
+	if (add_policies(ctx, g, o, pols, p, "an organization", false) < 0)
+		goto fail;
+	put_value(g, "MSP", ADMINS, &b);
+
+	if (kind == ORG_OF_ORDERER && endpoints && endpoints->n) {
+		if (string_list(endpoints, p, "OrdererEndpoints", &b) < 0)
+			goto fail;
+		put_value(g, "Endpoints", ADMINS, &b);
+	}
+	if (kind == ORG_OF_APPLICATION && anchors && anchors->n) {
+		struct ypath ap = YPATH_KEY(p, "AnchorPeers");
+
+		for (size_t i = 0; i < anchors->n; i++) {
+			const struct ynode *a = anchors->items[i];
+			struct ypath ip = YPATH_INDEX(&ap, i), pp = YPATH_KEY(&ip, "Port");
+			static const char *const keys[] = { "Host", "Port", NULL };
+			const char *host = NULL;
+			long long port = 0;
+
+			if (a->kind != Y_MAP) {
+				yerror(a, &ip, "expected a mapping with Host and Port, got %s", ynode_kind_name(a));
+				goto fail;
+			}
+			if (check_keys(a, &ip, keys) || get_str(a, "Host", &ip, &host) < 0 ||
+			    yget_int(yget_nocase(a, "Port"), &pp, 0, 65535, &port) < 0)
+				goto fail;
+			if (!host || !*host || port == 0) {
+				yerror(a, &ip, "an anchor peer needs a Host and a Port");
+				goto fail;
+			}
+			size_t m = pb_begin(&b, 1);
+
+			pb_str(&b, 1, host);
+			pb_int(&b, 2, port);
+			pb_end(&b, m);
+		}
+		put_value(g, "AnchorPeers", ADMINS, &b);
+	}
+	return g;
+fail:
+	pb_free(&b);
+	cg_free(g);
+	return NULL;
+}
+
+/* The orgs of an Organizations list, each a sub-group of g named after it. */
+static int add_orgs(struct txctx *ctx, struct cgroup *g, const struct ynode *parent,
+		    const struct ypath *p, enum org_kind kind)
+{
+	const struct ynode *orgs;
+	struct ypath op = YPATH_KEY(p, "Organizations");
+
+	if (get_seq(parent, "Organizations", p, &orgs) < 0)
+		return -1;
+	for (size_t i = 0; orgs && i < orgs->n; i++) {
+		struct ypath ip = YPATH_INDEX(&op, i);
+		const char *name = NULL;
+		struct cgroup *og = org_group(ctx, orgs->items[i], &ip, kind, &name);
+
+		if (!og)
+			return -1;
+		if (cg_group(g, name)) {
+			yerror(orgs->items[i], &ip, "a second organization named \"%s\" in this list", name);
+			cg_free(og);
+			return -1;
+		}
+		cg_add_group(g, name, og);
+	}
+	return 0;
+}
+
+static const char *const orderer_keys[] = { "OrdererType", "Addresses", "BatchTimeout", "BatchSize",
+					     "Kafka", "EtcdRaft", "Organizations", "MaxChannels",
+					     "Capabilities", "Policies", NULL };
+
+/* etcdraft ConfigMetadata: the consenters with their certificates, and the options. */
+static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const struct ypath *p,
+			     struct pbuf *b)
+{
+	static const char *const raft_keys[] = { "Consenters", "Options", NULL };
+	static const char *const cons_keys[] = { "Host", "Port", "ClientTLSCert", "ServerTLSCert", NULL };
+	static const char *const opt_keys[] = { "TickInterval", "ElectionTick", "HeartbeatTick",
+						"MaxInflightBlocks", "SnapshotIntervalSize", NULL };
+	const struct ynode *raft, *cons, *opts;
+	struct ypath rp = YPATH_KEY(p, "EtcdRaft"), cp = YPATH_KEY(&rp, "Consenters"),
+		     op = YPATH_KEY(&rp, "Options");
+	const char *tick = NULL;
+	uint32_t election = 0, heartbeat = 0, inflight = 0, snapshot = 0;
+	int64_t ns;
+
+	if (get_map(ord, "EtcdRaft", p, &raft) < 0)
+		return -1;
+	if (!raft) {
+		yerror(ord, &rp, "required with OrdererType etcdraft, and missing");
+		return -1;
+	}
+	if (check_keys(raft, &rp, raft_keys) || get_seq(raft, "Consenters", &rp, &cons) < 0 ||
+	    get_map(raft, "Options", &rp, &opts) < 0)
+		return -1;
+	if (!cons || cons->n == 0) {
+		yerror(raft, &cp, "etcdraft needs at least one consenter");
+		return -1;
+	}
+	for (size_t i = 0; i < cons->n; i++) {
+		const struct ynode *c = cons->items[i];
+		struct ypath ip = YPATH_INDEX(&cp, i);
+		const char *host = NULL, *certs[2] = { NULL, NULL };
+		static const char *const cert_keys[] = { "ClientTLSCert", "ServerTLSCert" };
+		uint32_t port = 0;
+		char *data[2] = { NULL, NULL };
+		size_t len[2] = { 0, 0 };
+
+		if (c->kind != Y_MAP) {
+			yerror(c, &ip, "expected a consenter (a mapping), got %s", ynode_kind_name(c));
+			return -1;
+		}
+		if (check_keys(c, &ip, cons_keys) || get_str(c, "Host", &ip, &host) < 0 ||
+		    get_u32(c, "Port", &ip, &port) < 0 ||
+		    get_str(c, "ClientTLSCert", &ip, &certs[0]) < 0 ||
+		    get_str(c, "ServerTLSCert", &ip, &certs[1]) < 0)
+			return -1;
+		if (!host || !*host || !port) {
+			yerror(c, &ip, "a consenter needs a Host and a Port");
+			return -1;
+		}
+		for (int k = 0; k < 2; k++) {
+			struct ypath kp = YPATH_KEY(&ip, cert_keys[k]);
+			char *path;
+
+			if (!certs[k] || !*certs[k]) {
+				yerror(c, &kp, "required, and missing (consenter %s:%" PRIu32 ")", host, port);
+				free(data[0]);
+				return -1;
+			}
+			path = resolve_path(ctx, certs[k]);
+			data[k] = read_file(path, &len[k]);
+			if (!data[k]) {
+				yerror(yget_nocase(c, cert_keys[k]), &kp, "cannot load %s for consenter %s:%" PRIu32 ": %s",
+				       path, host, port, strerror(errno));
+				free(path);
+				free(data[0]);
+				return -1;
+			}
+			free(path);
+		}
+		size_t m = pb_begin(b, 1);
+
+		pb_str(b, 1, host);
+		pb_uint(b, 2, port);
+		pb_bytes(b, 3, data[0], len[0]);
+		pb_bytes(b, 4, data[1], len[1]);
+		pb_end(b, m);
+		free(data[0]);
+		free(data[1]);
+	}
+	if (opts && (check_keys(opts, &op, opt_keys) || get_str(opts, "TickInterval", &op, &tick) < 0 ||
+		     get_u32(opts, "ElectionTick", &op, &election) < 0 ||
+		     get_u32(opts, "HeartbeatTick", &op, &heartbeat) < 0 ||
+		     get_u32(opts, "MaxInflightBlocks", &op, &inflight) < 0 ||
+		     get_u32(opts, "SnapshotIntervalSize", &op, &snapshot) < 0))
+		return -1;
+	/* 2.5's defaults for what is left out */
+	if (!tick || !*tick)
+		tick = "500ms";
+	if (!election)
+		election = 10;
+	if (!heartbeat)
+		heartbeat = 1;
+	if (!inflight)
+		inflight = 5;
+	if (!snapshot)
+		snapshot = 16 * 1024 * 1024;
+	if (parse_duration(tick, &ns) < 0 || ns <= 0) {
+		struct ypath tp = YPATH_KEY(&op, "TickInterval");
+
+		yerror(yget_nocase(opts, "TickInterval"), &tp,
+		       "\"%s\" is not a positive duration such as 500ms", tick);
+		return -1;
+	}
+	if (election <= heartbeat) {
+		struct ypath ep = YPATH_KEY(&op, "ElectionTick");
+
+		yerror(yget_nocase(opts, "ElectionTick"), &ep,
+		       "the election tick (%" PRIu32 ") must be greater than the heartbeat tick (%" PRIu32 ")",
+		       election, heartbeat);
+		return -1;
+	}
+	size_t m = pb_begin(b, 2);
+
+	pb_str(b, 1, tick);
+	pb_uint(b, 2, election);
+	pb_uint(b, 3, heartbeat);
+	pb_uint(b, 4, inflight);
+	pb_uint(b, 5, snapshot);
+	pb_end(b, m);
+	return 0;
+}
+
+static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, const struct ypath *p)
+{
+	const char *type = NULL, *timeout = NULL;
+	const struct ynode *batch, *kafka, *brokers = NULL, *caps, *pols;
+	struct ypath bp = YPATH_KEY(p, "BatchSize"), tp = YPATH_KEY(p, "BatchTimeout");
+	static const char *const batch_keys[] = { "MaxMessageCount", "AbsoluteMaxBytes",
+						  "PreferredMaxBytes", NULL };
+	static const char *const kafka_keys[] = { "Brokers", NULL };
+	uint32_t maxmsg = 0, absmax = 0, prefmax = 0;
+	long long maxchannels = 0;
+	int64_t ns = 0;
+	struct cgroup *g = cg_new(ADMINS);
+	struct pbuf b = {0}, meta = {0};
+	struct strbuf sb = {0};
+
+	if (check_keys(ord, p, orderer_keys) || get_str(ord, "OrdererType", p, &type) < 0 ||
+	    get_str(ord, "BatchTimeout", p, &timeout) < 0 || get_map(ord, "BatchSize", p, &batch) < 0 ||
+	    get_map(ord, "Kafka", p, &kafka) < 0 || get_map(ord, "Capabilities", p, &caps) < 0 ||
+	    get_map(ord, "Policies", p, &pols) < 0)
+		goto fail;
+	{
+		struct ypath mp = YPATH_KEY(p, "MaxChannels");
+
+		if (yget_int(yget_nocase(ord, "MaxChannels"), &mp, 0, INT64_MAX, &maxchannels) < 0)
+			goto fail;
+	}
+	if (batch && (check_keys(batch, &bp, batch_keys) ||
+		      get_u32(batch, "MaxMessageCount", &bp, &maxmsg) < 0 ||
+		      get_u32(batch, "AbsoluteMaxBytes", &bp, &absmax) < 0 ||
+		      get_u32(batch, "PreferredMaxBytes", &bp, &prefmax) < 0))
+		goto fail;
+	if (kafka) {
+		struct ypath kp = YPATH_KEY(p, "Kafka");
+
+		if (check_keys(kafka, &kp, kafka_keys) || get_seq(kafka, "Brokers", &kp, &brokers) < 0)
+			goto fail;
+	}
+	/* configtxgen's defaults */
+	if (!type || !*type)
+		type = "solo";
+	if (!maxmsg)
+		maxmsg = 500;
+	if (!absmax)
+		absmax = 10 * 1024 * 1024;
+	if (!prefmax)
+		prefmax = 2 * 1024 * 1024;
+	if (timeout && *timeout) {
+		if (parse_duration(timeout, &ns) < 0) {
+			yerror(yget_nocase(ord, "BatchTimeout"), &tp,
+			       "\"%s\" is not a duration (such as 2s, 500ms or 1m30s)", timeout);
+			goto fail;
+		}
+		if (ns < 0) {
+			yerror(yget_nocase(ord, "BatchTimeout"), &tp,
+			       "\"%s\" is negative: orderers refuse a batch timeout that is not positive",
+			       timeout);
+			goto fail;
+		}
+	}
+	if (ns == 0)
+		ns = 2000000000;
+	if (prefmax > absmax) {
+		yerror(batch, &bp, "PreferredMaxBytes (%" PRIu32 ") is greater than AbsoluteMaxBytes (%" PRIu32
+		       "): orderers refuse such a channel config", prefmax, absmax);
+		goto fail;
+	}
+
+	if (add_policies(ctx, g, ord, pols, p, "the Orderer section", true) < 0)
+		goto fail;
+	pb_uint(&b, 1, maxmsg);
+	pb_uint(&b, 2, absmax);
+	pb_uint(&b, 3, prefmax);
+	put_value(g, "BatchSize", ADMINS, &b);
+	format_duration(&sb, (uint64_t)ns);
+	pb_str(&b, 1, sb.buf);
+	sb_free(&sb);
+	put_value(g, "BatchTimeout", ADMINS, &b);
+	pb_uint(&b, 1, (uint64_t)maxchannels);
+	put_value(g, "ChannelRestrictions", ADMINS, &b);
+	if (add_capabilities(g, caps, p, ADMINS) < 0)
+		goto fail;
+
+	if (strcmp(type, "kafka") == 0) {
+		if (brokers) {
+			if (string_list(brokers, p, "Brokers", &b) < 0)
+				goto fail;
+		} else {
+			pb_str(&b, 1, "127.0.0.1:9092");
+		}
+		put_value(g, "KafkaBrokers", ADMINS, &b);
+	} else if (strcmp(type, "etcdraft") == 0) {
+		if (etcdraft_metadata(ctx, ord, p, &meta) < 0)
+			goto fail;
+	} else if (strcmp(type, "solo") != 0) {
+		struct ypath op = YPATH_KEY(p, "OrdererType");
+
+		yerror(yget_nocase(ord, "OrdererType"), &op,
+		       "unknown orderer type \"%s\" (expected solo, kafka or etcdraft)", type);
+		goto fail;
+	}
+	pb_str(&b, 1, type);
+	pb_bytes(&b, 2, meta.buf, meta.len);
+	pb_free(&meta);
+	put_value(g, "ConsensusType", ADMINS, &b);
+
+	if (add_orgs(ctx, g, ord, p, ORG_OF_ORDERER) < 0)
+		goto fail;
+	return g;
+fail:
+	pb_free(&b);
+	pb_free(&meta);
+	sb_free(&sb);
+	cg_free(g);
+	return NULL;
+}
+
+static struct cgroup *application_group(struct txctx *ctx, const struct ynode *app, const struct ypath *p)
+{
+	static const char *const keys[] = { "Organizations", "Capabilities", "Policies", "ACLs", NULL };
+	const struct ynode *caps, *pols, *acls;
+	struct cgroup *g = cg_new(ADMINS);
+	struct pbuf b = {0};
+
+	if (check_keys(app, p, keys) || get_map(app, "Capabilities", p, &caps) < 0 ||
+	    get_map(app, "Policies", p, &pols) < 0 || get_map(app, "ACLs", p, &acls) < 0 ||
+	    add_policies(ctx, g, app, pols, p, "the Application section", false) < 0)
+		goto fail;
+	if (acls && acls->n) {
+		struct ypath ap = YPATH_KEY(p, "ACLs");
+		const char **sorted = xcalloc(acls->n, sizeof(*sorted));
+
+		/* map<string, APIResource{policy_ref}> in key order */
+		for (size_t i = 0; i < acls->n; i++)
+			sorted[i] = acls->pairs[i].key->str;
+		qsort(sorted, acls->n, sizeof(*sorted), cmp_str);
+		for (size_t i = 0; i < acls->n; i++) {
+			const char *ref = NULL;
+			struct ypath kp = YPATH_KEY(&ap, sorted[i]);
+
+			if (yget_str(ymap_get(acls, sorted[i]), &kp, &ref) < 0) {
+				free(sorted);
+				goto fail;
+			}
+			size_t e = pb_begin(&b, 1), v;
+
+			pb_str_always(&b, 1, sorted[i]);
+			v = pb_begin(&b, 2);
+			pb_str(&b, 1, ref);
+			pb_end(&b, v);
+			pb_end(&b, e);
+		}
+		free(sorted);
+		put_value(g, "ACLs", ADMINS, &b);
+	}
+	if (add_capabilities(g, caps, p, ADMINS) < 0 ||
+	    add_orgs(ctx, g, app, p, ORG_OF_APPLICATION) < 0)
+		goto fail;
+	return g;
+fail:
+	pb_free(&b);
+	cg_free(g);
+	return NULL;
+}
+
+static struct cgroup *consortiums_group(struct txctx *ctx, const struct ynode *cons, const struct ypath *p)
+{
+	static const char *const keys[] = { "Organizations", NULL };
+	struct cgroup *g = cg_new(ORDERER_ADMINS);
+	struct pbuf b = {0}, imp = {0};
+
+	/* Admins: a signature policy that any set of signatures satisfies (NOutOf 0 of none) */
+	pb_raw(&b, "\x12\x02\x12\x00", 4);
+	cg_add_policy(g, ADMINS, ORDERER_ADMINS, 1, &b);
+	pb_free(&b);
+	for (size_t i = 0; i < cons->n; i++) {
+		const char *name = cons->pairs[i].key->str;
+		const struct ynode *c = cons->pairs[i].val;
+		struct ypath cp = YPATH_KEY(p, name);
+		struct cgroup *cg;
+
+		if (c->kind != Y_MAP && !ynode_is_null(c)) {
+			yerror(c, &cp, "expected a consortium (a mapping with Organizations), got %s",
+			       ynode_kind_name(c));
+			goto fail;
+		}
+		if (check_keys(c, &cp, keys))
+			goto fail;
+		cg = cg_new(ORDERER_ADMINS);
+		if (add_orgs(ctx, cg, c, &cp, ORG_OF_CONSORTIUM) < 0) {
+			cg_free(cg);
+			goto fail;
+		}
+		/* ChannelCreationPolicy: Policy{IMPLICIT_META, ANY Admins} */
+		implicit_meta_encode(IMPLICIT_ANY, ADMINS, &imp);
+		pb_int(&b, 1, 3);
+		pb_bytes(&b, 2, imp.buf, imp.len);
+		pb_free(&imp);
+		put_value(cg, "ChannelCreationPolicy", ORDERER_ADMINS, &b);
+		cg_add_group(g, name, cg);
+	}
+	return g;
+fail:
+	cg_free(g);
+	return NULL;
+}
+
+/* Does a channel capability name select MSP 1.4.3 or later (V1_4_3, V2_0, V3_0...)? */
+static bool cap_at_least_143(const char *name)
+{
+	int v[3] = { 0, 0, 0 }, n = 0;
+	const char *s = name;
+
+	if (*s++ != 'V')
+		return false;
+	while (n < 3) {
+		if (!isdigit((unsigned char)*s))
+			return false;
+		v[n++] = (int)strtol(s, (char **)&s, 10);
+		if (*s != '_')
+			break;
+		s++;
+	}
+	if (*s)
+		return false;
+	return v[0] > 1 || (v[0] == 1 && (v[1] > 4 || (v[1] == 4 && v[2] >= 3)));
+}
+
+/*
+ * Channel capability below V1_4_3 with an org whose admins are marked only
+ * by the NodeOUs admin OU: MSPs before 1.4.3 know no admin OU, so no
+ * signature can satisfy that org's admin role and the channel cannot be
+ * created or changed.
+ */
+static int preflight_admin_ou(struct txctx *ctx, const struct ynode *profile, const struct ynode *caps,
+			      const struct ypath *p)
+{
+	const char *highest = NULL;
+	int bad = 0;
+
+	for (size_t i = 0; caps && i < caps->n; i++) {
+		bool on = false;
+
+		yget_bool(caps->pairs[i].val, NULL, &on);
+		if (!on)
+			continue;
+		if (cap_at_least_143(caps->pairs[i].key->str))
+			return 0;
+		highest = caps->pairs[i].key->str;
+	}
+	for (size_t i = 0; i < ctx->norgs; i++) {
+		const struct org_seen *o = &ctx->orgs[i];
+		struct ypath cp = YPATH_KEY(p, "Capabilities");
+		bool dup = false;
+
+		if (!o->facts.node_ous || !o->facts.admin_ou || o->facts.nadmins > 0)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			dup |= ctx->orgs[j].where == o->where;
+		if (dup)
+			continue;
+		yerror(caps ? caps : profile, &cp,
+		       "channel capability %s is below V1_4_3, and org %s (line %d) marks its admins only by "
+		       "the NodeOUs admin OU (its admincerts is empty)", highest ? highest : "(none)",
+		       o->name, o->where->line);
+		bad++;
+	}
+	if (bad)
+		warnf("note: before V1_4_3, peers and orderers use MSP 1.1 semantics, which know no admin OU: "
+		      "no signature can satisfy '<MSP>.admin' and creating or updating the channel fails "
+		      "(\"implicit policy evaluation failed\"); set V2_0 (or V1_4_3) in the channel "
+		      "Capabilities, or use -skipPreflight to generate it anyway");
+	return bad ? -1 : 0;
+}
+
+static const char *const profile_keys[] = { "Consortium", "Application", "Orderer", "Consortiums",
+					     "Capabilities", "Policies", NULL };
+
+struct cgroup *tx_channel_group(struct txctx *ctx, const struct ynode *profile, const char *name)
+{
+	struct ypath top = YPATH_KEY(NULL, "Profiles"), p = YPATH_KEY(&top, name);
+	const struct ynode *ord, *app, *cons, *caps, *pols, *addrs = NULL;
+	const char *consortium = NULL;
+	struct cgroup *g = cg_new(ADMINS), *sub;
+	struct pbuf b = {0};
+
+	ctx->norgs = 0;
+	if (profile->kind != Y_MAP) {
+		yerror(profile, &p, "expected a profile (a mapping), got %s", ynode_kind_name(profile));
+		goto fail;
+	}
+	if (check_keys(profile, &p, profile_keys) || get_str(profile, "Consortium", &p, &consortium) < 0 ||
+	    get_map(profile, "Orderer", &p, &ord) < 0 || get_map(profile, "Application", &p, &app) < 0 ||
+	    get_map(profile, "Consortiums", &p, &cons) < 0 ||
+	    get_map(profile, "Capabilities", &p, &caps) < 0 || get_map(profile, "Policies", &p, &pols) < 0)
+		goto fail;
+	if (!pols) {
+		yerror(profile, &p, "no channel-level Policies: Fabric 2.x needs Readers, Writers and Admins "
+		       "here (configtxgen fails with \"no policies defined\"); merge the defaults in, e.g. "
+		       "<<: *ChannelDefaults");
+		goto fail;
+	}
+	if (add_policies(ctx, g, profile, pols, &p, "the channel", false) < 0)
+		goto fail;
+	pb_str(&b, 1, "SHA256");
+	put_value(g, "HashingAlgorithm", ADMINS, &b);
+	pb_uint(&b, 1, 0xffffffffu);
+	put_value(g, "BlockDataHashingStructure", ADMINS, &b);
+	if (ord) {
+		struct ypath op = YPATH_KEY(&p, "Orderer");
+
+		if (get_seq(ord, "Addresses", &op, &addrs) < 0)
+			goto fail;
+		if (addrs && addrs->n) {
+			if (string_list(addrs, &op, "Addresses", &b) < 0)
+				goto fail;
+			put_value(g, "OrdererAddresses", ORDERER_ADMINS, &b);
+		}
+	}
+	if (consortium && *consortium) {
+		pb_str(&b, 1, consortium);
+		put_value(g, "Consortium", ADMINS, &b);
+	}
+	if (add_capabilities(g, caps, &p, ADMINS) < 0)
+		goto fail;
+	if (ord) {
+		struct ypath op = YPATH_KEY(&p, "Orderer");
+
+		if (!(sub = orderer_group(ctx, ord, &op)))
+			goto fail;
+		cg_add_group(g, "Orderer", sub);
+	}
+	if (app) {
+		struct ypath ap = YPATH_KEY(&p, "Application");
+
+		if (!(sub = application_group(ctx, app, &ap)))
+			goto fail;
+		cg_add_group(g, "Application", sub);
+	}
+	if (cons) {
+		struct ypath cp = YPATH_KEY(&p, "Consortiums");
+
+		if (!(sub = consortiums_group(ctx, cons, &cp)))
+			goto fail;
+		cg_add_group(g, "Consortiums", sub);
+	}
+	if (!ctx->skip_preflight && preflight_admin_ou(ctx, profile, caps, &p) < 0)
+		goto fail;
+	return g;
+fail:
+	pb_free(&b);
+	cg_free(g);
+	return NULL;
+}
+
+const char *tx_org_name_by_id(const struct txctx *ctx, const char *id)
+{
+	for (size_t i = 0; i < ctx->norgs; i++)
+		if (strcmp(ctx->orgs[i].id, id) == 0)
+			return ctx->orgs[i].name;
+	return NULL;
+}
+
+struct cgroup *tx_print_org(struct txctx *ctx, const char *name)
+{
+	const struct ynode *orgs;
+	struct ypath op = YPATH_KEY(NULL, "Organizations");
+
+	if (get_seq(ctx->root, "Organizations", NULL, &orgs) < 0)
+		return NULL;
+	for (size_t i = 0; orgs && i < orgs->n; i++) {
+		const char *n = NULL;
+		struct ypath ip = YPATH_INDEX(&op, i);
+
+		if (get_str(orgs->items[i], "Name", &ip, &n) < 0)
+			return NULL;
+		if (n && strcmp(n, name) == 0)
+			return org_group(ctx, orgs->items[i], &ip, ORG_OF_ORDERER, &n);
+	}
+	warnf("%s: organization %s not found (no entry of Organizations has this Name)",
+	      ctx->file->name, name);
+	return NULL;
+}
+
+static const char *const top_keys[] = { "Profiles", "Organizations", "Channel", "Application",
+					 "Orderer", "Capabilities", NULL };
+
+int tx_load(struct txctx *ctx, const char *path)
+{
+	ctx->file = yfile_load_one(path, &ctx->root);
+	if (!ctx->file)
+		return -1;
+	if (ctx->root->kind != Y_MAP) {
+		yerror(ctx->root, NULL, "expected a mapping, got %s", ynode_kind_name(ctx->root));
+		return -1;
+	}
+	if (check_keys(ctx->root, NULL, top_keys))
+		return -1;
+	ctx->config_dir = path_dirname(path);
+	return 0;
+}
+
+void tx_free(struct txctx *ctx)
+{
+	yfile_free(ctx->file);
+	free(ctx->config_dir);
+	free(ctx->orgs);
+	memset(ctx, 0, sizeof(*ctx));
+}
+
+const struct ynode *tx_profile(struct txctx *ctx, const char *name)
+{
+	const struct ynode *profiles, *p;
+	struct strbuf known = {0};
+
+	if (get_map(ctx->root, "Profiles", NULL, &profiles) < 0)
+		return NULL;
+	if ((p = ymap_get(profiles, name)))
+		return p;
+	for (size_t i = 0; profiles && i < profiles->n; i++)
+		sb_addf(&known, "%s%s", i ? ", " : "", profiles->pairs[i].key->str);
+	if (known.len)
+		warnf("%s: unknown profile %s (the profiles are: %s)", ctx->file->name, name, known.buf);
+	else
+		warnf("%s: unknown profile %s (the file has no Profiles)", ctx->file->name, name);
+	sb_free(&known);
+	return NULL;
+}

@@ -1,0 +1,71 @@
+/*
+ * txgen.h - what the parts of txgen share: the configtx.yaml being read,
+ * the channel config built from a profile, and the artifacts made of it.
+ */
+#ifndef TXGEN_H
+#define TXGEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ctree.h"
+#include "msp.h"
+#include "pb.h"
+#include "ytree.h"
+
+/* Group and value names of a channel config, as Fabric spells them. */
+#define ADMINS "Admins"
+#define ORDERER_ADMINS "/Channel/Orderer/Admins"
+
+/* An org seen while building, for the preflight checks. */
+struct org_seen {
+	const char *name;
+	const char *id;                 /* MSP ID */
+	const struct ynode *where;
+	struct msp_facts facts;
+};
+
+struct txctx {
+	char *config_dir;               /* directory of configtx.yaml: relative paths start here */
+	struct yfile *file;
+	const struct ynode *root;
+	bool skip_preflight;
+	struct org_seen *orgs;
+	size_t norgs, caporgs;
+};
+
+/* configtx.yaml keys are matched regardless of case, as Fabric's loader does. */
+const struct ynode *yget_nocase(const struct ynode *map, const char *key);
+
+/* ---- profile.c: configtx.yaml to channel config ---- */
+
+/* Load configtx.yaml from path; 0 or -1 (errors printed). */
+int tx_load(struct txctx *ctx, const char *path);
+void tx_free(struct txctx *ctx);
+/* The profile called name, or NULL after an error naming the known ones. */
+const struct ynode *tx_profile(struct txctx *ctx, const char *name);
+/*
+ * The channel group of a profile, with every MSP read from disk, checked
+ * by the preflight rules unless ctx->skip_preflight.  NULL after errors.
+ */
+struct cgroup *tx_channel_group(struct txctx *ctx, const struct ynode *profile, const char *name);
+/* The Name of the org whose MSP ID is id among the orgs of the last profile built, or NULL. */
+const char *tx_org_name_by_id(const struct txctx *ctx, const char *id);
+/* An org of the top-level Organizations, by Name, as an orderer org group (-printOrg). */
+struct cgroup *tx_print_org(struct txctx *ctx, const char *name);
+
+/* ---- artifact.c: blocks and envelopes ---- */
+
+/* The genesis block of channel_id holding the config channel (a Block message). */
+int tx_genesis_block(const struct cgroup *channel, const char *channel_id, struct pbuf *out);
+/* An unsigned CONFIG_UPDATE envelope carrying read_set -> write_set for channel_id. */
+void tx_config_update_envelope(const char *channel_id, const struct cgroup *read_set,
+			       const struct cgroup *write_set, struct pbuf *out);
+
+/* ---- inspect.c: Fabric's JSON rendering ---- */
+
+enum inspect_what { INSPECT_BLOCK, INSPECT_ENVELOPE, INSPECT_ORDERER_ORG };
+/* Print data as Fabric's configtxlator does; 0, or -1 with an allocated message in *err. */
+int tx_inspect(enum inspect_what what, const uint8_t *data, size_t len, struct strbuf *out, char **err);
+
+#endif
