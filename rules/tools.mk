@@ -6,6 +6,15 @@ PKGS_mspgen := openssl
 PKGS_txgen := openssl
 PKGS_kapply := libcurl
 
+# How rules reach the cluster: kapply reads $(KUBECONFIG) as kubectl does (a
+# ':'-separated list, else ~/.kube/config, else the pod's service account)
+# and uses $(CONTEXT), or the kubeconfig's current-context when it is empty.
+CONTEXT ?=
+ifneq ($(KUBECONFIG),)
+export KUBECONFIG
+endif
+KAPPLY = $(BINDIR)/kapply$(if $(CONTEXT), --context $(CONTEXT))
+
 # SANITIZE=1 builds into a tree of its own, so the two never mix.
 TREE := $(BUILD)$(if $(filter 1,$(SANITIZE)),/san)
 BINDIR := $(TREE)/bin

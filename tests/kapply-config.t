@@ -12,7 +12,8 @@ if [ -n "$E2E" ]; then
 	done_testing
 	exit
 fi
-start_cluster
+basic_password=$(openssl rand -hex 12)
+start_cluster --basic "alice:$basic_password"
 printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: demo-org1}\n' >"$tmp/ns.yaml"
 unset KUBECONFIG
 all_output=$tmp/all-output
@@ -63,6 +64,10 @@ write_kubeconfig "$k/wrong.yaml" "{token: wrong-$DOUBLE_TOKEN}" "{$SERVER, $CA}"
 probe --kubeconfig "$k/wrong.yaml"
 is "$rc" 1 "a wrong token: exit 1"
 like "$err" "401 Unauthorized: Unauthorized" "a wrong token: 401"
+
+write_kubeconfig "$k/basic.yaml" "{username: alice, password: \"$basic_password\"}" "{$SERVER, $CA}"
+probe --kubeconfig "$k/basic.yaml"
+is "$rc:$(seen_user)" "0:alice" "username and password (basic authentication)"
 
 write_kubeconfig "$k/none.yaml" "{}" "{$SERVER, $CA}"
 probe --kubeconfig "$k/none.yaml"
@@ -253,15 +258,15 @@ authentication: bearer token (token)
 server certificate: verified with certificate-authority $k/ca.crt" "config says what is in use"
 
 # ---- secrets are never printed ----
-for f in token data cert exec exec-cert wrong exec-garbage; do
+for f in token data cert exec exec-cert wrong exec-garbage basic; do
 	KUBECONFIG=$k/$f.yaml run kapply config
 	printf '%s\n%s\n' "$out" "$err" >>"$all_output"
 	KUBECONFIG=$k/$f.yaml run kapply apply -v -f "$tmp/ns.yaml"
 	printf '%s\n%s\n' "$out" "$err" >>"$all_output"
 done
 key_line=$(sed -n 2p "$PKI/admin.key")
-ok "$(grep -c -e "$DOUBLE_TOKEN" -e "$key_line" -e "$(b64 "$PKI/admin.key" | cut -c1-40)" "$all_output" | grep -qx 0; echo $?)" \
-	"no token, key or key data in anything kapply printed, -v included"
+ok "$(grep -c -e "$DOUBLE_TOKEN" -e "$basic_password" -e "$key_line" -e "$(b64 "$PKI/admin.key" | cut -c1-40)" "$all_output" | grep -qx 0; echo $?)" \
+	"no token, password, key or key data in anything kapply printed, -v included"
 like "$(cat "$all_output")" "PATCH /api/v1/namespaces/demo-org1" "(and -v did log the requests)"
 
 done_testing
