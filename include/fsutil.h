@@ -49,6 +49,14 @@ int remove_tree(const char *path);
  */
 int sync_fs(const char *path);
 
+/*
+ * The entries of directory path without "." and "..", sorted by strcmp so
+ * that output made from them is stable: an allocated array of *n allocated
+ * names (free each, then the array; NULL when empty).  -1 with errno when
+ * the directory cannot be read, else 0.
+ */
+int dir_names(const char *path, char ***names, size_t *n);
+
 /* mkdir -p with the given mode; 0 or -1 with errno. */
 int mkdir_p(const char *path, mode_t mode);
 

@@ -53,6 +53,9 @@ void sb_reset(struct strbuf *sb);
 char *sb_detach(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 
+/* Milliseconds of a clock that only moves forward, for timeouts and durations. */
+long long monotonic_ms(void);
+
 /* Parse a whole decimal integer within [min, max]; 0 on success. */
 int parse_long(const char *s, long long min, long long max, long long *out);
 

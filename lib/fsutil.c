@@ -128,6 +128,33 @@ fail:
 	return -1;
 }
 
+static int by_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int dir_names(const char *path, char ***names, size_t *n)
+{
+	DIR *dir = opendir(path);
+	struct dirent *e;
+	size_t cap = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!dir)
+		return -1;
+	while ((e = readdir(dir)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		*names = xgrow(*names, &cap, *n + 1, sizeof(**names));
+		(*names)[(*n)++] = xstrdup(e->d_name);
+	}
+	closedir(dir);
+	if (*n > 1)
+		qsort(*names, *n, sizeof(**names), by_strcmp);
+	return 0;
+}
+
 int remove_tree(const char *path)
 {
 	struct stat st;

@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "json.h"
@@ -32,14 +31,6 @@ struct kreq_state {
 	long long first_ms, start_ms, ready_ms;
 	bool active, done, too_big;
 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * tls-server-name: the URL names that host (so TLS sends it and checks
@@ -98,7 +89,7 @@ struct kclient *kclient_new(const struct kubeconfig *kc, const struct kclient_op
 	if (c->o.retry_budget_ms <= 0)
 		c->o.retry_budget_ms = 60000;
 	c->kc = kc;
-	c->seed = (unsigned)getpid() ^ (unsigned)now_ms();
+	c->seed = (unsigned)getpid() ^ (unsigned)monotonic_ms();
 	set_base(c, kc);
 	c->multi = curl_multi_init();
 	if (!c->multi)
@@ -212,7 +203,7 @@ static void start(struct kclient *c, struct kreq *r)
 	free(r->error);
 	r->error = NULL;
 	r->attempts++;
-	st->start_ms = now_ms();
+	st->start_ms = monotonic_ms();
 	if (r->attempts == 1)
 		st->first_ms = st->start_ms;
 
@@ -325,7 +316,7 @@ static const char *proto(CURL *e)
 static void finish(struct kclient *c, struct kreq *r, CURLcode rc)
 {
 	struct kreq_state *st = r->st;
-	long long t = now_ms();
+	long long t = monotonic_ms();
 	long delay = -1;
 	curl_off_t retry_after = -1;
 	char what[64];
@@ -380,7 +371,7 @@ void kclient_run(struct kclient *c, struct kreq **reqs, size_t n)
 		reqs[i]->attempts = 0;
 	}
 	while (done < n) {
-		long long t = now_ms(), next = -1;
+		long long t = monotonic_ms(), next = -1;
 		int running, left, wait;
 		CURLMsg *m;
 
@@ -415,7 +406,7 @@ void kclient_run(struct kclient *c, struct kreq **reqs, size_t n)
 			break;
 		wait = 1000;
 		if (next >= 0 && active < (size_t)c->o.max_inflight) {
-			long long d = next - now_ms();
+			long long d = next - monotonic_ms();
 			wait = d < 0 ? 0 : d < wait ? (int)d : wait;
 		}
 		if (active)

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base64.h"
@@ -593,14 +592,6 @@ static char *exec_info(const struct kubeconfig *kc)
 	return sb_detach(&sb);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Run the plugin; its standard output goes to out.  0 or -1 after a message. */
 static int run_plugin(const struct kubeconfig *kc, struct strbuf *out)
 {
@@ -610,7 +601,7 @@ static int run_plugin(const struct kubeconfig *kc, struct strbuf *out)
 	pid_t pid;
 	size_t nenv = 0, nadd = 0;
 	char **envp;
-	long long deadline = now_ms() + EXEC_TIMEOUT_MS;
+	long long deadline = monotonic_ms() + EXEC_TIMEOUT_MS;
 	bool timed_out = false, too_big = false;
 
 	for (char **e = environ; *e; e++)
@@ -641,7 +632,7 @@ static int run_plugin(const struct kubeconfig *kc, struct strbuf *out)
 	}
 	for (;;) {
 		struct pollfd pfd = { pipefd[0], POLLIN, 0 };
-		long long left = deadline - now_ms();
+		long long left = deadline - monotonic_ms();
 		char buf[4096];
 		ssize_t n;
 

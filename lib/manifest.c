@@ -1,4 +1,3 @@
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,32 +147,22 @@ static bool manifest_name(const char *name)
 	       (n > 5 && strcmp(name + n - 5, ".json") == 0);
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int load_dir(struct manifest *m, const char *path)
 {
-	DIR *d = opendir(path);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
+	char **names;
+	size_t n;
 	int errors = 0;
 
-	if (!d) {
+	if (dir_names(path, &names, &n) < 0) {
 		warnf("cannot read directory %s:", path);
 		return 1;
 	}
-	while ((de = readdir(d)))
-		if (manifest_name(de->d_name)) {
-			names = xgrow(names, &cap, n + 1, sizeof(*names));
-			names[n++] = path_join(path, de->d_name);
-		}
-	closedir(d);
-	qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
-		errors += load_yfile(m, yfile_load(names[i]));
+		if (manifest_name(names[i])) {
+			char *file = path_join(path, names[i]);
+			errors += load_yfile(m, yfile_load(file));
+			free(file);
+		}
 		free(names[i]);
 	}
 	free(names);

@@ -13,7 +13,6 @@
  * appears as MOUNT (or its own name).  The manifest is written with mode
  * 0600, since it usually holds private keys.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -107,33 +106,17 @@ static int add_file(struct secret *s, const char *file, const char *path, mode_t
 	return 0;
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Add every regular file under dir, in name order so output is stable. */
 static int add_tree(struct secret *s, const char *dir, const char *prefix)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
+	char **names;
+	size_t n;
 	int rc = 0;
 
-	if (!d) {
+	if (dir_names(dir, &names, &n) < 0) {
 		warnf("cannot read %s:", dir);
 		return -1;
 	}
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		names = xgrow(names, &cap, n + 1, sizeof(*names));
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_name);
 	for (size_t i = 0; i < n; i++) {
 		char *file = path_join(dir, names[i]);
 		char *path = *prefix ? path_join(prefix, names[i]) : xstrdup(names[i]);

@@ -1,7 +1,6 @@
 /* kapply delete and kapply prune: deletes go namespaced objects first, namespaces last. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "json.h"
@@ -16,14 +15,6 @@ static const char *const prune_kinds[][2] = {
 	{ "networking.k8s.io/v1", "Ingress" }, { "policy/v1", "PodDisruptionBudget" },
 };
 #define NPRUNE_KINDS (sizeof(prune_kinds) / sizeof(*prune_kinds))
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Deleting a namespace that is already terminating is answered 409: it is on its way. */
 static bool already_terminating(const struct target *t, const struct kreq *q)
@@ -80,7 +71,7 @@ static int delete_targets(struct run *r, struct target **t, size_t n, const char
 
 int wait_gone(struct run *r, struct target **t, size_t n)
 {
-	long long deadline = now_ms() + r->o->timeout_ms, last_note = now_ms();
+	long long deadline = monotonic_ms() + r->o->timeout_ms, last_note = monotonic_ms();
 	bool *gone = xcalloc(n, sizeof(*gone));
 	size_t left = n;
 	int rc = 0;
@@ -107,18 +98,18 @@ int wait_gone(struct run *r, struct target **t, size_t n)
 		free(reqs);
 		if (!left)
 			break;
-		if (now_ms() >= deadline) {
+		if (monotonic_ms() >= deadline) {
 			for (size_t i = 0; i < n; i++)
 				if (!gone[i])
 					warnf("%s: still there after %ld s", t[i]->id, r->o->timeout_ms / 1000);
 			rc = -1;
 			break;
 		}
-		if (now_ms() - last_note >= 5000 && !r->o->quiet) {
+		if (monotonic_ms() - last_note >= 5000 && !r->o->quiet) {
 			warnf("waiting for %zu object%s to be gone", left, left == 1 ? "" : "s");
-			last_note = now_ms();
+			last_note = monotonic_ms();
 		}
-		usleep(deadline - now_ms() < 500 ? (useconds_t)(deadline - now_ms()) * 1000 : 500000);
+		usleep(deadline - monotonic_ms() < 500 ? (useconds_t)(deadline - monotonic_ms()) * 1000 : 500000);
 	}
 	free(gone);
 	return rc;

@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "json.h"
@@ -11,14 +10,6 @@
 #define POLL_MS 1000
 
 enum readiness { NOT_READY, READY, FAILED };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static bool is_workload(const struct target *t)
 {
@@ -111,7 +102,7 @@ int cmd_wait(struct run *r)
 	struct target **pending = xcalloc(r->nt ? r->nt : 1, sizeof(*pending));
 	char **last = xcalloc(r->nt ? r->nt : 1, sizeof(*last));
 	size_t n = 0;
-	long long deadline = now_ms() + r->o->timeout_ms;
+	long long deadline = monotonic_ms() + r->o->timeout_ms;
 
 	for (size_t i = 0; i < r->nt; i++)
 		if (is_workload(&r->t[i]))
@@ -160,7 +151,7 @@ int cmd_wait(struct run *r)
 		n = keep;
 		if (!n)
 			break;
-		if (now_ms() + POLL_MS > deadline) {
+		if (monotonic_ms() + POLL_MS > deadline) {
 			for (size_t i = 0; i < n; i++) {
 				size_t ti = (size_t)(pending[i] - r->t);
 				warnf("%s: not ready after %ld s: %s", pending[i]->id,

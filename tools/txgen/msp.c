@@ -1,4 +1,3 @@
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,25 +44,18 @@ static bool has_pem(const char *s, size_t n)
 	return begin && find(begin, n - (size_t)(begin - s), "-----END ");
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
  * Read every PEM file of dir, in name order.  Returns 0 (with *missing set
  * when dir does not exist), or -1 with *err.
  */
 static int read_pem_dir(const char *dir, struct blobs *out, bool *missing, char **err)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
+	char **names;
+	size_t n;
 	int rc = 0;
 
 	*missing = false;
-	if (!d) {
+	if (dir_names(dir, &names, &n) < 0) {
 		if (errno == ENOENT) {
 			*missing = true;
 			return 0;
@@ -71,15 +63,6 @@ static int read_pem_dir(const char *dir, struct blobs *out, bool *missing, char 
 		*err = xasprintf("cannot read %s: %s", dir, strerror(errno));
 		return -1;
 	}
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		names = xgrow(names, &cap, n + 1, sizeof(*names));
-		names[n++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		char *path = path_join(dir, names[i]);
 		struct stat st;
