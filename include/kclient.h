@@ -7,7 +7,8 @@
  * exponential backoff on 429 (waiting Retry-After when the server sends
  * it), 500, 502, 503, 504 and dropped or timed-out connections, at most
  * `retries` more times and never past `retry_budget_ms` after its first
- * attempt.  Verification failures, 4xx answers and the like are final.
+ * attempt.  Verification failures, 4xx answers and the like are final,
+ * except a 401 with credentials from an exec plugin (see kclient_new).
  *
  * Requests carry the kubeconfig's credentials.  Nothing here prints a
  * header or a body: the verbose log is method, path, status and timing.
@@ -50,8 +51,12 @@ struct kreq {
 
 struct kclient;
 
-/* Ready for kclient_run; the exec plugin must have run (kubeconfig_exec). */
-struct kclient *kclient_new(const struct kubeconfig *kc, const struct kclient_opts *o);
+/*
+ * Ready for kclient_run; the exec plugin must have run (kubeconfig_exec).
+ * kc stays the caller's; the client runs its exec plugin again (once) when
+ * the server answers 401, and then updates kc's credentials.
+ */
+struct kclient *kclient_new(struct kubeconfig *kc, const struct kclient_opts *o);
 void kclient_free(struct kclient *c);
 
 /* The server URL, for messages. */

@@ -80,8 +80,9 @@ void kubeconfig_free(struct kubeconfig *kc);
 
 /*
  * Run the exec plugin (when there is one) and take its token or client
- * certificate.  Returns 0, or -1 after a message (never the plugin's
- * output, which holds the secret).  Bounded to 60 seconds.
+ * certificate, replacing what an earlier run gave.  Returns 0, or -1 after
+ * a message (never the plugin's output, which holds the secret).  Bounded
+ * to 60 seconds.
  */
 int kubeconfig_exec(struct kubeconfig *kc);
 

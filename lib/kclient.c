@@ -19,8 +19,9 @@ struct kclient {
 	char *server;                   /* as the kubeconfig says, for messages */
 	struct curl_slist *connect_to;  /* tls-server-name: connect to the real host */
 	struct curl_slist *headers;     /* Accept, User-Agent, Authorization */
-	const struct kubeconfig *kc;
+	struct kubeconfig *kc;
 	unsigned seed;                  /* jitter of the backoff */
+	int cred_gen;                   /* bumped when the exec plugin ran again */
 	bool global_init;
 };
 
@@ -29,6 +30,7 @@ struct kreq_state {
 	struct curl_slist *headers;
 	char errbuf[CURL_ERROR_SIZE];
 	long long first_ms, start_ms, ready_ms;
+	int cred_gen;                   /* the credentials this attempt carried */
 	bool active, done, too_big;
 };
 
@@ -73,10 +75,34 @@ static void set_base(struct kclient *c, const struct kubeconfig *kc)
 	free(realport);
 }
 
-struct kclient *kclient_new(const struct kubeconfig *kc, const struct kclient_opts *o)
+static void wipe_slist(struct curl_slist *l)
+{
+	for (struct curl_slist *p = l; p; p = p->next)
+		memset(p->data, 0, strlen(p->data));
+	curl_slist_free_all(l);
+}
+
+/* The headers every request carries, the bearer token among them. */
+static void set_headers(struct kclient *c)
+{
+	char *auth;
+
+	wipe_slist(c->headers);
+	c->headers = curl_slist_append(NULL, "Accept: application/json");
+	c->headers = curl_slist_append(c->headers, "User-Agent: kapply (fabric-k8s)");
+	if (c->kc->token) {
+		auth = xasprintf("Authorization: Bearer %s", c->kc->token);
+		c->headers = curl_slist_append(c->headers, auth);
+		memset(auth, 0, strlen(auth));
+		free(auth);
+	}
+	if (!c->headers)
+		die("out of memory");
+}
+
+struct kclient *kclient_new(struct kubeconfig *kc, const struct kclient_opts *o)
 {
 	struct kclient *c = xcalloc(1, sizeof(*c));
-	char *auth;
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		die("cannot initialise libcurl");
@@ -95,26 +121,11 @@ struct kclient *kclient_new(const struct kubeconfig *kc, const struct kclient_op
 	if (!c->multi)
 		die("cannot initialise libcurl");
 	curl_multi_setopt(c->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-	curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+	/* one connection when it multiplexes (PIPEWAIT waits to know), a few when it cannot */
+	curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 6L);
 	curl_multi_setopt(c->multi, CURLMOPT_MAX_CONCURRENT_STREAMS, (long)c->o.max_inflight);
-	c->headers = curl_slist_append(NULL, "Accept: application/json");
-	c->headers = curl_slist_append(c->headers, "User-Agent: kapply (fabric-k8s)");
-	if (kc->token) {
-		auth = xasprintf("Authorization: Bearer %s", kc->token);
-		c->headers = curl_slist_append(c->headers, auth);
-		memset(auth, 0, strlen(auth));
-		free(auth);
-	}
-	if (!c->headers)
-		die("out of memory");
+	set_headers(c);
 	return c;
-}
-
-static void wipe_slist(struct curl_slist *l)
-{
-	for (struct curl_slist *p = l; p; p = p->next)
-		memset(p->data, 0, strlen(p->data));
-	curl_slist_free_all(l);
 }
 
 void kclient_free(struct kclient *c)
@@ -191,6 +202,8 @@ static void start(struct kclient *c, struct kreq *r)
 	const struct kubeconfig *kc = c->kc;
 	struct kreq_state *st = r->st;
 	CURL *e = curl_easy_init();
+
+	st->cred_gen = c->cred_gen;
 	char *url;
 
 	if (!e)
@@ -304,6 +317,16 @@ static long backoff_ms(struct kclient *c, int attempt)
 	return ms - ms / 5 + (long)(rand_r(&c->seed) % (unsigned)(ms / 5 * 2 + 1));
 }
 
+/* Run the exec plugin again for fresh credentials; 0 when it gave some. */
+static int refresh(struct kclient *c)
+{
+	c->cred_gen++;
+	if (kubeconfig_exec(c->kc) < 0)
+		return -1;
+	set_headers(c);
+	return 0;
+}
+
 static const char *proto(CURL *e)
 {
 	long v = 0;
@@ -331,7 +354,15 @@ static void finish(struct kclient *c, struct kreq *r, CURLcode rc)
 			delay = backoff_ms(c, r->attempts);
 	} else {
 		snprintf(what, sizeof(what), "%ld", r->status);
-		if (retryable_status(r->status)) {
+		/*
+		 * Credentials from an exec plugin expire: on 401 the plugin runs
+		 * again, once per run, as client-go does; requests that carried
+		 * the old credentials go again with the new.
+		 */
+		if (r->status == 401 && c->kc->exec &&
+		    (st->cred_gen < c->cred_gen || (c->cred_gen == 0 && refresh(c) == 0)))
+			delay = 0;
+		else if (retryable_status(r->status)) {
 			delay = backoff_ms(c, r->attempts);
 			if (r->status == 429 &&
 			    curl_easy_getinfo(st->easy, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK &&

@@ -712,6 +712,13 @@ int kubeconfig_exec(struct kubeconfig *kc)
 	token = jget_str(status, "token", NULL);
 	cert = jget_str(status, "clientCertificateData", NULL);
 	key = jget_str(status, "clientKeyData", NULL);
+	/* a second run replaces what the first gave */
+	free_secret(kc->token, kc->token ? strlen(kc->token) : 0);
+	free(kc->cert);
+	free_secret(kc->key, kc->key_len);
+	kc->token = NULL;
+	kc->cert = kc->key = NULL;
+	kc->cert_len = kc->key_len = 0;
 	if (token && *token) {
 		kc->token = xstrdup(token);
 	} else if (cert && *cert && key && *key) {

@@ -143,6 +143,21 @@ write_kubeconfig "$k/exec-cert.yaml" "{exec: {apiVersion: client.authentication.
 probe --kubeconfig "$k/exec-cert.yaml"
 is "$rc:$(seen_user)" "0:admin" "exec plugin (v1beta1) giving a client certificate"
 
+# a plugin whose first token has expired by the time it is used
+cat >"$k/plugin-expiring.sh" <<EOF
+#!/bin/sh
+n=\$(cat "$k/expiring.count" 2>/dev/null || echo 0)
+echo \$((n + 1)) >"$k/expiring.count"
+token=expired
+[ "\$n" -gt 0 ] && token=$DOUBLE_TOKEN
+printf '{"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential", "status": {"token": "%s"}}\n' "\$token"
+EOF
+chmod +x "$k/plugin-expiring.sh"
+write_kubeconfig "$k/exec-expiring.yaml" "{exec: {apiVersion: client.authentication.k8s.io/v1, command: $k/plugin-expiring.sh, interactiveMode: Never}}" "{$SERVER, $CA}"
+probe --kubeconfig "$k/exec-expiring.yaml"
+is "$rc:$(cat "$k/expiring.count")" "0:2" "exec plugin: on 401 it runs again and the request goes again"
+is "$(log_new | awk '{print $7}' | tr '\n' ' ')" "401 200 404 " "exec plugin: the double saw the expired token, then the new one"
+
 printf '#!/bin/sh\necho "the token is %s" \nexit 0\n' "$DOUBLE_TOKEN" >"$k/plugin-garbage.sh"
 chmod +x "$k/plugin-garbage.sh"
 write_kubeconfig "$k/exec-garbage.yaml" "{exec: {apiVersion: client.authentication.k8s.io/v1, command: $k/plugin-garbage.sh}}" "{$SERVER, $CA}"
