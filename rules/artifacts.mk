@@ -63,7 +63,7 @@ artifacts: $(GENESIS) $(CHANNEL_TX) $(ANCHOR_TXS)
 
 # `make <domain>` of a peer org brings its anchor peer update up to date too
 $(foreach org,$(PEER_ORGS),$(if $(filter $($(org)_MSP_ID),$(ANCHOR_ORGS)),\
-	$(eval $(org): $(ARTIFACTS_DIR)/$($(org)_MSP_ID)anchors.tx)))
+	$(eval $(org)-files: $(ARTIFACTS_DIR)/$($(org)_MSP_ID)anchors.tx)))
 
 # The artifacts stay, as crypto material does: a new genesis block (new
 # nonce) would change what every deployed orderer was started with.

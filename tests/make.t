@@ -48,10 +48,10 @@ is "$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars" "$B/manifests/org1/na
 	"touching configtx.yaml rewrites no vars file"
 
 rm "$B/vars/org1.vars"
-run m org1
-is "$rc" 0 "make org1 after deleting its vars: exit status 0"
-ok "$([ -f "$B/vars/org1.vars" ]; echo $?)" "make org1 brings org1.vars back"
-run m nosuchorg
+run m org1-files
+is "$rc" 0 "make org1-files after deleting its vars: exit status 0"
+ok "$([ -f "$B/vars/org1.vars" ]; echo $?)" "make org1-files brings org1.vars back"
+run m nosuchorg-files
 is "$rc" 2 "make of an unknown org fails"
 
 snap=$(snapshot "$B/vars")

@@ -48,7 +48,7 @@ is "$rc" 0 "make -q: 0 again"
 
 # make <domain> after its crypto was removed by hand brings it back
 rm -rf "$C/peerOrganizations/org1" "$B/stamps/org1.msp"
-run m org1
+run m org1-files
 is "$rc" 0 "make org1 after removing it: exit 0"
 ok "$([ -f "$C/peerOrganizations/org1/ca/priv_sk" ]; echo $?)" "make org1: org1 generated again"
 

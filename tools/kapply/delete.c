@@ -9,7 +9,7 @@
 /* Kinds prune looks at besides those of the manifests (when the server has them). */
 static const char *const prune_kinds[][2] = {
 	{ "v1", "Namespace" }, { "v1", "ConfigMap" }, { "v1", "Secret" }, { "v1", "Service" },
-	{ "v1", "ServiceAccount" }, { "v1", "PersistentVolumeClaim" },
+	{ "v1", "ServiceAccount" }, { "v1", "PersistentVolumeClaim" }, { "v1", "PersistentVolume" },
 	{ "apps/v1", "Deployment" }, { "apps/v1", "StatefulSet" },
 	{ "batch/v1", "Job" }, { "batch/v1", "CronJob" },
 	{ "networking.k8s.io/v1", "Ingress" }, { "policy/v1", "PodDisruptionBudget" },

@@ -27,6 +27,7 @@ struct opts {
 	const char *output;             /* -o */
 	const char *propagation;        /* --propagation-policy */
 	bool force, dry_run, wait, quiet;
+	bool all;                       /* prune without -f: everything -l selects */
 	long timeout_ms;                /* --timeout: wait, delete --wait */
 	struct kclient_opts client;
 };

@@ -45,6 +45,7 @@ static void help(void)
 	       "      --context NAME        use this kubeconfig context\n"
 	       "  -n, --namespace NS        for objects without metadata.namespace\n"
 	       "      --force               apply: take over fields another manager owns\n"
+	       "      --all                 prune without -f: delete every object -l selects\n"
 	       "      --dry-run             apply, delete, prune: ask the server, change nothing\n"
 	       "      --propagation-policy P  delete, prune: Background (default), Foreground, Orphan\n"
 	       "      --wait                delete, prune: return once the objects are gone\n"
@@ -107,7 +108,7 @@ int main(int argc, char **argv)
 {
 	enum {
 		O_KUBECONFIG = 256, O_CONTEXT, O_FORCE, O_DRY_RUN, O_PROPAGATION, O_WAIT,
-		O_TIMEOUT, O_REQUEST_TIMEOUT, O_RETRIES,
+		O_TIMEOUT, O_REQUEST_TIMEOUT, O_RETRIES, O_ALL,
 	};
 	static const struct option longopts[] = {
 		{ "filename", required_argument, NULL, 'f' },
@@ -127,6 +128,7 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "request-timeout", required_argument, NULL, O_REQUEST_TIMEOUT },
 		{ "retries", required_argument, NULL, O_RETRIES },
+		{ "all", no_argument, NULL, O_ALL },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct {
@@ -205,6 +207,9 @@ int main(int argc, char **argv)
 		case O_FORCE:
 			o.force = true;
 			break;
+		case O_ALL:
+			o.all = true;
+			break;
 		case O_DRY_RUN:
 			o.dry_run = true;
 			break;
@@ -246,7 +251,11 @@ int main(int argc, char **argv)
 		warnf("unexpected argument '%s' (files go after -f)", argv[optind]);
 		usage();
 	}
-	if (cmds[ci].needs_files && o.nfiles == 0) {
+	if (o.all && (strcmp(cmd, "prune") != 0 || o.nfiles > 0)) {
+		warnf("--all goes with prune and no -f");
+		usage();
+	}
+	if (cmds[ci].needs_files && o.nfiles == 0 && !o.all) {
 		warnf("%s: no -f PATH given", cmd);
 		usage();
 	}

@@ -1,0 +1,62 @@
+# The cluster side: kapply applies each org's manifests with server-side
+# apply, prunes what the org no longer renders, and touches the org's stamp
+# $(STAMP_DIR)/<domain>.applied only once all of it succeeded.  An org whose
+# manifests did not change is not applied again: no request at all.
+#
+#   make <domain>       generate what changed for that org, then apply it
+#   make deploy         every org, orderer orgs first
+#   make plan           what deploy would create, change or delete (dry run)
+#   make status         each org's workloads and how ready they are
+#   make clean-cluster  delete what deploy created, peer orgs first, and wait
+#   make clean-crypto   delete the crypto material (asks for CONFIRM=1)
+# (KUBECONFIG, CONTEXT and $(KAPPLY) come from rules/tools.mk)
+WAIT ?= 0
+WAIT_TIMEOUT ?= 5m
+applied_stamp = $(STAMP_DIR)/$(1).applied
+# what prune finds of an org: its label (every template sets it)
+org_selector = app.kubernetes.io/managed-by=fabric-k8s,fabric-k8s/org=$(1)
+
+# $(call deploy_rules,org)
+define deploy_rules
+$$(call applied_stamp,$(1)): $$($(1)_MANIFESTS) $$(BINDIR)/kapply
+	$$(call msg,APPLY,$(1))$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_MANIFESTS))
+	$$(Q)$$(KAPPLY) prune -q -l $$(call org_selector,$(1)) $$(addprefix -f ,$$($(1)_MANIFESTS))
+	$$(if $$(filter 1,$$(WAIT)),$$(call msg,WAIT,$(1))$$(KAPPLY) wait -q --timeout $$(WAIT_TIMEOUT) \
+		$$(addprefix -f ,$$($(1)_MANIFESTS)))
+	$$(Q)rm -f $$(filter-out $$($(1)_MANIFESTS) %.vars,$$(wildcard $$(MANIFESTS_DIR)/$(1)/*))
+	$$(Q)touch $$@
+
+.PHONY: $(1)-plan $(1)-status $(1)-clean-cluster
+$(1)-plan: $$($(1)_MANIFESTS) $$(BINDIR)/kapply
+	$$(call msg,PLAN,$(1))$$(KAPPLY) diff $$(addprefix -f ,$$($(1)_MANIFESTS))
+	$$(Q)$$(KAPPLY) prune --dry-run -l $$(call org_selector,$(1)) $$(addprefix -f ,$$($(1)_MANIFESTS))
+$(1)-status: $$($(1)_MANIFESTS) $$(BINDIR)/kapply
+	$$(Q)echo "$(1):" && $$(KAPPLY) get $$(addprefix -f ,$$(filter-out %-crypto.yaml %/genesis.yaml \
+		%-data.yaml %/nfs.yaml %/couchdb-secret.yaml,$$($(1)_MANIFESTS)))
+$(1)-clean-cluster: $$(BINDIR)/kapply
+	$$(call msg,DELETE,$(1))$$(KAPPLY) prune -q --all --wait --timeout $$(WAIT_TIMEOUT) \
+		-l $$(call org_selector,$(1))
+	$$(Q)rm -f $$(call applied_stamp,$(1))
+endef
+$(foreach org,$(ORGS),$(eval $(call deploy_rules,$(org))))
+
+# make deploy: orderer orgs before peer orgs, also under make -j
+.PHONY: deploy plan status clean-cluster
+deploy: $(ORGS:%=$(STAMP_DIR)/%.applied)
+$(PEER_ORGS:%=$(STAMP_DIR)/%.applied): | $(if $(filter deploy,$(MAKECMDGOALS)),$(ORDERER_ORGS:%=$(STAMP_DIR)/%.applied))
+plan: $(ORGS:%=%-plan)
+status: $(ORGS:%=%-status)
+# peer orgs first, then orderer orgs (each org's objects are deleted in
+# reverse order by kapply: namespaced objects first, the namespace last)
+clean-cluster: $(ORDERER_ORGS:%=%-clean-cluster)
+$(ORDERER_ORGS:%=%-clean-cluster): $(PEER_ORGS:%=%-clean-cluster)
+
+.PHONY: clean-crypto
+clean-crypto:
+ifneq ($(CONFIRM),1)
+	@echo "clean-crypto deletes every org's CA and keys in $(CRYPTO_DIR): run make clean-crypto CONFIRM=1" >&2
+	@exit 1
+else
+	$(call msg,CLEAN,$(CRYPTO_DIR) $(ARTIFACTS_DIR) $(SECRETS_DIR))rm -rf $(CRYPTO_DIR) \
+		$(ARTIFACTS_DIR) $(SECRETS_DIR) $(STAMP_DIR)
+endif
