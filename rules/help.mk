@@ -2,12 +2,18 @@
 help:
 	@printf '%s\n' \
 	'Targets:' \
-	'  all (default)   build the tools and everything generated for the network' \
-	'  <domain>        bring one org up to date, e.g. make org1' \
+	'  all (default)   build the tools and generate everything for every org (no cluster needed)' \
+	'  <domain>        generate what changed for one org and apply it, e.g. make org1' \
+	'  <domain>-files  generate what changed for one org only' \
+	'  deploy          apply every org that changed, orderer orgs first' \
+	'  plan            what deploy would create, change or prune (dry run)' \
+	'  status          each org'"'"'s objects and how ready they are' \
+	'  clean-cluster   delete what deploy created (peer orgs first) and wait until it is gone' \
+	'  clean-crypto    delete the crypto material and artifacts (needs CONFIRM=1: it destroys the CAs)' \
+	'  artifacts       genesis block, channel and anchor peer transactions (txgen)' \
 	'  vars            write $(BUILD)/vars/network.mk and one <domain>.vars per org' \
 	'  expiry          list every certificate with its days left, soonest first' \
 	'  renew           issue certificates again with the same keys (ORG=, DAYS=)' \
-	'  artifacts       genesis block, channel and anchor peer transactions (txgen)' \
 	'  tools           build the tools into $(BUILD)/bin' \
 	'  check           run the test suite (with SANITIZE=1: under ASan and UBSan)' \
 	'  deps            install the missing build and test packages (as root)' \
@@ -17,16 +23,23 @@ help:
 	'Variables (make VAR=value):' \
 	'  CRYPTO_CONFIG   the cryptogen input describing orgs and nodes [$(CRYPTO_CONFIG)]' \
 	'  CONFIGTX        the configtxgen input; MSP IDs are read from it [$(CONFIGTX)]' \
-	'  BUILD           where everything generated goes [$(BUILD)]' \
-	'  ORG, DAYS       expiry/renew: one org only; only certificates expiring within DAYS' \
 	'  CHANNEL_FLOW    system (system channel + channel tx) or participation [$(CHANNEL_FLOW)]' \
 	'  GENESIS_PROFILE the configtx.yaml profile of the genesis block [$(GENESIS_PROFILE)]' \
 	'  CHANNEL_PROFILE the profile of the channel tx and anchor updates [$(CHANNEL_PROFILE)]' \
 	'  SYS_CHANNEL     the system channel ID [$(SYS_CHANNEL)]' \
 	'  CHANNEL         the application channel ID [$(CHANNEL)]' \
 	'  ANCHOR_ORGS     MSP IDs that get an anchor peer update [system flow: all peer orgs]' \
+	'  FABRIC_VERSION  1.4, 2.2, 2.4 or 2.5: images and version-specific settings [$(FABRIC_VERSION)]' \
+	'  TLS             0 turns TLS off [$(TLS)]' \
+	'  COUCHDB         1 gives every peer a CouchDB [$(COUCHDB)]' \
+	'  CHAINCODE       ccaas, or docker to mount the node'"'"'s Docker socket [$(CHAINCODE)]' \
+	'  STORAGE         pvc (STORAGE_CLASS, LEDGER_SIZE) or nfs (NFS_SERVER, NFS_PATH) [$(STORAGE)]' \
+	'  SERVICE_TYPE    ClusterIP or NodePort (from NODEPORT_BASE) [$(SERVICE_TYPE)]' \
 	'  KUBECONFIG      the cluster: kubeconfig files, colon-separated [$(or $(KUBECONFIG),~/.kube/config)]' \
 	'  CONTEXT         the kubeconfig context to use [$(or $(CONTEXT),its current-context)]' \
+	'  WAIT            1 waits until each applied org'"'"'s workloads are available [$(WAIT)]' \
+	'  ORG, DAYS       expiry/renew: one org only; only certificates expiring within DAYS' \
+	'  BUILD           where everything generated goes [$(BUILD)]' \
 	'  V               1 prints every command instead of one line per step [$(V)]' \
 	'  SANITIZE        1 builds the tools with -fsanitize=address,undefined [$(SANITIZE)]' \
 	'  CC, CFLAGS      the C compiler and its flags [$(CC), $(CFLAGS)]'

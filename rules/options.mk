@@ -36,6 +36,9 @@ $(call one_of,FABRIC_VERSION,1.4 2.2 2.4 2.5)
 ifeq ($(STORAGE),nfs)
 $(if $(NFS_SERVER),,$(error STORAGE=nfs needs NFS_SERVER, the address of the NFS server))
 endif
+ifeq ($(TLS)$(CHANNEL_FLOW),0participation)
+$(error CHANNEL_FLOW=participation needs TLS=1: an orderer without a system channel is a Raft cluster node, which Fabric runs only over TLS)
+endif
 ifeq ($(FABRIC_VERSION)$(CHANNEL_FLOW),1.4participation)
 $(error CHANNEL_FLOW=participation needs Fabric 2.3 or later, not FABRIC_VERSION=1.4)
 endif

@@ -35,6 +35,9 @@ for what in "$@"; do
 		have node || add nodejs
 		have npm || add npm
 		have python3 || add python3
+		# PyYAML, an independent YAML reader for the manifest checks
+		python3 -c 'import yaml' 2>/dev/null || /usr/bin/python3 -c 'import yaml' 2>/dev/null ||
+			add python3-yaml
 		;;
 	*)
 		echo "usage: deps.sh build|check..." >&2

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""check-manifests.py BUILD KEY=VALUE... - check every manifest make rendered,
+read with PyYAML (an independent YAML parser), against the deployment
+options it was rendered with.  Prints one line per problem; exit 1 if any."""
+import glob
+import os
+import sys
+
+import yaml
+
+build = sys.argv[1]
+opt = dict(a.split("=", 1) for a in sys.argv[2:])
+problems = []
+
+
+def bad(where, what):
+    problems.append(f"{where}: {what}")
+
+
+docs = {}          # org -> [objects]
+for path in sorted(glob.glob(os.path.join(build, "manifests", "*", "*.yaml"))):
+    org = os.path.basename(os.path.dirname(path))
+    with open(path) as f:
+        for d in yaml.safe_load_all(f):
+            if d is None:
+                continue
+            d["_file"] = os.path.relpath(path, build)
+            docs.setdefault(org, []).append(d)
+
+if not docs:
+    bad(build, "no manifests")
+
+tls = "true" if opt["TLS"] == "1" else "false"
+nodeports = {}
+org_types = {}
+for org, objs in docs.items():
+    kinds = [o["kind"] for o in objs]
+    org_types[org] = "peer" if any(
+        o["kind"] == "Deployment" and o["metadata"]["labels"].get("fabric-k8s/role") == "peer"
+        for o in objs) else "orderer"
+    secrets = {o["metadata"]["name"]: o for o in objs if o["kind"] == "Secret"}
+    for o in objs:
+        where = f'{o["_file"]}: {o["kind"]}/{o.get("metadata", {}).get("name")}'
+        for k in ("apiVersion", "kind"):
+            if not o.get(k):
+                bad(where, f"no {k}")
+        md = o.get("metadata") or {}
+        labels = md.get("labels") or {}
+        if labels.get("app.kubernetes.io/managed-by") != "fabric-k8s":
+            bad(where, "no managed-by label")
+        if labels.get("fabric-k8s/org") != org:
+            bad(where, "no org label")
+        if o["kind"] not in ("Namespace", "PersistentVolume") and md.get("namespace") != org:
+            bad(where, f'namespace {md.get("namespace")!r}, not {org}')
+        if o["kind"] == "ConfigMap" and "PRIVATE KEY" in yaml.safe_dump(o):
+            bad(where, "a private key in a ConfigMap")
+        if o["kind"] == "Service":
+            # CouchDB serves its peer only: it stays inside the cluster
+            internal = labels.get("fabric-k8s/role") == "couchdb"
+            stype = o["spec"].get("type", "ClusterIP")
+            if stype != ("ClusterIP" if internal else opt["SERVICE_TYPE"]):
+                bad(where, f"type {stype}")
+            for p in o["spec"]["ports"]:
+                np = p.get("nodePort")
+                if (np is not None) != (stype == "NodePort"):
+                    bad(where, f"nodePort {np} with type {stype}")
+                if np is not None:
+                    if not 30000 <= np <= 32767:
+                        bad(where, f"nodePort {np} out of range")
+                    if np in nodeports:
+                        bad(where, f"nodePort {np} also used by {nodeports[np]}")
+                    nodeports[np] = where
+        if o["kind"] == "Deployment":
+            spec = o["spec"]
+            if spec.get("replicas") != 1 or spec.get("strategy", {}).get("type") != "Recreate":
+                bad(where, "not one replica with the Recreate strategy")
+            tl = spec["template"]["metadata"]["labels"]
+            for k, v in spec["selector"]["matchLabels"].items():
+                if tl.get(k) != v:
+                    bad(where, f"selector {k}={v} does not match the pod labels")
+            if tl.get("fabric-k8s/org") != org:
+                bad(where, "pod without the org label")
+            pod = spec["template"]["spec"]
+            c = pod["containers"][0]
+            env = {e["name"]: e.get("value") for e in c.get("env", [])}
+            role = tl["fabric-k8s/role"]
+            image = c["image"]
+            if role in ("peer", "orderer", "cli"):
+                want = f'hyperledger/fabric-{"tools" if role == "cli" else role}:{opt["FABRIC_VERSION"]}'
+                if image != want:
+                    bad(where, f"image {image}, not {want}")
+            if role == "ca" and image != "hyperledger/fabric-ca:" + ("1.4" if opt["FABRIC_VERSION"] == "1.4" else "1.5"):
+                bad(where, f"image {image}")
+            for k in ("CORE_PEER_TLS_ENABLED", "ORDERER_GENERAL_TLS_ENABLED", "FABRIC_CA_SERVER_TLS_ENABLED"):
+                if k in env and env[k] != tls:
+                    bad(where, f"{k}={env[k]}")
+            if role in ("peer", "orderer", "ca"):
+                probe = c.get("readinessProbe", {}).get("httpGet", {})
+                if probe.get("path") != "/healthz":
+                    bad(where, "no /healthz readiness probe")
+            if role == "peer":
+                want = "CouchDB" if opt["COUCHDB"] == "1" else "goleveldb"
+                if env.get("CORE_LEDGER_STATE_STATEDATABASE") != want:
+                    bad(where, "state database")
+                docker = [v for v in pod["volumes"] if v["name"] == "docker"][0]
+                if (opt["CHAINCODE"] == "docker") != ("hostPath" in docker):
+                    bad(where, f"docker volume {docker}")
+            if role == "orderer":
+                method = "none" if opt["CHANNEL_FLOW"] == "participation" else "file"
+                if env.get("ORDERER_GENERAL_BOOTSTRAPMETHOD") != method:
+                    bad(where, "bootstrap method")
+            # every Secret volume names keys its Secret has
+            for v in pod["volumes"]:
+                s = v.get("secret")
+                if not s or s.get("optional"):
+                    continue
+                sec = secrets.get(s["secretName"])
+                if sec is None:
+                    bad(where, f'volume {v["name"]}: no Secret {s["secretName"]}')
+                    continue
+                paths = set()
+                for item in s.get("items", []):
+                    if item["key"] not in sec["data"]:
+                        bad(where, f'volume {v["name"]}: no key {item["key"]}')
+                    paths.add(item["path"])
+                if role in ("peer", "orderer") and v["name"] == "crypto":
+                    cn = env.get("CORE_PEER_ID") or ""
+                    need = {"msp/keystore/priv_sk", "tls/server.key", "tls/server.crt", "tls/ca.crt"}
+                    if cn:
+                        need.add(f"msp/signcerts/{cn}-cert.pem")
+                    if not need <= paths:
+                        bad(where, f"crypto volume lacks {sorted(need - paths)}")
+            if opt["STORAGE"] == "nfs":
+                claims = {v["persistentVolumeClaim"]["claimName"] for v in pod["volumes"] if "persistentVolumeClaim" in v}
+                if role in ("peer", "orderer") and claims != {"crypto", "data"}:
+                    bad(where, f"claims {claims} with STORAGE=nfs")
+    couch = [o for o in objs if o["kind"] == "Deployment" and o["metadata"]["labels"]["fabric-k8s/role"] == "couchdb"]
+    peers = [o for o in objs if o["kind"] == "Deployment" and o["metadata"]["labels"]["fabric-k8s/role"] == "peer"]
+    if opt["COUCHDB"] == "1" and len(couch) != len(peers):
+        bad(org, f"{len(peers)} peers but {len(couch)} CouchDB")
+    if opt["COUCHDB"] != "1" and couch:
+        bad(org, "CouchDB without COUCHDB=1")
+    pvcs = [o for o in objs if o["kind"] == "PersistentVolumeClaim"]
+    pvs = [o for o in objs if o["kind"] == "PersistentVolume"]
+    nodes = [o for o in objs if o["kind"] == "Deployment" and o["metadata"]["labels"]["fabric-k8s/role"] in ("peer", "orderer", "ca")]
+    if opt["STORAGE"] == "pvc" and (len(pvcs) != len(nodes) or pvs):
+        bad(org, f"{len(nodes)} nodes, {len(pvcs)} claims, {len(pvs)} volumes with STORAGE=pvc")
+    if opt["STORAGE"] == "nfs" and (len(pvs) != 2 or len(pvcs) != 2):
+        bad(org, f"{len(pvs)} volumes and {len(pvcs)} claims with STORAGE=nfs")
+    has_genesis = "genesis" in secrets
+    if org_types[org] == "orderer" and has_genesis != (opt["CHANNEL_FLOW"] == "system"):
+        bad(org, f"genesis Secret present: {has_genesis}")
+    if kinds.count("Namespace") != 1:
+        bad(org, "not exactly one Namespace")
+
+for p in problems:
+    print(p)
+print(f"{sum(len(v) for v in docs.values())} objects checked")
+sys.exit(1 if problems else 0)

@@ -1,0 +1,71 @@
+#!/bin/sh
+# Every manifest of every template, rendered with each value of every
+# deployment option, read back by an independent YAML parser (PyYAML) and
+# checked: labels, namespaces, images, TLS, probes, service types and node
+# ports, storage, CouchDB, the genesis Secret, and that every Secret volume
+# names keys its Secret has.  Bad option values stop make with a message.
+. "$TOP/tests/lib.sh"
+
+cd "$tmp" || exit 1
+PY=
+for p in python3 /usr/bin/python3; do
+	if "$p" -c 'import yaml' 2>/dev/null; then PY=$p; break; fi
+done
+[ -n "$PY" ] || { echo "Bail out! no python3 with PyYAML (make deps installs python3-yaml)"; exit 1; }
+RAFT=$FIXTURES/fabric-2.5/two-org-raft-participation
+
+combo() { # combo NAME make-variables...: render, then check with the same options
+	name=$1
+	shift
+	B=$tmp/$name
+	run tmake BUILD="$B" "$@" all
+	is "$rc" 0 "$name: make renders"
+	[ "$rc" -eq 0 ] || { diag "$err"; return; }
+	set -- TLS=1 COUCHDB=0 CHAINCODE=ccaas CHANNEL_FLOW=system STORAGE=pvc SERVICE_TYPE=ClusterIP \
+		FABRIC_VERSION=2.5 "$@"
+	run "$PY" "$TOP/tests/check-manifests.py" "$B" $(printf '%s\n' "$@" | grep -E '^[A-Z_]+=')
+	is "$rc" 0 "$name: every object checks out"
+	[ "$rc" -eq 0 ] && diag "$out" | tail -1
+	[ "$rc" -ne 0 ] && diag "$out" "$err"
+}
+
+combo defaults
+combo notls-couchdb-nodeport TLS=0 COUCHDB=1 SERVICE_TYPE=NodePort
+combo fabric14-docker-nfs FABRIC_VERSION=1.4 CHAINCODE=docker STORAGE=nfs NFS_SERVER=nfs.example.test
+combo fabric22-nodeport-docker FABRIC_VERSION=2.2 SERVICE_TYPE=NodePort CHAINCODE=docker COUCHDB=1
+combo participation-nfs CHANNEL_FLOW=participation STORAGE=nfs NFS_SERVER=nfs.example.test COUCHDB=1 \
+	CRYPTO_CONFIG="$RAFT/crypto-config.yaml" CONFIGTX="$RAFT/configtx.yaml" GENESIS_PROFILE=TwoOrgsApplicationGenesis
+
+# NodePort: the ports are those yaml2vars assigned
+B=$tmp/notls-couchdb-nodeport
+like "$(cat "$B/manifests/org2/peer1.yaml")" 'name: grpc, port: 7051, targetPort: 7051 , nodePort: 30203' \
+	"NodePort: peer1 of org2 has the second node's ports of the third org"
+# the participation flow: no genesis Secret, the channel block in the CLI Secret
+B=$tmp/participation-nfs
+ok "$([ ! -e "$B/manifests/orgorderer1/genesis.yaml" ] && grep -q 'mychannel.block' "$B/manifests/org1/cli-crypto.yaml"; echo $?)" \
+	"participation: the channel's genesis block goes to the CLI, not to the orderers"
+
+# switching one option re-renders; other runs do nothing
+B=$tmp/defaults
+before=$(stat -c %Y.%y "$B/manifests/org1/peer0.yaml")
+run tmake BUILD="$B" all
+is "$(stat -c %Y.%y "$B/manifests/org1/peer0.yaml")" "$before" "a rerun with the same options renders nothing"
+run tmake BUILD="$B" TLS=0 all
+like "$out" 'RENDER  org1/peer0.yaml' "TLS=0 renders again"
+like "$(cat "$B/manifests/org1/peer0.yaml")" 'CORE_PEER_TLS_ENABLED, value: "false"' "with TLS off"
+run tmake BUILD="$B" TLS=0 -q all
+is "$rc" 0 "and then it is up to date"
+
+# option values make refuses, before it does anything
+for bad in "TLS=yes:TLS=yes is not one of: 0 1" "STORAGE=nfs:STORAGE=nfs needs NFS_SERVER" \
+	"FABRIC_VERSION=3.0:FABRIC_VERSION=3.0 is not one of: 1.4 2.2 2.4 2.5" \
+	"SERVICE_TYPE=LoadBalancer:SERVICE_TYPE=LoadBalancer is not one of: ClusterIP NodePort" \
+	"CHANNEL_FLOW=participation TLS=0:CHANNEL_FLOW=participation needs TLS=1"; do
+	args=${bad%%:*}
+	run tmake BUILD="$tmp/refused" $args all
+	is "$rc" 2 "make $args: refused"
+	like "$err" "${bad#*:}" "make $args: says why"
+	ok "$([ ! -e "$tmp/refused/vars" ]; echo $?)" "make $args: generates nothing"
+done
+
+done_testing
