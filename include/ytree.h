@@ -69,6 +69,11 @@ bool ynode_is_null(const struct ynode *n);
 const char *ynode_kind_name(const struct ynode *n);
 /* The value of key in map, or NULL when n is not a map or has no such key. */
 const struct ynode *ymap_get(const struct ynode *map, const char *key);
+/*
+ * The same, matching the key regardless of case when there is no exact
+ * match: configtx.yaml's keys are read that way by Fabric's loader.
+ */
+const struct ynode *ymap_get_nocase(const struct ynode *map, const char *key);
 
 /*
  * Where a node sits in its document, for messages such as

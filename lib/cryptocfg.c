@@ -592,19 +592,6 @@ const char *org_type_name(const struct org_spec *org)
 	return org->type == ORG_PEER ? "peer" : "orderer";
 }
 
-/* configtx.yaml keys are matched without regard to case, as Fabric's loader does. */
-static const struct ynode *get_nocase(const struct ynode *map, const char *key)
-{
-	const struct ynode *n = ymap_get(map, key);
-
-	if (n || !map || map->kind != Y_MAP)
-		return n;
-	for (size_t i = 0; i < map->n; i++)
-		if (strcasecmp(map->pairs[i].key->str, key) == 0)
-			return map->pairs[i].val;
-	return NULL;
-}
-
 /* Does the cleaned MSPDir end in <dir>/<domain>/msp, component-wise? */
 static bool mspdir_names(const char *mspdir, const struct org_spec *org)
 {
@@ -634,7 +621,7 @@ int cryptocfg_read_msp_ids(struct crypto_config *cfg, const char *configtx_path)
 		yfile_free(f);
 		return -1;
 	}
-	if (yget_seq(get_nocase(root, "Organizations"), &op, &orgs) < 0 || !orgs) {
+	if (yget_seq(ymap_get_nocase(root, "Organizations"), &op, &orgs) < 0 || !orgs) {
 		yfile_free(f);
 		return orgs ? -1 : 0;
 	}
@@ -650,8 +637,8 @@ int cryptocfg_read_msp_ids(struct crypto_config *cfg, const char *configtx_path)
 			errors++;
 			continue;
 		}
-		if (yget_str(get_nocase(o, "MSPDir"), &dp, &dir) < 0 ||
-		    yget_str(get_nocase(o, "ID"), &idp, &id) < 0) {
+		if (yget_str(ymap_get_nocase(o, "MSPDir"), &dp, &dir) < 0 ||
+		    yget_str(ymap_get_nocase(o, "ID"), &idp, &id) < 0) {
 			errors++;
 			continue;
 		}
@@ -667,14 +654,14 @@ int cryptocfg_read_msp_ids(struct crypto_config *cfg, const char *configtx_path)
 				       org->domain);
 				errors++;
 			} else if (found[j] && strcmp(org->msp_id, id) != 0) {
-				yerror(get_nocase(o, "ID"), &idp,
+				yerror(ymap_get_nocase(o, "ID"), &idp,
 				       "org %s already has MSP ID \"%s\" (line %d)",
 				       org->domain, org->msp_id, found[j]->line);
 				errors++;
 			} else {
 				free(org->msp_id);
 				org->msp_id = xstrdup(id);
-				found[j] = get_nocase(o, "ID");
+				found[j] = ymap_get_nocase(o, "ID");
 			}
 		}
 	}

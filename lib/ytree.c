@@ -543,6 +543,18 @@ static void format_path(const struct ypath *p, struct strbuf *sb, size_t start)
 		sb_addf(sb, "[%zu]", p->index);
 }
 
+const struct ynode *ymap_get_nocase(const struct ynode *map, const char *key)
+{
+	const struct ynode *n = ymap_get(map, key);
+
+	if (n || !map || map->kind != Y_MAP)
+		return n;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcasecmp(map->pairs[i].key->str, key) == 0)
+			return map->pairs[i].val;
+	return NULL;
+}
+
 void ypath_format(const struct ypath *p, struct strbuf *sb)
 {
 	if (p)

@@ -18,16 +18,6 @@
 #include "txgen.h"
 #include "util.h"
 
-const struct ynode *yget_nocase(const struct ynode *map, const char *key)
-{
-	if (!map || map->kind != Y_MAP)
-		return NULL;
-	for (size_t i = 0; i < map->n; i++)
-		if (strcasecmp(map->pairs[i].key->str, key) == 0)
-			return map->pairs[i].val;
-	return NULL;
-}
-
 /* Unknown keys are errors, as with Fabric's exact unmarshalling; case is ignored. */
 static int check_keys(const struct ynode *map, const struct ypath *p, const char *const allowed[])
 {
@@ -62,7 +52,7 @@ static int get_map(const struct ynode *parent, const char *key, const struct ypa
 {
 	struct ypath kp = YPATH_KEY(p, key);
 
-	return yget_map(yget_nocase(parent, key), &kp, out);
+	return yget_map(ymap_get_nocase(parent, key), &kp, out);
 }
 
 static int get_seq(const struct ynode *parent, const char *key, const struct ypath *p,
@@ -70,7 +60,7 @@ static int get_seq(const struct ynode *parent, const char *key, const struct ypa
 {
 	struct ypath kp = YPATH_KEY(p, key);
 
-	return yget_seq(yget_nocase(parent, key), &kp, out);
+	return yget_seq(ymap_get_nocase(parent, key), &kp, out);
 }
 
 static int get_str(const struct ynode *parent, const char *key, const struct ypath *p,
@@ -78,7 +68,7 @@ static int get_str(const struct ynode *parent, const char *key, const struct ypa
 {
 	struct ypath kp = YPATH_KEY(p, key);
 
-	return yget_str(yget_nocase(parent, key), &kp, out);
+	return yget_str(ymap_get_nocase(parent, key), &kp, out);
 }
 
 /*
@@ -88,7 +78,7 @@ static int get_str(const struct ynode *parent, const char *key, const struct ypa
  */
 static int get_u32(const struct ynode *parent, const char *key, const struct ypath *p, uint32_t *out)
 {
-	const struct ynode *n = yget_nocase(parent, key);
+	const struct ynode *n = ymap_get_nocase(parent, key);
 	struct ypath kp = YPATH_KEY(p, key);
 	unsigned long long v = 0;
 	const char *s;
@@ -297,7 +287,7 @@ static int add_policies(struct txctx *ctx, struct cgroup *g, const struct ynode 
 		if (check_keys(pol, &np, policy_keys) ||
 		    get_str(pol, "Type", &np, &type) < 0 || get_str(pol, "Rule", &np, &rule) < 0)
 			return -1;
-		rn = yget_nocase(pol, "Rule");
+		rn = ymap_get_nocase(pol, "Rule");
 		if (!rule) {
 			yerror(pol, &rp, "required, and missing");
 			return -1;
@@ -326,7 +316,7 @@ static int add_policies(struct txctx *ctx, struct cgroup *g, const struct ynode 
 			sigpolicy_free(&sp);
 			cg_add_policy(g, name, ADMINS, 1, &b);
 		} else {
-			yerror(type ? yget_nocase(pol, "Type") : pol, &tp,
+			yerror(type ? ymap_get_nocase(pol, "Type") : pol, &tp,
 			       "unknown policy type \"%s\" (expected Signature or ImplicitMeta)",
 			       type ? type : "");
 			return -1;
@@ -434,7 +424,7 @@ static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const 
 	{
 		struct ypath sp = YPATH_KEY(p, "SkipAsForeign");
 
-		if (yget_bool(yget_nocase(o, "SkipAsForeign"), &sp, &skip) < 0)
+		if (yget_bool(ymap_get_nocase(o, "SkipAsForeign"), &sp, &skip) < 0)
 			return NULL;
 	}
 	if (!name || !*name) {
@@ -456,7 +446,7 @@ static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const 
 	if (msptype && *msptype && strcmp(msptype, "bccsp") != 0) {
 		struct ypath tp = YPATH_KEY(p, "MSPType");
 
-		yerror(yget_nocase(o, "MSPType"), &tp, strcmp(msptype, "idemix") == 0 ?
+		yerror(ymap_get_nocase(o, "MSPType"), &tp, strcmp(msptype, "idemix") == 0 ?
 		       "MSPType idemix is not supported by txgen" :
 		       "unknown MSP type \"%s\" (expected bccsp)", msptype);
 		goto fail;
@@ -467,7 +457,7 @@ static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const 
 	}
 	dir = resolve_path(ctx, mspdir);
 	if (msp_load(dir, id, &b, &facts, &err) < 0) {
-		yerror(yget_nocase(o, "MSPDir"), &dp, "%s", err);
+		yerror(ymap_get_nocase(o, "MSPDir"), &dp, "%s", err);
 		free(err);
 		free(dir);
 		goto fail;
@@ -499,7 +489,7 @@ static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const 
 				goto fail;
 			}
 			if (check_keys(a, &ip, keys) || get_str(a, "Host", &ip, &host) < 0 ||
-			    yget_int(yget_nocase(a, "Port"), &pp, 0, 65535, &port) < 0)
+			    yget_int(ymap_get_nocase(a, "Port"), &pp, 0, 65535, &port) < 0)
 				goto fail;
 			if (!host || !*host || port == 0) {
 				yerror(a, &ip, "an anchor peer needs a Host and a Port");
@@ -612,7 +602,7 @@ static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const s
 			path = resolve_path(ctx, certs[k]);
 			data[k] = read_file(path, &len[k]);
 			if (!data[k]) {
-				yerror(yget_nocase(c, cert_keys[k]), &kp, "cannot load %s for consenter %s:%" PRIu32 ": %s",
+				yerror(ymap_get_nocase(c, cert_keys[k]), &kp, "cannot load %s for consenter %s:%" PRIu32 ": %s",
 				       path, host, port, strerror(errno));
 				free(path);
 				free(data[0]);
@@ -650,14 +640,14 @@ static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const s
 	if (parse_duration(tick, &ns) < 0 || ns <= 0) {
 		struct ypath tp = YPATH_KEY(&op, "TickInterval");
 
-		yerror(yget_nocase(opts, "TickInterval"), &tp,
+		yerror(ymap_get_nocase(opts, "TickInterval"), &tp,
 		       "\"%s\" is not a positive duration such as 500ms", tick);
 		return -1;
 	}
 	if (election <= heartbeat) {
 		struct ypath ep = YPATH_KEY(&op, "ElectionTick");
 
-		yerror(yget_nocase(opts, "ElectionTick"), &ep,
+		yerror(ymap_get_nocase(opts, "ElectionTick"), &ep,
 		       "the election tick (%" PRIu32 ") must be greater than the heartbeat tick (%" PRIu32 ")",
 		       election, heartbeat);
 		return -1;
@@ -696,7 +686,7 @@ static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, 
 	{
 		struct ypath mp = YPATH_KEY(p, "MaxChannels");
 
-		if (yget_int(yget_nocase(ord, "MaxChannels"), &mp, 0, INT64_MAX, &maxchannels) < 0)
+		if (yget_int(ymap_get_nocase(ord, "MaxChannels"), &mp, 0, INT64_MAX, &maxchannels) < 0)
 			goto fail;
 	}
 	if (batch && (check_keys(batch, &bp, batch_keys) ||
@@ -721,12 +711,12 @@ static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, 
 		prefmax = 2 * 1024 * 1024;
 	if (timeout && *timeout) {
 		if (parse_duration(timeout, &ns) < 0) {
-			yerror(yget_nocase(ord, "BatchTimeout"), &tp,
+			yerror(ymap_get_nocase(ord, "BatchTimeout"), &tp,
 			       "\"%s\" is not a duration (such as 2s, 500ms or 1m30s)", timeout);
 			goto fail;
 		}
 		if (ns < 0) {
-			yerror(yget_nocase(ord, "BatchTimeout"), &tp,
+			yerror(ymap_get_nocase(ord, "BatchTimeout"), &tp,
 			       "\"%s\" is negative: orderers refuse a batch timeout that is not positive",
 			       timeout);
 			goto fail;
@@ -769,7 +759,7 @@ static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, 
 	} else if (strcmp(type, "solo") != 0) {
 		struct ypath op = YPATH_KEY(p, "OrdererType");
 
-		yerror(yget_nocase(ord, "OrdererType"), &op,
+		yerror(ymap_get_nocase(ord, "OrdererType"), &op,
 		       "unknown orderer type \"%s\" (expected solo, kafka or etcdraft)", type);
 		goto fail;
 	}

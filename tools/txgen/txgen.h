@@ -35,7 +35,6 @@ struct txctx {
 };
 
 /* configtx.yaml keys are matched regardless of case, as Fabric's loader does. */
-const struct ynode *yget_nocase(const struct ynode *map, const char *key);
 
 /* ---- profile.c: configtx.yaml to channel config ---- */
 
