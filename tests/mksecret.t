@@ -44,6 +44,16 @@ printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes: [{name
 render -f s.vars pod.yaml > /dev/null
 ok $? "the volume source renders into a pod as valid YAML"
 
+# -c: a ConfigMap, for what is not secret
+run mksecret -c -n scripts -N org1 -o cm.yaml -v cm.vars -V SCRIPTS artifacts/genesis.block=genesis.block
+is "$rc" 0 "-c: a ConfigMap"
+is "$(stat -c %a cm.yaml)" 644 "-c: written with mode 0644"
+is "$(sed -n '3p;7,8p' cm.yaml)" "kind: ConfigMap
+binaryData:
+  artifacts_genesis.block: Z2VuZXNpcw==" "-c: kind and binaryData"
+is "$(cat cm.vars)" 'SCRIPTS=configMap: {name: scripts, items: [{key: artifacts_genesis.block, path: "artifacts/genesis.block", mode: 420}]}' \
+	"-c: the volume source is a configMap"
+
 # refusals: message, status, nothing written
 mkdir -p clash/a && printf 1 > clash/a/b && printf 2 > clash/a_b
 run mksecret -n x -N y -o c.yaml clash
