@@ -61,10 +61,37 @@ $$(MANIFESTS_DIR)/$(1)/$(2)-couchdb.yaml: templates/couchdb.yaml $$(call RENDER_
 endif
 endef
 
+JOB_SCRIPTS := $(sort $(wildcard templates/jobs/*.sh))
+
 # $(call org_manifests,org): everything of one org
 define org_manifests
 $(1)_MANIFESTS := $$(MANIFESTS_DIR)/$(1)/namespace.yaml $$(MANIFESTS_DIR)/$(1)/ca.yaml \
-	$$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml
+	$$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml $$(MANIFESTS_DIR)/$(1)/scripts.yaml \
+	$$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
+
+# the scripts of channel and chaincode Jobs (rules/channel.mk)
+$$(MANIFESTS_DIR)/$(1)/scripts.vars: $$(MANIFESTS_DIR)/$(1)/scripts.yaml
+$$(MANIFESTS_DIR)/$(1)/scripts.yaml: $$(JOB_SCRIPTS) $$(BINDIR)/mksecret
+	$$(call msg,CONFIG,$(1)/scripts)mkdir -p $$(@D)
+	$$(Q)$$(BINDIR)/mksecret -c -n fabric-k8s-scripts -N $(1) $$(call labels,$(1)) -o $$@ \
+		-v $$(@:.yaml=.vars) -V SCRIPTS_SOURCE $$(JOB_SCRIPTS)
+
+# The org Admin's MSP and TLS, the orderer orgs' TLS CA certificates and
+# the channel artifacts it submits, for the CLI pod and the Jobs: the
+# channel tx (system flow, peer orgs) or the channel's genesis block
+# (participation), and the org's anchor update.
+$(1)_ARTIFACTS = $$(if $$(filter peer,$$($(1)_TYPE)),$$(if $$(filter system,$$(CHANNEL_FLOW)),\
+	$$(CHANNEL_TX),$$(GENESIS)),$$(if $$(filter participation,$$(CHANNEL_FLOW)),$$(GENESIS))) \
+	$$(filter $$(ARTIFACTS_DIR)/$$($(1)_MSP_ID)anchors.tx,$$(ANCHOR_TXS))
+$(1)_CLI_FILES = admin=$$(call org_dir,$(1))/users/Admin@$(1) \
+	$$(foreach o,$$(ORDERER_ORGS),orderer-tls/$$(o).pem=$$(call org_dir,$$(o))/tlsca/tls$$($$(o)_CA_CN)-cert.pem) \
+	$$(foreach f,$$($(1)_ARTIFACTS),$$(notdir $$(f))=$$(f))
+$$(MANIFESTS_DIR)/$(1)/cli-crypto.vars: $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
+$$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: $$(call msp_stamp,$(1)) $$(foreach o,$$(ORDERER_ORGS),$$(call msp_stamp,$$(o))) \
+		$$($(1)_ARTIFACTS) $$(BINDIR)/mksecret
+	$$(call msg,SECRET,$(1)/cli)mkdir -p $$(@D)
+	$$(Q)$$(BINDIR)/mksecret -n cli-crypto -N $(1) $$(call labels,$(1)) -l fabric-k8s/node=cli \
+		-o $$@ -v $$(@:.yaml=.vars) -V CLI_CRYPTO_SOURCE $$($(1)_CLI_FILES)
 $$(MANIFESTS_DIR)/$(1)/namespace.yaml: templates/namespace.yaml $$(call RENDER_DEPS,$(1))
 	$$(call msg,RENDER,$(1)/namespace.yaml)mkdir -p $$(@D)
 	$$(Q)$$(call RENDER_CMD,$(1)) -o $$@ $$<
@@ -117,23 +144,9 @@ $$(MANIFESTS_DIR)/$(1)/genesis.yaml: $$(GENESIS) $$(BINDIR)/mksecret
 endif
 endef
 
-# A peer org's CLI pod: the Admin's MSP and TLS, the channel artifacts and
-# the orderer orgs' TLS CA certificates, as one Secret.
+# A peer org's CLI pod, with the Secret cli-crypto.
 define peer_org_manifests
-$(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/cli.yaml $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
-# the channel's artifacts this org's admin submits: the channel tx (system
-# flow) or the channel's genesis block (participation), and its anchor update
-$(1)_ARTIFACTS = $$(if $$(filter system,$$(CHANNEL_FLOW)),$$(CHANNEL_TX),$$(GENESIS)) \
-	$$(filter $$(ARTIFACTS_DIR)/$$($(1)_MSP_ID)anchors.tx,$$(ANCHOR_TXS))
-$(1)_CLI_FILES = admin=$$(call org_dir,$(1))/users/Admin@$(1) \
-	$$(foreach o,$$(ORDERER_ORGS),orderer-tls/$$(o).pem=$$(call org_dir,$$(o))/tlsca/tls$$($$(o)_CA_CN)-cert.pem) \
-	$$(foreach f,$$($(1)_ARTIFACTS),$$(notdir $$(f))=$$(f))
-$$(MANIFESTS_DIR)/$(1)/cli-crypto.vars: $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
-$$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: $$(call msp_stamp,$(1)) $$(foreach o,$$(ORDERER_ORGS),$$(call msp_stamp,$$(o))) \
-		$$($(1)_ARTIFACTS) $$(BINDIR)/mksecret
-	$$(call msg,SECRET,$(1)/cli)mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -n cli-crypto -N $(1) $$(call labels,$(1)) -l fabric-k8s/node=cli \
-		-o $$@ -v $$(@:.yaml=.vars) -V CLI_CRYPTO_SOURCE $$($(1)_CLI_FILES)
+$(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/cli.yaml
 $$(MANIFESTS_DIR)/$(1)/cli.yaml: templates/cli.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars
 	$$(call msg,RENDER,$(1)/cli.yaml)mkdir -p $$(@D)
 	$$(Q)$$(call RENDER_CMD,$(1)) -f $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars \

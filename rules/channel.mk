@@ -1,0 +1,63 @@
+# make channel and make chaincode: the steps the old tool's guide had an
+# operator type in CLI pods, as Kubernetes Jobs (templates/job.yaml running
+# a script of templates/jobs/ as the org's Admin).  Each step is one Job
+# whose completion is a stamp under $(STAMP_DIR)/channel-$(CHANNEL)/ or
+# .../chaincode-$(CC_NAME)-$(CC_SEQUENCE)/: a rerun skips what is done, and
+# a failed step stops the chain after printing its Job's log.  The scripts
+# themselves also skip what the network has already (a joined peer, an
+# approved definition), so a step that is run again is harmless.
+JOBS_DIR := $(BUILD)/jobs
+JOB_TIMEOUT ?= 10m
+CHANNEL_STAMPS := $(STAMP_DIR)/channel-$(CHANNEL)
+first_peer_org := $(firstword $(PEER_ORGS))
+# "host:port ..." of an org's peers, and of an orderer org's admin endpoints
+peer_addresses = $(addsuffix :7051,$($(1)_NODE_CNS))
+orderer_admins = $(if $(filter orderer,$($(1)_TYPE)),$(addsuffix :7053,$($(1)_NODE_CNS)))
+
+# $(call job_rules,org,job,script,stamp,prerequisites,manifest-prerequisites,render-args):
+# the Job manifest of one step and the stamp that says it completed
+define job_rules
+ALL_JOBS += $$(JOBS_DIR)/$(1)/$(2).yaml
+$$(JOBS_DIR)/$(1)/$(2).yaml: templates/job.yaml templates/job.vars $$(call RENDER_DEPS,$(1)) \
+		$$(MANIFESTS_DIR)/$(1)/cli-crypto.vars $$(MANIFESTS_DIR)/$(1)/scripts.vars $(6)
+	$$(call msg,RENDER,jobs/$(1)/$(2).yaml)mkdir -p $$(@D)
+	$$(Q)$$(call RENDER_CMD,$(1)) -f templates/job.vars -f $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
+		-f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
+		-D JOB=$(2) -D STEP=$(2) -D SCRIPT=$(3) \
+		-D ORDERER_ADDRESS=$$(ORDERER_ADDRESS) -D ORDERER_ORG=$$(first_orderer_org) \
+		-D 'ORDERER_ADMINS=$$(call orderer_admins,$(1))' -D 'PEERS=$$(call peer_addresses,$(1))' \
+		-D PEER_ADDRESS=$$(firstword $$(call peer_addresses,$(1))) $(7) -o $$@ $$<
+$(4): $$(JOBS_DIR)/$(1)/$(2).yaml $$(call applied_stamp,$(1)) $(5)
+	$$(call run_job,$(1),$(2))
+	$$(Q)mkdir -p $$(@D) && touch $$@
+endef
+
+# Run one Job from scratch and wait for it; on failure show its log.
+define run_job
+	$(call msg,JOB,$(1)/$(2))$(KAPPLY) delete -q --wait -f $(JOBS_DIR)/$(1)/$(2).yaml
+	$(Q)$(KAPPLY) apply -q -f $(JOBS_DIR)/$(1)/$(2).yaml
+	$(Q)$(KAPPLY) wait -q --timeout $(JOB_TIMEOUT) -f $(JOBS_DIR)/$(1)/$(2).yaml || \
+		{ echo "make: step $(1)/$(2) failed; the log of its Job:" >&2; \
+		  $(KAPPLY) logs -f $(JOBS_DIR)/$(1)/$(2).yaml >&2; exit 1; }
+endef
+
+ifeq ($(CHANNEL_FLOW),system)
+# create (once, by the first peer org), then every org joins its peers, then
+# each org in ANCHOR_ORGS sets its anchor peers
+CHANNEL_CREATED := $(CHANNEL_STAMPS)/create
+$(eval $(call job_rules,$(first_peer_org),ch-$(CHANNEL)-create,channel-create.sh,$(CHANNEL_CREATED),\
+	$(ORDERER_ORGS:%=$(STAMP_DIR)/%.applied)))
+else
+# every orderer org joins its orderers through the admin endpoint first
+CHANNEL_CREATED := $(ORDERER_ORGS:%=$(CHANNEL_STAMPS)/orderers-%)
+$(foreach o,$(ORDERER_ORGS),$(eval $(call job_rules,$(o),ch-$(CHANNEL)-orderers,orderer-join.sh,\
+	$(CHANNEL_STAMPS)/orderers-$(o))))
+endif
+$(foreach org,$(PEER_ORGS),$(eval $(call job_rules,$(org),ch-$(CHANNEL)-join,channel-join.sh,\
+	$(CHANNEL_STAMPS)/join-$(org),$(CHANNEL_CREATED))))
+ANCHOR_STEPS := $(foreach org,$(PEER_ORGS),$(if $(filter $($(org)_MSP_ID),$(ANCHOR_ORGS)),$(org)))
+$(foreach org,$(ANCHOR_STEPS),$(eval $(call job_rules,$(org),ch-$(CHANNEL)-anchors,anchor-update.sh,\
+	$(CHANNEL_STAMPS)/anchors-$(org),$(CHANNEL_STAMPS)/join-$(org))))
+
+.PHONY: channel
+channel: $(PEER_ORGS:%=$(CHANNEL_STAMPS)/join-%) $(ANCHOR_STEPS:%=$(CHANNEL_STAMPS)/anchors-%)

@@ -1,0 +1,22 @@
+#!/bin/sh
+# cc-commit.sh - commit the chaincode definition on CHANNEL, endorsed by one
+# peer of every org (ENDORSERS: "host:port=tls-ca-file ..."), once every org
+# approved it.  A definition committed already at this sequence is left.
+. /scripts/common.sh
+
+if peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" 2>/dev/null |
+	grep -q "Sequence: $CC_SEQUENCE,"; then
+	say "$CC_NAME is committed at sequence $CC_SEQUENCE already"
+	exit 0
+fi
+set --
+for e in $ENDORSERS; do
+	set -- "$@" --peerAddresses "${e%%=*}"
+	if [ "$TLS_ENABLED" = true ]; then
+		set -- "$@" --tlsRootCertFiles "${e#*=}"
+	fi
+done
+# shellcheck disable=SC2046
+retry peer lifecycle chaincode commit -C "$CHANNEL" -n "$CC_NAME" -v "$CC_VERSION" \
+	--sequence "$CC_SEQUENCE" -o "$ORDERER_ADDRESS" $(orderer_tls) "$@"
+say "$CC_NAME $CC_VERSION committed on $CHANNEL"

@@ -1,0 +1,17 @@
+#!/bin/sh
+# cc-invoke.sh - invoke the chaincode with CC_ARGS (a JSON {"Args":[...]}),
+# endorsed by one peer of every org (ENDORSERS, as for cc-commit.sh), and
+# wait until the transaction is committed.
+. /scripts/common.sh
+
+set --
+for e in $ENDORSERS; do
+	set -- "$@" --peerAddresses "${e%%=*}"
+	if [ "$TLS_ENABLED" = true ]; then
+		set -- "$@" --tlsRootCertFiles "${e#*=}"
+	fi
+done
+# shellcheck disable=SC2046
+retry peer chaincode invoke -C "$CHANNEL" -n "$CC_NAME" -o "$ORDERER_ADDRESS" $(orderer_tls) \
+	--waitForEvent -c "$CC_ARGS" "$@"
+say "invoked $CC_NAME with $CC_ARGS"

@@ -1,0 +1,41 @@
+# common.sh - sourced by every step script of a channel or chaincode Job.
+#
+# The Job gives each script its parameters as environment variables (see
+# templates/job.yaml) and mounts the org admin's crypto material at /crypto:
+# /crypto/admin/{msp,tls} (the Admin's MSP and TLS client certificate),
+# /crypto/orderer-tls/<domain>.pem (each orderer org's TLS CA) and the
+# channel artifacts.  The peer CLI signs as the Admin (CORE_PEER_* come
+# from the Job).  POSIX sh: the tools image has no guarantee of bash.
+
+set -eu
+
+say() { printf '%s: %s\n' "${STEP:-step}" "$*"; }
+
+# Arguments that reach the orderer: with TLS, its TLS CA and, for mutual
+# TLS, the Admin's client certificate.
+orderer_tls() {
+	if [ "$TLS_ENABLED" = true ]; then
+		echo "--tls --cafile $ORDERER_CA --clientauth --certfile /crypto/admin/tls/client.crt --keyfile /crypto/admin/tls/client.key"
+	fi
+}
+
+# The TLS arguments that address one peer: peer_tls TLSCA-FILE
+peer_tls() {
+	if [ "$TLS_ENABLED" = true ]; then
+		echo "--tlsRootCertFiles $1"
+	fi
+}
+
+# Retry a command a few times: peers and orderers may still be starting.
+retry() {
+	n=0
+	until "$@"; do
+		n=$((n + 1))
+		if [ "$n" -ge "${RETRIES:-5}" ]; then
+			say "giving up after $n attempts: $*"
+			return 1
+		fi
+		say "attempt $n failed, retrying in $((n * 5))s"
+		sleep $((n * 5))
+	done
+}

@@ -1,0 +1,30 @@
+#!/bin/sh
+# orderer-join.sh - join every orderer of this org (ORDERER_ADMINS: admin
+# endpoints "host:port ...") to CHANNEL through the channel participation
+# API, over mutual TLS with the org Admin's TLS client certificate.  An
+# orderer that serves the channel already is skipped.  osnadmin exits 0
+# whatever the HTTP status, so its status line decides.
+. /scripts/common.sh
+
+joined() { # joined ADMIN-ENDPOINT: does the orderer serve CHANNEL?
+	osnadmin channel list -c "$CHANNEL" -o "$1" --ca-file "$ORDERER_CA" \
+		--client-cert /crypto/admin/tls/client.crt --client-key /crypto/admin/tls/client.key \
+		2>/dev/null | grep -q '^Status: 200$'
+}
+
+join() { # join ADMIN-ENDPOINT: print the reply, succeed on 201 Created only
+	out=$(osnadmin channel join --channelID "$CHANNEL" --config-block "/crypto/$CHANNEL.block" \
+		-o "$1" --ca-file "$ORDERER_CA" \
+		--client-cert /crypto/admin/tls/client.crt --client-key /crypto/admin/tls/client.key) || return 1
+	printf '%s\n' "$out"
+	printf '%s\n' "$out" | grep -q '^Status: 201$'
+}
+
+for o in $ORDERER_ADMINS; do
+	if joined "$o"; then
+		say "$o serves $CHANNEL already"
+		continue
+	fi
+	retry join "$o"
+	say "$o joined $CHANNEL"
+done

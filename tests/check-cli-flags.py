@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""check-cli-flags.py FLAGS-TABLE VERSION SCRIPT...
+
+Every `peer ...` and `osnadmin ...` command line of the Job scripts, checked
+against the flags Fabric's own commands accept (tests/data/fabric-cli-flags.txt,
+read from Fabric's source): the command must exist in VERSION, every flag
+must be one of its flags, and a flag that takes a value must have one.
+The helpers of common.sh that print flags ($(orderer_tls), $(peer_tls X))
+and the "$@" built by `set -- "$@" ...` lines are expanded first.
+Prints each problem and, last, how many command lines were checked."""
+import os
+import re
+import shlex
+import sys
+
+table, version = sys.argv[1], sys.argv[2]
+scripts = sys.argv[3:]
+flags = {}      # "peer channel create" -> {"--channelID": True, "-c": True, ...}
+for line in open(table):
+    if line.startswith("#") or not line.strip():
+        continue
+    head, names, value = line.rstrip("\n").split("\t")
+    ver, cmd = head.split(" ", 1)
+    if ver != version:
+        continue
+    takes = value == "yes"
+    for n in names.split(","):
+        flags.setdefault(cmd, {})[n] = takes
+
+# what the flag-printing helpers of common.sh print
+helpers = {}
+common = os.path.join(os.path.dirname(scripts[0]), "common.sh")
+text = open(common).read()
+for m in re.finditer(r"^(\w+)\(\) \{(.*?)^\}", text, re.S | re.M):
+    echoed = re.findall(r'echo "([^"]*)"', m.group(2))
+    if echoed:
+        helpers[m.group(1)] = echoed[0]
+
+
+def expand(line, setargs):
+    def helper(m):
+        name, *args = m.group(1).split()
+        out = helpers.get(name)
+        if out is None:
+            return m.group(0)
+        for i, a in enumerate(args, 1):
+            out = out.replace(f"${i}", a)
+        return out
+    line = re.sub(r"\$\((\w+(?: [^)]*)?)\)", helper, line)
+    return line.replace('"$@"', " ".join(setargs))
+
+
+problems, checked = [], 0
+for path in scripts:
+    name = os.path.basename(path)
+    raw = open(path).read().replace("\\\n", " ")
+    setargs = []
+    for line in raw.split("\n"):
+        m = re.match(r'\s*set -- "\$@" (.*)', line)
+        if m:
+            setargs += m.group(1).split()
+    for n, line in enumerate(raw.split("\n"), 1):
+        if line.lstrip().startswith("#"):
+            continue
+        line = expand(line, setargs)
+        for m in re.finditer(r"(?:^|[\s(|;&]|\$\()(peer|osnadmin)\s+(\w.*)", line):
+            try:
+                words = shlex.split(m.group(1) + " " + m.group(2), comments=True)
+            except ValueError as e:
+                problems.append(f"{name}:{n}: cannot parse: {e}")
+                continue
+            # the command stops at a shell operator
+            for i, w in enumerate(words):
+                if w in ("|", "||", "&&", ";", ")", "2>/dev/null", ">/dev/null") or w.startswith(("2>", ">")):
+                    words = words[:i]
+                    break
+            cmd = [words[0]]
+            i = 1
+            while i < len(words) and not words[i].startswith("-") and " ".join(cmd + [words[i]]) in \
+                    {" ".join(k.split()[:len(cmd) + 1]) for k in flags}:
+                cmd.append(words[i])
+                i += 1
+            key = " ".join(cmd)
+            if key not in flags:
+                problems.append(f"{name}:{n}: Fabric {version} has no command `{key}`")
+                continue
+            checked += 1
+            while i < len(words):
+                w = words[i]
+                i += 1
+                if not w.startswith("-") or w == "-":
+                    continue
+                f, _, val = w.partition("=")
+                if f not in flags[key]:
+                    problems.append(f"{name}:{n}: `{key}` has no flag {f}")
+                elif flags[key][f] and not val:
+                    if i >= len(words) or (words[i].startswith("-") and words[i] != "-"):
+                        problems.append(f"{name}:{n}: `{key}` {f} needs a value")
+                    i += 1
+for p in problems:
+    print(p)
+print(f"{checked} command lines checked")
+sys.exit(1 if problems else 0)
