@@ -10,7 +10,10 @@ $(TREE)/tests/%.t: $(OBJDIR)/tests/unit/%.o $(LIBA)
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $< $(LIBA) \
 		$(call pkg_libs,$(LIB_PKGS) $(ALL_PKGS))
 
-ALL_OBJS += $(patsubst %.c,$(OBJDIR)/%.o,$(wildcard tests/unit/*.c))
+UNIT_OBJS := $(patsubst %.c,$(OBJDIR)/%.o,$(wildcard tests/unit/*.c))
+ALL_OBJS += $(UNIT_OBJS)
+# kept: make would otherwise delete them as intermediate files
+.SECONDARY: $(UNIT_OBJS)
 
 # The independent decoders the tests compare txgen's output with: npm
 # packages pinned by tests/node/package-lock.json, installed into $(BUILD).

@@ -63,11 +63,12 @@ OPTIONS := FABRIC_VERSION FABRIC_IMAGE_REPO FABRIC_IMAGE_TAG CA_IMAGE_TAG COUCHD
 	NODEPORT_BASE NFS_SERVER NFS_PATH LOGGING_SPEC CHANNEL SYS_CHANNEL
 
 OPTIONS_VARS := $(BUILD)/options.vars
-ifndef SKIP_NETWORK
+# Written by the GNUmakefile once every makefile is read (and has had its
+# say about bad values), with filechk semantics: only when different.
+define write_options
 $(foreach v,$(OPTIONS),$(if $(findstring ',$($(v))),$(error $(v) must not contain a quote)))
-# filechk: rewrite only when different, so the timestamp moves only then
 $(shell mkdir -p $(BUILD) && printf '%s\n' '# deployment options; written by make, do not edit' \
 	$(foreach v,$(OPTIONS),'$(v)=$($(v))') > $(OPTIONS_VARS).new && \
 	{ cmp -s $(OPTIONS_VARS).new $(OPTIONS_VARS) && rm -f $(OPTIONS_VARS).new || \
 	  mv -f $(OPTIONS_VARS).new $(OPTIONS_VARS); })
-endif
+endef

@@ -1,0 +1,97 @@
+#!/bin/sh
+# The Jobs of make channel and make chaincode, rendered for both channel
+# flows and both Fabric versions, without a cluster: the expected steps in
+# each org, checked with PyYAML (tests/check-jobs.py); every script parses
+# (sh -n, bash -n) and every peer and osnadmin command line in the scripts
+# a flow uses takes only flags that Fabric's own commands accept, as read
+# from Fabric's source (tests/data/fabric-cli-flags.txt); the orderer join
+# runs with the orderer org admin's TLS client certificate; the chaincode
+# package is what Fabric expects, and its ID is its label and SHA-256.
+. "$TOP/tests/lib.sh"
+
+cd "$tmp" || exit 1
+PY=
+for p in python3 /usr/bin/python3; do
+	if "$p" -c 'import yaml' 2>/dev/null; then PY=$p; break; fi
+done
+[ -n "$PY" ] || { echo "Bail out! no python3 with PyYAML (make deps installs python3-yaml)"; exit 1; }
+RAFT=$FIXTURES/fabric-2.5/two-org-raft-participation
+
+for s in "$TOP"/templates/jobs/*.sh; do
+	sh -n "$s" && bash -n "$s"
+	ok $? "$(basename "$s") parses (sh -n, bash -n)"
+done
+
+flow() { # flow NAME VERSION EXPECTED make-args...: render the Jobs and check them
+	name=$1 version=$2 want=$3
+	shift 3
+	B=$tmp/$name
+	run tmake BUILD="$B" "$@" jobs
+	is "$rc" 0 "$name: make jobs"
+	[ "$rc" -eq 0 ] || { diag "$err"; return; }
+	run "$PY" "$TOP/tests/check-jobs.py" "$B"
+	is "$rc" 0 "$name: every Job checks out"
+	[ "$rc" -ne 0 ] && diag "$out"
+	is "$(printf '%s\n' "$out" | grep -v '^PROBLEM' | tr '\n' ' ')" "$want" "$name: the steps, in each org"
+	scripts=$(printf '%s\n' "$out" | grep -v '^PROBLEM' | cut -d' ' -f2 | sort -u | sed "s|^|$TOP/templates/jobs/|")
+	# shellcheck disable=SC2086
+	run "$PY" "$TOP/tests/check-cli-flags.py" "$TOP/tests/data/fabric-cli-flags.txt" "$version" $scripts
+	is "$rc" 0 "$name: every peer/osnadmin command line takes Fabric $version's flags"
+	[ "$rc" -ne 0 ] && diag "$out"
+	like "$out" '^[1-9][0-9]* command lines checked$' "$name: ($(printf '%s' "$out" | tail -1))"
+}
+
+flow system 2.5 "org1/cc-abstore-1-approve cc-approve.sh org1/cc-abstore-1-commit cc-commit.sh org1/cc-abstore-1-init cc-invoke.sh org1/cc-abstore-1-install cc-install.sh org1/cc-abstore-invoke cc-invoke.sh org1/cc-abstore-query cc-query.sh org1/ch-mychannel-anchors anchor-update.sh org1/ch-mychannel-create channel-create.sh org1/ch-mychannel-join channel-join.sh org2/cc-abstore-1-approve cc-approve.sh org2/cc-abstore-1-install cc-install.sh org2/ch-mychannel-anchors anchor-update.sh org2/ch-mychannel-join channel-join.sh "
+flow participation 2.5 "org1/cc-abstore-1-approve cc-approve.sh org1/cc-abstore-1-commit cc-commit.sh org1/cc-abstore-1-init cc-invoke.sh org1/cc-abstore-1-install cc-install.sh org1/cc-abstore-invoke cc-invoke.sh org1/cc-abstore-query cc-query.sh org1/ch-mychannel-join channel-join.sh org2/cc-abstore-1-approve cc-approve.sh org2/cc-abstore-1-install cc-install.sh org2/ch-mychannel-join channel-join.sh orgorderer1/ch-mychannel-orderers orderer-join.sh " \
+	CHANNEL_FLOW=participation CRYPTO_CONFIG="$RAFT/crypto-config.yaml" CONFIGTX="$RAFT/configtx.yaml" \
+	GENESIS_PROFILE=TwoOrgsApplicationGenesis
+flow fabric14 1.4 "org1/cc-abstore-1-install cc14-install.sh org1/cc-abstore-1-instantiate cc14-instantiate.sh org1/cc-abstore-invoke cc-invoke.sh org1/cc-abstore-query cc-query.sh org1/ch-mychannel-anchors anchor-update.sh org1/ch-mychannel-create channel-create.sh org1/ch-mychannel-join channel-join.sh org2/cc-abstore-1-install cc14-install.sh org2/ch-mychannel-anchors anchor-update.sh org2/ch-mychannel-join channel-join.sh " \
+	FABRIC_VERSION=1.4 CHAINCODE=docker
+
+# the checker itself catches a flag Fabric does not have
+mkdir -p bad && cp "$TOP/templates/jobs/common.sh" bad/ &&
+	printf 'peer channel join -b x --channel mychannel\nosnadmin channel join -c x\n' > bad/s.sh
+run "$PY" "$TOP/tests/check-cli-flags.py" "$TOP/tests/data/fabric-cli-flags.txt" 2.5 bad/s.sh
+is "$out" "s.sh:1: \`peer channel join\` has no flag --channel
+2 command lines checked" "the flag check fails on a flag peer does not take"
+
+# the orderer join: mutual TLS as the orderer org's Admin
+B=$tmp/participation
+job=$B/jobs/orgorderer1/ch-mychannel-orderers.yaml
+like "$(cat "$job")" 'ORDERER_ADMINS, value: "orderer0.orgorderer1:7053"' "orderer join: the admin endpoint of each orderer"
+key=$(sed -n 's/.*{key: \([^,]*\), path: "admin\/tls\/client.crt".*/\1/p' "$job")
+sed -n "s/^  $key: //p" "$B/manifests/orgorderer1/cli-crypto.yaml" | base64 -d > client.crt
+cmp -s client.crt "$B/crypto-config/ordererOrganizations/orgorderer1/users/Admin@orgorderer1/tls/client.crt"
+ok $? "orderer join: /crypto/admin/tls/client.crt is Admin@orgorderer1's TLS client certificate"
+is "$(openssl x509 -in client.crt -noout -subject -nameopt sep_multiline | sed -n 's/^ *CN=//p')" \
+	"Admin@orgorderer1" "orderer join: its subject is the orderer org's Admin"
+run openssl verify -CAfile "$B/crypto-config/ordererOrganizations/orgorderer1/tlsca/tlsca.orgorderer1-cert.pem" client.crt
+is "$rc" 0 "orderer join: the certificate chains to the orderer org's TLS CA, which the admin endpoint trusts"
+like "$(cat "$TOP/templates/jobs/orderer-join.sh")" '--client-cert /crypto/admin/tls/client.crt --client-key /crypto/admin/tls/client.key' \
+	"orderer join: osnadmin is given that certificate and its key"
+
+# the chaincode package (Fabric 2.x, chaincode as a service)
+B=$tmp/system
+P=$B/chaincode/abstore_1.0/org2
+is "$(tar -tzf "$P/package.tgz" | tr '\n' ' ')" "metadata.json code.tar.gz " "package: metadata.json and code.tar.gz"
+is "$(tar -xzOf "$P/package.tgz" metadata.json)" '{"type":"ccaas","label":"abstore_1.0"}' "package: type ccaas, label"
+tar -xzOf "$P/package.tgz" code.tar.gz > code.tar.gz
+is "$(tar -xzOf code.tar.gz connection.json)" '{"address":"abstore.org2:9999","dial_timeout":"10s","tls_required":false}' \
+	"package: connection.json names org2's chaincode Service"
+is "$(cat "$P/package-id")" "abstore_1.0:$(sha256sum < "$P/package.tgz" | cut -d' ' -f1)" "package ID: label and SHA-256"
+like "$(cat "$B/jobs/org2/cc-server.yaml")" "CHAINCODE_ID, value: \"$(cat "$P/package-id")\"" \
+	"the chaincode server runs as that package"
+cp "$P/package.tgz" first.tgz
+rm -rf "$B/chaincode"
+tmake BUILD="$B" jobs >/dev/null 2>&1
+cmp -s first.tgz "$P/package.tgz"
+ok $? "package: made again, the same bytes (so the same ID)"
+
+# refusals
+run tmake BUILD="$tmp/r" FABRIC_VERSION=1.4 chaincode
+like "$err" 'Fabric 1.4 builds chaincode with Docker: make chaincode needs CHAINCODE=docker' "1.4 chaincode without Docker is refused"
+run tmake BUILD="$tmp/r" CC_NAME=My_CC chaincode
+like "$err" "CC_NAME=My_CC: the chaincode names a Service" "a chaincode name that cannot name a Service is refused"
+ok "$([ ! -e "$tmp/r" ]; echo $?)" "and nothing is generated"
+
+done_testing
