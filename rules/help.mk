@@ -8,6 +8,10 @@ help:
 	'  deploy          apply every org that changed, orderer orgs first' \
 	'  plan            what deploy would create, change or prune (dry run)' \
 	'  status          each org'"'"'s objects and how ready they are' \
+	'  channel         create CHANNEL and join every peer (and orderer), set anchor peers: Jobs' \
+	'  chaincode       install, approve and commit the chaincode on CHANNEL, then query it' \
+	'  query, invoke   query a and b; move CC_AMOUNT from a to b (the old guide: 90 and 210)' \
+	'  jobs            render every Job manifest of channel and chaincode, run none' \
 	'  clean-cluster   delete what deploy created (peer orgs first) and wait until it is gone' \
 	'  clean-crypto    delete the crypto material and artifacts (needs CONFIRM=1: it destroys the CAs)' \
 	'  artifacts       genesis block, channel and anchor peer transactions (txgen)' \
@@ -29,6 +33,8 @@ help:
 	'  SYS_CHANNEL     the system channel ID [$(SYS_CHANNEL)]' \
 	'  CHANNEL         the application channel ID [$(CHANNEL)]' \
 	'  ANCHOR_ORGS     MSP IDs that get an anchor peer update [system flow: all peer orgs]' \
+	'  CC_NAME, CC_VERSION, CC_SEQUENCE  the chaincode [$(CC_NAME) $(CC_VERSION) $(CC_SEQUENCE)]' \
+	'  CC_PATH, CC_IMAGE  its source, or a chaincode server image [$(CC_PATH)]' \
 	'  FABRIC_VERSION  1.4, 2.2, 2.4 or 2.5: images and version-specific settings [$(FABRIC_VERSION)]' \
 	'  TLS             0 turns TLS off [$(TLS)]' \
 	'  COUCHDB         1 gives every peer a CouchDB [$(COUCHDB)]' \
