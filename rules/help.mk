@@ -14,6 +14,7 @@ help:
 	'  jobs            render every Job manifest of channel and chaincode, run none' \
 	'  clean-cluster   delete what deploy created (peer orgs first) and wait until it is gone' \
 	'  clean-crypto    delete the crypto material and artifacts (needs CONFIRM=1: it destroys the CAs)' \
+	'  msp             every org'"'"'s crypto material (mspgen), nothing else' \
 	'  artifacts       genesis block, channel and anchor peer transactions (txgen)' \
 	'  vars            write $(BUILD)/vars/network.mk and one <domain>.vars per org' \
 	'  expiry          list every certificate with its days left, soonest first' \

@@ -17,6 +17,10 @@ $(STAMP_DIR)/%.msp: $(VARS_DIR)/%.vars $(BINDIR)/mspgen
 		$(MSPGEN) extend --config=$(CRYPTO_CONFIG) --input=$(CRYPTO_DIR) --org=$* >/dev/null
 	$(Q)touch $@
 
+# every org's MSP, and nothing else
+.PHONY: msp
+msp: $(ORGS:%=$(STAMP_DIR)/%.msp)
+
 # Certificate upkeep: list what expires (DAYS=N: within N days), or issue
 # again with the same keys (ORG=<domain> for one org).  renew touches the
 # stamps so that whatever is made from the MSP is made again.
