@@ -60,6 +60,11 @@ struct run {
 int run_open(struct run *r, struct opts *o);
 void run_close(struct run *r);
 
+/* A Deployment or StatefulSet (apps group)? */
+bool is_workload(const struct target *t);
+/* A Job (batch group)? */
+bool is_job(const struct target *t);
+
 /* The phase objects of a resource are applied in. */
 enum phase phase_of(const struct kres *res);
 

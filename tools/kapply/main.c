@@ -35,6 +35,7 @@ static void help(void)
 	       "  delete    delete every object, namespaced ones first\n"
 	       "  prune     delete the objects labelled -l SELECTOR that PATH no longer has\n"
 	       "  wait      wait until the Deployments and StatefulSets of PATH are available\n"
+	       "            and its Jobs complete (exit 1 when one failed)\n"
 	       "  get       show whether each object exists and how ready it is\n"
 	       "  config    show the cluster, context, namespace and credentials in use\n"
 	       "\n"
