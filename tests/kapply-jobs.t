@@ -1,8 +1,9 @@
 #!/bin/sh
-# kapply wait for Jobs: a Job that completes, one that fails (the
-# condition's reason and message), one that never completes (timeout
-# naming it), a suspended Job, pods removed with their Job, and what the
-# server refuses in a Job.  Against the double the Job's outcome and
+# kapply wait and kapply logs for Jobs (and workloads): a Job that
+# completes, one that fails (the condition's reason and message), one that
+# never completes (timeout naming it), the pods' logs with a header per
+# pod, --tail, a Job without a pod, pods removed with their Job, and what
+# the server refuses in a Job.  Against the double the Job's outcome and
 # log come from its faults; on a real cluster (K8S_E2E=1) the containers
 # really print and fail, so the same expectations hold.
 . "$TOP/tests/lib.sh"
@@ -75,6 +76,41 @@ line two
 line three" "the double's log is the fault's file"
 fi
 
+# ---- its logs ----
+run kapply logs -f "$tmp/ok.yaml"
+is "$rc" 0 "logs: exit 0"
+like "$(printf '%s\n' "$out" | head -1)" "$(header "$pod" "Job ok-step")" "logs: a header names the pod and its Job"
+is "$(printf '%s\n' "$out" | tail -n +2)" "line one
+line two
+line three" "logs: the container's text, as it is"
+run kapply logs --tail 1 -f "$tmp/ok.yaml"
+is "$rc:$(printf '%s\n' "$out" | tail -n +2)" "0:line three" "logs --tail 1: only the last line"
+like "$(printf '%s\n' "$out" | head -1)" "$(header "$pod" "Job ok-step")" "logs --tail 1: with its header"
+run kapply logs --tail 0 -f "$tmp/ok.yaml"
+is "$rc:$(printf '%s\n' "$out" | wc -l)" "0:1" "logs --tail 0: the header alone"
+
+# kubectl, an independent client, finds the same pod and log (through the
+# Job's selector on its uid, where kapply goes by job-name)
+if command -v kubectl >/dev/null 2>&1; then
+	kc() { kubectl --cache-dir "$tmp/kube-cache" -n "$NS1" "$@" 2>/dev/null; }
+	is "$(kc logs job/ok-step)" "line one
+line two
+line three" "kubectl logs job/ok-step: the same text"
+	is "$(kc logs --tail=1 job/ok-step)" "line three" "kubectl logs --tail=1: the same last line"
+	is "$(kc get pods -l job-name=ok-step -o name)" "pod/$pod" "kubectl finds the same pod by its label"
+else
+	skip 3 "kubectl is not installed"
+fi
+
+if double_only 1 "the default log is the double's"; then
+	job plain 'true' >"$tmp/plain.yaml"
+	kapply apply -q -f "$tmp/plain.yaml"
+	run kapply logs -f "$tmp/plain.yaml"
+	p=$(pods_of plain)
+	is "$out" "==> $NS1/Pod/$p (Job plain) <==
+k8s-double: no real container ran for pod $p" "logs: the double's default text names the pod"
+fi
+
 # ---- a Job that fails ----
 job broken 'echo "cannot join the channel"; exit 3' 1 >"$tmp/broken.yaml"
 printf 'cannot join the channel\n' >"$tmp/broken.log"
@@ -85,6 +121,11 @@ is "$rc" 1 "wait: a Job that failed: exit 1"
 like "$err" "^kapply: $NS1/Job/broken: failed: BackoffLimitExceeded: Job has reached the specified backoff limit$" \
 	"wait: the Failed condition's reason and message"
 is "$out" "" "wait: nothing said complete"
+run kapply logs -f "$tmp/broken.yaml"
+is "$rc:$(printf '%s\n' "$out" | grep -c '^==> ')" "0:2" "logs of a failed Job: one section per attempt (backoffLimit 1)"
+is "$(printf '%s\n' "$out" | grep -vc '^==> ')" 2 "logs of a failed Job: each attempt's text"
+like "$(printf '%s\n' "$out" | sed -n 2p)" "^cannot join the channel$" "logs of a failed Job: what the container said"
+
 if double_only 2 "the reason of the failure is chosen by the double's fault"; then
 	job late 'sleep 600' >"$tmp/late.yaml"
 	faults "JOB /jobs/late$ fail=DeadlineExceeded"
@@ -108,9 +149,13 @@ is "$(printf '%s\n' "$err" | grep -c 'ok-step')" 0 "wait: and only that one"
 # ---- a Job with no pod (suspended) ----
 job held 'true' | sed 's/^spec:$/spec:\n  suspend: true/' >"$tmp/held.yaml"
 kapply apply -q -f "$tmp/held.yaml"
+run kapply logs -f "$tmp/held.yaml"
+is "$rc:$out" "0:no pod for $NS1/Job/held" "logs: a Job without a pod is said so, and is no error"
 run kapply wait --timeout 1s -f "$tmp/held.yaml"
 like "$rc:$(printf '%s\n' "$err" | tail -1)" "^1:kapply: $NS1/Job/held: not complete after 1 s: suspended$" "wait: a suspended Job is said so"
 job absent 'true' >"$tmp/absent.yaml"
+run kapply logs -f "$tmp/absent.yaml"
+is "$rc:$out" "0:no pod for $NS1/Job/absent" "logs: a Job that is not there has no pod either"
 run kapply wait --timeout 5s -f "$tmp/absent.yaml"
 like "$rc:$err" "^1:kapply: $NS1/Job/absent: 404 NotFound: " "wait: a Job that is not there is an error"
 
@@ -146,7 +191,7 @@ run kapply apply -f "$tmp/plain2.yaml"
 like "$rc:$err" "^1:kapply: $NS1/Job/plain2: 422 Invalid: spec.template: Invalid value: .*field is immutable" \
 	"a Job's pod template cannot change"
 
-# ---- workloads and Jobs together ----
+# ---- workloads and Jobs together; logs of workloads: a pod per replica, a section per container ----
 cat >"$tmp/web.yaml" <<EOF
 apiVersion: apps/v1
 kind: Deployment
@@ -179,5 +224,19 @@ run kapply wait --timeout 180s -f "$tmp/web.yaml" -f "$tmp/both.yaml"
 is "$rc" 0 "workloads and a Job: available and complete"
 like "$out" "^ready $NS1/StatefulSet/db \\(1/1 ready\\)$" "wait: the StatefulSet is ready"
 like "$out" "^complete $NS1/Job/both \\(1/1 succeeded\\)$" "wait: and the Job complete"
+run kapply logs -f "$tmp/web.yaml"
+is "$rc" 0 "logs of workloads: exit 0"
+like "$out" "$(header 'web-[a-z0-9]+-[a-z0-9]{5}' 'Deployment web')" "logs: a Deployment's pods, found by its selector"
+is "$(printf '%s\n' "$out" | grep -c '(Deployment web) <==$')" 2 "logs: one section per replica"
+is "$(printf '%s\n' "$out" | grep '(StatefulSet db)')" "==> $NS1/Pod/db-0 container db (StatefulSet db) <==
+==> $NS1/Pod/db-0 container side (StatefulSet db) <==" "logs: a section per container (selector with matchExpressions)"
+
+# ---- usage ----
+run kapply get --tail 1 -f "$tmp/ok.yaml"
+like "$rc:$err" "^2:kapply: --tail goes with logs" "--tail with another command is a usage error"
+run kapply logs --tail x -f "$tmp/ok.yaml"
+is "$rc" 2 "--tail wants a number"
+run kapply logs
+is "$rc" 2 "logs without -f is a usage error"
 
 done_testing

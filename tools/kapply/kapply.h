@@ -29,6 +29,7 @@ struct opts {
 	bool force, dry_run, wait, quiet;
 	bool all;                       /* prune without -f: everything -l selects */
 	long timeout_ms;                /* --timeout: wait, delete --wait */
+	long long tail;                 /* logs --tail: lines, -1 for all */
 	struct kclient_opts client;
 };
 
@@ -88,6 +89,7 @@ int cmd_delete(struct run *r);
 int cmd_prune(struct run *r);
 int cmd_wait(struct run *r);
 int cmd_get(struct run *r);
+int cmd_logs(struct run *r);
 
 /* Poll until every target is gone (404) or the timeout; 0 or -1 (reported). */
 int wait_gone(struct run *r, struct target **t, size_t n);
