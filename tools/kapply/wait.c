@@ -7,7 +7,7 @@
 #include "json.h"
 #include "kapply.h"
 
-#define POLL_MS 1000             /* between polls, after a quicker start */
+#define POLL_MS 500              /* between polls, after a quicker start */
 #define MSG_MAX 512
 
 enum readiness { NOT_READY, READY, FAILED };
@@ -203,8 +203,8 @@ int cmd_wait(struct run *r)
 			}
 			break;
 		}
-		/* short Jobs are seen soon: 100 ms, 200, 400, 800, then every second */
-		pause = round < 4 ? 100LL << round : POLL_MS;
+		/* short Jobs are seen soon: 100 ms, 200, 400, then every 500 */
+		pause = round < 3 ? 100LL << round : POLL_MS;
 		if (pause > deadline - now)
 			pause = deadline - now;     /* one last look at the deadline */
 		usleep((useconds_t)pause * 1000);
