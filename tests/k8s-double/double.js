@@ -67,7 +67,7 @@
 //                          the content of FILE, read when the Job is created,
 //                          is the log of the Job's pods
 // A JOB rule is taken once per Job created, e.g.
-//     JOB /jobs/channel-create$ fail,log=/tmp/t/create.log
+//     JOB /jobs/channel-create$ fail,log=logs/create.txt
 //
 // Node.js built-in modules only.
 'use strict';
