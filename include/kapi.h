@@ -35,7 +35,11 @@ void kapi_free(struct kapi *a);
  */
 int kapi_discover(struct kapi *a, const char *const *api_versions);
 
-/* The resource of a kind, or NULL when the server has none (after kapi_discover). */
+/*
+ * The resource of a kind, or NULL when the server has none (after
+ * kapi_discover).  It stays valid, whatever is discovered later, until
+ * kapi_free.
+ */
 const struct kres *kapi_find(const struct kapi *a, const char *api_version, const char *kind);
 
 /*

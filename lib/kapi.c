@@ -11,7 +11,7 @@ struct gv {
 
 struct kapi {
 	struct kclient *c;
-	struct kres *res;
+	struct kres **res;              /* each allocated alone: kapi_find's answers never move */
 	size_t nres, capres;
 	struct gv *gvs;
 	size_t ngv, capgv;
@@ -30,10 +30,11 @@ void kapi_free(struct kapi *a)
 	if (!a)
 		return;
 	for (size_t i = 0; i < a->nres; i++) {
-		free(a->res[i].api_version);
-		free(a->res[i].group);
-		free(a->res[i].kind);
-		free(a->res[i].resource);
+		free(a->res[i]->api_version);
+		free(a->res[i]->group);
+		free(a->res[i]->kind);
+		free(a->res[i]->resource);
+		free(a->res[i]);
 	}
 	for (size_t i = 0; i < a->ngv; i++)
 		free(a->gvs[i].api_version);
@@ -79,7 +80,7 @@ static int add_list(struct kapi *a, const char *api_version, const struct kreq *
 		if (!name || !kind || strchr(name, '/'))        /* subresources */
 			continue;
 		a->res = xgrow(a->res, &a->capres, a->nres + 1, sizeof(*a->res));
-		k = &a->res[a->nres++];
+		k = a->res[a->nres++] = xcalloc(1, sizeof(*k));
 		k->api_version = xstrdup(api_version);
 		k->group = slash ? xstrndup(api_version, (size_t)(slash - api_version)) : xstrdup("");
 		k->kind = xstrdup(kind);
@@ -136,8 +137,8 @@ int kapi_discover(struct kapi *a, const char *const *api_versions)
 const struct kres *kapi_find(const struct kapi *a, const char *api_version, const char *kind)
 {
 	for (size_t i = 0; i < a->nres; i++)
-		if (strcmp(a->res[i].kind, kind) == 0 && strcmp(a->res[i].api_version, api_version) == 0)
-			return &a->res[i];
+		if (strcmp(a->res[i]->kind, kind) == 0 && strcmp(a->res[i]->api_version, api_version) == 0)
+			return a->res[i];
 	return NULL;
 }
 

@@ -114,3 +114,28 @@ apply_as_other() { # apply_as_other FILE.json PATH
 			res => { res.resume(); res.on("end", () => process.exit(res.statusCode < 300 ? 0 : 1)); });
 		req.end(fs.readFileSync(file));' "$1" "$2" "$DOUBLE_URL" "$DOUBLE_TOKEN" "$PKI/ca.crt"
 }
+
+# The body of a GET, straight from the server (not through kapply), e.g.
+#   api_get '/api/v1/namespaces/demo-org1/pods?labelSelector=job-name%3Dx'
+api_get() {
+	if [ -n "$E2E" ]; then
+		kubectl --cache-dir "$tmp/kube-cache" get --raw "$1"
+		return
+	fi
+	node -e '
+		const https = require("https"), fs = require("fs");
+		const [path, url, token, ca] = process.argv.slice(1);
+		https.get(url + path, { ca: fs.readFileSync(ca), headers: { authorization: "Bearer " + token } }, res => {
+			const chunks = [];
+			res.on("data", c => chunks.push(c));
+			res.on("end", () => { process.stdout.write(Buffer.concat(chunks)); process.exit(res.statusCode < 300 ? 0 : 1); });
+		});' "$1" "$DOUBLE_URL" "$DOUBLE_TOKEN" "$PKI/ca.crt"
+}
+
+# What a JavaScript expression of the JSON on stdin (as o) gives, e.g.
+#   api_get ... | js 'o.items.length'
+js() {
+	node -e 'const o = JSON.parse(require("fs").readFileSync(0, "utf8"));
+		const v = (new Function("o", "return " + process.argv[1]))(o);
+		console.log(typeof v === "string" ? v : JSON.stringify(v));' "$1"
+}

@@ -14,15 +14,60 @@
 //     only) creating or merging, with field ownership per manager, 409 on
 //     a conflict without force, resourceVersion kept by an apply that
 //     changes nothing, dryRun=All, 422 for a workload container without an
-//     image;
+//     image, for a Job whose pods would restart Always, and for a change
+//     of a Job's pod template (immutable);
 //   - get, list with labelSelector, delete with propagationPolicy,
 //     namespaces that go through phase Terminating (403 for new objects in
 //     them, gone after --ns-delete-ms), and workloads that become available
 //     after --ready-ms, as if controllers ran; --latency-ms delays every
 //     reply, as the round trip to a remote cluster would;
+//   - what the Job controller does: a created Job gets a Pod at once
+//     (<job>-<5 random characters>, labels job-name, controller-uid and
+//     their batch.kubernetes.io/ forms, an ownerReference to the Job) and,
+//     --job-ms later (200), succeeds: status.succeeded 1, conditions
+//     SuccessCriteriaMet and Complete, startTime and completionTime.  A
+//     failing Job (fault below) gets one failed Pod per attempt, --job-ms
+//     apart, backoffLimit + 1 attempts (6 by default, at most 20), then
+//     status.failed and conditions FailureTarget and Failed.  A suspended
+//     Job (spec.suspend) has no pod, until an apply resumes it;
+//   - pods for Deployments and StatefulSets once they are ready (owned by
+//     the workload itself: the double has no ReplicaSets), replaced when
+//     the pod template changes;
+//   - pods: get, list with labelSelector, and GET .../pods/NAME/log
+//     (text/plain, tailLines, container; 400 without container when the
+//     pod has several).  A pod's log is "k8s-double: no real container ran
+//     for pod NAME" unless a fault gave one;
+//   - the garbage collector: deleting an owner deletes its dependents
+//     (ownerReferences) --gc-ms later with propagationPolicy Background or
+//     Foreground (the owner stays until then), keeps them with Orphan; a
+//     Job deleted without a policy orphans its pods, as batch/v1 does;
 //   - a request log (--log: one line per request) and faults read from a
-//     file before every request (--faults; see README.md);
+//     file before every request (--faults, below);
 //   - an HTTP CONNECT proxy (--proxy-port-file) to test proxy-url.
+//
+// Faults: one rule a line, "METHOD PATH-REGEX ACTIONS [COUNT]" ('#' starts a
+// comment).  A rule applies to the first COUNT (default 1, '*' for ever)
+// events whose method and path match (METHOD '*' matches any); ACTIONS are
+// comma-separated, "name" or "name=value" (a value holds no space or
+// comma).  Requests (METHOD is GET, PATCH, DELETE; the path with its query):
+//     status=CODE          answer CODE with a Status body (retry-after=S adds
+//                          a Retry-After header)
+//     reset                drop the connection instead of answering
+//     delay=MS             answer MS milliseconds later
+// What controllers do (METHOD is a pseudo-method, the path the object's):
+//     READY .../deployments/NAME never-ready
+//                          the workload's pods never become ready
+//     JOB .../jobs/NAME fail[=REASON]
+//                          the created Job fails: reason BackoffLimitExceeded
+//                          (default) or DeadlineExceeded, with the message the
+//                          Job controller writes for it
+//     JOB .../jobs/NAME never-complete
+//                          the created Job's pod runs for ever
+//     JOB .../jobs/NAME log=FILE
+//                          the content of FILE, read when the Job is created,
+//                          is the log of the Job's pods
+// A JOB rule is taken once per Job created, e.g.
+//     JOB /jobs/channel-create$ fail,log=logs/create.txt
 //
 // Node.js built-in modules only.
 'use strict';
@@ -35,7 +80,7 @@ const net = require('net');
 const path = require('path');
 
 // ---- options ----
-const opt = { tokens: [], viewerTokens: [], basic: [], nsDeleteMs: 1000, gcMs: 300, readyMs: 200, latencyMs: 0 };
+const opt = { tokens: [], viewerTokens: [], basic: [], nsDeleteMs: 1000, gcMs: 300, readyMs: 200, jobMs: 200, latencyMs: 0 };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i], v = () => process.argv[++i];
   switch (a) {
@@ -53,6 +98,7 @@ for (let i = 2; i < process.argv.length; i++) {
     case '--ns-delete-ms': opt.nsDeleteMs = Number(v()); break;
     case '--gc-ms': opt.gcMs = Number(v()); break;
     case '--ready-ms': opt.readyMs = Number(v()); break;
+    case '--job-ms': opt.jobMs = Number(v()); break;        // how long a Job's pod runs
     case '--latency-ms': opt.latencyMs = Number(v()); break;   // added to every reply, as a remote cluster's round trip
     default:
       console.error(`k8s-double: unknown option ${a}`);
@@ -123,8 +169,8 @@ function loadFaults() {
     if (f.length < 3 || !f[0]) continue;
     const rule = { method: f[0], re: new RegExp(f[1]), action: {}, left: f[3] === '*' ? Infinity : Number(f[3] || 1) };
     for (const kv of f[2].split(',')) {
-      const [k, val] = kv.split('=');
-      rule.action[k] = val === undefined ? true : val;
+      const eq = kv.indexOf('=');
+      if (eq < 0) rule.action[kv] = true; else rule.action[kv.slice(0, eq)] = kv.slice(eq + 1);
     }
     faultRules.push(rule);
   }
@@ -205,11 +251,39 @@ function defaults(res, o) {
     o.spec = Object.assign({ replicas: 1 }, o.spec);
     o.status = o.status || {};
   }
+  if (res.kind === 'Job') {
+    const spec = o.spec || {};
+    const counts = spec.completions === undefined && spec.parallelism === undefined ? { completions: 1, parallelism: 1 } : { parallelism: 1 };
+    o.spec = Object.assign({ backoffLimit: 6 }, counts, { completionMode: 'NonIndexed', podReplacementPolicy: 'TerminatingOrFailed', suspend: false }, spec);
+    o.status = o.status || {};
+  }
+}
+
+// What the Job controller writes on a created Job: a selector on its uid, and the labels of its pods.
+function jobLabels(name, uid) {
+  return { 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name };
+}
+function jobCreated(o) {
+  const uid = o.metadata.uid;
+  if (!o.spec.selector) o.spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  const t = o.spec.template = o.spec.template || {};
+  t.metadata = t.metadata || {};
+  t.metadata.labels = Object.assign({}, t.metadata.labels, jobLabels(o.metadata.name, uid));
 }
 
 // 422 for what the real server refuses in the objects kapply's tests send.
-function validate(res, o) {
+function validate(res, o, old) {
   const causes = [];
+  if (res.kind === 'Job' && getPath(o, ['spec', 'template', 'spec'])) {
+    const rp = getPath(o, ['spec', 'template', 'spec', 'restartPolicy']) || 'Always';   // the pod default
+    if (rp !== 'OnFailure' && rp !== 'Never') {
+      causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: "${rp}": supported values: "OnFailure", "Never"`, field: 'spec.template.spec.restartPolicy' });
+    }
+    if (old && !deepEqual(old.spec.template, o.spec.template)) {
+      // the real message prints the whole Go struct where the double writes {...}
+      causes.push({ reason: 'FieldValueInvalid', message: 'Invalid value: core.PodTemplateSpec{...}: field is immutable', field: 'spec.template' });
+    }
+  }
   if (res.kind === 'Deployment' || res.kind === 'StatefulSet' || res.kind === 'Job') {
     const cs = getPath(o, ['spec', 'template', 'spec', 'containers']);
     if (!Array.isArray(cs) || !cs.length) {
@@ -300,7 +374,7 @@ function apply(res, ns, name, body, q, user) {
     if (!(isEmptyMap && cur && typeof cur === 'object' && !Array.isArray(cur))) setPath(live, p, clone(v));
   }
   defaults(res, live);
-  const invalid = validate(res, live);
+  const invalid = validate(res, live, old && old.obj);
   if (invalid) return invalid;
 
   const newPaths = new Set(want.keys());
@@ -318,6 +392,7 @@ function apply(res, ns, name, body, q, user) {
   if (!old) {
     live.metadata.uid = crypto.randomUUID();
     live.metadata.creationTimestamp = now();
+    if (res.kind === 'Job') jobCreated(live);
   }
   const specChanged = !old || !deepEqual(old.obj.spec, live.spec);
   if (GENERATION_KINDS.has(res.kind) && specChanged) live.metadata.generation = (old ? old.obj.metadata.generation || 0 : 0) + 1;
@@ -332,6 +407,7 @@ function apply(res, ns, name, body, q, user) {
   entry.obj = order(live);
   store.set(k, entry);
   if (specChanged && (res.kind === 'Deployment' || res.kind === 'StatefulSet')) scheduleReady(res, ns, name);
+  if (res.kind === 'Job' && (!old || (old.obj.spec.suspend && !entry.obj.spec.suspend))) startJob(res, ns, name);
   return [old ? 200 : 201, entry.obj, old ? 'changed' : 'created'];
 }
 
@@ -360,7 +436,151 @@ function scheduleReady(res, ns, name) {
       : { observedGeneration: gen, replicas: n, readyReplicas: ready, currentReplicas: n, updatedReplicas: n, availableReplicas: ready,
           currentRevision: `${name}-${gen}`, updateRevision: `${name}-${gen}` };
     o.metadata.resourceVersion = String(++rv);
+    workloadPods(res, o, ready === n);
   }, opt.readyMs);
+}
+
+// ---- pods, as the controllers and the kubelet would make them ----
+const podResource = () => resources.get('/pods');
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';   // what Kubernetes makes generated names of
+function randomChars(n) {
+  let out = '';
+  for (let i = 0; i < n; i++) out += NAME_CHARS[crypto.randomInt(NAME_CHARS.length)];
+  return out;
+}
+function generateName(ns, prefix) {
+  let name;
+  do name = prefix + randomChars(5); while (store.has(key(podResource(), ns, name)));
+  return name;
+}
+function ownedBy(o, uid) { return (o.metadata.ownerReferences || []).some(r => r.uid === uid); }
+
+// A pod of owner o (a Job or a workload) from its template; log is its text (undefined: the default).
+function createPod(o, name, labels, extra, log) {
+  const t = o.spec.template || {}, tm = t.metadata || {};
+  const meta = { name };
+  Object.assign(meta, extra);
+  Object.assign(meta, { namespace: o.metadata.namespace, uid: crypto.randomUUID(), resourceVersion: String(++rv), creationTimestamp: now(),
+    labels: Object.assign({}, tm.labels, labels) });
+  if (tm.annotations) meta.annotations = clone(tm.annotations);
+  meta.ownerReferences = [{ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, uid: o.metadata.uid, controller: true, blockOwnerDeletion: true }];
+  const spec = Object.assign({}, clone(t.spec), { nodeName: 'k8s-double' });
+  const entry = { obj: { kind: 'Pod', apiVersion: 'v1', metadata: meta, spec, status: { phase: 'Pending' } }, managers: new Map(), log };
+  store.set(key(podResource(), meta.namespace, name), entry);
+  return entry;
+}
+
+// The kubelet's view: phase Running (ready or not), Succeeded or Failed.
+function podStatus(entry, phase, ready) {
+  const p = entry.obj, started = (p.status && p.status.startTime) || now();
+  const state = phase === 'Running' ? { running: { startedAt: started } }
+    : { terminated: { exitCode: phase === 'Failed' ? 1 : 0, reason: phase === 'Failed' ? 'Error' : 'Completed', startedAt: started, finishedAt: now() } };
+  const cond = v => ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']
+    .map(type => ({ type, status: v(type) ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: now() }));
+  p.status = {
+    phase,
+    conditions: cond(type => !/Ready$/.test(type) || (phase === 'Running' && ready)),
+    hostIP: '127.0.0.1', podIP: '127.0.0.1', startTime: started,
+    containerStatuses: (p.spec.containers || []).map(c => ({ name: c.name, state, ready: phase === 'Running' && !!ready,
+      restartCount: 0, image: c.image, imageID: '', started: phase === 'Running' })),
+  };
+  p.metadata.resourceVersion = String(++rv);
+}
+
+// A ready (or stuck) workload has spec.replicas pods of its current template.
+function workloadPods(res, o, ready) {
+  for (const [k, e] of store) if (ownedBy(e.obj, o.metadata.uid)) store.delete(k);
+  const hash = crypto.createHash('sha256').update(JSON.stringify(sortKeys(o.spec.template || {}))).digest()
+    .subarray(0, 10).reduce((s, b) => s + NAME_CHARS[b % NAME_CHARS.length], '');
+  for (let i = 0; i < o.spec.replicas; i++) {
+    const ns = o.metadata.namespace, base = o.metadata.name;
+    const name = res.kind === 'Deployment' ? generateName(ns, `${base}-${hash}-`) : `${base}-${i}`;
+    const labels = res.kind === 'Deployment' ? { 'pod-template-hash': hash }
+      : { 'apps.kubernetes.io/pod-index': String(i), 'controller-revision-hash': o.status.updateRevision, 'statefulset.kubernetes.io/pod-name': name };
+    const extra = res.kind === 'Deployment' ? { generateName: `${base}-${hash}-` } : {};
+    podStatus(createPod(o, name, labels, extra), 'Running', ready);
+  }
+}
+
+// The Job controller: one pod per attempt, then the Job's conditions.
+const JOB_FAILURES = {
+  BackoffLimitExceeded: 'Job has reached the specified backoff limit',
+  DeadlineExceeded: 'Job was active longer than specified deadline',
+};
+function startJob(res, ns, name) {
+  const k = key(res, ns, name), job = store.get(k).obj, uid = job.metadata.uid;
+  const cond = (type, r, message, status) => ({ type, status: status || 'True', lastProbeTime: now(), lastTransitionTime: now(), reason: r, message });
+  if (job.spec.suspend) {   // no pod until spec.suspend is false
+    job.status = { conditions: [cond('Suspended', 'JobSuspended', 'Job suspended')] };
+    job.metadata.resourceVersion = String(++rv);
+    return;
+  }
+  if (job.status.conditions) job.status.conditions = [cond('Suspended', 'JobResumed', 'Job resumed', 'False')];
+  const fault = takeFault('JOB', `/apis/${res.group}/${res.version}/namespaces/${ns}/${res.resource}/${name}`, ['fail', 'never-complete', 'log']) || {};
+  let log;
+  if (fault.log) {
+    try { log = fs.readFileSync(fault.log, 'utf8'); } catch (e) { log = `k8s-double: cannot read the log file of a fault: ${e.message}\n`; }
+  }
+  const reason = fault.fail === true ? 'BackoffLimitExceeded' : fault.fail;
+  const live = () => {   // the Job, unless it was deleted (or deleted and made again) meanwhile
+    const e = store.get(k);
+    return e && e.obj.metadata.uid === uid && !e.obj.metadata.deletionTimestamp ? e.obj : null;
+  };
+  const setStatus = (o, st) => {   // in the order the server writes the fields
+    const out = {}, conditions = (o.status.conditions || []).concat(st.conditions || []);
+    if (conditions.length) out.conditions = conditions;
+    out.startTime = o.status.startTime || now();
+    for (const f of ['completionTime', 'active', 'succeeded', 'failed']) if (st[f] !== undefined) out[f] = st[f];
+    o.status = Object.assign(out, { terminating: 0, uncountedTerminatedPods: {}, ready: st.active || 0 });
+    o.metadata.resourceVersion = String(++rv);
+  };
+  const attempts = !reason ? 1 : reason === 'BackoffLimitExceeded' ? Math.min(Number(job.spec.backoffLimit) + 1, 20) : 1;
+  let failed = 0;
+  const attempt = () => {
+    const o = live();
+    if (!o) return;
+    const pod = createPod(o, generateName(ns, `${name}-`), jobLabels(name, uid), { generateName: `${name}-` }, log);
+    podStatus(pod, 'Running', true);
+    setStatus(o, Object.assign({ active: 1 }, failed ? { failed } : {}));
+    if (fault['never-complete']) return;
+    setTimeout(() => {
+      const j = live();
+      if (!j) return;
+      if (store.get(key(podResource(), ns, pod.obj.metadata.name)) === pod) podStatus(pod, reason ? 'Failed' : 'Succeeded');
+      if (!reason) {
+        const msg = 'Reached expected number of succeeded pods';
+        setStatus(j, { conditions: [cond('SuccessCriteriaMet', 'CompletionsReached', msg), cond('Complete', 'CompletionsReached', msg)],
+          completionTime: now(), succeeded: 1 });
+        return;
+      }
+      failed++;
+      if (failed < attempts) { attempt(); return; }
+      const msg = JOB_FAILURES[reason] || 'injected by the double';
+      setStatus(j, { conditions: [cond('FailureTarget', reason, msg), cond('Failed', reason, msg)], failed });
+    }, opt.jobMs);
+  };
+  attempt();
+}
+
+// GET .../pods/NAME/log, as the kubelet would stream it.
+function podLog(res, ns, name, q) {
+  const e = store.get(key(res, ns, name));
+  if (!e) return notFound(res, name);
+  const names = (e.obj.spec.containers || []).map(c => c.name), inits = (e.obj.spec.initContainers || []).map(c => c.name);
+  const c = q.get('container');
+  if (!c && names.length !== 1) {
+    return [400, failure(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]${inits.length ? ` or one of the init containers: [${inits.join(' ')}]` : ''}`)];
+  }
+  if (c && !names.includes(c) && !inits.includes(c)) return [400, failure(400, 'BadRequest', `container ${c} is not valid for pod ${name}`)];
+  let text = e.log !== undefined ? e.log : `k8s-double: no real container ran for pod ${name}\n`;
+  if (q.has('tailLines')) {
+    const n = Number(q.get('tailLines')), lines = text.match(/[^\n]*\n|[^\n]+$/g) || [];
+    if (!Number.isInteger(n) || n < 0) {
+      return [422, failure(422, 'Invalid', `PodLogOptions "${name}" is invalid: tailLines: Invalid value: ${q.get('tailLines')}: must be greater than or equal to 0`)];
+    }
+    text = lines.slice(Math.max(0, lines.length - n)).join('');
+  }
+  return [200, Buffer.from(text), '-', 'text/plain'];
 }
 
 function matchesSelector(labels, selector) {
@@ -409,9 +629,27 @@ function list(res, ns, q) {
   return [200, { kind: `${res.kind}List`, apiVersion: res.group ? `${res.group}/${res.version}` : res.version, metadata: { resourceVersion: String(rv) }, items }];
 }
 
+// The garbage collector: the dependents of a deleted owner go too (and theirs), or lose their reference to it.
+function collect(uid) {
+  for (const [k, e] of store) {
+    if (!ownedBy(e.obj, uid)) continue;
+    store.delete(k);
+    collect(e.obj.metadata.uid);
+  }
+}
+function orphan(uid) {
+  for (const [, e] of store) {
+    if (!ownedBy(e.obj, uid)) continue;
+    e.obj.metadata.ownerReferences = e.obj.metadata.ownerReferences.filter(r => r.uid !== uid);
+    if (!e.obj.metadata.ownerReferences.length) delete e.obj.metadata.ownerReferences;
+    e.obj.metadata.resourceVersion = String(++rv);
+  }
+}
+
 function remove(res, ns, name, q) {
   const k = key(res, ns, name), e = store.get(k);
-  const dry = q.get('dryRun') === 'All', policy = q.get('propagationPolicy') || 'Background';
+  // without a policy, batch/v1 Jobs orphan their pods (kubectl asks for Background)
+  const dry = q.get('dryRun') === 'All', policy = q.get('propagationPolicy') || (res.kind === 'Job' ? 'Orphan' : 'Background');
   if (!e) return notFound(res, name);
   const o = clone(e.obj);
   if (res.kind === 'Namespace') {
@@ -435,10 +673,18 @@ function remove(res, ns, name, q) {
     if (dry) return [200, order(o)];
     o.metadata.resourceVersion = String(++rv);
     e.obj = order(o);
-    setTimeout(() => { if (store.get(k) === e) store.delete(k); }, opt.gcMs);
+    setTimeout(() => {
+      if (store.get(k) !== e) return;
+      collect(o.metadata.uid);
+      store.delete(k);
+    }, opt.gcMs);
     return [200, e.obj];
   }
-  if (!dry) store.delete(k);
+  if (!dry) {
+    store.delete(k);
+    if (policy === 'Orphan') orphan(o.metadata.uid);
+    else setTimeout(() => collect(o.metadata.uid), opt.gcMs);
+  }
   return [200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: details(res, name, { uid: o.metadata.uid }) }];
 }
 
@@ -486,6 +732,7 @@ function route(req, body) {
     res = resources.get(`${group}/${rest[0]}`);
     [name, sub] = [rest[1], rest[2]];
   }
+  if (res && res.kind === 'Pod' && !res.group && ns && name && sub === 'log' && req.method === 'GET') return podLog(res, ns, name, q);
   if (!res || sub || (res.namespaced && name && !ns)) return noResource;
   const verb = { GET: name ? 'get' : 'list', PATCH: 'patch', DELETE: 'delete' }[req.method];
   if (!verb || (!name && req.method !== 'GET')) {
@@ -532,7 +779,7 @@ function handle(req, res) {
         if (s) s.destroy(); else req.socket.destroy();
         return;
       }
-      let code, out, note = '-';
+      let code, out, note = '-', type;
       if (fault && fault.status) {
         code = Number(fault.status);
         const reason = { 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout' }[code] || 'InternalError';
@@ -540,12 +787,12 @@ function handle(req, res) {
       } else if (size > 3 << 20) {
         [code, out] = [413, failure(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728')];
       } else {
-        [code, out, note] = route(req, Buffer.concat(chunks).toString());
+        [code, out, note, type] = route(req, Buffer.concat(chunks).toString());
         note = note || '-';
       }
       log(`${conn} ${user} ${proto} ${req.method} ${req.url} ${code} ${note}`);
       const text = Buffer.isBuffer(out) ? out : Buffer.from(JSON.stringify(out));
-      const headers = { 'content-type': 'application/json', 'content-length': text.length };
+      const headers = { 'content-type': type || 'application/json', 'content-length': text.length };
       if (fault && fault['retry-after']) headers['retry-after'] = fault['retry-after'];
       try { res.writeHead(code, headers); res.end(text); } catch (e) { /* the client went away */ }
     };

@@ -29,6 +29,17 @@ void report(struct run *r, const char *id, const struct kreq *q, const char *hin
 	r->failed++;
 }
 
+bool is_workload(const struct target *t)
+{
+	return strcmp(t->res->group, "apps") == 0 &&
+	       (strcmp(t->res->kind, "Deployment") == 0 || strcmp(t->res->kind, "StatefulSet") == 0);
+}
+
+bool is_job(const struct target *t)
+{
+	return strcmp(t->res->group, "batch") == 0 && strcmp(t->res->kind, "Job") == 0;
+}
+
 enum phase phase_of(const struct kres *res)
 {
 	if (!*res->group && strcmp(res->kind, "Namespace") == 0)

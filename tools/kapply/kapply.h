@@ -29,6 +29,7 @@ struct opts {
 	bool force, dry_run, wait, quiet;
 	bool all;                       /* prune without -f: everything -l selects */
 	long timeout_ms;                /* --timeout: wait, delete --wait */
+	long long tail;                 /* logs --tail: lines, -1 for all */
 	struct kclient_opts client;
 };
 
@@ -60,6 +61,11 @@ struct run {
 int run_open(struct run *r, struct opts *o);
 void run_close(struct run *r);
 
+/* A Deployment or StatefulSet (apps group)? */
+bool is_workload(const struct target *t);
+/* A Job (batch group)? */
+bool is_job(const struct target *t);
+
 /* The phase objects of a resource are applied in. */
 enum phase phase_of(const struct kres *res);
 
@@ -83,6 +89,7 @@ int cmd_delete(struct run *r);
 int cmd_prune(struct run *r);
 int cmd_wait(struct run *r);
 int cmd_get(struct run *r);
+int cmd_logs(struct run *r);
 
 /* Poll until every target is gone (404) or the timeout; 0 or -1 (reported). */
 int wait_gone(struct run *r, struct target **t, size_t n);

@@ -1,6 +1,7 @@
 /*
  * kapply - apply, diff, prune, delete and wait for Kubernetes objects
- * described in YAML files, over the Kubernetes API (libcurl, HTTP/2).
+ * described in YAML files, and print their pods' logs, over the
+ * Kubernetes API (libcurl, HTTP/2).
  *
  * A small kubectl for one job: server-side apply with a fixed field
  * manager, objects sent concurrently in dependency order, failures shown
@@ -15,7 +16,7 @@
 #include "kapply.h"
 
 static const char synopsis[] =
-	"usage: %s apply|diff|delete|prune|wait|get [options] -f PATH...\n"
+	"usage: %s apply|diff|delete|prune|wait|get|logs [options] -f PATH...\n"
 	"       %s config [options]\n";
 
 static void usage(void)
@@ -35,7 +36,10 @@ static void help(void)
 	       "  delete    delete every object, namespaced ones first\n"
 	       "  prune     delete the objects labelled -l SELECTOR that PATH no longer has\n"
 	       "  wait      wait until the Deployments and StatefulSets of PATH are available\n"
+	       "            and its Jobs complete (exit 1 when one failed)\n"
 	       "  get       show whether each object exists and how ready it is\n"
+	       "  logs      print the log of every pod of the Jobs, Deployments and\n"
+	       "            StatefulSets of PATH, each after a header naming the pod\n"
 	       "  config    show the cluster, context, namespace and credentials in use\n"
 	       "\n"
 	       "Options:\n"
@@ -50,6 +54,7 @@ static void help(void)
 	       "      --propagation-policy P  delete, prune: Background (default), Foreground, Orphan\n"
 	       "      --wait                delete, prune: return once the objects are gone\n"
 	       "      --timeout DURATION    wait, --wait: give up after this long [5m]\n"
+	       "      --tail N              logs: only the last N lines of each log\n"
 	       "      --request-timeout DURATION  one request's limit [none]\n"
 	       "  -j, --jobs N              requests in flight at once [32]\n"
 	       "      --retries N           retries of a request on 429, 5xx, dropped connections [5]\n"
@@ -108,7 +113,7 @@ int main(int argc, char **argv)
 {
 	enum {
 		O_KUBECONFIG = 256, O_CONTEXT, O_FORCE, O_DRY_RUN, O_PROPAGATION, O_WAIT,
-		O_TIMEOUT, O_REQUEST_TIMEOUT, O_RETRIES, O_ALL,
+		O_TIMEOUT, O_REQUEST_TIMEOUT, O_RETRIES, O_ALL, O_TAIL,
 	};
 	static const struct option longopts[] = {
 		{ "filename", required_argument, NULL, 'f' },
@@ -129,6 +134,7 @@ int main(int argc, char **argv)
 		{ "request-timeout", required_argument, NULL, O_REQUEST_TIMEOUT },
 		{ "retries", required_argument, NULL, O_RETRIES },
 		{ "all", no_argument, NULL, O_ALL },
+		{ "tail", required_argument, NULL, O_TAIL },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct {
@@ -138,10 +144,10 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "apply", cmd_apply, true }, { "diff", cmd_apply, true },
 		{ "delete", cmd_delete, true }, { "prune", cmd_prune, true },
-		{ "wait", cmd_wait, true }, { "get", cmd_get, true },
+		{ "wait", cmd_wait, true }, { "get", cmd_get, true }, { "logs", cmd_logs, true },
 		{ "config", config_cmd, false },
 	};
-	struct opts o = { .propagation = "Background", .timeout_ms = 300000,
+	struct opts o = { .propagation = "Background", .timeout_ms = 300000, .tail = -1,
 			  .client = { .max_inflight = 32, .retries = 5 } };
 	struct run r = {0};
 	const char *cmd;
@@ -236,6 +242,13 @@ int main(int argc, char **argv)
 			else
 				o.client.request_timeout_ms = parse_duration(optarg);
 			break;
+		case O_TAIL:
+			if (parse_long(optarg, 0, 1000000000, &n) < 0) {
+				warnf("--tail %s: expected a number of lines from 0", optarg);
+				usage();
+			}
+			o.tail = n;
+			break;
 		case O_RETRIES:
 			if (parse_long(optarg, 0, 100, &n) < 0) {
 				warnf("--retries %s: expected a number from 0 to 100", optarg);
@@ -253,6 +266,10 @@ int main(int argc, char **argv)
 	}
 	if (o.all && (strcmp(cmd, "prune") != 0 || o.nfiles > 0)) {
 		warnf("--all goes with prune and no -f");
+		usage();
+	}
+	if (o.tail >= 0 && strcmp(cmd, "logs") != 0) {
+		warnf("--tail goes with logs");
 		usage();
 	}
 	if (cmds[ci].needs_files && o.nfiles == 0 && !o.all) {

@@ -1,4 +1,4 @@
-/* kapply wait and kapply get. */
+/* kapply wait and kapply get: how far workloads and Jobs are. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,15 +7,10 @@
 #include "json.h"
 #include "kapply.h"
 
-#define POLL_MS 1000
+#define POLL_MS 500              /* between polls, after a quicker start */
+#define MSG_MAX 512
 
 enum readiness { NOT_READY, READY, FAILED };
-
-static bool is_workload(const struct target *t)
-{
-	return strcmp(t->res->group, "apps") == 0 &&
-	       (strcmp(t->res->kind, "Deployment") == 0 || strcmp(t->res->kind, "StatefulSet") == 0);
-}
 
 static long long num(const struct jval *obj, const char *a, const char *b, long long dflt)
 {
@@ -24,7 +19,7 @@ static long long num(const struct jval *obj, const char *a, const char *b, long 
 	return jget_ll(&v, obj, a, b, NULL) ? v : dflt;
 }
 
-/* A Deployment's condition of this type, or NULL. */
+/* An object's status condition of this type, or NULL. */
 static const struct jval *condition(const struct jval *obj, const char *type)
 {
 	const struct jval *c = jget(obj, "status", "conditions", NULL);
@@ -89,6 +84,52 @@ static enum readiness workload_state(const struct jval *obj, const char *kind, c
 	}
 }
 
+static bool is_true(const struct jval *cond)
+{
+	const char *s = jget_str(cond, "status", NULL);
+
+	return s && strcmp(s, "True") == 0;
+}
+
+/*
+ * Whether a Job is done, as its controller says: condition Failed or
+ * Complete, or as many pods succeeded as spec.completions (1 when unset).
+ */
+static enum readiness job_state(const struct jval *obj, char *msg, size_t len)
+{
+	const struct jval *failed = condition(obj, "Failed");
+	long long want = num(obj, "spec", "completions", 1);
+	long long succeeded = num(obj, "status", "succeeded", 0);
+	long long active = num(obj, "status", "active", 0);
+	long long nfailed = num(obj, "status", "failed", 0);
+	const struct jval *suspend = jget(obj, "spec", "suspend", NULL);
+
+	if (is_true(failed)) {
+		const char *reason = jget_str(failed, "reason", NULL);
+		const char *message = jget_str(failed, "message", NULL);
+		snprintf(msg, len, "failed%s%s%s%s", reason ? ": " : "", reason ? reason : "",
+			 message ? ": " : "", message ? message : "");
+		return FAILED;
+	}
+	if (is_true(condition(obj, "Complete")) || succeeded >= want) {
+		snprintf(msg, len, "%lld/%lld succeeded", succeeded, want);
+		return READY;
+	}
+	if (suspend && suspend->type == J_BOOL && suspend->b)
+		snprintf(msg, len, "suspended");
+	else if (nfailed)
+		snprintf(msg, len, "%lld/%lld succeeded, %lld running, %lld failed", succeeded, want, active, nfailed);
+	else
+		snprintf(msg, len, "%lld/%lld succeeded, %lld running", succeeded, want, active);
+	return NOT_READY;
+}
+
+/* The state of a workload or a Job, in msg. */
+static enum readiness state_of(const struct target *t, const struct jval *obj, char *msg, size_t len)
+{
+	return is_job(t) ? job_state(obj, msg, len) : workload_state(obj, t->res->kind, msg, len);
+}
+
 static struct kreq *get_req(struct target *t)
 {
 	struct kreq *q = kreq_new("GET", kapi_path(t->res, t->ns, t->o->name), NULL, 0, NULL);
@@ -105,13 +146,14 @@ int cmd_wait(struct run *r)
 	long long deadline = monotonic_ms() + r->o->timeout_ms;
 
 	for (size_t i = 0; i < r->nt; i++)
-		if (is_workload(&r->t[i]))
+		if (is_workload(&r->t[i]) || is_job(&r->t[i]))
 			pending[n++] = &r->t[i];
 	if (!n)
-		say(r, "no Deployment or StatefulSet to wait for");
-	while (n) {
+		say(r, "no Job, Deployment or StatefulSet to wait for");
+	for (int round = 0; n; round++) {
 		struct kreq **reqs = xcalloc(n, sizeof(*reqs));
 		size_t keep = 0;
+		long long now, pause;
 
 		for (size_t i = 0; i < n; i++)
 			reqs[i] = get_req(pending[i]);
@@ -119,7 +161,7 @@ int cmd_wait(struct run *r)
 		for (size_t i = 0; i < n; i++) {
 			struct target *t = reqs[i]->data;
 			size_t ti = (size_t)(t - r->t);
-			char msg[160];
+			char msg[MSG_MAX];
 			struct jval *obj;
 			enum readiness st;
 
@@ -129,10 +171,10 @@ int cmd_wait(struct run *r)
 				continue;
 			}
 			obj = json_parse(reqs[i]->resp.buf, reqs[i]->resp.len, NULL, 0);
-			st = workload_state(obj, t->res->kind, msg, sizeof(msg));
+			st = state_of(t, obj, msg, sizeof(msg));
 			jfree(obj);
 			if (st == READY) {
-				say(r, "ready %s (%s)", t->id, msg);
+				say(r, "%s %s (%s)", is_job(t) ? "complete" : "ready", t->id, msg);
 			} else if (st == FAILED) {
 				warnf("%s: %s", t->id, msg);
 				r->failed++;
@@ -151,16 +193,21 @@ int cmd_wait(struct run *r)
 		n = keep;
 		if (!n)
 			break;
-		if (monotonic_ms() + POLL_MS > deadline) {
+		now = monotonic_ms();
+		if (now >= deadline) {
 			for (size_t i = 0; i < n; i++) {
 				size_t ti = (size_t)(pending[i] - r->t);
-				warnf("%s: not ready after %ld s: %s", pending[i]->id,
-				      r->o->timeout_ms / 1000, last[ti]);
+				warnf("%s: not %s after %ld s: %s", pending[i]->id,
+				      is_job(pending[i]) ? "complete" : "ready", r->o->timeout_ms / 1000, last[ti]);
 				r->failed++;
 			}
 			break;
 		}
-		usleep(POLL_MS * 1000);
+		/* short Jobs are seen soon: 100 ms, 200, 400, then every 500 */
+		pause = round < 3 ? 100LL << round : POLL_MS;
+		if (pause > deadline - now)
+			pause = deadline - now;     /* one last look at the deadline */
+		usleep((useconds_t)pause * 1000);
 	}
 	for (size_t i = 0; i < r->nt; i++)
 		free(last[i]);
@@ -200,7 +247,7 @@ int cmd_get(struct run *r)
 	for (size_t i = 0; i < r->nt; i++) {
 		struct target *t = &r->t[i];
 		struct jval *obj;
-		char msg[160] = "";
+		char msg[MSG_MAX] = "";
 		const char *phase;
 
 		if (reqs[i]->status == 404) {
@@ -213,8 +260,8 @@ int cmd_get(struct run *r)
 			continue;
 		}
 		obj = json_parse(reqs[i]->resp.buf, reqs[i]->resp.len, NULL, 0);
-		if (is_workload(t))
-			workload_state(obj, t->res->kind, msg, sizeof(msg));
+		if (is_workload(t) || is_job(t))
+			state_of(t, obj, msg, sizeof(msg));
 		else if ((phase = jget_str(obj, "status", "phase", NULL)))
 			snprintf(msg, sizeof(msg), "%s", phase);
 		if (r->o->output) {
