@@ -5,8 +5,8 @@ Every `peer ...` and `osnadmin ...` command line of the Job scripts, checked
 against the flags Fabric's own commands accept (tests/data/fabric-cli-flags.txt,
 read from Fabric's source): the command must exist in VERSION, every flag
 must be one of its flags, and a flag that takes a value must have one.
-The helpers of common.sh that print flags ($(orderer_tls), $(peer_tls X))
-and the "$@" built by `set -- "$@" ...` lines are expanded first.
+The helpers of common.sh that print flags ($(orderer_tls), $(peer_tls X),
+$(endorsers)) are expanded first: what each echoes.
 Prints each problem and, last, how many command lines were checked."""
 import os
 import re
@@ -34,10 +34,10 @@ text = open(common).read()
 for m in re.finditer(r"^(\w+)\(\) \{(.*?)^\}", text, re.S | re.M):
     echoed = re.findall(r'echo "([^"]*)"', m.group(2))
     if echoed:
-        helpers[m.group(1)] = echoed[0]
+        helpers[m.group(1)] = " ".join(echoed)
 
 
-def expand(line, setargs):
+def expand(line):
     def helper(m):
         name, *args = m.group(1).split()
         out = helpers.get(name)
@@ -46,23 +46,17 @@ def expand(line, setargs):
         for i, a in enumerate(args, 1):
             out = out.replace(f"${i}", a)
         return out
-    line = re.sub(r"\$\((\w+(?: [^)]*)?)\)", helper, line)
-    return line.replace('"$@"', " ".join(setargs))
+    return re.sub(r"\$\((\w+(?: [^)]*)?)\)", helper, line)
 
 
 problems, checked = [], 0
 for path in scripts:
     name = os.path.basename(path)
     raw = open(path).read().replace("\\\n", " ")
-    setargs = []
-    for line in raw.split("\n"):
-        m = re.match(r'\s*set -- "\$@" (.*)', line)
-        if m:
-            setargs += m.group(1).split()
     for n, line in enumerate(raw.split("\n"), 1):
         if line.lstrip().startswith("#"):
             continue
-        line = expand(line, setargs)
+        line = expand(line)
         for m in re.finditer(r"(?:^|[\s(|;&]|\$\()(peer|osnadmin)\s+(\w.*)", line):
             try:
                 words = shlex.split(m.group(1) + " " + m.group(2), comments=True)

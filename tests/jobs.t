@@ -10,11 +10,7 @@
 . "$TOP/tests/lib.sh"
 
 cd "$tmp" || exit 1
-PY=
-for p in python3 /usr/bin/python3; do
-	if "$p" -c 'import yaml' 2>/dev/null; then PY=$p; break; fi
-done
-[ -n "$PY" ] || { echo "Bail out! no python3 with PyYAML (make deps installs python3-yaml)"; exit 1; }
+need_pyyaml
 RAFT=$FIXTURES/fabric-2.5/two-org-raft-participation
 
 for s in "$TOP"/templates/jobs/*.sh; do

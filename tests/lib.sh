@@ -62,6 +62,17 @@ snapshot() {
 		find . -type f -exec sha256sum {} + | sort)
 }
 
+# PY: a python3 that has PyYAML, the independent YAML reader of the
+# manifest checks (make check installs python3-yaml when none has it).
+need_pyyaml() {
+	PY=
+	for p in python3 /usr/bin/python3; do
+		if "$p" -c 'import yaml' 2>/dev/null; then PY=$p; return 0; fi
+	done
+	echo "Bail out! no python3 with PyYAML (make deps installs python3-yaml)"
+	exit 1
+}
+
 done_testing() {
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]

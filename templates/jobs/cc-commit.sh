@@ -9,14 +9,7 @@ if peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" 2>/dev/nu
 	say "$CC_NAME is committed at sequence $CC_SEQUENCE already"
 	exit 0
 fi
-set --
-for e in $ENDORSERS; do
-	set -- "$@" --peerAddresses "${e%%=*}"
-	if [ "$TLS_ENABLED" = true ]; then
-		set -- "$@" --tlsRootCertFiles "${e#*=}"
-	fi
-done
 # shellcheck disable=SC2046
 retry peer lifecycle chaincode commit -C "$CHANNEL" -n "$CC_NAME" -v "$CC_VERSION" \
-	--sequence "$CC_SEQUENCE" -o "$ORDERER_ADDRESS" $(orderer_tls) "$@"
+	--sequence "$CC_SEQUENCE" -o "$ORDERER_ADDRESS" $(orderer_tls) $(endorsers)
 say "$CC_NAME $CC_VERSION committed on $CHANNEL"

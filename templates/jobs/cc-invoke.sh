@@ -4,14 +4,7 @@
 # wait until the transaction is committed.
 . /scripts/common.sh
 
-set --
-for e in $ENDORSERS; do
-	set -- "$@" --peerAddresses "${e%%=*}"
-	if [ "$TLS_ENABLED" = true ]; then
-		set -- "$@" --tlsRootCertFiles "${e#*=}"
-	fi
-done
 # shellcheck disable=SC2046
 retry peer chaincode invoke -C "$CHANNEL" -n "$CC_NAME" -o "$ORDERER_ADDRESS" $(orderer_tls) \
-	--waitForEvent -c "$CC_ARGS" "$@"
+	--waitForEvent -c "$CC_ARGS" $(endorsers)
 say "invoked $CC_NAME with $CC_ARGS"

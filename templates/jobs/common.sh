@@ -26,6 +26,17 @@ peer_tls() {
 	fi
 }
 
+# The arguments that have one peer of every org endorse (ENDORSERS:
+# "host:port=tls-ca-file ..."), for commit and invoke.
+endorsers() {
+	for e in $ENDORSERS; do
+		echo "--peerAddresses ${e%%=*}"
+		if [ "$TLS_ENABLED" = true ]; then
+			echo "--tlsRootCertFiles ${e#*=}"
+		fi
+	done
+}
+
 # Retry a command a few times: peers and orderers may still be starting.
 retry() {
 	n=0
