@@ -29,7 +29,7 @@ $$(JOBS_DIR)/$(1)/$(2).yaml: templates/job.yaml templates/job.vars $$(call RENDE
 		-D PEER_ADDRESS=$$(firstword $$(call peer_addresses,$(1))) $(7) -o $$@ $$<
 $(4): $$(JOBS_DIR)/$(1)/$(2).yaml $$(call applied_stamp,$(1)) $(5)
 	$$(call run_job,$(1),$(2))
-	$$(Q)mkdir -p $$(@D) && touch $$@
+	$(if $(filter $(STAMP_DIR)/%,$(4)),$$(Q)mkdir -p $$(@D) && touch $$@)
 endef
 
 # Run one Job from scratch and wait for it; on failure show its log.

@@ -82,6 +82,7 @@ like "$out" '^a = 90$' "make invoke shows a = 90"
 like "$out" '^b = 210$' "and b = 210"
 like "$(cat "$B/jobs/org1/cc-abstore-invoke.yaml")" "CC_ARGS, value: '{\"Args\":\\[\"invoke\",\"a\",\"b\",\"10\"\\]}'" \
 	"the invoke moves 10 from a to b"
+ok "$(ls "$TOP" | grep -c -e '-run$')" "query and invoke leave no stamp file in the project directory"
 
 # a failing approval stops the chain before the commit
 B=$tmp/sys2
