@@ -52,7 +52,10 @@ struct jval *jstrn(const char *s, size_t len)
 {
 	struct jval *v = jnew(J_STR);
 
-	v->s = xstrndup(s, len);
+	/* every byte: a string may hold NULs (len says where it ends) */
+	v->s = xmalloc(len + 1);
+	memcpy(v->s, s, len);
+	v->s[len] = '\0';
 	v->len = len;
 	return v;
 }

@@ -170,6 +170,8 @@ static void test_yaml(void)
 	check_yaml("b: &x {c: 1}\nd: *x\ne: {<<: *x, f: 2}",
 		   "{\"b\":{\"c\":1},\"d\":{\"c\":1},\"e\":{\"f\":2,\"c\":1}}");
 	check_yaml("- [1, two]\n- {}\n- []", "[[1,\"two\"],{},[]]");
+	/* a string keeps every byte, NULs included (a read past its end before) */
+	check_yaml("a: \"x\\0yz\\0\"", "{\"a\":\"x\\u0000yz\\u0000\"}");
 
 	fd = capture_begin();
 	ok(yaml_json("a:\n  b: .inf") == NULL, ".inf refused");
