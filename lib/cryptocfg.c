@@ -388,7 +388,9 @@ static void read_org(struct ctx *c, const struct ynode *m, const struct ypath *p
 		if (!ns->hostname) {
 			ns->hostname = xstrdup("");
 			ns->common_name = xstrdup("");
-			break;  /* the same template fails for every index */
+			/* the same template fails for every index: drop the rest */
+			org->nnodes = nspecs + (size_t)i + 1;
+			break;
 		}
 		check_hostname(c, ns->hostname, ns->where, &hp);
 		render_node(c, org, ns, tmpl_sans, tmpl, &tp);

@@ -94,7 +94,7 @@ is "$out" "$(printf 'removed vars/org2.vars\nwrote vars/network.mk')" "a removed
 
 # --- bad input: message, status 1, nothing written ---
 rm -rf good && yaml2vars -o good crypto-config.yaml
-for case in "$TOP"/tests/bad-input/*.yaml; do
+for case in "$TOP"/tests/bad-input/crypto-config/*.yaml; do
 	name=$(basename "$case" .yaml)
 	mkdir -p "bad/$name" && cp "$case" "bad/$name/crypto-config.yaml"
 	cp -a good "bad/$name/vars"
