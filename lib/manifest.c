@@ -114,6 +114,11 @@ static int load_yfile(struct manifest *m, struct yfile *f)
 	return errors;
 }
 
+int manifest_load_mem(struct manifest *m, const char *name, const char *buf, size_t len)
+{
+	return load_yfile(m, yfile_load_mem(name, buf, len));
+}
+
 static int load_stdin(struct manifest *m)
 {
 	struct strbuf sb = {0};
@@ -131,7 +136,7 @@ static int load_stdin(struct manifest *m)
 		}
 		sb_add(&sb, buf, (size_t)n);
 	}
-	errors = load_yfile(m, yfile_load_mem("<stdin>", sb.buf ? sb.buf : "", sb.len));
+	errors = manifest_load_mem(m, "<stdin>", sb.buf ? sb.buf : "", sb.len);
 	sb_free(&sb);
 	return errors;
 }

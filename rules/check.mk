@@ -27,11 +27,12 @@ $(NODE_STAMP): tests/node/package.json tests/node/package-lock.json | $(CHECK_DE
 # What the shell tests are told: where the sources and the tools are, and
 # the arguments that make a nested `make` reuse these tools.
 TEST_ENV = TOP='$(CURDIR)' BINDIR='$(abspath $(BINDIR))' SANITIZE='$(SANITIZE)' \
+	FUZZ_BIN='$(abspath $(FUZZ_BIN))' \
 	NODE_PATH='$(abspath $(NODE_DIR))/node_modules' \
 	TOOL_MAKEFLAGS='BINDIR=$(abspath $(BINDIR)) OBJDIR=$(abspath $(OBJDIR)) SANITIZE=$(SANITIZE)' \
 	ASAN_OPTIONS='abort_on_error=0:detect_leaks=1' UBSAN_OPTIONS='print_stacktrace=1'
 
 .PHONY: check
-check: tools $(UNIT_TESTS) $(NODE_STAMP) | $(CHECK_DEPS_STAMP)
+check: tools $(UNIT_TESTS) $(FUZZERS) $(NODE_STAMP) | $(CHECK_DEPS_STAMP)
 	$(call msg,PROVE,tests$(if $(SANITIZE), (sanitizers)))$(TEST_ENV) \
 		prove -j$(PROVE_JOBS) --exec '' $(UNIT_TESTS) $(sort $(wildcard tests/*.t))
