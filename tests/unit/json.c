@@ -173,6 +173,33 @@ static void test_yaml(void)
 	/* a string keeps every byte, NULs included (a read past its end before) */
 	check_yaml("a: \"x\\0yz\\0\"", "{\"a\":\"x\\u0000yz\\u0000\"}");
 
+	/* aliases are expanded in JSON, within bounds: a billion laughs is refused */
+	{
+		struct strbuf lol = {0};
+		char *got;
+
+		sb_adds(&lol, "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+		for (int i = 1; i < 9; i++)
+			sb_addf(&lol, "l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n",
+				i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+		fd = capture_begin();
+		got = yaml_json(lol.buf);
+		msg = capture_end(fd);
+		ok(got == NULL, "a billion laughs (10^9 strings from 9 lines) is refused");
+		ok(strstr(msg, "t.yaml:") && strstr(msg, ": too large once its aliases are expanded (more than 64 MiB)"),
+		   "with the place where it ran out: %s", msg);
+		free(msg);
+		free(got);
+		/* three levels (1110 strings) are fine */
+		lol.len = 0;
+		sb_adds(&lol, "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+			"c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n");
+		got = yaml_json(lol.buf);
+		ok(got && strlen(got) > 2000, "a few aliased levels are expanded");
+		free(got);
+		sb_free(&lol);
+	}
+
 	fd = capture_begin();
 	ok(yaml_json("a:\n  b: .inf") == NULL, ".inf refused");
 	msg = capture_end(fd);
