@@ -68,7 +68,14 @@ static int add_object(struct manifest *m, const struct ynode *doc, const struct 
 	o->where = xasprintf("%s:%d", doc->file, doc->line);
 	/* a plain scalar such as "name: 0123" or "kind: yes" is not a string in JSON */
 	if (!o->api_version || !o->kind || !o->name) {
-		yerror(doc, p, "apiVersion, kind and metadata.name must be strings (quote them)");
+		const char *field = !o->api_version ? "apiVersion" : !o->kind ? "kind" : "name";
+		const struct ynode *n = ymap_get(field[0] == 'n' ? meta : doc, field);
+		struct jval *v = field[0] == 'n' ? jget(body, "metadata", "name", NULL) :
+			jget(body, field, NULL);
+		struct ypath fp = YPATH_KEY(field[0] == 'n' ? &mp : p, field);
+
+		yerror(n, &fp, "%s is read as %s, not as a string (quote it)", n->str,
+		       v->type == J_NUM ? "a number" : v->type == J_BOOL ? "a boolean" : "null");
 		jfree(body);
 		free(o->where);
 		m->n--;

@@ -121,7 +121,11 @@ int render_check(const char *tpath, const struct rendered *o)
 		for (int k = 0; k < 2; k++) {
 			const struct ynode *fv = ymap_get(d, fields[k]);
 
-			if (!fv || fv->kind != Y_SCALAR || ynode_is_null(fv) || !*fv->str) {
+			if (fv && fv->kind != Y_SCALAR) {
+				yerror(fv, NULL, "document %zu: %s must be a string, not %s",
+				       i + 1, fields[k], ynode_kind_name(fv));
+				errors++;
+			} else if (!fv || ynode_is_null(fv) || !*fv->str) {
 				yerror(fv ? fv : d, NULL, "document %zu: %s is missing or empty",
 				       i + 1, fields[k]);
 				errors++;
@@ -130,7 +134,11 @@ int render_check(const char *tpath, const struct rendered *o)
 		meta = ymap_get(d, "metadata");
 		const struct ynode *name = ymap_get(meta, "name");
 
-		if (!name || name->kind != Y_SCALAR || ynode_is_null(name) || !*name->str) {
+		if (name && name->kind != Y_SCALAR) {
+			yerror(name, NULL, "document %zu: metadata.name must be a string, not %s",
+			       i + 1, ynode_kind_name(name));
+			errors++;
+		} else if (!name || ynode_is_null(name) || !*name->str) {
 			yerror(name ? name : meta ? meta : d, NULL,
 			       "document %zu: metadata.name is missing or empty", i + 1);
 			errors++;
