@@ -12,6 +12,23 @@ $(TREE)/tests/%.t: $(OBJDIR)/tests/unit/%.o $(LIBA)
 
 ALL_OBJS += $(patsubst %.c,$(OBJDIR)/%.o,$(wildcard tests/unit/*.c))
 
+# A program with a leak, an overflow and undefined behaviour on demand, to
+# show that the sanitizers report them here (tests/sanitizers.t).
+CANARY := $(TREE)/tests/canary
+$(CANARY): $(OBJDIR)/tests/sanitizers/canary.o
+	$(call msg,LD,$@)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $<
+
+# Under SANITIZE=1 every AddressSanitizer and LeakSanitizer report of every
+# program the suite runs goes to a file of its own in SAN_LOGS (not to a
+# stderr a test may have discarded), and check fails when there is any: a
+# leak on an error path whose output no test looks at still fails the
+# suite.  (GCC's UndefinedBehaviorSanitizer writes to stderr whatever
+# log_path says.)  A program with a report exits with status 66, which no
+# tool uses, so that a test expecting 0 or 1 notices it too.
+SAN_LOGS := $(abspath $(TREE))/sanitizer-reports
+SAN_EXIT := 66
+
 # The independent decoders the tests compare txgen's output with: npm
 # packages pinned by tests/node/package-lock.json, installed into $(BUILD).
 NODE_DIR := $(BUILD)/node
@@ -30,9 +47,19 @@ TEST_ENV = TOP='$(CURDIR)' BINDIR='$(abspath $(BINDIR))' SANITIZE='$(SANITIZE)' 
 	FUZZ_BIN='$(abspath $(FUZZ_BIN))' \
 	NODE_PATH='$(abspath $(NODE_DIR))/node_modules' \
 	TOOL_MAKEFLAGS='BINDIR=$(abspath $(BINDIR)) OBJDIR=$(abspath $(OBJDIR)) SANITIZE=$(SANITIZE)' \
-	ASAN_OPTIONS='abort_on_error=0:detect_leaks=1' UBSAN_OPTIONS='print_stacktrace=1'
+	CANARY='$(abspath $(CANARY))' \
+	ASAN_OPTIONS='abort_on_error=0:detect_leaks=1:exitcode=$(SAN_EXIT)$(if $(SAN_FLAGS),:log_path=$(SAN_LOGS)/asan)' \
+	UBSAN_OPTIONS='print_stacktrace=1:exitcode=$(SAN_EXIT)$(if $(SAN_FLAGS),:log_path=$(SAN_LOGS)/ubsan)'
 
 .PHONY: check
-check: tools $(UNIT_TESTS) $(FUZZERS) $(NODE_STAMP) | $(CHECK_DEPS_STAMP)
+check: tools $(UNIT_TESTS) $(FUZZERS) $(CANARY) $(NODE_STAMP) | $(CHECK_DEPS_STAMP)
+	$(Q)rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
 	$(call msg,PROVE,tests$(if $(SANITIZE), (sanitizers)))$(TEST_ENV) \
-		prove -j$(PROVE_JOBS) --exec '' $(UNIT_TESTS) $(sort $(wildcard tests/*.t))
+		prove -j$(PROVE_JOBS) --exec '' $(UNIT_TESTS) $(sort $(wildcard tests/*.t)); \
+	rc=$$?; \
+	if [ -n "$$(ls $(SAN_LOGS))" ]; then \
+		for f in $(SAN_LOGS)/*; do echo "==> $$f"; cat "$$f"; done >&2; \
+		echo "check: the sanitizers reported $$(ls $(SAN_LOGS) | wc -l) problem(s), above" >&2; \
+		rc=1; \
+	fi; \
+	exit $$rc
