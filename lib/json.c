@@ -758,8 +758,11 @@ static struct jval *yaml_plain(const struct ynode *n, const struct ypath *p)
 		return NULL;
 	}
 	if (s[0] == '.') {
-		if (yaml_float_syntax(s)) {
-			format_double(strtod(s, NULL), num, sizeof(num));
+		double d = yaml_float_syntax(s) ? strtod(s, NULL) : NAN;
+
+		/* out of range (".1e400") is no float to Go either: a string */
+		if (isfinite(d)) {
+			format_double(d, num, sizeof(num));
 			return jnum(num);
 		}
 		return jstrn(s, n->len);

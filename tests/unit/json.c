@@ -150,6 +150,9 @@ static void test_yaml(void)
 	check_yaml("a: 1e21", "{\"a\":1e+21}");
 	check_yaml("a: 18446744073709551615", "{\"a\":18446744073709551615}");
 	check_yaml("a: 99999999999999999999", "{\"a\":100000000000000000000}");
+	check_yaml("a: 1e400", "{\"a\":\"1e400\"}");
+	check_yaml("a: .1e400", "{\"a\":\".1e400\"}");     /* was written as inf, not JSON */
+	check_yaml("a: .5", "{\"a\":0.5}");
 	check_yaml("a: yes", "{\"a\":true}");
 	check_yaml("a: Off", "{\"a\":false}");
 	check_yaml("a: y", "{\"a\":true}");
