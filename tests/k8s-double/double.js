@@ -21,8 +21,23 @@
 //     after --ready-ms, as if controllers ran; --latency-ms delays every
 //     reply, as the round trip to a remote cluster would;
 //   - a request log (--log: one line per request) and faults read from a
-//     file before every request (--faults; see README.md);
-//   - an HTTP CONNECT proxy (--proxy-port-file) to test proxy-url.
+//     file before every request (--faults, format below);
+//   - an HTTP CONNECT proxy (--proxy-port-file) to test proxy-url;
+//   - --state FILE keeps the objects in FILE across restarts (as etcd keeps
+//     them for a real server) and --port N listens on a given port, so that
+//     a server that died (fault "die") can come back where it was;
+//   - --plain serves plain HTTP/1.1 without TLS, for a kubeconfig that names
+//     an http:// server.
+//
+// Faults: one rule per line, "METHOD PATH-REGEX ACTION [COUNT]", re-read
+// before every request; METHOD may be "*"; COUNT is how many matching
+// requests the rule takes (default 1, "*" for all).  ACTION is a comma
+// list of: status=CODE (answer with a Status of that code), retry-after=S
+// (with that header), reset (drop the connection: HTTP/2 session or
+// socket), delay=MS (answer that much later), die (exit at once, without
+// answering: the server crashed), p=P (the rule takes a matching request
+// with probability P only, from a generator seeded by --seed).  Lines
+// "READY PATH-REGEX never-ready [COUNT]" keep workloads unavailable.
 //
 // Node.js built-in modules only.
 'use strict';
@@ -35,7 +50,8 @@ const net = require('net');
 const path = require('path');
 
 // ---- options ----
-const opt = { tokens: [], viewerTokens: [], basic: [], nsDeleteMs: 1000, gcMs: 300, readyMs: 200, latencyMs: 0 };
+const opt = { tokens: [], viewerTokens: [], basic: [], nsDeleteMs: 1000, gcMs: 300, readyMs: 200, latencyMs: 0,
+  port: 0, seed: 1 };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i], v = () => process.argv[++i];
   switch (a) {
@@ -54,6 +70,10 @@ for (let i = 2; i < process.argv.length; i++) {
     case '--gc-ms': opt.gcMs = Number(v()); break;
     case '--ready-ms': opt.readyMs = Number(v()); break;
     case '--latency-ms': opt.latencyMs = Number(v()); break;   // added to every reply, as a remote cluster's round trip
+    case '--state': opt.state = v(); break;
+    case '--port': opt.port = Number(v()); break;
+    case '--plain': opt.plain = true; break;
+    case '--seed': opt.seed = Number(v()); break;
     default:
       console.error(`k8s-double: unknown option ${a}`);
       process.exit(2);
@@ -129,11 +149,21 @@ function loadFaults() {
     faultRules.push(rule);
   }
 }
+// a small seeded generator (mulberry32), so that p= faults repeat from run to run
+let seed = opt.seed >>> 0;
+function random() {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
 function takeFault(method, url, kinds) {
   loadFaults();
   for (const r of faultRules) {
     if (r.left <= 0 || (r.method !== '*' && r.method !== method) || !r.re.test(url)) continue;
     if (!kinds.some(k => k in r.action)) continue;
+    if ('p' in r.action && random() >= Number(r.action.p)) continue;
     r.left--;
     return r.action;
   }
@@ -147,6 +177,23 @@ const key = (res, ns, name) => `${res.group}/${res.resource}/${res.namespaced ? 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const clone = v => v === undefined ? undefined : JSON.parse(JSON.stringify(v));
 const GENERATION_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
+
+// --state: every change is written (atomically) before it is answered
+function saveState() {
+  if (!opt.state) return;
+  const entries = [...store].map(([k, e]) => [k, e.obj,
+    [...e.managers].map(([m, x]) => [m, { paths: [...x.paths], apiVersion: x.apiVersion, time: x.time }])]);
+  fs.writeFileSync(opt.state + '.tmp', JSON.stringify({ rv, entries }));
+  fs.renameSync(opt.state + '.tmp', opt.state);
+}
+function loadState() {
+  if (!opt.state || !fs.existsSync(opt.state)) return;
+  const st = JSON.parse(fs.readFileSync(opt.state, 'utf8'));
+  rv = st.rv;
+  for (const [k, obj, managers] of st.entries) {
+    store.set(k, { obj, managers: new Map(managers.map(([m, x]) => [m, { ...x, paths: new Set(x.paths) }])) });
+  }
+}
 
 function deepEqual(a, b) { return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b)); }
 function sortKeys(v) {
@@ -331,6 +378,7 @@ function apply(res, ns, name, body, q, user) {
   live.metadata.resourceVersion = String(++rv);
   entry.obj = order(live);
   store.set(k, entry);
+  saveState();
   if (specChanged && (res.kind === 'Deployment' || res.kind === 'StatefulSet')) scheduleReady(res, ns, name);
   return [old ? 200 : 201, entry.obj, old ? 'changed' : 'created'];
 }
@@ -360,6 +408,7 @@ function scheduleReady(res, ns, name) {
       : { observedGeneration: gen, replicas: n, readyReplicas: ready, currentReplicas: n, updatedReplicas: n, availableReplicas: ready,
           currentRevision: `${name}-${gen}`, updateRevision: `${name}-${gen}` };
     o.metadata.resourceVersion = String(++rv);
+    saveState();
   }, opt.readyMs);
 }
 
@@ -409,6 +458,15 @@ function list(res, ns, q) {
   return [200, { kind: `${res.kind}List`, apiVersion: res.group ? `${res.group}/${res.version}` : res.version, metadata: { resourceVersion: String(rv) }, items }];
 }
 
+// A terminating namespace goes, with everything in it, after --ns-delete-ms.
+function purgeLater(k, name) {
+  setTimeout(() => {
+    for (const [k2, e2] of store) if (e2.obj.metadata.namespace === name) store.delete(k2);
+    store.delete(k);
+    saveState();
+  }, opt.nsDeleteMs);
+}
+
 function remove(res, ns, name, q) {
   const k = key(res, ns, name), e = store.get(k);
   const dry = q.get('dryRun') === 'All', policy = q.get('propagationPolicy') || 'Background';
@@ -423,10 +481,8 @@ function remove(res, ns, name, q) {
     if (dry) return [200, order(o)];
     o.metadata.resourceVersion = String(++rv);
     e.obj = order(o);
-    setTimeout(() => {
-      for (const [k2, e2] of store) if (e2.obj.metadata.namespace === name) store.delete(k2);
-      store.delete(k);
-    }, opt.nsDeleteMs);
+    saveState();
+    purgeLater(k, name);
     return [200, e.obj];
   }
   if (policy === 'Foreground') {
@@ -435,10 +491,11 @@ function remove(res, ns, name, q) {
     if (dry) return [200, order(o)];
     o.metadata.resourceVersion = String(++rv);
     e.obj = order(o);
-    setTimeout(() => { if (store.get(k) === e) store.delete(k); }, opt.gcMs);
+    saveState();
+    setTimeout(() => { if (store.get(k) === e) { store.delete(k); saveState(); } }, opt.gcMs);
     return [200, e.obj];
   }
-  if (!dry) store.delete(k);
+  if (!dry) { store.delete(k); saveState(); }
   return [200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: details(res, name, { uid: o.metadata.uid }) }];
 }
 
@@ -513,6 +570,7 @@ const connIds = new WeakMap();
 let nextConn = 1;
 function connection(req) {
   const c = req.httpVersionMajor === 2 ? req.stream.session : req.socket;
+  if (!c) return 'c?';      // a session already torn down (a reset of another stream)
   if (!connIds.has(c)) connIds.set(c, `c${nextConn++}`);
   return connIds.get(c);
 }
@@ -524,7 +582,11 @@ function handle(req, res) {
   req.on('end', () => {
     const proto = req.httpVersionMajor === 2 ? 'h2' : 'http/1.1';
     const user = authenticate(req) || '-', conn = connection(req);
-    const fault = takeFault(req.method, req.url, ['status', 'reset', 'delay']);
+    const fault = takeFault(req.method, req.url, ['status', 'reset', 'delay', 'die']);
+    if (fault && fault.die) {
+      log(`${conn} ${user} ${proto} ${req.method} ${req.url} die -`);
+      process.exit(3);
+    }
     const answer = () => {
       if (fault && fault.reset) {
         log(`${conn} ${user} ${proto} ${req.method} ${req.url} reset -`);
@@ -554,7 +616,18 @@ function handle(req, res) {
   });
 }
 
-const server = http2.createSecureServer({
+loadState();
+// after a restart: what the controllers had still to do
+for (const [k, e] of store) {
+  const o = e.obj, [group, resource, ns, name] = k.split('/');
+  if (o.kind === 'Namespace' && o.status && o.status.phase === 'Terminating') purgeLater(k, name);
+  else if ((o.kind === 'Deployment' || o.kind === 'StatefulSet') &&
+           (!o.status || o.status.observedGeneration !== o.metadata.generation)) {
+    scheduleReady([...resources.values()].find(r => r.group === group && r.resource === resource), ns, name);
+  }
+}
+
+const server = opt.plain ? http.createServer(handle) : http2.createSecureServer({
   cert: fs.readFileSync(opt.cert), key: fs.readFileSync(opt.key), ca: fs.readFileSync(opt.ca),
   requestCert: true, rejectUnauthorized: false, allowHTTP1: true,
   settings: { maxConcurrentStreams: 250 },
@@ -567,9 +640,9 @@ function writeAtomically(file, text) {
   fs.renameSync(file + '.tmp', file);
 }
 
-server.listen(0, '127.0.0.1', () => {
+server.listen(opt.port, '127.0.0.1', () => {
   const port = server.address().port;
-  console.log(`k8s-double: a Kubernetes API server DOUBLE for tests (not a real API server) on https://127.0.0.1:${port}`);
+  console.log(`k8s-double: a Kubernetes API server DOUBLE for tests (not a real API server) on ${opt.plain ? 'http' : 'https'}://127.0.0.1:${port}`);
   if (opt.proxyPortFile) {
     // CONNECT to the double only, the way a corporate proxy would tunnel to the cluster
     const proxy = http.createServer((req, res) => { res.writeHead(405); res.end(); });
@@ -590,3 +663,9 @@ server.listen(0, '127.0.0.1', () => {
   writeAtomically(opt.portFile, `${port}\n`);
 });
 process.on('SIGTERM', () => process.exit(0));
+// a crash of the double is a bug of the double, not a fault it injects: say so in the log
+process.on('uncaughtException', e => {
+  log(`- - - - - crash ${String(e.stack || e).split('\n').join(' | ')}`);
+  console.error(e);
+  process.exit(70);
+});
