@@ -36,6 +36,8 @@ for what in "$@"; do
 		have node || add nodejs
 		have npm || add npm
 		have python3 || add python3
+		# kills tools at a given syscall (tests/crash.t)
+		have strace || add strace
 		# PyYAML, an independent YAML reader for the manifest checks
 		python3 -c 'import yaml' 2>/dev/null || /usr/bin/python3 -c 'import yaml' 2>/dev/null ||
 			add python3-yaml
