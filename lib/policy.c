@@ -114,7 +114,7 @@ static int parse_count(struct parser *ps, int *n)
 {
 	const char *at = ps->p;
 	char *s = NULL;
-	long long v;
+	long long v = 0;        /* read below even when the count is bad */
 	int rc;
 
 	if (*ps->p == '\'' || *ps->p == '"') {
