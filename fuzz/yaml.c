@@ -71,11 +71,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct ypath top = YPATH_INDEX(NULL, i);
 		struct jval *v, *back;
 		struct strbuf sb = {0};
-		long budget = 20000;
+		long budget = 2000;     /* visits: aliases make the tree a DAG */
+		size_t json_budget = 4 << 20;   /* not 64 MiB: a billion laughs costs 10 ms, not 150 */
 		char err[128];
 
 		walk(f->docs[i], &top, &budget);
-		v = json_from_yaml(f->docs[i], &top);
+		v = json_from_yaml_budget(f->docs[i], &top, &json_budget);
 		if (!v)
 			continue;
 		json_write(&sb, v, i % 2 == 1);

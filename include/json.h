@@ -87,9 +87,7 @@ void json_write(struct strbuf *sb, const struct jval *v, bool pretty);
  * and refused here, not expanded.  No Kubernetes object comes near it (the
  * API server takes requests of 3 MiB at most).
  */
-#ifndef JSON_FROM_YAML_MAX     /* the fuzzers' build lowers it, to run faster */
 #define JSON_FROM_YAML_MAX (64 << 20)
-#endif
 struct jval *json_from_yaml(const struct ynode *n, const struct ypath *p);
 /*
  * The same, charging what it builds to *budget (bytes, as above),

@@ -26,6 +26,7 @@ struct kobj {
 struct manifest {
 	struct kobj *objs;
 	size_t n, cap;
+	size_t max_json;        /* bound on a file's JSON with its aliases expanded, 0: JSON_FROM_YAML_MAX */
 };
 
 /*

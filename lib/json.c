@@ -794,8 +794,7 @@ static struct jval *yaml_plain(const struct ynode *n, const struct ypath *p)
 static bool charge(const struct ynode *n, const struct ypath *p, size_t *budget, size_t cost)
 {
 	if (cost > *budget) {
-		yerror(n, p, "too large once its aliases are expanded (more than %d MiB)",
-		       JSON_FROM_YAML_MAX >> 20);
+		yerror(n, p, "too large once its aliases are expanded");
 		*budget = 0;
 		return false;
 	}

@@ -115,7 +115,7 @@ static int load_doc(struct manifest *m, const struct ynode *doc, size_t index, s
 static int load_yfile(struct manifest *m, struct yfile *f)
 {
 	int errors = 0;
-	size_t budget = JSON_FROM_YAML_MAX;     /* for the whole file */
+	size_t budget = m->max_json ? m->max_json : JSON_FROM_YAML_MAX;  /* for the whole file */
 
 	if (!f)
 		return 1;

@@ -189,7 +189,7 @@ static void test_yaml(void)
 		got = yaml_json(lol.buf);
 		msg = capture_end(fd);
 		ok(got == NULL, "a billion laughs (10^9 strings from 9 lines) is refused");
-		ok(strstr(msg, "t.yaml:") && strstr(msg, ": too large once its aliases are expanded (more than 64 MiB)"),
+		ok(strstr(msg, "t.yaml:") && strstr(msg, ": too large once its aliases are expanded"),
 		   "with the place where it ran out: %s", msg);
 		free(msg);
 		free(got);
