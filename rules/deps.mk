@@ -4,6 +4,7 @@
 DEPS_STAMP := $(BUILD)/.deps-build
 CHECK_DEPS_STAMP := $(BUILD)/.deps-check
 FUZZ_DEPS_STAMP := $(BUILD)/.deps-fuzz
+VALGRIND_DEPS_STAMP := $(BUILD)/.deps-valgrind
 
 # Expanded when a recipe runs, i.e. after the dependency check.
 pkg_cflags = $(shell pkg-config --cflags $(1))
@@ -19,6 +20,10 @@ $(CHECK_DEPS_STAMP): scripts/deps.sh
 
 $(FUZZ_DEPS_STAMP): scripts/deps.sh
 	$(call msg,DEPS,fuzzing)$(SHELL) scripts/deps.sh fuzz
+	@mkdir -p $(@D) && touch $@
+
+$(VALGRIND_DEPS_STAMP): scripts/deps.sh
+	$(call msg,DEPS,valgrind)$(SHELL) scripts/deps.sh valgrind
 	@mkdir -p $(@D) && touch $@
 
 .PHONY: deps

@@ -1,8 +1,8 @@
 #!/bin/sh
-# deps.sh build|check|fuzz... - make sure what the build (the test suite,
-# the fuzzers) needs is installed.  As root on Debian or Ubuntu the missing
-# packages are installed with apt-get; otherwise it stops with the exact
-# command to run.
+# deps.sh build|check|fuzz|valgrind... - make sure what the build (the test
+# suite, the fuzzers, make check VALGRIND=1) needs is installed.  As root on
+# Debian or Ubuntu the missing packages are installed with apt-get;
+# otherwise it stops with the exact command to run.
 set -u
 
 missing=""
@@ -52,8 +52,11 @@ for what in "$@"; do
 			add "libclang-rt-${major:-14}-dev"
 		fi
 		;;
+	valgrind)
+		have valgrind || add valgrind
+		;;
 	*)
-		echo "usage: deps.sh build|check|fuzz..." >&2
+		echo "usage: deps.sh build|check|fuzz|valgrind..." >&2
 		exit 2
 		;;
 	esac
