@@ -12,7 +12,7 @@
 #     that verify against their CAs and match their keys (openssl), channel
 #     artifacts that decode;
 #   - the cluster holds every object as rendered, nothing to prune.
-# CRASH_POINTS=all kills at every syscall instead of every few.
+# CRASH_POINTS=all kills mspgen at every mkdir and openat too, not every third.
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/kapply-lib.sh"
 
@@ -25,9 +25,9 @@ cd "$tmp" || exit 1
 cp "$TOP/crypto-config.yaml" cc.yaml
 cp "$TOP/configtx.yaml" ctx.yaml
 m() { _b=$1; shift; tmake BUILD="$_b" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$tmp/ctx.yaml" "$@"; }
-step=${CRASH_STEP:-5}
+step=3
 [ "${CRASH_POINTS:-}" = all ] && step=1
-kills=0
+: >"$tmp/kills"          # one line per process killed (loops run in subshells)
 
 # LeakSanitizer cannot run under ptrace: the traced runs go without it
 strace_ok=
@@ -97,7 +97,7 @@ kill_run() {
 	keys "$_b" >"$tmp/keys.before"
 	m "$_b" "$@" >/dev/null 2>&1
 	_rc=$?
-	[ "$_rc" -ne 0 ] && kills=$((kills + 1))
+	[ "$_rc" -ne 0 ] && echo "$_d" >>"$tmp/kills"
 	keys "$_b" >"$tmp/keys.after"
 	_lost=$(lost "$tmp/keys.before" "$tmp/keys.after")
 	[ -z "$_lost" ] || { ok 1 "$_d: a key was replaced by the killed run"; diag "$_lost"; }
@@ -117,6 +117,34 @@ recover() {
 		"$1: no key path ever held two different keys"
 }
 
+# syscalls MSPGEN-ARGS...: how many writes, mkdirs, renames and openats a run makes
+syscalls() {
+	strace -f -c -o "$tmp/.count" -e trace=write,mkdir,rename,openat "$@" >/dev/null 2>&1
+	awk '$NF ~ /^(write|mkdir|rename|openat)$/ {print $NF, $4}' "$tmp/.count"
+}
+# kill_orgs DESCRIPTION BUILD CONFIG: mspgen extend of each org (as make
+# runs it), killed at each of its writes and renames and every few of its
+# mkdirs and openats (every one with CRASH_POINTS=all)
+kill_orgs() {
+	for org in orgorderer1 org1 org2; do
+		rm -rf "$tmp/count"
+		cp -a "$2/crypto-config" "$tmp/count" 2>/dev/null || mkdir "$tmp/count"
+		syscalls env ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+			"$BINDIR/mspgen" extend --config="$3" --input="$tmp/count" --org=$org |
+		while read -r sys count; do
+			inc=$step
+			case $sys in write | rename) inc=1 ;; esac
+			n=1
+			while [ "$n" -le "$count" ]; do
+				kill_run "$1 $org, $sys $n" "$2" MSPGEN="$(traced mspgen "$sys" "$n")" \
+					"$(org_stamp "$2" $org)"
+				n=$((n + inc))
+			done
+		done
+	done
+}
+org_stamp() { echo "$1/stamps/$2.msp"; }
+
 # ---- the references: clean runs of both configurations ----
 m "$tmp/ref" >/dev/null 2>&1 || { echo "Bail out! make fails on the sample network"; exit 1; }
 ref=$(structure "$tmp/ref")
@@ -130,38 +158,22 @@ cp cc-less.yaml cc.yaml
 ok "$([ "$ref" != "$ref_more" ]; echo $?)" "the extended network has more nodes and users than the sample"
 
 if [ -n "$strace_ok" ]; then
-	# ---- mspgen generating every org, killed at its Nth write, mkdir, rename, openat ----
-	for sc in write:3:80 mkdir:2:110 rename:1:3 openat:2:110; do
-		sys=${sc%%:*} first=${sc#*:} first=${first%%:*} last=${sc##*:}
-		b=$tmp/gen-$sys
-		rm -rf "$b"
-		n=$first
-		while [ "$n" -le "$last" ]; do
-			kill_run "mspgen generate, $sys $n" "$b" MSPGEN="$(traced mspgen "$sys" "$n")"
-			n=$((n + $(next_step "$sys" rename)))
-		done
-		recover "mspgen generate killed at its ${sys}s" "$b"
-		complete "$b" "$ref" "mspgen generate killed at its ${sys}s"
-	done
+	# ---- mspgen generating each org, killed at each of its writes, renames,
+	# and every few of its mkdirs and openats ----
+	b=$tmp/mspgen
+	mkdir -p "$b"
+	kill_orgs "mspgen generate" "$b" "$tmp/cc.yaml"
+	recover "mspgen generate killed" "$b"
+	complete "$b" "$ref" "mspgen generate killed"
 
 	# ---- mspgen extending the orgs with new nodes and users ----
-	b=$tmp/gen-write
 	cp cc-more.yaml cc.yaml
-	for sc in write:2:60 mkdir:1:60 rename:1:8; do
-		sys=${sc%%:*} first=${sc#*:} first=${first%%:*} last=${sc##*:}
-		n=$first
-		while [ "$n" -le "$last" ]; do
-			kill_run "mspgen extend, $sys $n" "$b" MSPGEN="$(traced mspgen "$sys" "$n")"
-			n=$((n + $(next_step "$sys" rename)))
-		done
-	done
+	kill_orgs "mspgen extend" "$b" "$tmp/cc.yaml"
 	recover "mspgen extend killed" "$b"
 	complete "$b" "$ref_more" "mspgen extend killed"
-	cp cc-less.yaml cc.yaml
 
 	# ---- txgen, writing the channel artifacts again ----
-	b=$tmp/gen-mkdir
-	for sc in openat:1:40 write:1:2 fsync:1:2 rename:1:2; do
+	for sc in openat:1:50 write:1:1 fsync:1:1 rename:1:1; do
 		sys=${sc%%:*} first=${sc#*:} first=${first%%:*} last=${sc##*:}
 		n=$first
 		while [ "$n" -le "$last" ]; do
@@ -178,11 +190,12 @@ if [ -n "$strace_ok" ]; then
 		done
 	done
 	recover "txgen killed" "$b"
-	complete "$b" "$ref" "txgen killed"
+	complete "$b" "$ref_more" "txgen killed"
 	ok "$([ "$(cd "$b/channel-artifacts" && sha256sum *)" != "$before" ]; echo $?)" \
 		"txgen killed: the artifacts were made again"
+	cp cc-less.yaml cc.yaml
 else
-	skip 12 "strace cannot trace here (no ptrace)"
+	skip 16 "strace cannot trace here (no ptrace)"
 fi
 
 # ---- a whole make, its process group killed at offsets through a clean run ----
@@ -198,7 +211,7 @@ for i in 1 2 3 4 5 6 7 8 9; do
 		BUILD="$b" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$tmp/ctx.yaml" &
 	pid=$!
 	sleep "$(awk -v ms="$ms" 'BEGIN {printf "%.3f", ms / 1000}')"
-	kill -KILL -- "-$pid" 2>/dev/null && kills=$((kills + 1))
+	kill -KILL -- "-$pid" 2>/dev/null && echo "after $ms ms" >>"$tmp/kills"
 	wait "$pid" 2>/dev/null
 	keys "$b" >"$tmp/keys.after"
 	is "$(lost "$tmp/keys.before" "$tmp/keys.after")" "" "make killed after $ms ms: no key replaced"
@@ -210,8 +223,8 @@ is "$(structure "$tmp/whole-9")$(structure "$tmp/whole-1")" "$ref$ref" \
 
 # ---- make deploy, its process group killed at offsets ----
 start_cluster --state "$PKI/state.json"
-b=$tmp/gen-rename
-[ -d "$b" ] || m "$b" >/dev/null 2>&1
+b=$tmp/deploy
+m "$b" >/dev/null 2>&1
 objects=$(cat "$b"/manifests/*/*.yaml | grep -c '^kind:')
 start=$(date +%s%N)
 m "$b" deploy >/dev/null 2>&1 || { echo "Bail out! make deploy fails"; exit 1; }
@@ -225,7 +238,7 @@ for i in 1 2 3 4 5 6 7; do
 		BUILD="$b" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$tmp/ctx.yaml" LOGGING_SPEC=$level deploy &
 	pid=$!
 	sleep "$(awk -v ms="$ms" 'BEGIN {printf "%.3f", ms / 1000}')"
-	kill -KILL -- "-$pid" 2>/dev/null && kills=$((kills + 1))
+	kill -KILL -- "-$pid" 2>/dev/null && echo "after $ms ms" >>"$tmp/kills"
 	wait "$pid" 2>/dev/null
 	run m "$b" LOGGING_SPEC=$level deploy
 	is "$rc" 0 "deploy killed after $ms ms: the next make deploy succeeds"
@@ -239,5 +252,5 @@ for i in 1 2 3 4 5 6 7; do
 done
 is "$(verify "$b")" "" "after every kill: the crypto material still verifies"
 
-diag "processes killed: $kills"
+diag "processes killed: $(wc -l <"$tmp/kills")"
 done_testing
