@@ -102,20 +102,17 @@ for case in "$BAD"/templates/*.yaml; do
 two" -o out/object.yaml template.yaml
 done
 
-# ---- kubeconfig: kapply, before any request ----
-for case in "$BAD"/kubeconfig/*.yaml; do
-	case_setup kubeconfig "$case"
-	cp "$case" "$w/kubeconfig.yaml"
-	cp ns.yaml "$w/"
-	expect "$name: kapply" "$status" "$want" "$w" kapply apply --kubeconfig kubeconfig.yaml -f ns.yaml
-done
-
-# ---- manifests: kapply, before any request ----
-for case in "$BAD"/manifests/*.yaml; do
-	case_setup manifests "$case"
-	cp "$case" "$w/manifest.yaml"
-	cp kubeconfig.yaml "$w/"
-	expect "$name: kapply" "$status" "$want" "$w" kapply apply --kubeconfig kubeconfig.yaml -f manifest.yaml
+# ---- kubeconfigs and manifests: kapply, before any request ----
+for case in "$BAD"/kubeconfig/*.yaml "$BAD"/manifests/*.yaml; do
+	kind=$(basename "$(dirname "$case")")
+	case_setup "$kind" "$case"
+	cp kubeconfig.yaml ns.yaml "$w/"
+	file=ns.yaml
+	case $kind in
+	kubeconfig) cp "$case" "$w/kubeconfig.yaml" ;;
+	*) cp "$case" "$w/manifest.yaml" && file=manifest.yaml ;;
+	esac
+	expect "$name: kapply" "$status" "$want" "$w" kapply apply --kubeconfig kubeconfig.yaml -f "$file"
 done
 
 ok "$([ "$total" -ge 100 ]; echo $?)" "$total malformed inputs"

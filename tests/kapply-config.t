@@ -7,11 +7,7 @@
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/kapply-lib.sh"
 
-if [ -n "$E2E" ]; then
-	skip 1 "kubeconfig forms need the double's certificates and tokens"
-	done_testing
-	exit
-fi
+double_needed "kubeconfig forms need the double's certificates and tokens"
 basic_password=$(openssl rand -hex 12)
 start_cluster --basic "alice:$basic_password"
 printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: demo-org1}\n' >"$tmp/ns.yaml"

@@ -46,6 +46,13 @@ skip() { # skip N REASON
 	done
 }
 
+double_needed() { # double_needed REASON: a test that needs the double ends here on a real cluster
+	[ -z "$E2E" ] && return 0
+	skip 1 "$1"
+	done_testing
+	exit
+}
+
 double_only() { # double_only N REASON: skip N tests on a real cluster
 	[ -z "$E2E" ] && return 0
 	skip "$1" "$2"
