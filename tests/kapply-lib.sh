@@ -37,15 +37,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-skip() { # skip N REASON
-	_k=0
-	while [ $_k -lt "$1" ]; do
-		tap_n=$((tap_n + 1))
-		echo "ok $tap_n # skip $2"
-		_k=$((_k + 1))
-	done
-}
-
 double_needed() { # double_needed REASON: a test that needs the double ends here on a real cluster
 	[ -z "$E2E" ] && return 0
 	skip 1 "$1"
