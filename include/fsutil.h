@@ -30,8 +30,9 @@ enum {
 };
 
 /*
- * Write len bytes to path with mode (temp file, fsync, rename).
- * Returns 1 when written, 0 when WRITE_IF_CHANGED found it equal,
+ * Write len bytes to path with mode (temp file path.tmp.XXXXXX, fsync,
+ * rename).  Temporary files of path that a killed writer left are removed
+ * first.  Returns 1 when written, 0 when WRITE_IF_CHANGED found it equal,
  * -1 with errno set on failure (the target is then untouched).
  */
 int write_file(const char *path, const void *buf, size_t len, mode_t mode, int flags);

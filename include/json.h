@@ -80,8 +80,20 @@ void json_write(struct strbuf *sb, const struct jval *v, bool pretty);
  * spellings), integers (decimal, 0x hex, 0o or leading-0 octal as in
  * "defaultMode: 0400", 0b binary, '_' separators) or floats, and strings
  * otherwise.  Mapping keys stay the text they were written as.
- * Returns NULL after yerror() for what JSON cannot hold (.inf, .nan).
+ * Returns NULL after yerror() for what JSON cannot hold (.inf, .nan) and
+ * for a document that grows past JSON_FROM_YAML_MAX bytes (about the
+ * memory its values take) once its aliases are expanded: aliases are
+ * shared in the YAML tree, so a "billion laughs" document is small there
+ * and refused here, not expanded.  No Kubernetes object comes near it (the
+ * API server takes requests of 3 MiB at most).
  */
+#define JSON_FROM_YAML_MAX (64 << 20)
 struct jval *json_from_yaml(const struct ynode *n, const struct ypath *p);
+/*
+ * The same, charging what it builds to *budget (bytes, as above),
+ * so that several conversions (the items of a List, whose aliases can
+ * repeat a whole object) share one limit.
+ */
+struct jval *json_from_yaml_budget(const struct ynode *n, const struct ypath *p, size_t *budget);
 
 #endif

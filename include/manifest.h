@@ -26,6 +26,7 @@ struct kobj {
 struct manifest {
 	struct kobj *objs;
 	size_t n, cap;
+	size_t max_json;        /* bound on a file's JSON with its aliases expanded, 0: JSON_FROM_YAML_MAX */
 };
 
 /*
@@ -33,6 +34,8 @@ struct manifest {
  * already reported with file and line); m keeps what loaded.
  */
 int manifest_load(struct manifest *m, const char *path);
+/* The same for the text buf[0..len); name is what messages call it. */
+int manifest_load_mem(struct manifest *m, const char *name, const char *buf, size_t len);
 void manifest_free(struct manifest *m);
 
 #endif

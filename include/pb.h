@@ -70,7 +70,10 @@ struct pb_field {
 
 static inline struct pb_reader pb_reader(const void *p, size_t n)
 {
-	return (struct pb_reader){ (const uint8_t *)p, (const uint8_t *)p + n };
+	const uint8_t *b = p;
+
+	/* NULL (an empty buffer never written to) reads as no fields */
+	return (struct pb_reader){ b, b ? b + n : b };
 }
 
 /*

@@ -11,7 +11,7 @@
  * number or a quoted number).  As in Fabric, every principal occurrence is
  * its own identity (no deduplication), numbered the way Fabric's parser
  * evaluates the expression: a gate's nested gates first, left to right,
- * then its own principals, left to right.
+ * then its own principals, left to right.  Gates nest 32 deep at most.
  *
  * ImplicitMeta rules are "ANY|ALL|MAJORITY <sub-policy name>".
  */

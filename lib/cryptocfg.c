@@ -388,7 +388,9 @@ static void read_org(struct ctx *c, const struct ynode *m, const struct ypath *p
 		if (!ns->hostname) {
 			ns->hostname = xstrdup("");
 			ns->common_name = xstrdup("");
-			break;  /* the same template fails for every index */
+			/* the same template fails for every index: drop the rest */
+			org->nnodes = nspecs + (size_t)i + 1;
+			break;
 		}
 		check_hostname(c, ns->hostname, ns->where, &hp);
 		render_node(c, org, ns, tmpl_sans, tmpl, &tp);
@@ -422,6 +424,7 @@ static void read_org(struct ctx *c, const struct ynode *m, const struct ypath *p
 				yerror(b->where, &bp, "duplicate %s \"%s\" (also at line %d)",
 				       what, name, a->where ? a->where->line : 0);
 				c->errors++;
+				break;  /* once, against the first: not once per pair */
 			}
 		}
 	}
@@ -534,7 +537,24 @@ static struct crypto_config *load(struct yfile *f, const struct ynode *root)
 				c.errors++;
 				continue;
 			}
-			read_org(&c, m, &ip, org);
+			/*
+			 * An alias of an org already read is that org again: its
+			 * name and domain make it a duplicate below, without
+			 * expanding its nodes once more (a few aliases of an org
+			 * of 1000 nodes would otherwise cost a million).
+			 */
+			const struct org_spec *same = NULL;
+
+			for (size_t j = 0; j + 1 < cfg->norgs && !same; j++)
+				if (cfg->orgs[j].where == m)
+					same = &cfg->orgs[j];
+			if (same) {
+				org->where = m;
+				org->name = dup_or_null(same->name);
+				org->domain = dup_or_null(same->domain);
+			} else {
+				read_org(&c, m, &ip, org);
+			}
 			if (org->name)
 				org->msp_id = xasprintf("%sMSP", org->name);
 		}
@@ -542,13 +562,16 @@ static struct crypto_config *load(struct yfile *f, const struct ynode *root)
 	/* an org is a namespace and a directory: names and domains are unique */
 	for (size_t i = 0; i < cfg->norgs; i++) {
 		struct org_spec *b = &cfg->orgs[i];
+		bool dup_domain = false, dup_name = false;
 
-		for (size_t j = 0; j < i; j++) {
+		for (size_t j = 0; j < i && !(dup_domain && dup_name); j++) {
 			struct org_spec *a = &cfg->orgs[j];
 			struct ypath lp = YPATH_KEY(NULL, list_keys[b->type]);
 			struct ypath ip = YPATH_INDEX(&lp, b->index);
 
-			if (a->domain && b->domain && *b->domain && strcmp(a->domain, b->domain) == 0) {
+			if (!dup_domain && a->domain && b->domain && *b->domain &&
+			    strcmp(a->domain, b->domain) == 0) {
+				dup_domain = true;
 				struct ypath dp = YPATH_KEY(&ip, "Domain");
 
 				yerror(ymap_get(b->where, "Domain"), &dp,
@@ -556,7 +579,8 @@ static struct crypto_config *load(struct yfile *f, const struct ynode *root)
 				       list_keys[a->type], a->index, a->where->line);
 				c.errors++;
 			}
-			if (a->name && b->name && *b->name && strcmp(a->name, b->name) == 0) {
+			if (!dup_name && a->name && b->name && *b->name && strcmp(a->name, b->name) == 0) {
+				dup_name = true;
 				struct ypath np = YPATH_KEY(&ip, "Name");
 
 				yerror(ymap_get(b->where, "Name"), &np,

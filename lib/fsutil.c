@@ -70,6 +70,35 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/*
+ * Remove the path.tmp.XXXXXX files that a writer killed before its rename
+ * left: they may hold secrets (a Secret manifest), and nothing reads them.
+ * Nobody else writes path at the same time (each output has one rule).
+ */
+static void remove_stale_temps(const char *path)
+{
+	char *dir = path_dirname(path);
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	size_t blen = strlen(base);
+	char **names;
+	size_t n;
+
+	if (dir_names(dir, &names, &n) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			if (strncmp(names[i], base, blen) == 0 &&
+			    strncmp(names[i] + blen, ".tmp.", 5) == 0 && strlen(names[i] + blen + 5) == 6) {
+				char *p = path_join(dir, names[i]);
+
+				unlink(p);
+				free(p);
+			}
+			free(names[i]);
+		}
+		free(names);
+	}
+	free(dir);
+}
+
 int write_file(const char *path, const void *buf, size_t len, mode_t mode, int flags)
 {
 	char *tmp;
@@ -94,6 +123,7 @@ int write_file(const char *path, const void *buf, size_t len, mode_t mode, int f
 		}
 		return 1;
 	}
+	remove_stale_temps(path);
 	if ((flags & WRITE_IF_CHANGED) && same_content(path, buf, len)) {
 		struct stat st;
 

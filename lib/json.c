@@ -52,7 +52,10 @@ struct jval *jstrn(const char *s, size_t len)
 {
 	struct jval *v = jnew(J_STR);
 
-	v->s = xstrndup(s, len);
+	/* every byte: a string may hold NULs (len says where it ends) */
+	v->s = xmalloc(len + 1);
+	memcpy(v->s, s, len);
+	v->s[len] = '\0';
 	v->len = len;
 	return v;
 }
@@ -755,8 +758,11 @@ static struct jval *yaml_plain(const struct ynode *n, const struct ypath *p)
 		return NULL;
 	}
 	if (s[0] == '.') {
-		if (yaml_float_syntax(s)) {
-			format_double(strtod(s, NULL), num, sizeof(num));
+		double d = yaml_float_syntax(s) ? strtod(s, NULL) : NAN;
+
+		/* out of range (".1e400") is no float to Go either: a string */
+		if (isfinite(d)) {
+			format_double(d, num, sizeof(num));
 			return jnum(num);
 		}
 		return jstrn(s, n->len);
@@ -780,10 +786,28 @@ static struct jval *yaml_plain(const struct ynode *n, const struct ypath *p)
 	return v ? v : jstrn(s, n->len);
 }
 
-struct jval *json_from_yaml(const struct ynode *n, const struct ypath *p)
+/*
+ * What one value costs against the budget: about the memory it takes here
+ * (a struct jval, its slot in its parent, its text), a little more than
+ * it takes as JSON.
+ */
+static bool charge(const struct ynode *n, const struct ypath *p, size_t *budget, size_t cost)
+{
+	if (cost > *budget) {
+		yerror(n, p, "too large once its aliases are expanded");
+		*budget = 0;
+		return false;
+	}
+	*budget -= cost;
+	return true;
+}
+
+struct jval *json_from_yaml_budget(const struct ynode *n, const struct ypath *p, size_t *budget)
 {
 	struct jval *v;
 
+	if (!charge(n, p, budget, 64 + (n->kind == Y_SCALAR ? n->len : 0)))
+		return NULL;
 	switch (n->kind) {
 	case Y_SCALAR:
 		return n->quoted ? jstrn(n->str, n->len) : yaml_plain(n, p);
@@ -791,7 +815,7 @@ struct jval *json_from_yaml(const struct ynode *n, const struct ypath *p)
 		v = jarr();
 		for (size_t i = 0; i < n->n; i++) {
 			struct ypath ip = YPATH_INDEX(p, i);
-			struct jval *item = json_from_yaml(n->items[i], &ip);
+			struct jval *item = json_from_yaml_budget(n->items[i], &ip, budget);
 			if (!item) {
 				jfree(v);
 				return NULL;
@@ -803,7 +827,8 @@ struct jval *json_from_yaml(const struct ynode *n, const struct ypath *p)
 		v = jobj();
 		for (size_t i = 0; i < n->n; i++) {
 			struct ypath kp = YPATH_KEY(p, n->pairs[i].key->str);
-			struct jval *item = json_from_yaml(n->pairs[i].val, &kp);
+			struct jval *item = charge(n->pairs[i].key, &kp, budget, 16 + n->pairs[i].key->len) ?
+				json_from_yaml_budget(n->pairs[i].val, &kp, budget) : NULL;
 			if (!item) {
 				jfree(v);
 				return NULL;
@@ -813,4 +838,11 @@ struct jval *json_from_yaml(const struct ynode *n, const struct ypath *p)
 		return v;
 	}
 	return NULL;
+}
+
+struct jval *json_from_yaml(const struct ynode *n, const struct ypath *p)
+{
+	size_t budget = JSON_FROM_YAML_MAX;
+
+	return json_from_yaml_budget(n, p, &budget);
 }

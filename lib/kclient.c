@@ -416,11 +416,6 @@ void kclient_run(struct kclient *c, struct kreq **reqs, size_t n)
 				active++;
 			}
 		}
-		for (size_t i = 0; i < n; i++) {
-			struct kreq_state *st = reqs[i]->st;
-			if (!st->done && !st->active && (next < 0 || st->ready_ms < next))
-				next = st->ready_ms;
-		}
 		curl_multi_perform(c->multi, &running);
 		while ((m = curl_multi_info_read(c->multi, &left))) {
 			struct kreq *r = NULL;
@@ -435,6 +430,12 @@ void kclient_run(struct kclient *c, struct kreq **reqs, size_t n)
 		}
 		if (done == n)
 			break;
+		/* the next retry due, counting those the attempts that just ended set */
+		for (size_t i = 0; i < n; i++) {
+			struct kreq_state *st = reqs[i]->st;
+			if (!st->done && !st->active && (next < 0 || st->ready_ms < next))
+				next = st->ready_ms;
+		}
 		wait = 1000;
 		if (next >= 0 && active < (size_t)c->o.max_inflight) {
 			long long d = next - monotonic_ms();

@@ -773,7 +773,9 @@ void kubeconfig_describe(const struct kubeconfig *kc, struct strbuf *sb)
 	sb_adds(sb, "server: ");
 	add_url(sb, kc->server);
 	sb_addf(sb, "\nnamespace: %s\nauthentication: %s\n", kc->namespace, kc->auth_origin);
-	if (kc->insecure)
+	if (strncmp(kc->server, "http://", 7) == 0)
+		sb_adds(sb, "server certificate: none: plain HTTP, not encrypted (the kubeconfig names an http:// server)\n");
+	else if (kc->insecure)
 		sb_adds(sb, "server certificate: not verified (insecure-skip-tls-verify)\n");
 	else
 		sb_addf(sb, "server certificate: verified with %s\n",

@@ -16,7 +16,8 @@ static const char *scalar(const struct ynode *map, const char *key)
 }
 
 /* Check one object's identity fields; add it.  Returns the number of errors. */
-static int add_object(struct manifest *m, const struct ynode *doc, const struct ypath *p)
+static int add_object(struct manifest *m, const struct ynode *doc, const struct ypath *p,
+		      size_t *budget)
 {
 	static const char *const need[] = { "apiVersion", "kind" };
 	const struct ynode *meta;
@@ -51,7 +52,7 @@ static int add_object(struct manifest *m, const struct ynode *doc, const struct 
 	}
 	if (errors)
 		return errors;
-	body = json_from_yaml(doc, p);
+	body = json_from_yaml_budget(doc, p, budget);
 	if (!body)
 		return 1;
 	m->objs = xgrow(m->objs, &m->cap, m->n + 1, sizeof(*m->objs));
@@ -67,7 +68,14 @@ static int add_object(struct manifest *m, const struct ynode *doc, const struct 
 	o->where = xasprintf("%s:%d", doc->file, doc->line);
 	/* a plain scalar such as "name: 0123" or "kind: yes" is not a string in JSON */
 	if (!o->api_version || !o->kind || !o->name) {
-		yerror(doc, p, "apiVersion, kind and metadata.name must be strings (quote them)");
+		const char *field = !o->api_version ? "apiVersion" : !o->kind ? "kind" : "name";
+		const struct ynode *n = ymap_get(field[0] == 'n' ? meta : doc, field);
+		struct jval *v = field[0] == 'n' ? jget(body, "metadata", "name", NULL) :
+			jget(body, field, NULL);
+		struct ypath fp = YPATH_KEY(field[0] == 'n' ? &mp : p, field);
+
+		yerror(n, &fp, "%s is read as %s, not as a string (quote it)", n->str,
+		       v->type == J_NUM ? "a number" : v->type == J_BOOL ? "a boolean" : "null");
 		jfree(body);
 		free(o->where);
 		m->n--;
@@ -76,7 +84,7 @@ static int add_object(struct manifest *m, const struct ynode *doc, const struct 
 	return 0;
 }
 
-static int load_doc(struct manifest *m, const struct ynode *doc, size_t index)
+static int load_doc(struct manifest *m, const struct ynode *doc, size_t index, size_t *budget)
 {
 	struct ypath top = YPATH_INDEX(NULL, index);
 	const struct ypath *p = index ? &top : NULL;    /* "[2]" only in multi-document files */
@@ -95,23 +103,31 @@ static int load_doc(struct manifest *m, const struct ynode *doc, size_t index)
 		}
 		for (size_t i = 0; i < items->n; i++) {
 			struct ypath ii = YPATH_INDEX(&ip, i);
-			errors += add_object(m, items->items[i], &ii);
+			errors += add_object(m, items->items[i], &ii, budget);
+			if (*budget == 0)
+				break;  /* said once, not for every item */
 		}
 		return errors;
 	}
-	return add_object(m, doc, p);
+	return add_object(m, doc, p, budget);
 }
 
 static int load_yfile(struct manifest *m, struct yfile *f)
 {
 	int errors = 0;
+	size_t budget = m->max_json ? m->max_json : JSON_FROM_YAML_MAX;  /* for the whole file */
 
 	if (!f)
 		return 1;
-	for (size_t i = 0; i < f->ndocs; i++)
-		errors += load_doc(m, f->docs[i], i);
+	for (size_t i = 0; i < f->ndocs && budget > 0; i++)
+		errors += load_doc(m, f->docs[i], i, &budget);
 	yfile_free(f);
 	return errors;
+}
+
+int manifest_load_mem(struct manifest *m, const char *name, const char *buf, size_t len)
+{
+	return load_yfile(m, yfile_load_mem(name, buf, len));
 }
 
 static int load_stdin(struct manifest *m)
@@ -131,7 +147,7 @@ static int load_stdin(struct manifest *m)
 		}
 		sb_add(&sb, buf, (size_t)n);
 	}
-	errors = load_yfile(m, yfile_load_mem("<stdin>", sb.buf ? sb.buf : "", sb.len));
+	errors = manifest_load_mem(m, "<stdin>", sb.buf ? sb.buf : "", sb.len);
 	sb_free(&sb);
 	return errors;
 }

@@ -6,8 +6,13 @@
 #include "policy.h"
 #include "util.h"
 
-/* Nesting limit, so that a hostile rule cannot exhaust the stack. */
-enum { MAX_POLICY_DEPTH = 64 };
+/*
+ * Nesting limit, so that a hostile rule cannot exhaust the stack, and so
+ * that the blocks holding it stay within what Fabric's Node.js decoders
+ * (protobufjs) read: 100 nested messages, and each gate takes two below
+ * the dozen levels of a block.
+ */
+enum { MAX_POLICY_DEPTH = 32 };
 
 struct parser {
 	const char *text, *p;
@@ -109,7 +114,7 @@ static int parse_count(struct parser *ps, int *n)
 {
 	const char *at = ps->p;
 	char *s = NULL;
-	long long v;
+	long long v = 0;        /* read below even when the count is bad */
 	int rc;
 
 	if (*ps->p == '\'' || *ps->p == '"') {

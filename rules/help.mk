@@ -20,7 +20,8 @@ help:
 	'  expiry          list every certificate with its days left, soonest first' \
 	'  renew           issue certificates again with the same keys (ORG=, DAYS=)' \
 	'  tools           build the tools into $(BUILD)/bin' \
-	'  check           run the test suite (with SANITIZE=1: under ASan and UBSan)' \
+	'  check           run the test suite (with SANITIZE=1: under ASan and UBSan; VALGRIND=1: memcheck)' \
+	'  fuzz            run each fuzz target for FUZZ_SECONDS (fuzz-<target>: one), with clang' \
 	'  deps            install the missing build and test packages (as root)' \
 	'  clean           remove tools, generated variables and manifests (never crypto material)' \
 	'  help            this list' \
@@ -49,4 +50,6 @@ help:
 	'  BUILD           where everything generated goes [$(BUILD)]' \
 	'  V               1 prints every command instead of one line per step [$(V)]' \
 	'  SANITIZE        1 builds the tools with -fsanitize=address,undefined [$(SANITIZE)]' \
+	'  VALGRIND        1 runs the tests'"'"' tools under valgrind (slow) [$(VALGRIND)]' \
+	'  FUZZ_SECONDS    how long make fuzz runs each target [$(FUZZ_SECONDS)]' \
 	'  CC, CFLAGS      the C compiler and its flags [$(CC), $(CFLAGS)]'

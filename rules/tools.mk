@@ -15,16 +15,23 @@ export KUBECONFIG
 endif
 KAPPLY = $(BINDIR)/kapply$(if $(CONTEXT), --context $(CONTEXT))
 
-# SANITIZE=1 builds into a tree of its own, so the two never mix.
-TREE := $(BUILD)$(if $(filter 1,$(SANITIZE)),/san)
+# SANITIZE=1 builds into a tree of its own, so the two never mix;
+# SANITIZE=fuzz (what `make fuzz` runs) is a third tree, built by clang with
+# its fuzzer instrumentation on top of the sanitizers (rules/fuzz.mk).
+TREE := $(BUILD)$(if $(filter 1,$(SANITIZE)),/san)$(if $(filter fuzz,$(SANITIZE)),/fuzz)
 BINDIR := $(TREE)/bin
 OBJDIR := $(TREE)/obj
 
 CC ?= cc
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
+FUZZ_CC ?= clang
 ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifeq ($(SANITIZE),fuzz)
+override CC = $(FUZZ_CC)
+SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
 endif
 WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude
@@ -60,4 +67,4 @@ tools: $(TOOLS:%=$(BINDIR)/%)
 
 -include $(ALL_OBJS:.o=.d)
 
-CLEAN_DIRS += $(BUILD)/bin $(BUILD)/obj $(BUILD)/san
+CLEAN_DIRS += $(BUILD)/bin $(BUILD)/obj $(BUILD)/san $(BUILD)/fuzz $(BUILD)/fuzzers

@@ -1,7 +1,8 @@
 #!/bin/sh
-# deps.sh build|check... - make sure what the build (or the test suite)
-# needs is installed.  As root on Debian or Ubuntu the missing packages are
-# installed with apt-get; otherwise it stops with the exact command to run.
+# deps.sh build|check|fuzz|valgrind... - make sure what the build (the test
+# suite, the fuzzers, make check VALGRIND=1) needs is installed.  As root on
+# Debian or Ubuntu the missing packages are installed with apt-get;
+# otherwise it stops with the exact command to run.
 set -u
 
 missing=""
@@ -35,12 +36,27 @@ for what in "$@"; do
 		have node || add nodejs
 		have npm || add npm
 		have python3 || add python3
+		# kills tools at a given syscall (tests/crash.t)
+		have strace || add strace
 		# PyYAML, an independent YAML reader for the manifest checks
 		python3 -c 'import yaml' 2>/dev/null || /usr/bin/python3 -c 'import yaml' 2>/dev/null ||
 			add python3-yaml
 		;;
+	fuzz)
+		# clang with libFuzzer and the sanitizers' runtime (make fuzz)
+		if ! have clang; then
+			add clang; add libclang-rt-dev
+		elif ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return d && n; }' |
+			clang -x c -fsanitize=fuzzer,address,undefined -o /dev/null - >/dev/null 2>&1; then
+			major=$(clang -dumpversion 2>/dev/null | cut -d. -f1)
+			add "libclang-rt-${major:-14}-dev"
+		fi
+		;;
+	valgrind)
+		have valgrind || add valgrind
+		;;
 	*)
-		echo "usage: deps.sh build|check..." >&2
+		echo "usage: deps.sh build|check|fuzz|valgrind..." >&2
 		exit 2
 		;;
 	esac

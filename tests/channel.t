@@ -7,11 +7,7 @@
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/kapply-lib.sh"
 
-if [ -n "$E2E" ]; then
-	skip 1 "needs the double's Jobs and faults"
-	done_testing
-	exit
-fi
+double_needed "needs the double's Jobs and faults"
 start_cluster --job-ms 50
 cd "$tmp" || exit 1
 RAFT=$FIXTURES/fabric-2.5/two-org-raft-participation

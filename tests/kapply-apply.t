@@ -6,7 +6,7 @@
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/kapply-lib.sh"
 
-start_cluster --ns-delete-ms 3000
+start_cluster --ns-delete-ms 10000
 m=$tmp/m
 mkdir -p "$m"
 

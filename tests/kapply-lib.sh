@@ -37,13 +37,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-skip() { # skip N REASON
-	_k=0
-	while [ $_k -lt "$1" ]; do
-		tap_n=$((tap_n + 1))
-		echo "ok $tap_n # skip $2"
-		_k=$((_k + 1))
-	done
+double_needed() { # double_needed REASON: a test that needs the double ends here on a real cluster
+	[ -z "$E2E" ] && return 0
+	skip 1 "$1"
+	done_testing
+	exit
 }
 
 double_only() { # double_only N REASON: skip N tests on a real cluster

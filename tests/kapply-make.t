@@ -5,11 +5,7 @@
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/kapply-lib.sh"
 
-if [ -n "$E2E" ]; then
-	skip 1 "would create the sample network's namespaces on the cluster"
-	done_testing
-	exit
-fi
+double_needed "would create the sample network's namespaces on the cluster"
 start_cluster
 B=$tmp/b
 run tmake BUILD="$B" CRYPTO_CONFIG="$TOP/crypto-config.yaml" CONFIGTX="$TOP/configtx.yaml"
@@ -47,5 +43,14 @@ pruned org1/Secret/peer1-crypto
 pruned org1/Service/peer1" "prune removed exactly peer1's objects"
 run kapply get -f "$B/manifests/org1" -f "$B/manifests/org2"
 is "$(printf '%s\n' "$out" | grep -c absent)" 4 "everything else of org1 and org2 is still there"
+
+# CONTEXT=...: $(KAPPLY) is "kapply --context NAME", the option before the
+# command (kapply took only the command first, so make deploy failed)
+log_mark
+run tmake BUILD="$B" CRYPTO_CONFIG="$TOP/crypto-config.yaml" CONFIGTX="$TOP/configtx.yaml" CONTEXT=test deploy
+is "$rc" 0 "make deploy CONTEXT=test: exit status 0"
+is "$(log_count 'PATCH .*/peer1[?].* 201 created$')" 2 "and it applied (org1's pruned peer1 came back)"
+run tmake BUILD="$B" CRYPTO_CONFIG="$TOP/crypto-config.yaml" CONFIGTX="$TOP/configtx.yaml" CONTEXT=nope plan
+like "$rc:$err" '^2:.*kapply: context "nope" not found in ' "make plan CONTEXT=nope: the context is looked for"
 
 done_testing

@@ -29,6 +29,15 @@ ok() { # ok STATUS DESCRIPTION: pass when STATUS is 0
 
 diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 
+skip() { # skip N REASON: N tests that cannot run here
+	_k=0
+	while [ $_k -lt "$1" ]; do
+		tap_n=$((tap_n + 1))
+		echo "ok $tap_n # skip $2"
+		_k=$((_k + 1))
+	done
+}
+
 is() { # is GOT WANT DESCRIPTION
 	if [ "$1" = "$2" ]; then
 		ok 0 "$3"

@@ -93,12 +93,16 @@ is "$err" "mspgen: cannot create directory 'afile/out/peerOrganizations': Not a 
 
 # a key that cannot be written (file size limit 0, SIGXFSZ ignored: EFBIG)
 # (stderr through a pipe: the limit applies to files only)
-err=$( (ulimit -f 0; trap '' XFSZ; exec mspgen generate --config=cc.yaml --output=o 2>&1 >/dev/null) )
-rc=$?
-is "$rc" 1 "a key that cannot be written: exit 1"
-like "$err" "^mspgen: cannot write 'o/peerOrganizations/\\.org1\\.[A-Za-z0-9]{6}/ca/priv_sk': File too large$" \
-	"a key that cannot be written: the file and the reason"
-is "$(find o -mindepth 2 | wc -l)" 0 "a key that cannot be written: no org and no temporary directory left"
+if [ "${VALGRIND:-}" = 1 ]; then
+	skip 3 "valgrind cannot write its log with a file size limit of 0"
+else
+	err=$( (ulimit -f 0; trap '' XFSZ; exec mspgen generate --config=cc.yaml --output=o 2>&1 >/dev/null) )
+	rc=$?
+	is "$rc" 1 "a key that cannot be written: exit 1"
+	like "$err" "^mspgen: cannot write 'o/peerOrganizations/\\.org1\\.[A-Za-z0-9]{6}/ca/priv_sk': File too large$" \
+		"a key that cannot be written: the file and the reason"
+	is "$(find o -mindepth 2 | wc -l)" 0 "a key that cannot be written: no org and no temporary directory left"
+fi
 
 # extend on an org whose CA is unreadable or inconsistent: nothing written
 mspgen generate --config=cc.yaml --output=good >/dev/null

@@ -309,6 +309,49 @@ decode envelope "$d/third.tx" >"$tmp/third.json"
 is "$(get "$tmp/third.json" $U/write_set/groups/Application/groups/ThirdOrg/version)" '"1"' \
 	"-asOrg takes the MSP ID too (the group is the org's Name)"
 
+# ---- a rule nested as deep as the policy language allows (32 gates) ----
+deep=$tmp/deep
+mkdir -p "$deep"
+ln -s "$S25/two-org-solo/crypto-config" "$deep/crypto-config"
+rule="'Org1MSP.member'"
+i=0
+while [ $i -lt 32 ]; do rule="OR($rule, 'Org1MSP.admin')"; i=$((i + 1)); done
+cat >"$deep/configtx.yaml" <<YAML
+Organizations:
+  - &Ord
+    Name: OrdererOrg
+    ID: Orgorderer1MSP
+    MSPDir: crypto-config/ordererOrganizations/orgorderer1/msp
+    Policies: &Pol
+      Readers: { Type: Signature, Rule: "OR('Orgorderer1MSP.member')" }
+      Writers: { Type: Signature, Rule: "OR('Orgorderer1MSP.member')" }
+      Admins: { Type: Signature, Rule: "$rule" }
+Profiles:
+  Deep:
+    Policies: &Std
+      Readers: { Type: ImplicitMeta, Rule: "ANY Readers" }
+      Writers: { Type: ImplicitMeta, Rule: "ANY Writers" }
+      Admins: { Type: ImplicitMeta, Rule: "MAJORITY Admins" }
+    Capabilities: { V2_0: true }
+    Orderer:
+      OrdererType: solo
+      Organizations: [ *Ord ]
+      Policies: { <<: *Std, BlockValidation: { Type: ImplicitMeta, Rule: "ANY Writers" } }
+    Consortiums: { C: { Organizations: [ *Ord ] } }
+YAML
+txgen -configPath "$deep" -profile Deep -channelID sys -outputBlock "$tmp/deep.block"
+ok $? "a Signature rule nested 32 gates deep: the block is made"
+run txgen -inspectBlock "$tmp/deep.block"
+is "$rc" 0 "and txgen inspects it (it refused nesting past 64 messages before)"
+printf '%s\n' "$out" >"$tmp/deep-txgen.json"
+decode block "$tmp/deep.block" >"$tmp/deep-node.json"
+cmp -s "$tmp/deep-txgen.json" "$tmp/deep-node.json"
+ok $? "as the npm decoder does, byte for byte (protobufjs reads 100 nested messages at most)"
+sed -i "s/Rule: \"OR(OR/Rule: \"OR(OR(OR/; s/'Org1MSP.admin')\" }/'Org1MSP.admin'))\" }/" "$deep/configtx.yaml"
+run txgen -configPath "$deep" -profile Deep -channelID sys -outputBlock "$tmp/deeper.block"
+like "$rc:$err" "^1:txgen: .*configtx.yaml:9:40: .*Admins.Rule: invalid Signature rule .*: rule nested more than 32 levels deep" \
+	"a 33rd gate is refused"
+
 # ---- bad input: a message with file:line, exit status 1, no output ----
 bad() { # DESCRIPTION REGEX YAML-EDIT(sed) [PROFILE]
 	mkdir -p "$tmp/bad"

@@ -43,7 +43,13 @@
 //     Job deleted without a policy orphans its pods, as batch/v1 does;
 //   - a request log (--log: one line per request) and faults read from a
 //     file before every request (--faults, below);
-//   - an HTTP CONNECT proxy (--proxy-port-file) to test proxy-url.
+//   - an HTTP CONNECT proxy (--proxy-port-file) to test proxy-url;
+//   - --state FILE keeps the objects in FILE across restarts (as etcd keeps
+//     them for a real server) and --port N listens on a given port, so that
+//     a server that died (fault "die") can come back where it was (a Job
+//     still running when it died does not run on);
+//   - --plain serves plain HTTP/1.1 without TLS, for a kubeconfig that names
+//     an http:// server.
 //
 // Faults: one rule a line, "METHOD PATH-REGEX ACTIONS [COUNT]" ('#' starts a
 // comment).  A rule applies to the first COUNT (default 1, '*' for ever)
@@ -54,6 +60,9 @@
 //                          a Retry-After header)
 //     reset                drop the connection instead of answering
 //     delay=MS             answer MS milliseconds later
+//     die                  exit at once without answering: the server crashed
+//     p=P                  the rule takes a matching request with probability
+//                          P only (a generator seeded by --seed)
 // What controllers do (METHOD is a pseudo-method, the path the object's):
 //     READY .../deployments/NAME never-ready
 //                          the workload's pods never become ready
@@ -80,7 +89,8 @@ const net = require('net');
 const path = require('path');
 
 // ---- options ----
-const opt = { tokens: [], viewerTokens: [], basic: [], nsDeleteMs: 1000, gcMs: 300, readyMs: 200, jobMs: 200, latencyMs: 0 };
+const opt = { tokens: [], viewerTokens: [], basic: [], nsDeleteMs: 1000, gcMs: 300, readyMs: 200, jobMs: 200, latencyMs: 0,
+  port: 0, seed: 1 };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i], v = () => process.argv[++i];
   switch (a) {
@@ -100,6 +110,10 @@ for (let i = 2; i < process.argv.length; i++) {
     case '--ready-ms': opt.readyMs = Number(v()); break;
     case '--job-ms': opt.jobMs = Number(v()); break;        // how long a Job's pod runs
     case '--latency-ms': opt.latencyMs = Number(v()); break;   // added to every reply, as a remote cluster's round trip
+    case '--state': opt.state = v(); break;
+    case '--port': opt.port = Number(v()); break;
+    case '--plain': opt.plain = true; break;
+    case '--seed': opt.seed = Number(v()); break;
     default:
       console.error(`k8s-double: unknown option ${a}`);
       process.exit(2);
@@ -175,11 +189,21 @@ function loadFaults() {
     faultRules.push(rule);
   }
 }
+// a small seeded generator (mulberry32), so that p= faults repeat from run to run
+let seed = opt.seed >>> 0;
+function random() {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
 function takeFault(method, url, kinds) {
   loadFaults();
   for (const r of faultRules) {
     if (r.left <= 0 || (r.method !== '*' && r.method !== method) || !r.re.test(url)) continue;
     if (!kinds.some(k => k in r.action)) continue;
+    if ('p' in r.action && random() >= Number(r.action.p)) continue;
     r.left--;
     return r.action;
   }
@@ -193,6 +217,23 @@ const key = (res, ns, name) => `${res.group}/${res.resource}/${res.namespaced ? 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const clone = v => v === undefined ? undefined : JSON.parse(JSON.stringify(v));
 const GENERATION_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
+
+// --state: every change is written (atomically) before it is answered
+function saveState() {
+  if (!opt.state) return;
+  const entries = [...store].map(([k, e]) => [k, e.obj,
+    [...e.managers].map(([m, x]) => [m, { paths: [...x.paths], apiVersion: x.apiVersion, time: x.time }])]);
+  fs.writeFileSync(opt.state + '.tmp', JSON.stringify({ rv, entries }));
+  fs.renameSync(opt.state + '.tmp', opt.state);
+}
+function loadState() {
+  if (!opt.state || !fs.existsSync(opt.state)) return;
+  const st = JSON.parse(fs.readFileSync(opt.state, 'utf8'));
+  rv = st.rv;
+  for (const [k, obj, managers] of st.entries) {
+    store.set(k, { obj, managers: new Map(managers.map(([m, x]) => [m, { ...x, paths: new Set(x.paths) }])) });
+  }
+}
 
 function deepEqual(a, b) { return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b)); }
 function sortKeys(v) {
@@ -406,6 +447,7 @@ function apply(res, ns, name, body, q, user) {
   live.metadata.resourceVersion = String(++rv);
   entry.obj = order(live);
   store.set(k, entry);
+  saveState();
   if (specChanged && (res.kind === 'Deployment' || res.kind === 'StatefulSet')) scheduleReady(res, ns, name);
   if (res.kind === 'Job' && (!old || (old.obj.spec.suspend && !entry.obj.spec.suspend))) startJob(res, ns, name);
   return [old ? 200 : 201, entry.obj, old ? 'changed' : 'created'];
@@ -437,6 +479,7 @@ function scheduleReady(res, ns, name) {
           currentRevision: `${name}-${gen}`, updateRevision: `${name}-${gen}` };
     o.metadata.resourceVersion = String(++rv);
     workloadPods(res, o, ready === n);
+    saveState();
   }, opt.readyMs);
 }
 
@@ -485,6 +528,7 @@ function podStatus(entry, phase, ready) {
       restartCount: 0, image: c.image, imageID: '', started: phase === 'Running' })),
   };
   p.metadata.resourceVersion = String(++rv);
+  saveState();
 }
 
 // A ready (or stuck) workload has spec.replicas pods of its current template.
@@ -513,6 +557,7 @@ function startJob(res, ns, name) {
   if (job.spec.suspend) {   // no pod until spec.suspend is false
     job.status = { conditions: [cond('Suspended', 'JobSuspended', 'Job suspended')] };
     job.metadata.resourceVersion = String(++rv);
+    saveState();
     return;
   }
   if (job.status.conditions) job.status.conditions = [cond('Suspended', 'JobResumed', 'Job resumed', 'False')];
@@ -533,6 +578,7 @@ function startJob(res, ns, name) {
     for (const f of ['completionTime', 'active', 'succeeded', 'failed']) if (st[f] !== undefined) out[f] = st[f];
     o.status = Object.assign(out, { terminating: 0, uncountedTerminatedPods: {}, ready: st.active || 0 });
     o.metadata.resourceVersion = String(++rv);
+    saveState();
   };
   const attempts = !reason ? 1 : reason === 'BackoffLimitExceeded' ? Math.min(Number(job.spec.backoffLimit) + 1, 20) : 1;
   let failed = 0;
@@ -636,6 +682,7 @@ function collect(uid) {
     store.delete(k);
     collect(e.obj.metadata.uid);
   }
+  saveState();
 }
 function orphan(uid) {
   for (const [, e] of store) {
@@ -644,6 +691,16 @@ function orphan(uid) {
     if (!e.obj.metadata.ownerReferences.length) delete e.obj.metadata.ownerReferences;
     e.obj.metadata.resourceVersion = String(++rv);
   }
+  saveState();
+}
+
+// A terminating namespace goes, with everything in it, after --ns-delete-ms.
+function purgeLater(k, name) {
+  setTimeout(() => {
+    for (const [k2, e2] of store) if (e2.obj.metadata.namespace === name) store.delete(k2);
+    store.delete(k);
+    saveState();
+  }, opt.nsDeleteMs);
 }
 
 function remove(res, ns, name, q) {
@@ -661,10 +718,8 @@ function remove(res, ns, name, q) {
     if (dry) return [200, order(o)];
     o.metadata.resourceVersion = String(++rv);
     e.obj = order(o);
-    setTimeout(() => {
-      for (const [k2, e2] of store) if (e2.obj.metadata.namespace === name) store.delete(k2);
-      store.delete(k);
-    }, opt.nsDeleteMs);
+    saveState();
+    purgeLater(k, name);
     return [200, e.obj];
   }
   if (policy === 'Foreground') {
@@ -673,15 +728,18 @@ function remove(res, ns, name, q) {
     if (dry) return [200, order(o)];
     o.metadata.resourceVersion = String(++rv);
     e.obj = order(o);
+    saveState();
     setTimeout(() => {
       if (store.get(k) !== e) return;
       collect(o.metadata.uid);
       store.delete(k);
+      saveState();
     }, opt.gcMs);
     return [200, e.obj];
   }
   if (!dry) {
     store.delete(k);
+    saveState();
     if (policy === 'Orphan') orphan(o.metadata.uid);
     else setTimeout(() => collect(o.metadata.uid), opt.gcMs);
   }
@@ -760,6 +818,7 @@ const connIds = new WeakMap();
 let nextConn = 1;
 function connection(req) {
   const c = req.httpVersionMajor === 2 ? req.stream.session : req.socket;
+  if (!c) return 'c?';      // a session already torn down (a reset of another stream)
   if (!connIds.has(c)) connIds.set(c, `c${nextConn++}`);
   return connIds.get(c);
 }
@@ -771,7 +830,11 @@ function handle(req, res) {
   req.on('end', () => {
     const proto = req.httpVersionMajor === 2 ? 'h2' : 'http/1.1';
     const user = authenticate(req) || '-', conn = connection(req);
-    const fault = takeFault(req.method, req.url, ['status', 'reset', 'delay']);
+    const fault = takeFault(req.method, req.url, ['status', 'reset', 'delay', 'die']);
+    if (fault && fault.die) {
+      log(`${conn} ${user} ${proto} ${req.method} ${req.url} die -`);
+      process.exit(3);
+    }
     const answer = () => {
       if (fault && fault.reset) {
         log(`${conn} ${user} ${proto} ${req.method} ${req.url} reset -`);
@@ -801,7 +864,18 @@ function handle(req, res) {
   });
 }
 
-const server = http2.createSecureServer({
+loadState();
+// after a restart: what the controllers had still to do
+for (const [k, e] of store) {
+  const o = e.obj, [group, resource, ns, name] = k.split('/');
+  if (o.kind === 'Namespace' && o.status && o.status.phase === 'Terminating') purgeLater(k, name);
+  else if ((o.kind === 'Deployment' || o.kind === 'StatefulSet') &&
+           (!o.status || o.status.observedGeneration !== o.metadata.generation)) {
+    scheduleReady([...resources.values()].find(r => r.group === group && r.resource === resource), ns, name);
+  }
+}
+
+const server = opt.plain ? http.createServer(handle) : http2.createSecureServer({
   cert: fs.readFileSync(opt.cert), key: fs.readFileSync(opt.key), ca: fs.readFileSync(opt.ca),
   requestCert: true, rejectUnauthorized: false, allowHTTP1: true,
   settings: { maxConcurrentStreams: 250 },
@@ -814,9 +888,9 @@ function writeAtomically(file, text) {
   fs.renameSync(file + '.tmp', file);
 }
 
-server.listen(0, '127.0.0.1', () => {
+server.listen(opt.port, '127.0.0.1', () => {
   const port = server.address().port;
-  console.log(`k8s-double: a Kubernetes API server DOUBLE for tests (not a real API server) on https://127.0.0.1:${port}`);
+  console.log(`k8s-double: a Kubernetes API server DOUBLE for tests (not a real API server) on ${opt.plain ? 'http' : 'https'}://127.0.0.1:${port}`);
   if (opt.proxyPortFile) {
     // CONNECT to the double only, the way a corporate proxy would tunnel to the cluster
     const proxy = http.createServer((req, res) => { res.writeHead(405); res.end(); });
@@ -837,3 +911,9 @@ server.listen(0, '127.0.0.1', () => {
   writeAtomically(opt.portFile, `${port}\n`);
 });
 process.on('SIGTERM', () => process.exit(0));
+// a crash of the double is a bug of the double, not a fault it injects: say so in the log
+process.on('uncaughtException', e => {
+  log(`- - - - - crash ${String(e.stack || e).split('\n').join(' | ')}`);
+  console.error(e);
+  process.exit(70);
+});

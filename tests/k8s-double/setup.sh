@@ -9,6 +9,8 @@
 #                       start the double with those certificates; sets
 #                       DOUBLE_URL, DOUBLE_PORT, DOUBLE_PID, DOUBLE_LOG (the
 #                       request log) and DOUBLE_FAULTS (the faults file)
+#   double_restart      start it again where it was (same port, tokens and
+#                       options; with --state, the same objects)
 #   double_stop         stop it
 #
 # The double accepts the bearer token in $DOUBLE_TOKEN (a random one) and,
@@ -48,14 +50,29 @@ double_start() {
 	DOUBLE_VIEWER_TOKEN=$(openssl rand -hex 24)
 	DOUBLE_LOG=$_d/requests.log
 	DOUBLE_FAULTS=$_d/faults
+	DOUBLE_DIR=$_d
+	DOUBLE_ARGS=$*
 	: >"$DOUBLE_LOG"
 	: >"$DOUBLE_FAULTS"
+	_double_launch --port 0 "$@"
+}
+
+# double_restart: start the double again after it stopped (or died), on the
+# same port with the same tokens and options; with --state among them it
+# has the objects it had.
+double_restart() {
+	# shellcheck disable=SC2086
+	_double_launch --port "$DOUBLE_PORT" $DOUBLE_ARGS
+}
+
+_double_launch() {
+	_d=$DOUBLE_DIR
 	rm -f "$_d/port" "$_d/proxy-port"
 	node "$TOP/tests/k8s-double/double.js" --cert "$_d/server.crt" --key "$_d/server.key" \
 		--ca "$_d/ca.crt" --fixtures "$FIXTURES/k8s-api" --port-file "$_d/port" \
 		--proxy-port-file "$_d/proxy-port" --log "$DOUBLE_LOG" --faults "$DOUBLE_FAULTS" \
 		--token "$DOUBLE_TOKEN" --viewer-token "$DOUBLE_VIEWER_TOKEN" \
-		"$@" >"$_d/double.out" 2>&1 &
+		"$@" >>"$_d/double.out" 2>&1 &
 	DOUBLE_PID=$!
 	_i=0
 	while [ ! -s "$_d/port" ] || [ ! -s "$_d/proxy-port" ]; do
@@ -69,7 +86,10 @@ double_start() {
 	done
 	DOUBLE_PORT=$(cat "$_d/port")
 	DOUBLE_PROXY_PORT=$(cat "$_d/proxy-port")
-	DOUBLE_URL=https://127.0.0.1:$DOUBLE_PORT
+	case " $DOUBLE_ARGS " in
+	*" --plain "*) DOUBLE_URL=http://127.0.0.1:$DOUBLE_PORT ;;
+	*) DOUBLE_URL=https://127.0.0.1:$DOUBLE_PORT ;;
+	esac
 }
 
 double_stop() {

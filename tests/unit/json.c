@@ -150,6 +150,9 @@ static void test_yaml(void)
 	check_yaml("a: 1e21", "{\"a\":1e+21}");
 	check_yaml("a: 18446744073709551615", "{\"a\":18446744073709551615}");
 	check_yaml("a: 99999999999999999999", "{\"a\":100000000000000000000}");
+	check_yaml("a: 1e400", "{\"a\":\"1e400\"}");
+	check_yaml("a: .1e400", "{\"a\":\".1e400\"}");     /* was written as inf, not JSON */
+	check_yaml("a: .5", "{\"a\":0.5}");
 	check_yaml("a: yes", "{\"a\":true}");
 	check_yaml("a: Off", "{\"a\":false}");
 	check_yaml("a: y", "{\"a\":true}");
@@ -170,6 +173,35 @@ static void test_yaml(void)
 	check_yaml("b: &x {c: 1}\nd: *x\ne: {<<: *x, f: 2}",
 		   "{\"b\":{\"c\":1},\"d\":{\"c\":1},\"e\":{\"f\":2,\"c\":1}}");
 	check_yaml("- [1, two]\n- {}\n- []", "[[1,\"two\"],{},[]]");
+	/* a string keeps every byte, NULs included (a read past its end before) */
+	check_yaml("a: \"x\\0yz\\0\"", "{\"a\":\"x\\u0000yz\\u0000\"}");
+
+	/* aliases are expanded in JSON, within bounds: a billion laughs is refused */
+	{
+		struct strbuf lol = {0};
+		char *got;
+
+		sb_adds(&lol, "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+		for (int i = 1; i < 9; i++)
+			sb_addf(&lol, "l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n",
+				i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+		fd = capture_begin();
+		got = yaml_json(lol.buf);
+		msg = capture_end(fd);
+		ok(got == NULL, "a billion laughs (10^9 strings from 9 lines) is refused");
+		ok(strstr(msg, "t.yaml:") && strstr(msg, ": too large once its aliases are expanded"),
+		   "with the place where it ran out: %s", msg);
+		free(msg);
+		free(got);
+		/* three levels (1110 strings) are fine */
+		lol.len = 0;
+		sb_adds(&lol, "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+			"c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n");
+		got = yaml_json(lol.buf);
+		ok(got && strlen(got) > 2000, "a few aliased levels are expanded");
+		free(got);
+		sb_free(&lol);
+	}
 
 	fd = capture_begin();
 	ok(yaml_json("a:\n  b: .inf") == NULL, ".inf refused");

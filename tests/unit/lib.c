@@ -76,6 +76,27 @@ static void test_write(void)
 	is_int(write_file(p, "secret", 6, 0640, WRITE_IF_CHANGED), 1, "a different mode is a change");
 	is_int(write_file(p, "other", 5, 0600, WRITE_IF_CHANGED | WRITE_NOSYNC), 1, "new content is written");
 	is_int(count_entries(dir), 1, "no temporary file is left behind");
+	/* what a writer killed before its rename left is removed by the next write */
+	{
+		static const char *const left[] = { "key.tmp.Ab12Cd", "key.tmp.toolong", "keyx.tmp.Ab12Cd" };
+
+		for (size_t i = 0; i < 3; i++) {
+			q = path_join(dir, left[i]);
+			if (write_file(q, "old secret", 10, 0600, WRITE_FRESH) < 0)
+				abort();
+			free(q);
+		}
+		is_int(write_file(p, "other", 5, 0600, WRITE_IF_CHANGED), 0, "an equal write...");
+		q = path_join(dir, left[0]);
+		ok(!path_exists(q), "...removes key.tmp.XXXXXX that a killed writer left");
+		free(q);
+		is_int(count_entries(dir), 3, "and nothing else (key.tmp.toolong, keyx.tmp.Ab12Cd stay)");
+		for (size_t i = 1; i < 3; i++) {
+			q = path_join(dir, left[i]);
+			unlink(q);
+			free(q);
+		}
+	}
 	q = path_join(dir, "missing/sub/file");
 	errno = 0;
 	is_int(write_file(q, "x", 1, 0644, 0), -1, "writing into a missing directory fails");

@@ -109,12 +109,109 @@ static int config_cmd(struct run *r)
 	return 0;
 }
 
+/* Long options without a short form. */
+enum {
+	O_KUBECONFIG = 256, O_CONTEXT, O_FORCE, O_DRY_RUN, O_PROPAGATION, O_WAIT,
+	O_TIMEOUT, O_REQUEST_TIMEOUT, O_RETRIES, O_ALL, O_TAIL,
+};
+
+/* One option of the command line into o; usage errors exit. */
+static void option(int opt, struct opts *o)
+{
+	long long n;
+
+	switch (opt) {
+	case 'f':
+		o->files[o->nfiles++] = optarg;
+		break;
+	case 'l':
+		o->selector = optarg;
+		break;
+	case 'n':
+		o->kube.namespace = optarg;
+		break;
+	case 'j':
+		if (parse_long(optarg, 1, 1000, &n) < 0) {
+			warnf("-j %s: expected a number from 1 to 1000", optarg);
+			usage();
+		}
+		o->client.max_inflight = (int)n;
+		break;
+	case 'o':
+		if (strcmp(optarg, "json") != 0) {
+			warnf("-o %s: the only output format is json", optarg);
+			usage();
+		}
+		o->output = optarg;
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case 'v':
+		o->client.verbose = 1;
+		break;
+	case 'h':
+		help();
+		break;
+	case O_KUBECONFIG:
+		o->kube.kubeconfig = optarg;
+		break;
+	case O_CONTEXT:
+		o->kube.context = optarg;
+		break;
+	case O_FORCE:
+		o->force = true;
+		break;
+	case O_ALL:
+		o->all = true;
+		break;
+	case O_DRY_RUN:
+		o->dry_run = true;
+		break;
+	case O_PROPAGATION:
+		if (strcmp(optarg, "Background") != 0 && strcmp(optarg, "Foreground") != 0 &&
+		    strcmp(optarg, "Orphan") != 0) {
+			warnf("--propagation-policy %s: expected Background, Foreground or Orphan", optarg);
+			usage();
+		}
+		o->propagation = optarg;
+		break;
+	case O_WAIT:
+		o->wait = true;
+		break;
+	case O_TIMEOUT:
+	case O_REQUEST_TIMEOUT:
+		if (parse_duration(optarg) < 0) {
+			warnf("%s %s: expected a duration such as 30s, 5m or 250ms",
+			      opt == O_TIMEOUT ? "--timeout" : "--request-timeout", optarg);
+			usage();
+		}
+		if (opt == O_TIMEOUT)
+			o->timeout_ms = parse_duration(optarg);
+		else
+			o->client.request_timeout_ms = parse_duration(optarg);
+		break;
+	case O_TAIL:
+		if (parse_long(optarg, 0, 1000000000, &n) < 0) {
+			warnf("--tail %s: expected a number of lines from 0", optarg);
+			usage();
+		}
+		o->tail = n;
+		break;
+	case O_RETRIES:
+		if (parse_long(optarg, 0, 100, &n) < 0) {
+			warnf("--retries %s: expected a number from 0 to 100", optarg);
+			usage();
+		}
+		o->client.retries = (int)n;
+		break;
+	default:
+		usage();
+	}
+}
+
 int main(int argc, char **argv)
 {
-	enum {
-		O_KUBECONFIG = 256, O_CONTEXT, O_FORCE, O_DRY_RUN, O_PROPAGATION, O_WAIT,
-		O_TIMEOUT, O_REQUEST_TIMEOUT, O_RETRIES, O_ALL, O_TAIL,
-	};
 	static const struct option longopts[] = {
 		{ "filename", required_argument, NULL, 'f' },
 		{ "selector", required_argument, NULL, 'l' },
@@ -150,118 +247,36 @@ int main(int argc, char **argv)
 	struct opts o = { .propagation = "Background", .timeout_ms = 300000, .tail = -1,
 			  .client = { .max_inflight = 32, .retries = 5 } };
 	struct run r = {0};
-	const char *cmd;
+	const char *cmd = NULL;
 	size_t ci;
-	long long n;
 	int opt, rc;
 
 	set_progname(argv[0]);
 	if (argc < 2)
 		usage();
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
-		help();
-	cmd = argv[1];
+	o.files = xcalloc((size_t)argc, sizeof(*o.files));
+	/*
+	 * Options may come before the command too ("kapply --context c apply
+	 * -f x", as $(KAPPLY) in the Makefile writes it): with a leading '-',
+	 * getopt returns the operands in order, as option 1.
+	 */
+	while ((opt = getopt_long(argc, argv, "-f:l:n:j:o:qvh", longopts, NULL)) != -1) {
+		if (opt != 1) {
+			option(opt, &o);
+		} else if (!cmd) {
+			cmd = optarg;
+		} else {
+			warnf("unexpected argument '%s' (files go after -f)", optarg);
+			usage();
+		}
+	}
+	if (!cmd)
+		usage();
 	for (ci = 0; ci < sizeof(cmds) / sizeof(*cmds); ci++)
 		if (strcmp(cmds[ci].name, cmd) == 0)
 			break;
 	if (ci == sizeof(cmds) / sizeof(*cmds)) {
 		warnf("unknown command '%s'", cmd);
-		usage();
-	}
-	o.files = xcalloc((size_t)argc, sizeof(*o.files));
-	argv++, argc--;
-	while ((opt = getopt_long(argc, argv, "f:l:n:j:o:qvh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			o.files[o.nfiles++] = optarg;
-			break;
-		case 'l':
-			o.selector = optarg;
-			break;
-		case 'n':
-			o.kube.namespace = optarg;
-			break;
-		case 'j':
-			if (parse_long(optarg, 1, 1000, &n) < 0) {
-				warnf("-j %s: expected a number from 1 to 1000", optarg);
-				usage();
-			}
-			o.client.max_inflight = (int)n;
-			break;
-		case 'o':
-			if (strcmp(optarg, "json") != 0) {
-				warnf("-o %s: the only output format is json", optarg);
-				usage();
-			}
-			o.output = optarg;
-			break;
-		case 'q':
-			o.quiet = true;
-			break;
-		case 'v':
-			o.client.verbose = 1;
-			break;
-		case 'h':
-			help();
-			break;
-		case O_KUBECONFIG:
-			o.kube.kubeconfig = optarg;
-			break;
-		case O_CONTEXT:
-			o.kube.context = optarg;
-			break;
-		case O_FORCE:
-			o.force = true;
-			break;
-		case O_ALL:
-			o.all = true;
-			break;
-		case O_DRY_RUN:
-			o.dry_run = true;
-			break;
-		case O_PROPAGATION:
-			if (strcmp(optarg, "Background") != 0 && strcmp(optarg, "Foreground") != 0 &&
-			    strcmp(optarg, "Orphan") != 0) {
-				warnf("--propagation-policy %s: expected Background, Foreground or Orphan", optarg);
-				usage();
-			}
-			o.propagation = optarg;
-			break;
-		case O_WAIT:
-			o.wait = true;
-			break;
-		case O_TIMEOUT:
-		case O_REQUEST_TIMEOUT:
-			if (parse_duration(optarg) < 0) {
-				warnf("%s %s: expected a duration such as 30s, 5m or 250ms",
-				      opt == O_TIMEOUT ? "--timeout" : "--request-timeout", optarg);
-				usage();
-			}
-			if (opt == O_TIMEOUT)
-				o.timeout_ms = parse_duration(optarg);
-			else
-				o.client.request_timeout_ms = parse_duration(optarg);
-			break;
-		case O_TAIL:
-			if (parse_long(optarg, 0, 1000000000, &n) < 0) {
-				warnf("--tail %s: expected a number of lines from 0", optarg);
-				usage();
-			}
-			o.tail = n;
-			break;
-		case O_RETRIES:
-			if (parse_long(optarg, 0, 100, &n) < 0) {
-				warnf("--retries %s: expected a number from 0 to 100", optarg);
-				usage();
-			}
-			o.client.retries = (int)n;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc) {
-		warnf("unexpected argument '%s' (files go after -f)", argv[optind]);
 		usage();
 	}
 	if (o.all && (strcmp(cmd, "prune") != 0 || o.nfiles > 0)) {

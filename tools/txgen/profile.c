@@ -1049,19 +1049,41 @@ struct cgroup *tx_print_org(struct txctx *ctx, const char *name)
 static const char *const top_keys[] = { "Profiles", "Organizations", "Channel", "Application",
 					 "Orderer", "Capabilities", NULL };
 
+/* The checks every configtx.yaml gets once loaded. */
+static int check_root(struct txctx *ctx)
+{
+	if (ctx->root->kind != Y_MAP) {
+		yerror(ctx->root, NULL, "expected a mapping, got %s", ynode_kind_name(ctx->root));
+		return -1;
+	}
+	return check_keys(ctx->root, NULL, top_keys) ? -1 : 0;
+}
+
 int tx_load(struct txctx *ctx, const char *path)
 {
 	ctx->file = yfile_load_one(path, &ctx->root);
 	if (!ctx->file)
 		return -1;
-	if (ctx->root->kind != Y_MAP) {
-		yerror(ctx->root, NULL, "expected a mapping, got %s", ynode_kind_name(ctx->root));
+	ctx->config_dir = path_dirname(path);
+	return check_root(ctx);
+}
+
+int tx_load_mem(struct txctx *ctx, const char *name, const char *buf, size_t len,
+		const char *config_dir)
+{
+	ctx->config_dir = xstrdup(config_dir);
+	ctx->file = yfile_load_mem(name, buf, len);
+	if (!ctx->file)
+		return -1;
+	if (ctx->file->ndocs != 1) {
+		if (ctx->file->ndocs == 0)
+			warnf("%s: the file holds no YAML document", name);
+		else
+			warnf("%s: expected one YAML document, found %zu", name, ctx->file->ndocs);
 		return -1;
 	}
-	if (check_keys(ctx->root, NULL, top_keys))
-		return -1;
-	ctx->config_dir = path_dirname(path);
-	return 0;
+	ctx->root = ctx->file->docs[0];
+	return check_root(ctx);
 }
 
 void tx_free(struct txctx *ctx)

@@ -38,8 +38,11 @@ struct txctx {
 
 /* ---- profile.c: configtx.yaml to channel config ---- */
 
-/* Load configtx.yaml from path; 0 or -1 (errors printed). */
+/* Load configtx.yaml from path; 0 or -1 (errors printed).  tx_free() either way. */
 int tx_load(struct txctx *ctx, const char *path);
+/* The same from text (name is what messages call it); relative paths start at config_dir. */
+int tx_load_mem(struct txctx *ctx, const char *name, const char *buf, size_t len,
+		const char *config_dir);
 void tx_free(struct txctx *ctx);
 /* The profile called name, or NULL after an error naming the known ones. */
 const struct ynode *tx_profile(struct txctx *ctx, const char *name);
