@@ -1,8 +1,9 @@
 #!/bin/sh
 # Secrets hygiene.  Everything the project prints while it builds and
-# deploys the sample network, with every command shown (make V=1) and every
-# request logged (kapply -v), and on its error paths (a deploy that fails,
-# a wrong token, a broken CA key, a kubeconfig whose key is not base64),
+# deploys the sample network and creates its channel and chaincode, with
+# every command shown (make V=1) and every request logged (kapply -v), and
+# on its error paths (a deploy that fails, a failing Job and its log, a
+# wrong token, a broken CA key, a kubeconfig whose key is not base64),
 # holds no private key material and no token or password: not a line of a
 # key's PEM body, not the base64 of a key file as it sits in a Secret, not
 # the double's tokens, the basic-auth password or a registrar password.
@@ -37,6 +38,8 @@ is "$rc" 0 "make V=1 builds the sample network"
 say "make V=1 deploy, kapply -v" m V=1 deploy KAPPLY="$BINDIR/kapply -v"
 is "$rc" 0 "make V=1 deploy with kapply -v"
 like "$out$err" "PATCH /api/v1/namespaces/org1/secrets/peer0-crypto" "(the Secrets' requests were logged)"
+say "make V=1 channel chaincode, kapply -v" m V=1 channel chaincode KAPPLY="$BINDIR/kapply -v"
+is "$rc" 0 "make V=1 channel chaincode with kapply -v (Jobs that mount the admins' keys)"
 say "make V=1 plan" m V=1 plan
 say "make V=1 status" m V=1 status
 say "mspgen expiry" m expiry
@@ -52,6 +55,9 @@ say "a failing deploy, kapply -v" m V=1 deploy LOGGING_SPEC=DEBUG KAPPLY="$BINDI
 ok "$([ "$rc" -ne 0 ]; echo $?)" "a deploy whose Secrets fail fails"
 faults 'PATCH /secrets/ status=422 *'
 say "Secrets refused with 422" kapply apply -v -f "$B/manifests/org2"
+faults 'JOB /jobs/cc-abstore-invoke$ fail'
+say "a failing Job and its log" m V=1 invoke KAPPLY="$BINDIR/kapply -v"
+ok "$([ "$rc" -ne 0 ]; echo $?)" "a failing invoke fails"
 faults
 write_kubeconfig "$tmp/wrong.yaml" "{token: \"not-$DOUBLE_TOKEN\"}"
 say "a wrong token" kapply apply -v --kubeconfig "$tmp/wrong.yaml" -f "$B/manifests/org1"
@@ -93,6 +99,7 @@ is "$(grep -cFf "$patterns" "$printed")" 0 \
 grep -nFf "$patterns" "$printed" | cut -c1-160 | head -5 | while read -r l; do diag "$l"; done
 is "$(grep -lFf "$patterns" "$B"/manifests/*/*.yaml | grep -vc -- '-crypto.yaml$')" 0 \
 	"no key in a manifest but the Secrets of crypto material"
+is "$(grep -lFf "$patterns" "$B"/jobs/*/*.yaml | wc -l)" 0 "no key in a Job manifest (they mount the Secrets)"
 
 # ---- modes ----
 is "$(find "$B/crypto-config" -type f \( -name priv_sk -o -name '*.key' \) ! -perm 600 | wc -l)" 0 \
