@@ -4,6 +4,8 @@
 # tools built with AddressSanitizer and UndefinedBehaviorSanitizer.
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(TREE)/tests/%.t,$(wildcard tests/unit/*.c))
 PROVE_JOBS ?= 2
+# what prove runs: every test, or those named (make check TESTS=tests/txgen.t)
+TESTS ?= $(UNIT_TESTS) $(sort $(wildcard tests/*.t))
 
 $(TREE)/tests/%.t: $(OBJDIR)/tests/unit/%.o $(LIBA)
 	$(call msg,LD,$@)mkdir -p $(@D)
@@ -73,7 +75,7 @@ check: tools $(UNIT_TESTS) $(FUZZERS) $(CANARY) $(NODE_STAMP) $(TOOLS:%=$(TEST_B
 		| $(CHECK_DEPS_STAMP)
 	$(Q)rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
 	$(call msg,PROVE,tests$(if $(SANITIZE), (sanitizers))$(if $(VALGRIND), (valgrind)))$(TEST_ENV) \
-		prove -j$(PROVE_JOBS) --exec '' $(UNIT_TESTS) $(sort $(wildcard tests/*.t)); \
+		prove -j$(PROVE_JOBS) --exec '' $(TESTS); \
 	rc=$$?; \
 	reports=$$(find $(SAN_LOGS) -type f -size +0); \
 	if [ -n "$$reports" ]; then \

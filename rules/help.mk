@@ -51,5 +51,6 @@ help:
 	'  V               1 prints every command instead of one line per step [$(V)]' \
 	'  SANITIZE        1 builds the tools with -fsanitize=address,undefined [$(SANITIZE)]' \
 	'  VALGRIND        1 runs the tests'"'"' tools under valgrind (slow) [$(VALGRIND)]' \
+	'  TESTS           the tests make check runs (default: all)' \
 	'  FUZZ_SECONDS    how long make fuzz runs each target [$(FUZZ_SECONDS)]' \
 	'  CC, CFLAGS      the C compiler and its flags [$(CC), $(CFLAGS)]'

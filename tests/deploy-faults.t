@@ -1,7 +1,8 @@
 #!/bin/sh
 # make deploy against an API server that misbehaves: bursts of 5xx, 429
 # storms, dropped connections, slow replies, a mix of them at random, an
-# org whose objects keep failing, and a server that dies in the middle of
+# org whose objects keep failing, the Jobs of make channel and make
+# chaincode through random faults, and a server that dies in the middle of
 # a deploy and comes back (with its objects: --state) or stays away.
 # Every deploy either ends with the cluster exactly as the manifests say,
 # or fails saying what failed; then a rerun without faults converges:
@@ -121,6 +122,28 @@ for round in 1 2; do
 	run deploy
 	outcome "random faults, round $round" "$rc"
 done
+
+# ---- make channel and make chaincode: their Jobs, pods and logs through faults ----
+# A step whose Job completed but whose stamp was not written runs again on
+# the rerun (its script is written to be run twice).
+faults '* /jobs status=503,p=0.15 *' '* /pods reset,p=0.05 *' 'GET /jobs/ status=429,retry-after=0,p=0.1 *'
+log_mark
+run m channel chaincode LOGGING_SPEC=$level
+_n=$(injected)
+survived=$((survived + _n))
+if [ "$rc" -eq 0 ]; then
+	ok 0 "Jobs through random faults: make channel chaincode succeeded through $_n injected faults"
+else
+	like "$err" 'kapply: .*(cannot reach|[45][0-9][0-9] )' \
+		"Jobs through random faults: make channel chaincode failed ($_n injected faults) and said why"
+fi
+faults
+run m channel chaincode LOGGING_SPEC=$level
+is "$rc" 0 "Jobs through random faults: the rerun without faults succeeds"
+is "$(ls "$B/stamps/channel-mychannel" | wc -l):$(ls "$B/stamps/chaincode-mychannel-abstore-1" | wc -l)" 5:8 \
+	"Jobs through random faults: every channel and chaincode step has its stamp"
+m -q channel LOGGING_SPEC=$level
+is "$?" 0 "Jobs through random faults: make -q channel: nothing left to do"
 
 # ---- one org's objects keep failing: the others go in, that org's stamp stays old ----
 next_level
