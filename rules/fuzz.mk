@@ -10,7 +10,9 @@
 #       each target for N seconds; make fuzz-<target> runs one.  New inputs
 #       go to $(FUZZ_WORK)/corpus/<target>/, a crashing or hanging input to
 #       $(FUZZ_WORK)/crashes/<target>/ (the run then fails), the fuzzer's
-#       output to $(FUZZ_WORK)/<target>.log.
+#       output to $(FUZZ_WORK)/<target>.log;
+#   make fuzz-merge  adds to fuzz/corpus/ what the runs found that reaches
+#       new code, for make check to replay.
 FUZZ_TARGETS := $(sort $(patsubst fuzz/%.c,%,$(filter-out fuzz/driver.c,$(wildcard fuzz/*.c))))
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 20
@@ -43,7 +45,7 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 FUZZERS := $(FUZZ_TARGETS:%=$(FUZZ_BIN)/%)
 -include $(patsubst %.c,$(OBJDIR)/%.d,$(wildcard fuzz/*.c))
 
-.PHONY: fuzz $(FUZZ_TARGETS:%=fuzz-%)
+.PHONY: fuzz fuzz-merge $(FUZZ_TARGETS:%=fuzz-%)
 ifeq ($(SANITIZE),fuzz)
 fuzz: $(FUZZ_TARGETS:%=fuzz-%)
 
@@ -67,8 +69,20 @@ $(FUZZ_TARGETS:%=fuzz-%): fuzz-%: $(FUZZ_BIN)/%
 		echo "fuzz-$*: failed; the input is in $(FUZZ_WORK)/crashes/$*/ (log: $(FUZZ_WORK)/$*.log)" >&2; \
 		exit 1; \
 	fi
+
+# The inputs of FUZZ_WORK that reach edges fuzz/corpus/ does not, added to
+# it (libFuzzer's merge: minimised by coverage, named by their SHA-1).
+fuzz-merge: $(FUZZERS)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		[ -d $(FUZZ_WORK)/corpus/$$t ] || continue; \
+		before=$$(ls fuzz/corpus/$$t | wc -l); \
+		$(FUZZ_BIN)/$$t -merge=1 -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 -close_fd_mask=3 \
+			fuzz/corpus/$$t $(FUZZ_WORK)/corpus/$$t >$(FUZZ_WORK)/$$t-merge.log 2>&1 || \
+			{ tail -n 20 $(FUZZ_WORK)/$$t-merge.log >&2; exit 1; }; \
+		echo "  MERGE   fuzz/corpus/$$t: $$before -> $$(ls fuzz/corpus/$$t | wc -l) inputs"; \
+	done
 else
 # build and run in the fuzz tree, with clang
-fuzz $(FUZZ_TARGETS:%=fuzz-%): | $(FUZZ_DEPS_STAMP)
+fuzz fuzz-merge $(FUZZ_TARGETS:%=fuzz-%): | $(FUZZ_DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory SANITIZE=fuzz $@
 endif

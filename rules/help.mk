@@ -22,6 +22,7 @@ help:
 	'  tools           build the tools into $(BUILD)/bin' \
 	'  check           run the test suite (with SANITIZE=1: under ASan and UBSan; VALGRIND=1: memcheck)' \
 	'  fuzz            run each fuzz target for FUZZ_SECONDS (fuzz-<target>: one), with clang' \
+	'  fuzz-merge      add to fuzz/corpus/ the inputs make fuzz found that reach new code' \
 	'  deps            install the missing build and test packages (as root)' \
 	'  clean           remove tools, generated variables and manifests (never crypto material)' \
 	'  help            this list' \
