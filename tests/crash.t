@@ -1,9 +1,9 @@
 #!/bin/sh
 # Crash consistency.  mspgen (generating orgs, then extending them), txgen,
-# a whole `make` and a `make deploy` are killed with SIGKILL at many
-# points: at the Nth write, mkdir, rename, openat or fsync of the tool
-# (strace's fault injection), and at offsets through the run of make's
-# whole process group.  After every kill:
+# a whole `make`, a `make deploy` and a `make channel chaincode` are killed
+# with SIGKILL at many points: at the Nth write, mkdir, rename, openat or
+# fsync of the tool (strace's fault injection), and at offsets through the
+# run of make's whole process group.  After every kill:
 #   - no key that existed before the kill was replaced (every priv_sk and
 #     *.key hashed before and after, also after the next make);
 # after the next plain `make` (or `make deploy`):
@@ -223,7 +223,7 @@ is "$(structure "$tmp/whole-9")$(structure "$tmp/whole-1")" "$ref$ref" \
 	"make killed early and late: the same tree as a clean run"
 
 # ---- make deploy, its process group killed at offsets ----
-start_cluster --state "$PKI/state.json"
+start_cluster --state "$PKI/state.json" --job-ms 50
 b=$tmp/deploy
 m "$b" >/dev/null 2>&1
 objects=$(cat "$b"/manifests/*/*.yaml | grep -c '^kind:')
@@ -250,6 +250,32 @@ for i in 1 2 3 4 5 6 7; do
 		"deploy killed after $ms ms: every object is on the server as rendered"
 	run m "$b" -q LOGGING_SPEC=$level deploy
 	is "$rc" 0 "deploy killed after $ms ms: every stamp is up to date"
+done
+
+# ---- make channel chaincode, killed at offsets: each step runs again from
+# its Job when its stamp is missing, and the rerun completes the chain ----
+m "$b" LOGGING_SPEC=$level deploy >/dev/null 2>&1
+start=$(date +%s%N)
+m "$b" LOGGING_SPEC=$level channel chaincode >/dev/null 2>&1 || { echo "Bail out! make channel chaincode fails"; exit 1; }
+whole=$((($(date +%s%N) - start) / 1000000))
+diag "make channel chaincode takes $whole ms here"
+for i in 1 2 3 4; do
+	rm -rf "$b"/stamps/channel-* "$b"/stamps/chaincode-*
+	ms=$((whole * i / 5))
+	setsid sh -c 'exec "$@" >/dev/null 2>&1' sh make --no-print-directory -C "$TOP" $TOOL_MAKEFLAGS \
+		BUILD="$b" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$tmp/ctx.yaml" LOGGING_SPEC=$level channel chaincode &
+	pid=$!
+	sleep "$(awk -v ms="$ms" 'BEGIN {printf "%.3f", ms / 1000}')"
+	kill -KILL -- "-$pid" 2>/dev/null && echo "after $ms ms" >>"$tmp/kills"
+	wait "$pid" 2>/dev/null
+	run m "$b" LOGGING_SPEC=$level channel chaincode
+	is "$rc" 0 "channel chaincode killed after $ms ms: the rerun succeeds"
+	is "$(ls "$b/stamps/channel-mychannel" | wc -l):$(ls "$b/stamps/chaincode-mychannel-abstore-1" | wc -l)" 5:8 \
+		"channel chaincode killed after $ms ms: every step has its stamp"
+	_jobs=$(for f in "$b"/jobs/*/ch-*.yaml "$b"/jobs/*/cc-abstore-1-*.yaml; do printf -- '-f %s ' "$f"; done)
+	# shellcheck disable=SC2086
+	is "$(kapply wait -q --timeout 1s $_jobs 2>&1)" "" \
+		"channel chaincode killed after $ms ms: the Job of every step has completed"
 done
 is "$(verify "$b")" "" "after every kill: the crypto material still verifies"
 
