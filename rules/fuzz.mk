@@ -71,12 +71,13 @@ $(FUZZ_TARGETS:%=fuzz-%): fuzz-%: $(FUZZ_BIN)/%
 	fi
 
 # The inputs of FUZZ_WORK that reach edges fuzz/corpus/ does not, added to
-# it (libFuzzer's merge: minimised by coverage, named by their SHA-1).
+# it (libFuzzer's merge, named by their SHA-1).  Edges only: with the hit
+# counters too, an hour of fuzzing would add thousands of inputs.
 fuzz-merge: $(FUZZERS)
 	$(Q)for t in $(FUZZ_TARGETS); do \
 		[ -d $(FUZZ_WORK)/corpus/$$t ] || continue; \
 		before=$$(ls fuzz/corpus/$$t | wc -l); \
-		$(FUZZ_BIN)/$$t -merge=1 -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 -close_fd_mask=3 \
+		$(FUZZ_BIN)/$$t -merge=1 -use_counters=0 -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 -close_fd_mask=3 \
 			fuzz/corpus/$$t $(FUZZ_WORK)/corpus/$$t >$(FUZZ_WORK)/$$t-merge.log 2>&1 || \
 			{ tail -n 20 $(FUZZ_WORK)/$$t-merge.log >&2; exit 1; }; \
 		echo "  MERGE   fuzz/corpus/$$t: $$before -> $$(ls fuzz/corpus/$$t | wc -l) inputs"; \
