@@ -51,12 +51,12 @@ converged() {
 outcome() {
 	_n=$(injected)
 	survived=$((survived + _n))
+	faults          # what is checked next must not meet faults itself
 	if [ "$2" -eq 0 ]; then
 		ok 0 "$1: make deploy succeeded through $_n injected faults"
 		converged "$1"
 	else
 		like "$err" 'kapply: .*(cannot reach|[45][0-9][0-9] )' "$1: make deploy failed ($_n injected faults) and said why"
-		faults
 		log_mark
 		run deploy
 		is "$rc" 0 "$1: the rerun without faults succeeds"

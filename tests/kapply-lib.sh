@@ -33,6 +33,11 @@ cleanup() {
 		kapply delete -q -f "$tmp/.cleanup.yaml" >/dev/null 2>&1
 	fi
 	double_stop
+	# a double that crashed says why: its output holds the stack trace
+	if [ -f "$PKI/double.out" ] && grep -q 'Error' "$PKI/double.out"; then
+		echo "k8s-double printed:" >&2
+		cat "$PKI/double.out" >&2
+	fi
 	rm -rf "$tmp"
 }
 trap cleanup EXIT

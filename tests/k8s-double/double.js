@@ -766,8 +766,10 @@ function authenticate(req) {
     }
     return null;
   }
-  const sock = req.socket;
-  if (sock && sock.authorized) return sock.getPeerCertificate().subject.CN || 'cert';
+  try {   // the socket of a request whose session a reset took is gone
+    const sock = req.socket;
+    if (sock && sock.authorized) return sock.getPeerCertificate().subject.CN || 'cert';
+  } catch (e) { /* unauthenticated */ }
   return null;
 }
 
@@ -838,8 +840,9 @@ function handle(req, res) {
     const answer = () => {
       if (fault && fault.reset) {
         log(`${conn} ${user} ${proto} ${req.method} ${req.url} reset -`);
-        const s = req.httpVersionMajor === 2 ? req.stream.session : null;
-        if (s) s.destroy(); else req.socket.destroy();
+        // HTTP/2: the whole session goes, unless another reset took it already
+        if (req.httpVersionMajor !== 2) req.socket.destroy();
+        else if (req.stream && req.stream.session && !req.stream.session.destroyed) req.stream.session.destroy();
         return;
       }
       let code, out, note = '-', type;
