@@ -15,7 +15,8 @@ peer_addresses = $(addsuffix :7051,$($(1)_NODE_CNS))
 orderer_admins = $(if $(filter orderer,$($(1)_TYPE)),$(addsuffix :7053,$($(1)_NODE_CNS)))
 
 # $(call job_rules,org,job,script,stamp,prerequisites,manifest-prerequisites,render-args):
-# the Job manifest of one step and the stamp that says it completed
+# the Job manifest of one step and the stamp that says it completed (a
+# target outside STAMP_DIR, as query and invoke name, is phony: no stamp)
 define job_rules
 ALL_JOBS += $$(JOBS_DIR)/$(1)/$(2).yaml
 $$(JOBS_DIR)/$(1)/$(2).yaml: templates/job.yaml templates/job.vars $$(call RENDER_DEPS,$(1)) \

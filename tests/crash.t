@@ -26,6 +26,19 @@ cd "$tmp" || exit 1
 cp "$TOP/crypto-config.yaml" cc.yaml
 cp "$TOP/configtx.yaml" ctx.yaml
 m() { _b=$1; shift; tmake BUILD="$_b" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$tmp/ctx.yaml" "$@"; }
+# killed_after MS BUILD ARGS...: m BUILD ARGS in a process group of its own,
+# the whole group killed after MS milliseconds
+killed_after() {
+	_ms=$1 _b=$2
+	shift 2
+	# shellcheck disable=SC2086
+	setsid sh -c 'exec "$@" >/dev/null 2>&1' sh make --no-print-directory -C "$TOP" $TOOL_MAKEFLAGS \
+		BUILD="$_b" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$tmp/ctx.yaml" "$@" &
+	_pid=$!
+	sleep "$(awk -v ms="$_ms" 'BEGIN {printf "%.3f", ms / 1000}')"
+	kill -KILL -- "-$_pid" 2>/dev/null && echo "after $_ms ms" >>"$tmp/kills"
+	wait "$_pid" 2>/dev/null
+}
 step=3
 [ "${CRASH_POINTS:-}" = all ] && step=1
 : >"$tmp/kills"          # one line per process killed (loops run in subshells)
@@ -208,12 +221,7 @@ for i in 1 2 3 4 5 6 7 8 9; do
 	b=$tmp/whole-$i
 	ms=$((whole * i / 10))
 	keys "$b" >"$tmp/keys.before"
-	setsid sh -c 'exec "$@" >/dev/null 2>&1' sh make --no-print-directory -C "$TOP" $TOOL_MAKEFLAGS \
-		BUILD="$b" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$tmp/ctx.yaml" &
-	pid=$!
-	sleep "$(awk -v ms="$ms" 'BEGIN {printf "%.3f", ms / 1000}')"
-	kill -KILL -- "-$pid" 2>/dev/null && echo "after $ms ms" >>"$tmp/kills"
-	wait "$pid" 2>/dev/null
+	killed_after "$ms" "$b"
 	keys "$b" >"$tmp/keys.after"
 	is "$(lost "$tmp/keys.before" "$tmp/keys.after")" "" "make killed after $ms ms: no key replaced"
 	recover "make killed after $ms ms" "$b"
@@ -235,12 +243,7 @@ level=INFO
 for i in 1 2 3 4 5 6 7; do
 	level=$(case $level in INFO) echo DEBUG ;; *) echo INFO ;; esac)
 	ms=$((whole * i / 8))
-	setsid sh -c 'exec "$@" >/dev/null 2>&1' sh make --no-print-directory -C "$TOP" $TOOL_MAKEFLAGS \
-		BUILD="$b" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$tmp/ctx.yaml" LOGGING_SPEC=$level deploy &
-	pid=$!
-	sleep "$(awk -v ms="$ms" 'BEGIN {printf "%.3f", ms / 1000}')"
-	kill -KILL -- "-$pid" 2>/dev/null && echo "after $ms ms" >>"$tmp/kills"
-	wait "$pid" 2>/dev/null
+	killed_after "$ms" "$b" LOGGING_SPEC=$level deploy
 	run m "$b" LOGGING_SPEC=$level deploy
 	is "$rc" 0 "deploy killed after $ms ms: the next make deploy succeeds"
 	_f=$(for o in $(ls "$b/manifests"); do printf -- '-f %s ' "$b/manifests/$o"; done)
@@ -262,12 +265,7 @@ diag "make channel chaincode takes $whole ms here"
 for i in 1 2 3 4; do
 	rm -rf "$b"/stamps/channel-* "$b"/stamps/chaincode-*
 	ms=$((whole * i / 5))
-	setsid sh -c 'exec "$@" >/dev/null 2>&1' sh make --no-print-directory -C "$TOP" $TOOL_MAKEFLAGS \
-		BUILD="$b" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$tmp/ctx.yaml" LOGGING_SPEC=$level channel chaincode &
-	pid=$!
-	sleep "$(awk -v ms="$ms" 'BEGIN {printf "%.3f", ms / 1000}')"
-	kill -KILL -- "-$pid" 2>/dev/null && echo "after $ms ms" >>"$tmp/kills"
-	wait "$pid" 2>/dev/null
+	killed_after "$ms" "$b" LOGGING_SPEC=$level channel chaincode
 	run m "$b" LOGGING_SPEC=$level channel chaincode
 	is "$rc" 0 "channel chaincode killed after $ms ms: the rerun succeeds"
 	is "$(ls "$b/stamps/channel-mychannel" | wc -l):$(ls "$b/stamps/chaincode-mychannel-abstore-1" | wc -l)" 5:8 \

@@ -115,10 +115,22 @@ enum {
 	O_TIMEOUT, O_REQUEST_TIMEOUT, O_RETRIES, O_ALL, O_TAIL,
 };
 
+/* The value of a numeric option, from lo to hi; else usage, saying what is expected. */
+static long long number_arg(const char *name, long long lo, long long hi, const char *expected)
+{
+	long long n;
+
+	if (parse_long(optarg, lo, hi, &n) < 0) {
+		warnf("%s %s: expected %s", name, optarg, expected);
+		usage();
+	}
+	return n;
+}
+
 /* One option of the command line into o; usage errors exit. */
 static void option(int opt, struct opts *o)
 {
-	long long n;
+	long ms;
 
 	switch (opt) {
 	case 'f':
@@ -131,11 +143,7 @@ static void option(int opt, struct opts *o)
 		o->kube.namespace = optarg;
 		break;
 	case 'j':
-		if (parse_long(optarg, 1, 1000, &n) < 0) {
-			warnf("-j %s: expected a number from 1 to 1000", optarg);
-			usage();
-		}
-		o->client.max_inflight = (int)n;
+		o->client.max_inflight = (int)number_arg("-j", 1, 1000, "a number from 1 to 1000");
 		break;
 	case 'o':
 		if (strcmp(optarg, "json") != 0) {
@@ -181,29 +189,22 @@ static void option(int opt, struct opts *o)
 		break;
 	case O_TIMEOUT:
 	case O_REQUEST_TIMEOUT:
-		if (parse_duration(optarg) < 0) {
+		ms = parse_duration(optarg);
+		if (ms < 0) {
 			warnf("%s %s: expected a duration such as 30s, 5m or 250ms",
 			      opt == O_TIMEOUT ? "--timeout" : "--request-timeout", optarg);
 			usage();
 		}
 		if (opt == O_TIMEOUT)
-			o->timeout_ms = parse_duration(optarg);
+			o->timeout_ms = ms;
 		else
-			o->client.request_timeout_ms = parse_duration(optarg);
+			o->client.request_timeout_ms = ms;
 		break;
 	case O_TAIL:
-		if (parse_long(optarg, 0, 1000000000, &n) < 0) {
-			warnf("--tail %s: expected a number of lines from 0", optarg);
-			usage();
-		}
-		o->tail = n;
+		o->tail = number_arg("--tail", 0, 1000000000, "a number of lines from 0");
 		break;
 	case O_RETRIES:
-		if (parse_long(optarg, 0, 100, &n) < 0) {
-			warnf("--retries %s: expected a number from 0 to 100", optarg);
-			usage();
-		}
-		o->client.retries = (int)n;
+		o->client.retries = (int)number_arg("--retries", 0, 100, "a number from 0 to 100");
 		break;
 	default:
 		usage();
