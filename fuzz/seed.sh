@@ -2,12 +2,12 @@
 # fuzz/seed.sh - (re)make the seed inputs of the fuzz corpora from the
 # project's real inputs: the sample network and what `make` generates from
 # it, the tests' malformed inputs, and the fixtures of real Fabric output
-# (FIXTURES, default ../shared/fixtures).  Seeds are named seed-*; the
+# (FIXTURES, default tests/fixtures).  Seeds are named seed-*; the
 # other files of fuzz/corpus/ are inputs the fuzzers found (kept minimised)
 # and are left alone.  Run from the top of the tree: sh fuzz/seed.sh
 set -eu
 top=$(pwd)
-FIXTURES=${FIXTURES:-$top/../shared/fixtures}
+FIXTURES=${FIXTURES:-$top/tests/fixtures}
 [ -f fuzz/fuzz.h ] && [ -d "$FIXTURES" ] || { echo "usage: FIXTURES=DIR sh fuzz/seed.sh (from the top)" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

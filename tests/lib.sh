@@ -11,7 +11,7 @@ PATH=$BINDIR:$PATH
 # a nested make must not inherit the flags (-j, -s, jobserver) of the make
 # that runs the suite
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
-FIXTURES=${FIXTURES:-$TOP/../shared/fixtures}
+FIXTURES=${FIXTURES:-$TOP/tests/fixtures}
 tap_n=0
 tap_failed=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fk8s-test.XXXXXX")

@@ -226,7 +226,7 @@ static void test_laughs(void)
 
 static void test_configtx(void)
 {
-	const char *top = getenv("TOP");
+	const char *top = getenv("TOP"), *fx;
 	char *p;
 	const struct ynode *r;
 	struct yfile *f;
@@ -252,7 +252,12 @@ static void test_configtx(void)
 	yfile_free(f);
 	free(p);
 
-	p = xasprintf("%s/../shared/fixtures/fabric-1.4/original/configtx.yaml", top ? top : ".");
+	/* the fixtures in the tree, or where FIXTURES says (as the shell tests) */
+	fx = getenv("FIXTURES");
+	if (fx && *fx)
+		p = xasprintf("%s/fabric-1.4/original/configtx.yaml", fx);
+	else
+		p = xasprintf("%s/tests/fixtures/fabric-1.4/original/configtx.yaml", top ? top : ".");
 	f = yfile_load_one(p, &r);
 	ok(f != NULL, "the old tool's CRLF configtx.yaml loads as it is");
 	if (f) {
