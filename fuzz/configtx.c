@@ -59,7 +59,7 @@ static void artifacts(struct cgroup *ch)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct txctx ctx = { .skip_preflight = size % 2 == 1 };
+	struct txctx ctx = { .skip_preflight = size % 2 == 1, .genesis = size % 4 >= 2 };
 	const struct ynode *profiles, *orgs;
 
 	if (tx_load_mem(&ctx, "configtx.yaml", (const char *)data, size, fuzz_data_dir()) < 0)

@@ -13,7 +13,7 @@
 #                       anchor update is made unless ANCHOR_ORGS names orgs
 #   <MSPID>anchors.tx   anchor peer updates against a block 0 without them
 # (CHANNEL_FLOW, SYS_CHANNEL and CHANNEL are deployment options: rules/options.mk)
-GENESIS_PROFILE ?= TwoOrgsOrdererGenesis
+GENESIS_PROFILE ?= $(if $(filter participation,$(CHANNEL_FLOW)),TwoOrgsApplicationGenesis,TwoOrgsOrdererGenesis)
 CHANNEL_PROFILE ?= TwoOrgsChannel
 # MSP IDs of the orgs that get an anchor peer update (their AnchorPeers in configtx.yaml)
 ANCHOR_ORGS ?= $(if $(filter system,$(CHANNEL_FLOW)),$(foreach org,$(PEER_ORGS),$($(org)_MSP_ID)))

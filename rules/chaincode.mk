@@ -4,8 +4,10 @@
 # server as a Deployment and Service of its own (templates/chaincode.yaml),
 # and its package carries a connection.json naming that Service; the
 # package is made here (deterministic tar and gzip, so its ID, label and
-# SHA-256, is known before install).  Steps: server, install on every peer
-# and approve, per org; commit, then "init a 100 b 200", once.
+# SHA-256, is known before install).  Steps: per org, the server, the
+# install on every peer and the approval (at once); commit once every org
+# approved, then, once installed everywhere, "init a 100 b 200" as the definition's
+# Init, which Fabric runs once (sequence 1 only; upgrades keep the state).
 # Fabric 1.4: install from Go source (the peer builds it with Docker, so
 # CHAINCODE=docker) and instantiate with the init arguments.
 #
@@ -19,6 +21,10 @@ CC_IMAGE ?=
 CC_INIT ?= {"Args":["init","a","100","b","200"]}
 CC_AMOUNT ?= 10
 CC_TRANSFER := {"Args":["invoke","a","b","$(CC_AMOUNT)"]}
+# The first definition (sequence 1) requires Init, which Fabric then runs
+# exactly once for it; an upgrade (a later sequence) keeps the ledger's
+# state and runs no Init.
+CC_INIT_REQUIRED := $(if $(filter 1,$(CC_SEQUENCE)),true,false)
 CC_LABEL := $(CC_NAME)_$(CC_VERSION)
 CC_BUILD := $(BUILD)/chaincode/$(CC_LABEL)
 CC_STAMPS := $(STAMP_DIR)/chaincode-$(CHANNEL)-$(CC_NAME)-$(CC_SEQUENCE)
@@ -44,7 +50,8 @@ cc_files = $(if $(filter 1.4,$(FABRIC_VERSION)),,package.tgz=$(CC_BUILD)/$(1)/pa
 	$(if $(CC_IMAGE),,src=$(CC_PATH)) \
 	$(foreach o,$(PEER_ORGS),tls/$(o).pem=$(call org_dir,$(o))/tlsca/tls$($(o)_CA_CN)-cert.pem)
 cc_render = -f $(JOBS_DIR)/$(1)/cc-files.vars -D CC_NAME=$(CC_NAME) -D CC_VERSION=$(CC_VERSION) \
-	-D CC_SEQUENCE=$(CC_SEQUENCE) -D 'ENDORSERS=$(CC_ENDORSERS)' -D "POLICY=$(CC_POLICY)"
+	-D CC_SEQUENCE=$(CC_SEQUENCE) -D 'ENDORSERS=$(CC_ENDORSERS)' -D "POLICY=$(CC_POLICY)" \
+	-D INIT_REQUIRED=$(CC_INIT_REQUIRED)
 package_id = $(shell cat $(CC_BUILD)/$(1)/package-id 2>/dev/null)
 
 # $(call cc_org_rules,org)
@@ -63,35 +70,51 @@ $$(CC_BUILD)/$(1)/package-id: $$(CC_BUILD)/$(1)/package.tgz
 ALL_JOBS += $$(JOBS_DIR)/$(1)/cc-files.yaml
 $$(JOBS_DIR)/$(1)/cc-files.vars: $$(JOBS_DIR)/$(1)/cc-files.yaml
 $$(JOBS_DIR)/$(1)/cc-files.yaml: $$(CC_SOURCES) $$(if $$(filter 1.4,$$(FABRIC_VERSION)),,$$(CC_BUILD)/$(1)/package.tgz) \
-		$$(foreach o,$$(PEER_ORGS),$$(call msp_stamp,$$(o))) $$(BINDIR)/mksecret
+		$$(foreach o,$$(PEER_ORGS),$$(call msp_files,$$(o),$$(call org_dir,$$(o))/tlsca/*-cert.pem)) \
+		$$(BINDIR)/mksecret | $$(foreach o,$$(PEER_ORGS),$$(call msp_stamp,$$(o)))
 	$$(call msg,CONFIG,$(1)/cc-$$(CC_NAME))mkdir -p $$(@D)
 	$$(Q)$$(BINDIR)/mksecret -c -n cc-$$(CC_NAME) -N $(1) -l app.kubernetes.io/managed-by=fabric-k8s \
 		-l fabric-k8s/chaincode-of=$(1) -o $$@ -v $$(@:.yaml=.vars) -V CC_SOURCE $$(call cc_files,$(1))
 
+# a peer that joined later gets the package too
+$$(CC_STAMPS)/install-$(1): $$(CHANNEL_STAMPS)/$(1)
+
+# The ConfigMap cc-$$(CC_NAME) in the org's namespace, which the chaincode
+# Jobs and the server mount (a pod waits for ever for a ConfigMap that is
+# not there): applied before any of them.
+$$(CC_STAMPS)/files-$(1): $$(JOBS_DIR)/$(1)/cc-files.yaml | $$(call applied_stamp,$(1))
+	$$(call msg,APPLY,$(1)/cc-$$(CC_NAME))$$(KAPPLY) apply -q -f $$(JOBS_DIR)/$(1)/cc-files.yaml
+	$$(Q)mkdir -p $$(@D) && touch $$@
+$$(CC_STAMPS)/install-$(1) $$(CC_STAMPS)/approve-$(1): | $$(CC_STAMPS)/files-$(1)
+
 ifneq ($$(FABRIC_VERSION),1.4)
 # the chaincode server of the org, then install on its peers and approve
 $$(JOBS_DIR)/$(1)/cc-server.yaml: templates/chaincode.yaml $$(call RENDER_DEPS,$(1)) \
-		$$(JOBS_DIR)/$(1)/cc-files.vars $$(CC_BUILD)/$(1)/package-id
+		$$(JOBS_DIR)/$(1)/cc-files.vars $$(CC_BUILD)/$(1)/package-id $$(MANIFESTS_DIR)/$(1)/scripts.vars
 	$$(call msg,RENDER,jobs/$(1)/cc-server.yaml)mkdir -p $$(@D)
-	$$(Q)$$(call RENDER_CMD,$(1)) -f $$(JOBS_DIR)/$(1)/cc-files.vars -D CC_NAME=$$(CC_NAME) \
+	$$(Q)$$(call RENDER_CMD,$(1)) -f $$(JOBS_DIR)/$(1)/cc-files.vars -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
+		-D CC_NAME=$$(CC_NAME) \
 		-D PACKAGE_ID=$$$$(cat $$(CC_BUILD)/$(1)/package-id) \
 		-D 'CC_SERVER_IMAGE=$$(or $$(CC_IMAGE),$$(FABRIC_IMAGE_REPO)/fabric-nodeenv:$$(FABRIC_VERSION))' \
-		-D 'CC_SERVER_COMMAND=$$(if $$(CC_IMAGE),null,[sh, -c, "cp -r /cc/src /tmp/cc && cd /tmp/cc && npm install --omit=dev --no-audit --no-fund && exec node /tmp/cc"])' \
+		-D 'CC_SERVER_COMMAND=$$(if $$(CC_IMAGE),null,[sh, /scripts/cc-server.sh])' \
 		-o $$@ $$<
 ALL_JOBS += $$(JOBS_DIR)/$(1)/cc-server.yaml
-$$(CC_STAMPS)/server-$(1): $$(JOBS_DIR)/$(1)/cc-files.yaml $$(JOBS_DIR)/$(1)/cc-server.yaml $$(call applied_stamp,$(1))
-	$$(call msg,APPLY,$(1)/chaincode $$(CC_NAME))$$(KAPPLY) apply -q -f $$(JOBS_DIR)/$(1)/cc-files.yaml \
-		-f $$(JOBS_DIR)/$(1)/cc-server.yaml
+# (it needs only the org's namespace: with `make deploy chaincode` the server
+# starts, and installs its npm dependencies, while the rest comes up)
+$$(CC_STAMPS)/server-$(1): $$(JOBS_DIR)/$(1)/cc-server.yaml | $$(CC_STAMPS)/files-$(1)
+	$$(call msg,APPLY,$(1)/chaincode $$(CC_NAME))$$(KAPPLY) apply -q -f $$(JOBS_DIR)/$(1)/cc-server.yaml
+	$$(Q)$$(KAPPLY) wait -q --timeout $$(JOB_TIMEOUT) -f $$(JOBS_DIR)/$(1)/cc-server.yaml
 	$$(Q)mkdir -p $$(@D) && touch $$@
 $$(eval $$(call job_rules,$(1),cc-$$(CC_NAME)-$$(CC_SEQUENCE)-install,cc-install.sh,$$(CC_STAMPS)/install-$(1),\
-	$$(CHANNEL_STAMPS)/join-$(1) $$(CC_STAMPS)/server-$(1),$$(JOBS_DIR)/$(1)/cc-files.vars $$(CC_BUILD)/$(1)/package-id,\
+	$$(CHANNEL_STAMPS)/$(1),$$(JOBS_DIR)/$(1)/cc-files.vars $$(CC_BUILD)/$(1)/package-id,\
 	$$$$(call cc_render,$(1)) -D PACKAGE_ID=$$$$$$$$(cat $$(CC_BUILD)/$(1)/package-id)))
+# (an approval names the package; it need not wait for the installs)
 $$(eval $$(call job_rules,$(1),cc-$$(CC_NAME)-$$(CC_SEQUENCE)-approve,cc-approve.sh,$$(CC_STAMPS)/approve-$(1),\
-	$$(CC_STAMPS)/install-$(1),$$(JOBS_DIR)/$(1)/cc-files.vars $$(CC_BUILD)/$(1)/package-id,\
+	$$(CHANNEL_DONE),$$(JOBS_DIR)/$(1)/cc-files.vars $$(CC_BUILD)/$(1)/package-id,\
 	$$$$(call cc_render,$(1)) -D PACKAGE_ID=$$$$$$$$(cat $$(CC_BUILD)/$(1)/package-id)))
 else
 $$(eval $$(call job_rules,$(1),cc-$$(CC_NAME)-$$(CC_SEQUENCE)-install,cc14-install.sh,$$(CC_STAMPS)/install-$(1),\
-	$$(CHANNEL_STAMPS)/join-$(1),$$(JOBS_DIR)/$(1)/cc-files.vars,$$$$(call cc_render,$(1))))
+	$$(CHANNEL_STAMPS)/$(1),$$(JOBS_DIR)/$(1)/cc-files.vars,$$$$(call cc_render,$(1))))
 endif
 endef
 
@@ -102,12 +125,17 @@ det_tar = tar -C $(1) --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0
 $(foreach o,$(PEER_ORGS),$(eval $(call cc_org_rules,$(o))))
 
 ifneq ($(FABRIC_VERSION),1.4)
-CC_READY := $(CC_STAMPS)/init
 $(eval $(call job_rules,$(first_peer_org),cc-$(CC_NAME)-$(CC_SEQUENCE)-commit,cc-commit.sh,$(CC_STAMPS)/commit,\
 	$(PEER_ORGS:%=$(CC_STAMPS)/approve-%),$(JOBS_DIR)/$(first_peer_org)/cc-files.vars,$$(call cc_render,$(first_peer_org))))
-$(eval $(call job_rules,$(first_peer_org),cc-$(CC_NAME)-$(CC_SEQUENCE)-init,cc-invoke.sh,$(CC_STAMPS)/init,\
-	$(CC_STAMPS)/commit $(PEER_ORGS:%=$(CC_STAMPS)/server-%),$(JOBS_DIR)/$(first_peer_org)/cc-files.vars,\
+ifeq ($(CC_INIT_REQUIRED),true)
+CC_READY := $(CC_STAMPS)/init
+$(eval $(call job_rules,$(first_peer_org),cc-$(CC_NAME)-$(CC_SEQUENCE)-init,cc-init.sh,$(CC_STAMPS)/init,\
+	$(CC_STAMPS)/commit $(PEER_ORGS:%=$(CC_STAMPS)/install-%) $(PEER_ORGS:%=$(CC_STAMPS)/server-%),\
+	$(JOBS_DIR)/$(first_peer_org)/cc-files.vars,\
 	$$(call cc_render,$(first_peer_org)) -D 'CC_ARGS=$(CC_INIT)'))
+else
+CC_READY := $(CC_STAMPS)/commit $(PEER_ORGS:%=$(CC_STAMPS)/install-%) $(PEER_ORGS:%=$(CC_STAMPS)/server-%)
+endif
 else
 CC_READY := $(CC_STAMPS)/instantiate
 $(eval $(call job_rules,$(first_peer_org),cc-$(CC_NAME)-$(CC_SEQUENCE)-instantiate,cc14-instantiate.sh,\
@@ -115,23 +143,39 @@ $(eval $(call job_rules,$(first_peer_org),cc-$(CC_NAME)-$(CC_SEQUENCE)-instantia
 	$$(call cc_render,$(first_peer_org)) -D 'INIT_ARGS=$(CC_INIT)'))
 endif
 
-# query and invoke run every time they are asked for, and show their log
-$(eval $(call job_rules,$(first_peer_org),cc-$(CC_NAME)-query,cc-query.sh,cc-query-run,,\
-	$(JOBS_DIR)/$(first_peer_org)/cc-files.vars,$$(call cc_render,$(first_peer_org))))
-$(eval $(call job_rules,$(first_peer_org),cc-$(CC_NAME)-invoke,cc-invoke.sh,cc-invoke-run,,\
-	$(JOBS_DIR)/$(first_peer_org)/cc-files.vars,$$(call cc_render,$(first_peer_org)) \
-	-D 'CC_ARGS=$(CC_TRANSFER)'))
+# query and invoke run every time they are asked for, and show their log.
+# They go through the first peer of the first peer org, or through ORG (a
+# peer org) and PEER (one of its peers, by hostname or full name).
+QUERY_ORG := $(or $(ORG),$(first_peer_org))
+QUERY_PEER := $(or $(filter $(PEER),$($(QUERY_ORG)_NODE_CNS)),$(patsubst $(PEER):%,%,$(filter $(PEER):%,\
+	$(join $(addsuffix :,$($(QUERY_ORG)_NODES)),$($(QUERY_ORG)_NODE_CNS)))))
+ifneq ($(filter query invoke,$(MAKECMDGOALS)),)
+$(if $(filter $(QUERY_ORG),$(PEER_ORGS)),,$(error ORG=$(ORG) is not a peer org (they are: $(PEER_ORGS))))
+$(if $(PEER),$(if $(QUERY_PEER),,$(error PEER=$(PEER) is not a peer of $(QUERY_ORG) (they are: $($(QUERY_ORG)_NODES)))))
+endif
+QUERY_JOBS := $(JOBS_DIR)/$(QUERY_ORG)/cc-$(CC_NAME)-query.yaml $(JOBS_DIR)/$(QUERY_ORG)/cc-$(CC_NAME)-invoke.yaml
+query_render = $$(call cc_render,$(QUERY_ORG)) $(if $(QUERY_PEER),-D PEER_ADDRESS=$(QUERY_PEER):7051)
+$(eval $(call job_rules,$(QUERY_ORG),cc-$(CC_NAME)-query,cc-query.sh,cc-query-run,,\
+	$(JOBS_DIR)/$(QUERY_ORG)/cc-files.vars,$(query_render)))
+$(eval $(call job_rules,$(QUERY_ORG),cc-$(CC_NAME)-invoke,cc-invoke.sh,cc-invoke-run,,\
+	$(JOBS_DIR)/$(QUERY_ORG)/cc-files.vars,$(query_render) -D 'CC_ARGS=$(CC_TRANSFER)'))
+# rendered every time: ORG and PEER may differ from the last run
+$(QUERY_JOBS): FORCE
 
-.PHONY: chaincode query invoke cc-query-run cc-invoke-run
+# (the steps of the first org, and query and invoke, mount its ConfigMap too)
+$(CC_STAMPS)/commit $(CC_STAMPS)/init $(CC_STAMPS)/instantiate: | $(CC_STAMPS)/files-$(first_peer_org)
+cc-query-run cc-invoke-run: | $(CC_STAMPS)/files-$(QUERY_ORG)
+
+.PHONY: chaincode query invoke cc-query-run cc-invoke-run FORCE
 chaincode: $(CC_READY)
 	$(Q)$(MAKE) --no-print-directory query
 cc-query-run: $(CC_READY)
 cc-invoke-run: $(CC_READY)
 query: cc-query-run
-	$(Q)$(KAPPLY) logs -f $(JOBS_DIR)/$(first_peer_org)/cc-$(CC_NAME)-query.yaml | grep -v '^==> '
+	$(Q)$(KAPPLY) logs -f $(JOBS_DIR)/$(QUERY_ORG)/cc-$(CC_NAME)-query.yaml | grep -v '^==> '
 invoke: cc-invoke-run
-	$(Q)$(KAPPLY) logs -f $(JOBS_DIR)/$(first_peer_org)/cc-$(CC_NAME)-invoke.yaml | grep -v '^==> '
-	$(Q)$(MAKE) --no-print-directory query
+	$(Q)$(KAPPLY) logs -f $(JOBS_DIR)/$(QUERY_ORG)/cc-$(CC_NAME)-invoke.yaml | grep -v '^==> '
+FORCE:
 
 # every Job manifest (and chaincode server) rendered, none run: to look at
 .PHONY: jobs

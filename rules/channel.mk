@@ -6,6 +6,12 @@
 # a failed step stops the chain after printing its Job's log.  The scripts
 # themselves also skip what the network has already (a joined peer, an
 # approved definition), so a step that is run again is harmless.
+#
+# A step runs again only when what it acts on changed: its Job manifest
+# (the script's parameters), or, for joins and installs, the org's nodes
+# (its vars file).  The org's apply stamp and the steps before it are
+# order-only: re-applying an org (a new image, a new log level) changes no
+# channel, and reruns no Job.  make clean-cluster forgets these stamps.
 JOBS_DIR := $(BUILD)/jobs
 JOB_TIMEOUT ?= 10m
 CHANNEL_STAMPS := $(STAMP_DIR)/channel-$(CHANNEL)
@@ -14,9 +20,10 @@ first_peer_org := $(firstword $(PEER_ORGS))
 peer_addresses = $(addsuffix :7051,$($(1)_NODE_CNS))
 orderer_admins = $(if $(filter orderer,$($(1)_TYPE)),$(addsuffix :7053,$($(1)_NODE_CNS)))
 
-# $(call job_rules,org,job,script,stamp,prerequisites,manifest-prerequisites,render-args):
+# $(call job_rules,org,job,script,stamp,steps-before,manifest-prerequisites,render-args):
 # the Job manifest of one step and the stamp that says it completed (a
-# target outside STAMP_DIR, as query and invoke name, is phony: no stamp)
+# target outside STAMP_DIR, as query and invoke name, is phony: no stamp);
+# the org's apply and steps-before are order-only prerequisites
 define job_rules
 ALL_JOBS += $$(JOBS_DIR)/$(1)/$(2).yaml
 $$(JOBS_DIR)/$(1)/$(2).yaml: templates/job.yaml templates/job.vars $$(call RENDER_DEPS,$(1)) \
@@ -28,7 +35,7 @@ $$(JOBS_DIR)/$(1)/$(2).yaml: templates/job.yaml templates/job.vars $$(call RENDE
 		-D ORDERER_ADDRESS=$$(ORDERER_ADDRESS) -D ORDERER_ORG=$$(first_orderer_org) \
 		-D 'ORDERER_ADMINS=$$(call orderer_admins,$(1))' -D 'PEERS=$$(call peer_addresses,$(1))' \
 		-D PEER_ADDRESS=$$(firstword $$(call peer_addresses,$(1))) $(7) -o $$@ $$<
-$(4): $$(JOBS_DIR)/$(1)/$(2).yaml $$(call applied_stamp,$(1)) $(5)
+$(4): $$(JOBS_DIR)/$(1)/$(2).yaml | $$(call ready_stamp,$(1)) $(5)
 	$$(call run_job,$(1),$(2))
 	$(if $(filter $(STAMP_DIR)/%,$(4)),$$(Q)mkdir -p $$(@D) && touch $$@)
 endef
@@ -42,23 +49,29 @@ define run_job
 		  $(KAPPLY) logs -f $(JOBS_DIR)/$(1)/$(2).yaml >&2; exit 1; }
 endef
 
-ifeq ($(CHANNEL_FLOW),system)
-# create (once, by the first peer org), then every org joins its peers, then
-# each org in ANCHOR_ORGS sets its anchor peers
-CHANNEL_CREATED := $(CHANNEL_STAMPS)/create
-$(eval $(call job_rules,$(first_peer_org),ch-$(CHANNEL)-create,channel-create.sh,$(CHANNEL_CREATED),\
-	$(ORDERER_ORGS:%=$(STAMP_DIR)/%.applied)))
-else
-# every orderer org joins its orderers through the admin endpoint first
-CHANNEL_CREATED := $(ORDERER_ORGS:%=$(CHANNEL_STAMPS)/orderers-%)
-$(foreach o,$(ORDERER_ORGS),$(eval $(call job_rules,$(o),ch-$(CHANNEL)-orderers,orderer-join.sh,\
-	$(CHANNEL_STAMPS)/orderers-$(o))))
-endif
-$(foreach org,$(PEER_ORGS),$(eval $(call job_rules,$(org),ch-$(CHANNEL)-join,channel-join.sh,\
-	$(CHANNEL_STAMPS)/join-$(org),$(CHANNEL_CREATED))))
+# One Job per org and its stamp $(CHANNEL_STAMPS)/<domain>, all at once:
+# each peer org joins its peers (templates/jobs/channel.sh), the first one
+# creating the channel in the system channel flow while the others wait for
+# it, and sets its anchor peers if it is in ANCHOR_ORGS; in the
+# participation flow each orderer org joins its orderers through their
+# admin endpoints (orderer-join.sh) while the peers join with the genesis
+# block.  A node added to an org (its vars) runs the org's Job again.
 ANCHOR_STEPS := $(foreach org,$(PEER_ORGS),$(if $(filter $($(org)_MSP_ID),$(ANCHOR_ORGS)),$(org)))
-$(foreach org,$(ANCHOR_STEPS),$(eval $(call job_rules,$(org),ch-$(CHANNEL)-anchors,anchor-update.sh,\
-	$(CHANNEL_STAMPS)/anchors-$(org),$(CHANNEL_STAMPS)/join-$(org))))
+ifeq ($(CHANNEL_FLOW),participation)
+$(foreach o,$(ORDERER_ORGS),$(eval $(call job_rules,$(o),ch-$(CHANNEL),orderer-join.sh,$(CHANNEL_STAMPS)/$(o))))
+CHANNEL_ORGS := $(ORDERER_ORGS) $(PEER_ORGS)
+# an anchor peer update goes to orderers that serve the channel
+channel_after = $(if $(filter $(1),$(ANCHOR_STEPS)),$(ORDERER_ORGS:%=$(CHANNEL_STAMPS)/%))
+else
+CHANNEL_ORGS := $(PEER_ORGS)
+channel_after = $(foreach o,$(ORDERER_ORGS),$(call ready_stamp,$(o)))
+endif
+$(foreach org,$(PEER_ORGS),$(eval $(call job_rules,$(org),ch-$(CHANNEL),channel.sh,$(CHANNEL_STAMPS)/$(org),\
+	$(call channel_after,$(org)),,\
+	-D CREATE=$(if $(filter system,$(CHANNEL_FLOW)),$(if $(filter $(first_peer_org),$(org)),true,false),false) \
+	-D ANCHORS=$(if $(filter $(org),$(ANCHOR_STEPS)),true,false))))
+$(foreach org,$(CHANNEL_ORGS),$(eval $(CHANNEL_STAMPS)/$(org): $(VARS_DIR)/$(org).vars))
+CHANNEL_DONE := $(CHANNEL_ORGS:%=$(CHANNEL_STAMPS)/%)
 
 .PHONY: channel
-channel: $(PEER_ORGS:%=$(CHANNEL_STAMPS)/join-%) $(ANCHOR_STEPS:%=$(CHANNEL_STAMPS)/anchors-%)
+channel: $(CHANNEL_DONE)

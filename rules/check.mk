@@ -84,3 +84,9 @@ check: tools $(UNIT_TESTS) $(FUZZERS) $(CANARY) $(NODE_STAMP) $(TOOLS:%=$(TEST_B
 		rc=1; \
 	fi; \
 	exit $$rc
+
+# make e2e: the end-to-end test alone, on the real cluster KUBECONFIG names
+# (tests/e2e.t; make check runs it too when K8S_E2E=1)
+.PHONY: e2e
+e2e:
+	$(Q)K8S_E2E=1 $(MAKE) --no-print-directory check TESTS=tests/e2e.t

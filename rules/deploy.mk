@@ -16,14 +16,22 @@ applied_stamp = $(STAMP_DIR)/$(1).applied
 # what prune finds of an org: its label (every template sets it)
 org_selector = app.kubernetes.io/managed-by=fabric-k8s,fabric-k8s/org=$(1)
 
+# what `make <domain>` and `make deploy` bring up to date: the org applied
+# and, with WAIT=1, its workloads available.  The wait has a stamp of its
+# own, so that every org waits at once (orderer orgs are applied first, but
+# peer orgs need not wait for them to be ready), and a rerun waits again
+# only after an apply.
+ready_stamp = $(STAMP_DIR)/$(1).$(if $(filter 1,$(WAIT)),ready,applied)
+
 # $(call deploy_rules,org)
 define deploy_rules
 $$(call applied_stamp,$(1)): $$($(1)_MANIFESTS) $$(BINDIR)/kapply
 	$$(call msg,APPLY,$(1))$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_MANIFESTS))
 	$$(Q)$$(KAPPLY) prune -q -l $$(call org_selector,$(1)) $$(addprefix -f ,$$($(1)_MANIFESTS))
-	$$(if $$(filter 1,$$(WAIT)),$$(call msg,WAIT,$(1))$$(KAPPLY) wait -q --timeout $$(WAIT_TIMEOUT) \
-		$$(addprefix -f ,$$($(1)_MANIFESTS)))
 	$$(Q)rm -f $$(filter-out $$($(1)_MANIFESTS) %.vars,$$(wildcard $$(MANIFESTS_DIR)/$(1)/*))
+	$$(Q)touch $$@
+$$(STAMP_DIR)/$(1).ready: $$(call applied_stamp,$(1))
+	$$(call msg,WAIT,$(1))$$(KAPPLY) wait -q --timeout $$(WAIT_TIMEOUT) $$(addprefix -f ,$$($(1)_MANIFESTS))
 	$$(Q)touch $$@
 
 .PHONY: $(1)-plan $(1)-status $(1)-clean-cluster
@@ -36,20 +44,22 @@ $(1)-status: $$($(1)_MANIFESTS) $$(BINDIR)/kapply
 $(1)-clean-cluster: $$(BINDIR)/kapply
 	$$(call msg,DELETE,$(1))$$(KAPPLY) prune -q --all --wait --timeout $$(WAIT_TIMEOUT) \
 		-l $$(call org_selector,$(1))
-	$$(Q)rm -f $$(call applied_stamp,$(1))
+	$$(Q)rm -f $$(call applied_stamp,$(1)) $$(STAMP_DIR)/$(1).ready
+	$$(Q)rm -rf $$(STAMP_DIR)/channel-* $$(STAMP_DIR)/chaincode-*
 endef
 $(foreach org,$(ORGS),$(eval $(call deploy_rules,$(org))))
 
 # make deploy: orderer orgs before peer orgs, also under make -j
 .PHONY: deploy plan status clean-cluster
-deploy: $(ORGS:%=$(STAMP_DIR)/%.applied)
+deploy: $(foreach o,$(ORGS),$(call ready_stamp,$(o)))
 $(PEER_ORGS:%=$(STAMP_DIR)/%.applied): | $(if $(filter deploy,$(MAKECMDGOALS)),$(ORDERER_ORGS:%=$(STAMP_DIR)/%.applied))
 plan: $(ORGS:%=%-plan)
 status: $(ORGS:%=%-status)
-# peer orgs first, then orderer orgs (each org's objects are deleted in
-# reverse order by kapply: namespaced objects first, the namespace last)
-clean-cluster: $(ORDERER_ORGS:%=%-clean-cluster)
-$(ORDERER_ORGS:%=%-clean-cluster): $(PEER_ORGS:%=%-clean-cluster)
+# every org at once: when all goes, no org's objects need another's gone
+# first, and each org waits mostly for its pods to end (each org's objects
+# are deleted in reverse order by kapply: namespaced objects first, the
+# namespace last)
+clean-cluster: $(ORGS:%=%-clean-cluster)
 
 .PHONY: clean-crypto
 clean-crypto:

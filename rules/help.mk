@@ -11,6 +11,7 @@ help:
 	'  channel         create CHANNEL and join every peer (and orderer), set anchor peers: Jobs' \
 	'  chaincode       install, approve and commit the chaincode on CHANNEL, then query it' \
 	'  query, invoke   query a and b; move CC_AMOUNT from a to b (the old guide: 90 and 210)' \
+	'                  through ORG (a peer org) and PEER (one of its peers) if given' \
 	'  jobs            render every Job manifest of channel and chaincode, run none' \
 	'  clean-cluster   delete what deploy created (peer orgs first) and wait until it is gone' \
 	'  clean-crypto    delete the crypto material and artifacts (needs CONFIRM=1: it destroys the CAs)' \
@@ -21,6 +22,7 @@ help:
 	'  renew           issue certificates again with the same keys (ORG=, DAYS=)' \
 	'  tools           build the tools into $(BUILD)/bin' \
 	'  check           run the test suite (with SANITIZE=1: under ASan and UBSan; VALGRIND=1: memcheck)' \
+	'  e2e             the end-to-end test on the real cluster KUBECONFIG names (K8S_E2E=1 make check runs it too)' \
 	'  fuzz            run each fuzz target for FUZZ_SECONDS (fuzz-<target>: one), with clang' \
 	'  fuzz-merge      add to fuzz/corpus/ the inputs make fuzz found that reach new code' \
 	'  deps            install the missing build and test packages (as root)' \
@@ -47,6 +49,7 @@ help:
 	'  KUBECONFIG      the cluster: kubeconfig files, colon-separated [$(or $(KUBECONFIG),~/.kube/config)]' \
 	'  CONTEXT         the kubeconfig context to use [$(or $(CONTEXT),its current-context)]' \
 	'  WAIT            1 waits until each applied org'"'"'s workloads are available [$(WAIT)]' \
+	'  CLUSTER_JOBS    cluster steps run at once by deploy, channel, chaincode... (-j wins) [$(CLUSTER_JOBS)]' \
 	'  ORG, DAYS       expiry/renew: one org only; only certificates expiring within DAYS' \
 	'  BUILD           where everything generated goes [$(BUILD)]' \
 	'  V               1 prints every command instead of one line per step [$(V)]' \

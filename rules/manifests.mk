@@ -7,6 +7,10 @@ MANIFESTS_DIR := $(BUILD)/manifests
 SECRETS_DIR := $(BUILD)/secrets
 
 msp_stamp = $(STAMP_DIR)/$(1).msp
+# $(call msp_files,org,patterns): the files of org's crypto material that a
+# step packs, so that a node added to the org (a new msp stamp) does not
+# redo it; before they exist, the org's msp stamp
+msp_files = $(or $(wildcard $(2)),$(call msp_stamp,$(1)))
 labels = -l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/org=$(1)
 # ", nodePort: N" for port $(2) of the node port list $(1), with NodePort
 nodeport = $(if $(filter NodePort,$(SERVICE_TYPE)),$(comma) nodePort: $(word $(2),$(1)))
@@ -44,9 +48,11 @@ $(1)_$(2)_STORAGE = -D 'CRYPTO_SOURCE=persistentVolumeClaim: {claimName: crypto,
 	-D CRYPTO_SUBPATH=$$(if $$(filter peer,$$($(1)_TYPE)),peers,orderers)/$(3) \
 	-D 'DATA_SOURCE=persistentVolumeClaim: {claimName: data}' -D DATA_SUBPATH=$(2)
 endif
-$$(MANIFESTS_DIR)/$(1)/$(2).yaml: templates/$$($(1)_TYPE).yaml $$(call RENDER_DEPS,$(1)) $$($(1)_$(2)_STORAGE_DEPS)
+$$(MANIFESTS_DIR)/$(1)/$(2).yaml: templates/$$($(1)_TYPE).yaml $$(call RENDER_DEPS,$(1)) $$($(1)_$(2)_STORAGE_DEPS) \
+		$$(MANIFESTS_DIR)/$(1)/scripts.vars
 	$$(call msg,RENDER,$(1)/$(2).yaml)mkdir -p $$(@D)
-	$$(Q)$$(call RENDER_CMD,$(1)) $$($(1)_$(2)_STORAGE) -D NODE=$(2) -D NODE_CN=$(3) \
+	$$(Q)$$(call RENDER_CMD,$(1)) $$($(1)_$(2)_STORAGE) -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
+		-D NODE=$(2) -D NODE_CN=$(3) \
 		-D GOSSIP_BOOTSTRAP=$$(firstword $$($(1)_NODE_CNS)):7051 \
 		-D 'GRPC_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),1)' \
 		-D 'CHAINCODE_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
@@ -87,8 +93,10 @@ $(1)_CLI_FILES = admin=$$(call org_dir,$(1))/users/Admin@$(1) \
 	$$(foreach o,$$(ORDERER_ORGS),orderer-tls/$$(o).pem=$$(call org_dir,$$(o))/tlsca/tls$$($$(o)_CA_CN)-cert.pem) \
 	$$(foreach f,$$($(1)_ARTIFACTS),$$(notdir $$(f))=$$(f))
 $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars: $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
-$$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: $$(call msp_stamp,$(1)) $$(foreach o,$$(ORDERER_ORGS),$$(call msp_stamp,$$(o))) \
-		$$($(1)_ARTIFACTS) $$(BINDIR)/mksecret
+$$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: $$(call msp_files,$(1),$$(call org_dir,$(1))/users/Admin@$(1)/*/* \
+		$$(call org_dir,$(1))/users/Admin@$(1)/*/*/*) \
+		$$(foreach o,$$(ORDERER_ORGS),$$(call msp_files,$$(o),$$(call org_dir,$$(o))/tlsca/*-cert.pem)) \
+		$$($(1)_ARTIFACTS) $$(BINDIR)/mksecret | $$(call msp_stamp,$(1))
 	$$(call msg,SECRET,$(1)/cli)mkdir -p $$(@D)
 	$$(Q)$$(BINDIR)/mksecret -n cli-crypto -N $(1) $$(call labels,$(1)) -l fabric-k8s/node=cli \
 		-o $$@ -v $$(@:.yaml=.vars) -V CLI_CRYPTO_SOURCE $$($(1)_CLI_FILES)

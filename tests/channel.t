@@ -14,6 +14,18 @@ RAFT=$FIXTURES/fabric-2.5/two-org-raft-participation
 # the Jobs created, in order, as "namespace/name"
 jobs_created() { log_new | grep -E 'PATCH /apis/batch/v1/namespaces/[^/]+/jobs/[^?]+.* 201 ' |
 	sed -E 's|.*/namespaces/([^/]+)/jobs/([^?]+).*|\1/\2|' | tr '\n' ' '; }
+# steps: the Jobs, sorted; before A B...: each "a<b" pair ran in that order
+steps() { printf '%s\n' $1 | sort | tr '\n' ' '; }
+before() {
+	_l=$1
+	shift
+	for _p; do
+		_a=$(printf '%s\n' $_l | grep -nx -- "${_p%<*}" | cut -d: -f1)
+		_b=$(printf '%s\n' $_l | grep -nx -- "${_p#*<}" | cut -d: -f1)
+		[ -n "$_a" ] && [ -n "$_b" ] && [ "$_a" -lt "$_b" ] || { diag "not in order: $_p in $_l"; echo 1; return; }
+	done
+	echo 0
+}
 requests() { log_new | grep -Ev ' GET /(api|apis)(/[a-z0-9.]+)*(/v[0-9a-z]+)? '; }
 
 # --- system channel flow, Fabric 2.5 ---
@@ -22,35 +34,39 @@ m() { tmake BUILD="$B" "$@"; }
 log_mark
 run m channel
 is "$rc" 0 "make channel: exit status 0"
-is "$(jobs_created)" "org1/ch-mychannel-create org1/ch-mychannel-join org2/ch-mychannel-join org1/ch-mychannel-anchors org2/ch-mychannel-anchors " \
-	"create, then every org joins its peers, then the anchor peer updates"
+j=$(jobs_created)
+is "$(steps "$j")" "org1/ch-mychannel org2/ch-mychannel " "the channel: one Job per peer org"
+like "$(cat "$B/jobs/org1/ch-mychannel.yaml")" 'CREATE, value: "true"' "the first org creates the channel"
+like "$(cat "$B/jobs/org2/ch-mychannel.yaml")" 'CREATE, value: "false"' "the other joins it"
+like "$(cat "$B/jobs/org1/ch-mychannel.yaml" "$B/jobs/org2/ch-mychannel.yaml" | grep -c 'ANCHORS, value: "true"')" '^2$' \
+	"and both set their anchor peers"
 line() { log_new | grep -n -- "$1" | head -1 | cut -d: -f1; }
-ok "$([ "$(line 'PATCH /apis/apps/v1/namespaces/orgorderer1/deployments/orderer0')" -lt "$(line 'jobs/ch-mychannel-create')" ] &&
-	[ "$(line 'PATCH /apis/apps/v1/namespaces/org1/deployments/cli')" -lt "$(line 'jobs/ch-mychannel-create')" ] &&
-	[ "$(line 'PATCH /apis/apps/v1/namespaces/org2/deployments/cli')" -lt "$(line 'namespaces/org2/jobs/ch-mychannel-join')" ]; echo $?)" \
+ok "$([ "$(line 'PATCH /apis/apps/v1/namespaces/orgorderer1/deployments/orderer0')" -lt "$(line 'namespaces/org1/jobs/ch-mychannel')" ] &&
+	[ "$(line 'PATCH /apis/apps/v1/namespaces/org1/deployments/cli')" -lt "$(line 'namespaces/org1/jobs/ch-mychannel')" ] &&
+	[ "$(line 'PATCH /apis/apps/v1/namespaces/org2/deployments/cli')" -lt "$(line 'namespaces/org2/jobs/ch-mychannel')" ]; echo $?)" \
 	"each Job runs once its org (and the orderer org) is deployed"
-is "$(ls "$B/stamps/channel-mychannel" | tr '\n' ' ')" "anchors-org1 anchors-org2 create join-org1 join-org2 " \
-	"a stamp per completed step"
+is "$(ls "$B/stamps/channel-mychannel" | tr '\n' ' ')" "org1 org2 " \
+	"a stamp per org's completed step"
 log_mark
 run m channel
 is "$rc:$(requests | wc -l)" "0:0" "make channel again: nothing to do, no request"
 
 # a failed step stops the chain and shows its log
-rm "$B/stamps/channel-mychannel/anchors-org2"
-printf 'anchor-update: peer channel update: BAD_REQUEST -- error applying config update\n' > fail.log
-faults "JOB /jobs/ch-mychannel-anchors$ fail,log=$tmp/fail.log"
+rm "$B/stamps/channel-mychannel/org2"
+printf 'ch-mychannel: peer channel update: BAD_REQUEST -- error applying config update\n' > fail.log
+faults "JOB /namespaces/org2/jobs/ch-mychannel$ fail,log=$tmp/fail.log"
 log_mark
 run m channel
 ok "$([ "$rc" -ne 0 ]; echo $?)" "a failing step fails make channel"
-like "$err" 'step org2/ch-mychannel-anchors failed; the log of its Job:' "and names the step"
+like "$err" 'step org2/ch-mychannel failed; the log of its Job:' "and names the step"
 like "$err" 'BAD_REQUEST -- error applying config update' "and prints the Job's log"
-like "$err" 'org2/Job/ch-mychannel-anchors: failed: BackoffLimitExceeded' "and the Job's reason"
-ok "$([ ! -e "$B/stamps/channel-mychannel/anchors-org2" ]; echo $?)" "its stamp is not written"
+like "$err" 'org2/Job/ch-mychannel: failed: BackoffLimitExceeded' "and the Job's reason"
+ok "$([ ! -e "$B/stamps/channel-mychannel/org2" ]; echo $?)" "its stamp is not written"
 faults
 log_mark
 run m channel
 is "$rc" 0 "the rerun completes"
-is "$(jobs_created)" "org2/ch-mychannel-anchors " "and runs that step alone"
+is "$(jobs_created)" "org2/ch-mychannel " "and runs that step alone"
 
 # --- chaincode, Fabric 2.5, chaincode as a service ---
 printf 'a = 100\nb = 200\n' > query.log
@@ -58,22 +74,34 @@ faults "JOB /jobs/cc-abstore-query$ log=$tmp/query.log"
 log_mark
 run m chaincode
 is "$rc" 0 "make chaincode: exit status 0"
-is "$(jobs_created)" "org1/cc-abstore-1-install org1/cc-abstore-1-approve org2/cc-abstore-1-install org2/cc-abstore-1-approve org1/cc-abstore-1-commit org1/cc-abstore-1-init org1/cc-abstore-query " \
-	"install and approve per org, commit once both approved, init, then query"
+j=$(jobs_created)
+is "$(steps "$j")" "org1/cc-abstore-1-approve org1/cc-abstore-1-commit org1/cc-abstore-1-init org1/cc-abstore-1-install org1/cc-abstore-query org2/cc-abstore-1-approve org2/cc-abstore-1-install " \
+	"the chaincode's steps: install, approve, commit, init, query"
+ok "$(before "$j" org1/cc-abstore-1-approve\<org1/cc-abstore-1-commit org2/cc-abstore-1-approve\<org1/cc-abstore-1-commit \
+	org1/cc-abstore-1-commit\<org1/cc-abstore-1-init org1/cc-abstore-1-install\<org1/cc-abstore-1-init \
+	org2/cc-abstore-1-install\<org1/cc-abstore-1-init org1/cc-abstore-1-init\<org1/cc-abstore-query)" \
+	"install and approve per org, commit once both approved, init once installed everywhere, then query"
 is "$(log_count 'PATCH /apis/apps/v1/namespaces/org[12]/deployments/abstore.* 201 ')" 2 \
 	"each peer org runs its chaincode server"
 ok "$(log_new | grep -n 'deployments/abstore' | head -1 | cut -d: -f1 | { read -r s;
-	i=$(log_new | grep -n 'jobs/cc-abstore-1-install' | head -1 | cut -d: -f1); [ "$s" -lt "$i" ]; }; echo $?)" \
-	"the server is applied before the install"
+	i=$(log_new | grep -n 'jobs/cc-abstore-1-init' | head -1 | cut -d: -f1); [ "$s" -lt "$i" ]; }; echo $?)" \
+	"the server is applied before the init"
+# a pod waits for ever for a ConfigMap volume that is not there (the double
+# does not, so the order is checked): cc-abstore before any Job that mounts it
+for o in org1 org2; do
+	ok "$(log_new | grep -n "PATCH /api/v1/namespaces/$o/configmaps/cc-abstore" | head -1 | cut -d: -f1 | { read -r c;
+		i=$(log_new | grep -n "PATCH /apis/batch/v1/namespaces/$o/jobs/cc-abstore" | head -1 | cut -d: -f1);
+		[ -n "$c" ] && [ -n "$i" ] && [ "$c" -lt "$i" ]; }; echo $?)" \
+		"$o: the chaincode's ConfigMap is applied before the first Job that mounts it"
+done
 like "$out" '^a = 100$' "make chaincode shows the query: a = 100"
 like "$out" '^b = 200$' "and b = 200"
-printf 'moved 10 from a to b\n' > invoke.log
-printf 'a = 90\nb = 210\n' > query.log
-faults "JOB /jobs/cc-abstore-invoke$ log=$tmp/invoke.log" "JOB /jobs/cc-abstore-query$ log=$tmp/query.log"
+printf 'moved 10 from a to b\na = 90\nb = 210\n' > invoke.log
+faults "JOB /jobs/cc-abstore-invoke$ log=$tmp/invoke.log"
 log_mark
 run m invoke
 is "$rc" 0 "make invoke: exit status 0"
-is "$(jobs_created)" "org1/cc-abstore-invoke org1/cc-abstore-query " "make invoke runs the invoke, then the query"
+is "$(jobs_created)" "org1/cc-abstore-invoke " "make invoke runs the invoke, which queries after it"
 like "$out" '^a = 90$' "make invoke shows a = 90"
 like "$out" '^b = 210$' "and b = 210"
 like "$(cat "$B/jobs/org1/cc-abstore-invoke.yaml")" "CC_ARGS, value: '{\"Args\":\\[\"invoke\",\"a\",\"b\",\"10\"\\]}'" \
@@ -95,16 +123,20 @@ log_mark
 run m channel CHANNEL_FLOW=participation CRYPTO_CONFIG="$RAFT/crypto-config.yaml" CONFIGTX="$RAFT/configtx.yaml" \
 	GENESIS_PROFILE=TwoOrgsApplicationGenesis
 is "$rc" 0 "participation: make channel"
-is "$(jobs_created)" "orgorderer1/ch-mychannel-orderers org1/ch-mychannel-join org2/ch-mychannel-join " \
-	"participation: the orderers join through their admin endpoint first, then the peers"
+j=$(jobs_created)
+is "$(steps "$j")" "org1/ch-mychannel org2/ch-mychannel orgorderer1/ch-mychannel " \
+	"participation: the orderers join through their admin endpoint, the peers with the genesis block"
 
 # --- chaincode, Fabric 1.4 ---
 B=$tmp/v14
 log_mark
 run m chaincode FABRIC_VERSION=1.4 CHAINCODE=docker
 is "$rc" 0 "Fabric 1.4: make chaincode"
-is "$(jobs_created | sed 's|[^ ]*/ch-[^ ]* ||g')" "org1/cc-abstore-1-install org2/cc-abstore-1-install org1/cc-abstore-1-instantiate org1/cc-abstore-query " \
+j=$(jobs_created | sed 's|[^ ]*/ch-[^ ]* ||g')
+is "$(steps "$j")" "org1/cc-abstore-1-install org1/cc-abstore-1-instantiate org1/cc-abstore-query org2/cc-abstore-1-install " \
 	"Fabric 1.4: install in every org, instantiate, query"
+ok "$(before "$j" org1/cc-abstore-1-install\<org1/cc-abstore-1-instantiate org2/cc-abstore-1-install\<org1/cc-abstore-1-instantiate \
+	org1/cc-abstore-1-instantiate\<org1/cc-abstore-query)" "Fabric 1.4: the installs before the instantiate, the query last"
 is "$(log_count 'deployments/abstore')" 0 "Fabric 1.4: no chaincode server"
 
 done_testing

@@ -82,11 +82,15 @@ for path in sorted(glob.glob(os.path.join(build, "jobs", "*", "*.yaml"))):
             if ca not in paths:
                 problems.append(f"{where}: ORDERER_CA {ca} missing")
             # the artifact each step submits
-            need = {"channel-create.sh": f"{env['CHANNEL']}.tx",
-                    "anchor-update.sh": f"{env['MSP_ID']}anchors.tx",
-                    "orderer-join.sh": f"{env['CHANNEL']}.block"}.get(script)
-            if need and need not in paths:
-                problems.append(f"{where}: {script} needs /crypto/{need}, which is not mounted")
+            need = {"orderer-join.sh": [f"{env['CHANNEL']}.block"]}.get(script, [])
+            if script == "channel.sh":
+                if env["CREATE"] == "true":
+                    need.append(f"{env['CHANNEL']}.tx")
+                if env["ANCHORS"] == "true":
+                    need.append(f"{env['MSP_ID']}anchors.tx")
+            for n in need:
+                if n not in paths:
+                    problems.append(f"{where}: {script} needs /crypto/{n}, which is not mounted")
 for p in problems:
     print("PROBLEM", p)
 sys.exit(1 if problems else 0)

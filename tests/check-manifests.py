@@ -105,6 +105,22 @@ for org, objs in docs.items():
                 docker = [v for v in pod["volumes"] if v["name"] == "docker"][0]
                 if (opt["CHAINCODE"] == "docker") != ("hostPath" in docker):
                     bad(where, f"docker volume {docker}")
+                # Fabric ignores an empty CORE_VM_ENDPOINT: without Docker the
+                # peer must start through the script that empties vm.endpoint
+                if bool(env.get("CORE_VM_ENDPOINT")) != (opt["CHAINCODE"] == "docker"):
+                    bad(where, f'CORE_VM_ENDPOINT={env.get("CORE_VM_ENDPOINT")!r} with CHAINCODE={opt["CHAINCODE"]}')
+                if c.get("command") != ["sh", "/scripts/peer-start.sh"]:
+                    bad(where, f'command {c.get("command")}, not peer-start.sh')
+                mounts = {m["name"]: m["mountPath"] for m in c.get("volumeMounts", [])}
+                scripts = [v for v in pod["volumes"] if v["name"] == "scripts"]
+                items = [i["path"] for i in scripts[0].get("configMap", {}).get("items", [])] if scripts else []
+                if mounts.get("scripts") != "/scripts" or "peer-start.sh" not in items:
+                    bad(where, "no /scripts/peer-start.sh from the scripts ConfigMap")
+            # a shell as PID 1 ignores SIGTERM unless it traps it: every
+            # deletion would wait out the grace period
+            cmd = " ".join(c.get("command") or [])
+            if cmd.startswith("sh -c") and "sleep" in cmd and "trap" not in cmd:
+                bad(where, f"PID 1 ignores SIGTERM: {cmd}")
             if role == "orderer":
                 method = "none" if opt["CHANNEL_FLOW"] == "participation" else "file"
                 if env.get("ORDERER_GENERAL_BOOTSTRAPMETHOD") != method:

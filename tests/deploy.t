@@ -110,9 +110,12 @@ run m clean-cluster
 is "$rc" 0 "make clean-cluster: exit status 0"
 is "$(live "$B/manifests/org1")$(live "$B/manifests/org2")$(live "$B/manifests/orgorderer1")" 000 \
 	"nothing of any org is left"
-first_orderer_delete=$(log_new | grep -n ' DELETE .*orgorderer1' | head -1 | cut -d: -f1)
-last_peer_delete=$(log_new | grep -n ' DELETE .*namespaces/org[12]' | tail -1 | cut -d: -f1)
-ok "$([ "$last_peer_delete" -lt "$first_orderer_delete" ]; echo $?)" "peer orgs are deleted before the orderer org"
+for o in org1 org2 orgorderer1; do
+	last_object=$(log_new | grep -n " DELETE .*namespaces/$o/" | tail -1 | cut -d: -f1)
+	namespace=$(log_new | grep -nE " DELETE /api/v1/namespaces/$o([?][^ ]*)? " | head -1 | cut -d: -f1)
+	ok "$([ -n "$last_object" ] && [ -n "$namespace" ] && [ "$last_object" -lt "$namespace" ]; echo $?)" \
+		"$o: its objects are deleted before its namespace"
+done
 ok "$([ ! -e "$B/stamps/org1.applied" ] && [ -f "$B/stamps/org1.msp" ] &&
 	[ -f "$B/crypto-config/peerOrganizations/org1/ca/priv_sk" ]; echo $?)" \
 	"the apply stamps are forgotten, the crypto material kept"

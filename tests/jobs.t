@@ -37,11 +37,11 @@ flow() { # flow NAME VERSION EXPECTED make-args...: render the Jobs and check th
 	like "$out" '^[1-9][0-9]* command lines checked$' "$name: ($(printf '%s' "$out" | tail -1))"
 }
 
-flow system 2.5 "org1/cc-abstore-1-approve cc-approve.sh org1/cc-abstore-1-commit cc-commit.sh org1/cc-abstore-1-init cc-invoke.sh org1/cc-abstore-1-install cc-install.sh org1/cc-abstore-invoke cc-invoke.sh org1/cc-abstore-query cc-query.sh org1/ch-mychannel-anchors anchor-update.sh org1/ch-mychannel-create channel-create.sh org1/ch-mychannel-join channel-join.sh org2/cc-abstore-1-approve cc-approve.sh org2/cc-abstore-1-install cc-install.sh org2/ch-mychannel-anchors anchor-update.sh org2/ch-mychannel-join channel-join.sh "
-flow participation 2.5 "org1/cc-abstore-1-approve cc-approve.sh org1/cc-abstore-1-commit cc-commit.sh org1/cc-abstore-1-init cc-invoke.sh org1/cc-abstore-1-install cc-install.sh org1/cc-abstore-invoke cc-invoke.sh org1/cc-abstore-query cc-query.sh org1/ch-mychannel-join channel-join.sh org2/cc-abstore-1-approve cc-approve.sh org2/cc-abstore-1-install cc-install.sh org2/ch-mychannel-join channel-join.sh orgorderer1/ch-mychannel-orderers orderer-join.sh " \
+flow system 2.5 "org1/cc-abstore-1-approve cc-approve.sh org1/cc-abstore-1-commit cc-commit.sh org1/cc-abstore-1-init cc-init.sh org1/cc-abstore-1-install cc-install.sh org1/cc-abstore-invoke cc-invoke.sh org1/cc-abstore-query cc-query.sh org1/ch-mychannel channel.sh org2/cc-abstore-1-approve cc-approve.sh org2/cc-abstore-1-install cc-install.sh org2/ch-mychannel channel.sh "
+flow participation 2.5 "org1/cc-abstore-1-approve cc-approve.sh org1/cc-abstore-1-commit cc-commit.sh org1/cc-abstore-1-init cc-init.sh org1/cc-abstore-1-install cc-install.sh org1/cc-abstore-invoke cc-invoke.sh org1/cc-abstore-query cc-query.sh org1/ch-mychannel channel.sh org2/cc-abstore-1-approve cc-approve.sh org2/cc-abstore-1-install cc-install.sh org2/ch-mychannel channel.sh orgorderer1/ch-mychannel orderer-join.sh " \
 	CHANNEL_FLOW=participation CRYPTO_CONFIG="$RAFT/crypto-config.yaml" CONFIGTX="$RAFT/configtx.yaml" \
 	GENESIS_PROFILE=TwoOrgsApplicationGenesis
-flow fabric14 1.4 "org1/cc-abstore-1-install cc14-install.sh org1/cc-abstore-1-instantiate cc14-instantiate.sh org1/cc-abstore-invoke cc-invoke.sh org1/cc-abstore-query cc-query.sh org1/ch-mychannel-anchors anchor-update.sh org1/ch-mychannel-create channel-create.sh org1/ch-mychannel-join channel-join.sh org2/cc-abstore-1-install cc14-install.sh org2/ch-mychannel-anchors anchor-update.sh org2/ch-mychannel-join channel-join.sh " \
+flow fabric14 1.4 "org1/cc-abstore-1-install cc14-install.sh org1/cc-abstore-1-instantiate cc14-instantiate.sh org1/cc-abstore-invoke cc-invoke.sh org1/cc-abstore-query cc-query.sh org1/ch-mychannel channel.sh org2/cc-abstore-1-install cc14-install.sh org2/ch-mychannel channel.sh " \
 	FABRIC_VERSION=1.4 CHAINCODE=docker
 
 # the checker itself catches a flag Fabric does not have
@@ -53,7 +53,7 @@ is "$out" "s.sh:1: \`peer channel join\` has no flag --channel
 
 # the orderer join: mutual TLS as the orderer org's Admin
 B=$tmp/participation
-job=$B/jobs/orgorderer1/ch-mychannel-orderers.yaml
+job=$B/jobs/orgorderer1/ch-mychannel.yaml
 like "$(cat "$job")" 'ORDERER_ADMINS, value: "orderer0.orgorderer1:7053"' "orderer join: the admin endpoint of each orderer"
 key=$(sed -n 's/.*{key: \([^,]*\), path: "admin\/tls\/client.crt".*/\1/p' "$job")
 sed -n "s/^  $key: //p" "$B/manifests/orgorderer1/cli-crypto.yaml" | base64 -d > client.crt

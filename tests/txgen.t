@@ -232,7 +232,10 @@ Profiles:
       C2: { Organizations: [ *Org1, *Org2 ] }
   ThreeOrgsApp:
     <<: *ChannelDefaults
-    Orderer: *OrdererDefaults
+    Orderer:
+      <<: *OrdererDefaults
+      OrdererType: etcdraft
+      EtcdRaft: { Consenters: [ { Host: orderer0.orgorderer1, Port: 7050, ClientTLSCert: crypto-config/ordererOrganizations/orgorderer1/orderers/orderer0.orgorderer1/tls/server.crt, ServerTLSCert: crypto-config/ordererOrganizations/orgorderer1/orderers/orderer0.orgorderer1/tls/server.crt } ] }
     Application:
       <<: *AppDefaults
       Organizations: [ *Org1, *Org2, *Org3 ]
@@ -381,7 +384,15 @@ bad "size overflow" "AbsoluteMaxBytes: \"5 GB\" overflows 32 bits" "s/10 MB/5 GB
 bad "preferred above absolute" "PreferredMaxBytes \(20971520\) is greater than AbsoluteMaxBytes \(10485760\)" "s/1mb/20 MB/"
 bad "unknown key" "Profiles.ThreeOrgsApp.Orderer.BatchTimeOut2: unknown key" "s/BatchTimeout: 90s/BatchTimeout: 90s\n  BatchTimeOut2: 1s/"
 bad "missing Admins policy" "configtx.yaml:43:5: Profiles.ThreeOrgsApp.Policies: no Admins policy defined \(the channel needs Readers, Writers and Admins\)" "0,/    Admins: \{ Type: ImplicitMeta/s//    Admin: { Type: ImplicitMeta/"
-bad "unknown orderer type" "OrdererType: unknown orderer type \"bft\"" "s/OrdererType: solo/OrdererType: bft/"
+bad "unknown orderer type" "OrdererType: unknown orderer type \"bft\"" "s/OrdererType: etcdraft$/OrdererType: bft/"
+# an application channel's genesis block is for channel participation, which solo and kafka cannot do
+for t in solo kafka; do
+	bad "participation genesis with $t" "configtx.yaml:[0-9]+:[0-9]+: Profiles.ThreeOrgsApp.Orderer.OrdererType: orderer type $t in an application channel's genesis block .*a $t orderer refuses the join" \
+		"s/^(      OrdererType: )etcdraft$/\\1$t/"
+done
+sed -E 's/^(      OrdererType: )etcdraft$/\1solo/' "$cfg/configtx.yaml" >"$tmp/bad/configtx.yaml"
+run txgen -configPath "$tmp/bad" -profile ThreeOrgsApp -channelID c -skipPreflight -outputBlock "$tmp/bad/out.block"
+is "$rc:$err" "0:" "participation genesis with solo: made with -skipPreflight, as configtxgen makes it"
 bad "channel profile without policies" "Profiles.ThreeOrgsApp: no channel-level Policies" "/^  POLICIES:/,+3d"
 bad "election tick not above heartbeat" "ElectionTick: the election tick \(1\) must be greater than the heartbeat tick \(1\)" \
 	"s/TickInterval: 250ms,/TickInterval: 250ms, ElectionTick: 1,/" Raft3

@@ -1,16 +1,29 @@
 #!/bin/sh
 # cc-approve.sh - approve the chaincode definition (CC_NAME, CC_VERSION,
-# CC_SEQUENCE, this org's PACKAGE_ID) for this org on CHANNEL.  Nothing is
-# sent when the org has approved it already.
+# CC_SEQUENCE, INIT_REQUIRED, this org's PACKAGE_ID) for this org on CHANNEL.
+# Nothing is sent when the org's approval is there already: once a sequence
+# is committed, checkcommitreadiness refuses it (the next one must be
+# sequence + 1), so the committed definition's approvals decide.
 . /scripts/common.sh
 
+committed=$(peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" 2>/dev/null || true)
+seq=$(printf '%s\n' "$committed" | sed -n 's/.*Sequence: \([0-9][0-9]*\),.*/\1/p')
+if [ -n "$seq" ] && [ "$seq" -gt "$CC_SEQUENCE" ]; then
+	say "$CC_NAME is committed at sequence $seq, past $CC_SEQUENCE: nothing to approve"
+	exit 0
+elif [ "$seq" = "$CC_SEQUENCE" ]; then
+	if printf '%s\n' "$committed" | grep -q "$MSP_ID: true"; then
+		say "$MSP_ID has approved $CC_NAME $CC_VERSION (sequence $CC_SEQUENCE) already"
+		exit 0
+	fi
+	# committed without this org (it joined later): approve what is committed
 # shellcheck disable=SC2046
-if peer lifecycle chaincode checkcommitreadiness -C "$CHANNEL" -n "$CC_NAME" -v "$CC_VERSION" \
-	--sequence "$CC_SEQUENCE" --output json 2>/dev/null | grep -q "\"$MSP_ID\": true"; then
+elif peer lifecycle chaincode checkcommitreadiness -C "$CHANNEL" -n "$CC_NAME" -v "$CC_VERSION" \
+	--sequence "$CC_SEQUENCE" $(init_required) --output json 2>/dev/null | grep -q "\"$MSP_ID\": true"; then
 	say "$MSP_ID has approved $CC_NAME $CC_VERSION (sequence $CC_SEQUENCE) already"
 	exit 0
 fi
 # shellcheck disable=SC2046
 retry peer lifecycle chaincode approveformyorg -C "$CHANNEL" -n "$CC_NAME" -v "$CC_VERSION" \
-	--sequence "$CC_SEQUENCE" --package-id "$PACKAGE_ID" -o "$ORDERER_ADDRESS" $(orderer_tls)
+	--sequence "$CC_SEQUENCE" $(init_required) --package-id "$PACKAGE_ID" -o "$ORDERER_ADDRESS" $(orderer_tls)
 say "$MSP_ID approved $CC_NAME $CC_VERSION (sequence $CC_SEQUENCE)"

@@ -1,15 +1,17 @@
 #!/bin/sh
 # cc-commit.sh - commit the chaincode definition on CHANNEL, endorsed by one
 # peer of every org (ENDORSERS: "host:port=tls-ca-file ..."), once every org
-# approved it.  A definition committed already at this sequence is left.
+# approved it.  A definition committed already at this sequence (or a later
+# one) is left.
 . /scripts/common.sh
 
-if peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" 2>/dev/null |
-	grep -q "Sequence: $CC_SEQUENCE,"; then
-	say "$CC_NAME is committed at sequence $CC_SEQUENCE already"
+seq=$(peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" 2>/dev/null |
+	sed -n 's/.*Sequence: \([0-9][0-9]*\),.*/\1/p' || true)
+if [ -n "$seq" ] && [ "$seq" -ge "$CC_SEQUENCE" ]; then
+	say "$CC_NAME is committed at sequence $seq already"
 	exit 0
 fi
 # shellcheck disable=SC2046
 retry peer lifecycle chaincode commit -C "$CHANNEL" -n "$CC_NAME" -v "$CC_VERSION" \
-	--sequence "$CC_SEQUENCE" -o "$ORDERER_ADDRESS" $(orderer_tls) $(endorsers)
+	--sequence "$CC_SEQUENCE" $(init_required) -o "$ORDERER_ADDRESS" $(orderer_tls) $(endorsers)
 say "$CC_NAME $CC_VERSION committed on $CHANNEL"

@@ -37,6 +37,23 @@ endorsers() {
 	done
 }
 
+# --init-required when the chaincode definition asks for an Init call
+# (INIT_REQUIRED=true: the first definition; upgrades keep the state).
+init_required() {
+	if [ "${INIT_REQUIRED:-false}" = true ]; then
+		echo "--init-required"
+	fi
+}
+
+# Print "a = 90" for each account of ACCOUNTS, as the chaincode answers
+# a query of it through CORE_PEER_ADDRESS.
+balances() {
+	for acct in $ACCOUNTS; do
+		v=$(retry peer chaincode query -C "$CHANNEL" -n "$CC_NAME" -c "{\"Args\":[\"query\",\"$acct\"]}")
+		printf '%s = %s\n' "$acct" "$v"
+	done
+}
+
 # Retry a command a few times: peers and orderers may still be starting.
 retry() {
 	n=0
@@ -48,5 +65,20 @@ retry() {
 		fi
 		say "attempt $n failed, retrying in $((n * 5))s"
 		sleep $((n * 5))
+	done
+}
+
+# Try a command every second until it succeeds, for at most SECONDS: for
+# what another step makes meanwhile.  poll SECONDS COMMAND...
+poll() {
+	t=$1
+	shift
+	until "$@" 2>/dev/null; do
+		t=$((t - 1))
+		if [ "$t" -le 0 ]; then
+			say "gave up waiting for: $*"
+			return 1
+		fi
+		sleep 1
 	done
 }

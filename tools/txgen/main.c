@@ -293,7 +293,7 @@ static int print_org(struct txctx *ctx, const char *name)
 
 static int run(const struct args *a)
 {
-	struct txctx ctx = { .skip_preflight = a->skip_preflight };
+	struct txctx ctx = { .skip_preflight = a->skip_preflight, .genesis = a->block != NULL };
 	struct cgroup *ch = NULL;
 	char *config = NULL;
 	int rc = -1;

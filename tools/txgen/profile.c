@@ -663,7 +663,9 @@ static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const s
 	return 0;
 }
 
-static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, const struct ypath *p)
+/* The Orderer group of a profile; *typep is its consensus type. */
+static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, const struct ypath *p,
+				    const char **typep)
 {
 	const char *type = NULL, *timeout = NULL;
 	const struct ynode *batch, *kafka, *brokers = NULL, *caps, *pols;
@@ -763,6 +765,7 @@ static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, 
 		       "unknown orderer type \"%s\" (expected solo, kafka or etcdraft)", type);
 		goto fail;
 	}
+	*typep = type;
 	pb_str(&b, 1, type);
 	pb_bytes(&b, 2, meta.buf, meta.len);
 	pb_free(&meta);
@@ -937,6 +940,29 @@ static int preflight_admin_ou(struct txctx *ctx, const struct ynode *profile, co
 	return bad ? -1 : 0;
 }
 
+/*
+ * A profile with Orderer and Application but no Consortiums makes the
+ * genesis block of an application channel, which orderers take only
+ * through channel participation, and that only for a cluster consensus:
+ * a solo or kafka orderer refuses the join ("clusterConsenter is not a
+ * consensus.ClusterConsenter").
+ */
+static int preflight_participation(const struct ynode *ord, const char *type, const struct ypath *p)
+{
+	struct ypath op = YPATH_KEY(p, "Orderer"), tp = YPATH_KEY(&op, "OrdererType");
+	const struct ynode *at = ymap_get_nocase(ord, "OrdererType");
+
+	if (strcmp(type, "solo") != 0 && strcmp(type, "kafka") != 0)
+		return 0;
+	yerror(at ? at : ord, at ? &tp : &op,
+	       "orderer type %s in an application channel's genesis block (Orderer and Application, no "
+	       "Consortiums): orderers join such a channel through channel participation, which needs "
+	       "etcdraft; a %s orderer refuses the join", type, type);
+	warnf("note: use OrdererType: etcdraft (with EtcdRaft Consenters), or keep %s for a system "
+	      "channel profile (Orderer and Consortiums); -skipPreflight generates it anyway", type);
+	return -1;
+}
+
 static const char *const profile_keys[] = { "Consortium", "Application", "Orderer", "Consortiums",
 					     "Capabilities", "Policies", NULL };
 
@@ -944,7 +970,7 @@ struct cgroup *tx_channel_group(struct txctx *ctx, const struct ynode *profile, 
 {
 	struct ypath top = YPATH_KEY(NULL, "Profiles"), p = YPATH_KEY(&top, name);
 	const struct ynode *ord, *app, *cons, *caps, *pols, *addrs = NULL;
-	const char *consortium = NULL;
+	const char *consortium = NULL, *ord_type = NULL;
 	struct cgroup *g = cg_new(ADMINS), *sub;
 	struct pbuf b = {0};
 
@@ -990,7 +1016,7 @@ struct cgroup *tx_channel_group(struct txctx *ctx, const struct ynode *profile, 
 	if (ord) {
 		struct ypath op = YPATH_KEY(&p, "Orderer");
 
-		if (!(sub = orderer_group(ctx, ord, &op)))
+		if (!(sub = orderer_group(ctx, ord, &op, &ord_type)))
 			goto fail;
 		cg_add_group(g, "Orderer", sub);
 	}
@@ -1009,6 +1035,9 @@ struct cgroup *tx_channel_group(struct txctx *ctx, const struct ynode *profile, 
 		cg_add_group(g, "Consortiums", sub);
 	}
 	if (!ctx->skip_preflight && preflight_admin_ou(ctx, profile, caps, &p) < 0)
+		goto fail;
+	if (!ctx->skip_preflight && ctx->genesis && ord && app && !cons &&
+	    preflight_participation(ord, ord_type, &p) < 0)
 		goto fail;
 	return g;
 fail:

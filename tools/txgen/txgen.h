@@ -30,6 +30,7 @@ struct txctx {
 	struct yfile *file;
 	const struct ynode *root;
 	bool skip_preflight;
+	bool genesis;                   /* a genesis block is asked for (-outputBlock) */
 	struct org_seen *orgs;
 	size_t norgs, caporgs;
 };

@@ -1,0 +1,24 @@
+#!/bin/sh
+# cc-server.sh - run the Node.js chaincode of /cc/src as a chaincode server
+# (templates/chaincode.yaml, when no CC_IMAGE is given).
+#
+# /cc is a ConfigMap volume: /cc/src is a symbolic link into it, so the copy
+# follows links.  Node.js as PID 1 would ignore SIGTERM (no handler of its
+# own), and every pod deletion would wait out the grace period: the shell
+# stays PID 1 and passes the signal on.
+set -eu
+
+cp -rL /cc/src /tmp/cc
+cd /tmp/cc
+npm install --omit=dev --no-audit --no-fund --prefer-offline
+node . &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null' TERM INT
+status=0
+wait "$child" || status=$?
+if kill -0 "$child" 2>/dev/null; then
+	# the trap ended the wait early: wait for node itself
+	status=0
+	wait "$child" || status=$?
+fi
+exit "$status"

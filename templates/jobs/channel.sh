@@ -1,0 +1,50 @@
+#!/bin/sh
+# channel.sh - one peer org's part of CHANNEL, in one Job: in the system
+# channel flow the first peer org creates the channel from its creation
+# transaction (CREATE=true) while the others wait for its block 0; every
+# org joins its peers (PEERS: "host:port ...") with block 0, which in the
+# channel participation flow is the channel's genesis block in /crypto;
+# an org of ANCHOR_ORGS (ANCHORS=true) then submits its anchor peer update
+# (/crypto/<MSP_ID>anchors.tx).  Each part is skipped when the network has
+# it already: a channel that exists, a peer that has joined, anchor peers
+# the channel's configuration names for the org.
+. /scripts/common.sh
+
+block=/tmp/$CHANNEL.block
+# shellcheck disable=SC2046
+if [ "$CREATE" = true ]; then
+	if peer channel fetch 0 "$block" -c "$CHANNEL" -o "$ORDERER_ADDRESS" $(orderer_tls) 2>/dev/null; then
+		say "channel $CHANNEL exists already"
+	else
+		retry peer channel create -c "$CHANNEL" -f "/crypto/$CHANNEL.tx" -o "$ORDERER_ADDRESS" \
+			--outputBlock "$block" --timeout 30s $(orderer_tls)
+		say "channel $CHANNEL created"
+	fi
+elif [ -f "/crypto/$CHANNEL.block" ]; then
+	cp "/crypto/$CHANNEL.block" "$block"
+else
+	# the first peer org is creating it meanwhile
+	poll 120 peer channel fetch 0 "$block" -c "$CHANNEL" -o "$ORDERER_ADDRESS" $(orderer_tls)
+fi
+
+for p in $PEERS; do
+	export CORE_PEER_ADDRESS="$p"
+	if peer channel list 2>/dev/null | grep -qx "$CHANNEL"; then
+		say "$p has joined $CHANNEL already"
+		continue
+	fi
+	retry peer channel join -b "$block"
+	say "$p joined $CHANNEL"
+done
+
+[ "$ANCHORS" = true ] || exit 0
+# shellcheck disable=SC2046
+if peer channel fetch config /tmp/config.block -c "$CHANNEL" -o "$ORDERER_ADDRESS" $(orderer_tls) 2>/dev/null &&
+	configtxlator proto_decode --input /tmp/config.block --type common.Block |
+	jq -e --arg org "$MSP_ID" '.data.data[0].payload.data.config.channel_group.groups.Application.groups[$org].values.AnchorPeers' >/dev/null; then
+	say "$MSP_ID has anchor peers on $CHANNEL already"
+	exit 0
+fi
+# shellcheck disable=SC2046
+retry peer channel update -c "$CHANNEL" -f "/crypto/${MSP_ID}anchors.tx" -o "$ORDERER_ADDRESS" $(orderer_tls)
+say "anchor peers of $MSP_ID set on $CHANNEL"

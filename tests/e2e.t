@@ -1,0 +1,122 @@
+#!/bin/sh
+# The sample network on a real Kubernetes cluster, end to end, in both
+# channel flows: what a new user does, step by step, and what the network
+# answers.  Runs only with K8S_E2E=1 and KUBECONFIG naming a cluster that
+# has the Fabric images (make e2e; .ci/run starts ../shared/cluster for it).
+#
+# For each flow, from an empty cluster: deploy with WAIT=1, channel,
+# chaincode (a = 100, b = 200), invoke (a = 90, b = 210); a second deploy
+# sends no request; org2 grows to three peers and peer2 joins, gets the
+# chaincode and answers a = 90; org2 shrinks back and peer2 is pruned;
+# channel and chaincode then run no step again and the balances stay;
+# clean-cluster leaves no object of ours.  Each step's time is printed.
+. "$TOP/tests/lib.sh"
+
+if [ "${K8S_E2E:-}" != 1 ] || [ -z "${KUBECONFIG:-}" ]; then
+	skip 1 "needs a real cluster: K8S_E2E=1 and KUBECONFIG (make e2e)"
+	done_testing
+	exit
+fi
+export KUBECONFIG
+
+# every object this project made for the sample's orgs (kapply's own tests
+# may have theirs in namespaces of their own meanwhile)
+ours() {
+	"$BINDIR/kapply" prune --dry-run --all -l app.kubernetes.io/managed-by=fabric-k8s 2>&1 |
+		grep -E '^would be pruned ((org1|org2|orgorderer1)/|Namespace/(org1|org2|orgorderer1)$)'
+}
+
+step() { # step NAME make-args...: run make, print its time; $out, $rc
+	_name=$1
+	shift
+	_t0=$(date +%s.%N)
+	run tmake "$@"
+	# on stderr, which prove shows
+	awk -v n="$_name" -v t0="$_t0" -v t1="$(date +%s.%N)" 'BEGIN { printf "# %-52s %6.1f s\n", n, t1 - t0 }' >&2
+	if [ "$rc" -ne 0 ]; then
+		diag "make $* failed:" "$out" "$err" >&2
+	fi
+}
+
+# balances as make query and make invoke print them, on one line
+balances() { printf '%s\n' "$out" | grep -E '^[ab] = ' | tr '\n' ' '; }
+
+# the user's crypto-config.yaml, edited in place as a user would
+cp "$TOP/crypto-config.yaml" "$tmp/crypto-config.yaml"
+awk '/Domain: org2/ { org2 = 1 } org2 && /Count: 2/ { sub(/Count: 2/, "Count: 3"); org2 = 0 } { print }' \
+	"$TOP/crypto-config.yaml" >"$tmp/crypto-config-3.yaml"
+grep -q 'Count: 3' "$tmp/crypto-config-3.yaml" || { echo "Bail out! cannot raise org2's Count"; exit 1; }
+edit() { cp "$1" "$tmp/crypto-config.yaml"; }
+
+# start from an empty cluster, whatever an earlier run left
+run tmake BUILD="$tmp/clean" clean-cluster
+
+for flow in system participation; do
+	B=$tmp/$flow
+	args="BUILD=$B CHANNEL_FLOW=$flow CRYPTO_CONFIG=$tmp/crypto-config.yaml"
+
+	# shellcheck disable=SC2086
+	step "$flow: make deploy WAIT=1" $args WAIT=1 deploy
+	is "$rc" 0 "$flow: deploy, every workload available"
+	# shellcheck disable=SC2086
+	step "$flow: make channel" $args channel
+	is "$rc" 0 "$flow: channel"
+	# shellcheck disable=SC2086
+	step "$flow: make chaincode" $args chaincode
+	is "$rc:$(balances)" "0:a = 100 b = 200 " "$flow: chaincode committed and initialised: a = 100, b = 200"
+	# shellcheck disable=SC2086
+	step "$flow: make invoke" $args invoke
+	is "$rc:$(balances)" "0:a = 90 b = 210 " "$flow: invoke moves 10: a = 90, b = 210"
+
+	# steps whose Jobs ran but whose stamps were lost (a make killed): the
+	# approvals, the commit and the init run again, and the ledger is kept
+	rm -f "$B"/stamps/chaincode-*/approve-* "$B"/stamps/chaincode-*/commit "$B"/stamps/chaincode-*/init
+	# shellcheck disable=SC2086
+	step "$flow: approve, commit, init again" $args chaincode
+	is "$rc:$(balances)" "0:a = 90 b = 210 " \
+		"$flow: approvals, commit and init again: nothing approved twice, no second init, a = 90"
+
+	# shellcheck disable=SC2086
+	run tmake -q $args deploy
+	is "$rc" 0 "$flow: make -q deploy: nothing to do"
+	# shellcheck disable=SC2086
+	step "$flow: make deploy, nothing changed" $args V=1 deploy
+	is "$rc:$(printf '%s\n' "$out" | grep -c kapply)" "0:0" "$flow: a second deploy runs no kapply, so sends no request"
+
+	# org2 grows to three peers
+	edit "$tmp/crypto-config-3.yaml"
+	three=$args
+	# shellcheck disable=SC2086
+	step "$flow: org2 with 3 peers: deploy channel chaincode" $three WAIT=1 deploy channel chaincode
+	is "$rc" 0 "$flow: org2 grown to three peers: deploy, channel, chaincode"
+	cp "$B/manifests/org2/peer2.yaml" "$tmp/peer2.yaml" 2>/dev/null
+	# shellcheck disable=SC2086
+	step "$flow: make query ORG=org2 PEER=peer2" $three query ORG=org2 PEER=peer2
+	is "$rc:$(balances)" "0:a = 90 b = 210 " "$flow: peer2.org2 joined, has the chaincode and answers a = 90"
+	like "$(cat "$B/jobs/org2/cc-abstore-query.yaml")" 'CORE_PEER_ADDRESS, value: "peer2.org2:7051"' \
+		"$flow: that query went through peer2.org2"
+
+	# and back to two
+	edit "$TOP/crypto-config.yaml"
+	# shellcheck disable=SC2086
+	step "$flow: org2 back to 2 peers: deploy" $args WAIT=1 deploy
+	is "$rc" 0 "$flow: org2 back to two peers: deploy"
+	run "$BINDIR/kapply" get -f "$tmp/peer2.yaml"
+	is "$(printf '%s\n' "$out" | cut -f2 | sort -u | tr '\n' ' ')" "absent " "$flow: peer2's Service and Deployment are pruned"
+	# shellcheck disable=SC2086
+	step "$flow: make channel chaincode" $args channel chaincode
+	is "$rc:$(balances)" "0:a = 90 b = 210 " "$flow: channel and chaincode again: the balances stay"
+	# shellcheck disable=SC2086
+	step "$flow: make channel chaincode, nothing changed" $args channel chaincode
+	is "$rc:$(printf '%s\n' "$out" | grep '^  JOB' | grep -cv -- '-query$')" "0:0" \
+		"$flow: and once more: no step runs again (only the query)"
+	is "$(balances)" "a = 90 b = 210 " "$flow: a = 90, b = 210"
+
+	ok "$([ -n "$(ours)" ]; echo $?)" "$flow: the network's objects are there, as kapply lists them"
+	# shellcheck disable=SC2086
+	step "$flow: make clean-cluster" $args clean-cluster
+	is "$rc" 0 "$flow: clean-cluster"
+	is "$(ours)" "" "$flow: no object of ours is left on the cluster"
+done
+
+done_testing
