@@ -88,7 +88,7 @@ $$(CC_STAMPS)/files-$(1): $$(JOBS_DIR)/$(1)/cc-files.yaml | $$(call applied_stam
 $$(CC_STAMPS)/install-$(1) $$(CC_STAMPS)/approve-$(1): | $$(CC_STAMPS)/files-$(1)
 
 ifneq ($$(FABRIC_VERSION),1.4)
-# the chaincode server of the org, then install on its peers and approve
+# the chaincode server of the org, the install on its peers, its approval
 $$(JOBS_DIR)/$(1)/cc-server.yaml: templates/chaincode.yaml $$(call RENDER_DEPS,$(1)) \
 		$$(JOBS_DIR)/$(1)/cc-files.vars $$(CC_BUILD)/$(1)/package-id $$(MANIFESTS_DIR)/$(1)/scripts.vars
 	$$(call msg,RENDER,jobs/$(1)/cc-server.yaml)mkdir -p $$(@D)
@@ -127,14 +127,15 @@ $(foreach o,$(PEER_ORGS),$(eval $(call cc_org_rules,$(o))))
 ifneq ($(FABRIC_VERSION),1.4)
 $(eval $(call job_rules,$(first_peer_org),cc-$(CC_NAME)-$(CC_SEQUENCE)-commit,cc-commit.sh,$(CC_STAMPS)/commit,\
 	$(PEER_ORGS:%=$(CC_STAMPS)/approve-%),$(JOBS_DIR)/$(first_peer_org)/cc-files.vars,$$(call cc_render,$(first_peer_org))))
+# committed, installed on every peer, every server up: the chaincode answers
+CC_SERVING := $(CC_STAMPS)/commit $(PEER_ORGS:%=$(CC_STAMPS)/install-%) $(PEER_ORGS:%=$(CC_STAMPS)/server-%)
 ifeq ($(CC_INIT_REQUIRED),true)
 CC_READY := $(CC_STAMPS)/init
 $(eval $(call job_rules,$(first_peer_org),cc-$(CC_NAME)-$(CC_SEQUENCE)-init,cc-init.sh,$(CC_STAMPS)/init,\
-	$(CC_STAMPS)/commit $(PEER_ORGS:%=$(CC_STAMPS)/install-%) $(PEER_ORGS:%=$(CC_STAMPS)/server-%),\
-	$(JOBS_DIR)/$(first_peer_org)/cc-files.vars,\
+	$(CC_SERVING),$(JOBS_DIR)/$(first_peer_org)/cc-files.vars,\
 	$$(call cc_render,$(first_peer_org)) -D 'CC_ARGS=$(CC_INIT)'))
 else
-CC_READY := $(CC_STAMPS)/commit $(PEER_ORGS:%=$(CC_STAMPS)/install-%) $(PEER_ORGS:%=$(CC_STAMPS)/server-%)
+CC_READY := $(CC_SERVING)
 endif
 else
 CC_READY := $(CC_STAMPS)/instantiate

@@ -13,7 +13,7 @@ help:
 	'  query, invoke   query a and b; move CC_AMOUNT from a to b (the old guide: 90 and 210)' \
 	'                  through ORG (a peer org) and PEER (one of its peers) if given' \
 	'  jobs            render every Job manifest of channel and chaincode, run none' \
-	'  clean-cluster   delete what deploy created (peer orgs first) and wait until it is gone' \
+	'  clean-cluster   delete what deploy created (every org at once) and wait until it is gone' \
 	'  clean-crypto    delete the crypto material and artifacts (needs CONFIRM=1: it destroys the CAs)' \
 	'  msp             every org'"'"'s crypto material (mspgen), nothing else' \
 	'  artifacts       genesis block, channel and anchor peer transactions (txgen)' \

@@ -30,6 +30,8 @@ flow() { # flow NAME VERSION EXPECTED make-args...: render the Jobs and check th
 	[ "$rc" -ne 0 ] && diag "$out"
 	is "$(printf '%s\n' "$out" | grep -v '^PROBLEM' | tr '\n' ' ')" "$want" "$name: the steps, in each org"
 	scripts=$(printf '%s\n' "$out" | grep -v '^PROBLEM' | cut -d' ' -f2 | sort -u | sed "s|^|$TOP/templates/jobs/|")
+	# and the command lines of the helpers they call
+	scripts="$scripts $TOP/templates/jobs/common.sh"
 	# shellcheck disable=SC2086
 	run "$PY" "$TOP/tests/check-cli-flags.py" "$TOP/tests/data/fabric-cli-flags.txt" "$version" $scripts
 	is "$rc" 0 "$name: every peer/osnadmin command line takes Fabric $version's flags"
@@ -50,6 +52,13 @@ mkdir -p bad && cp "$TOP/templates/jobs/common.sh" bad/ &&
 run "$PY" "$TOP/tests/check-cli-flags.py" "$TOP/tests/data/fabric-cli-flags.txt" 2.5 bad/s.sh
 is "$out" "s.sh:1: \`peer channel join\` has no flag --channel
 2 command lines checked" "the flag check fails on a flag peer does not take"
+# and checks the helpers of common.sh that a script calls, only those
+printf 'balances\n' > bad/q.sh
+sed 's/chaincode query -C/chaincode query --nosuch -C/; s/querycommitted -C/querycommitted --nosuch -C/' \
+	"$TOP/templates/jobs/common.sh" > bad/common.sh
+run "$PY" "$TOP/tests/check-cli-flags.py" "$TOP/tests/data/fabric-cli-flags.txt" 2.5 bad/q.sh bad/common.sh
+like "$out" "^common.sh:[0-9]+: \\`peer chaincode query\\` has no flag --nosuch
+1 command lines checked$" "the flag check covers the common.sh helper a script calls, and not the others"
 
 # the orderer join: mutual TLS as the orderer org's Admin
 B=$tmp/participation

@@ -6,8 +6,8 @@
 # sequence + 1), so the committed definition's approvals decide.
 . /scripts/common.sh
 
-committed=$(peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" 2>/dev/null || true)
-seq=$(printf '%s\n' "$committed" | sed -n 's/.*Sequence: \([0-9][0-9]*\),.*/\1/p')
+committed=$(committed_definition)
+seq=$(sequence_of "$committed")
 if [ -n "$seq" ] && [ "$seq" -gt "$CC_SEQUENCE" ]; then
 	say "$CC_NAME is committed at sequence $seq, past $CC_SEQUENCE: nothing to approve"
 	exit 0

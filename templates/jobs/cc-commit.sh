@@ -5,8 +5,7 @@
 # one) is left.
 . /scripts/common.sh
 
-seq=$(peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" 2>/dev/null |
-	sed -n 's/.*Sequence: \([0-9][0-9]*\),.*/\1/p' || true)
+seq=$(sequence_of "$(committed_definition)")
 if [ -n "$seq" ] && [ "$seq" -ge "$CC_SEQUENCE" ]; then
 	say "$CC_NAME is committed at sequence $seq already"
 	exit 0

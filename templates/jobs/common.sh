@@ -45,6 +45,16 @@ init_required() {
 	fi
 }
 
+# The chaincode's definition committed on CHANNEL, as querycommitted
+# prints it ("Version: 1.0, Sequence: 1, ... Approvals: [...]"), or nothing;
+# and the sequence number in such a text.
+committed_definition() {
+	peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" 2>/dev/null || true
+}
+sequence_of() {
+	printf '%s\n' "$1" | sed -n 's/.*Sequence: \([0-9][0-9]*\),.*/\1/p'
+}
+
 # Print "a = 90" for each account of ACCOUNTS, as the chaincode answers
 # a query of it through CORE_PEER_ADDRESS.
 balances() {
