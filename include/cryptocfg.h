@@ -13,9 +13,10 @@
  * rendered SANS entry must be a non-empty ASCII name or address (Go's
  * x509 refuses non-ASCII DNS names; cryptogen fails on them later).
  *
- * On top of cryptogen's rules, a domain must be a valid Kubernetes
- * namespace name and a hostname a valid Kubernetes object name, because
- * every org becomes a namespace and every node objects named after it.
+ * Several files load as one network (test-network keeps each org in a
+ * file of its own); a domain or Name given twice is an error naming both
+ * places.  What the cluster asks of the names (namespaces, object names)
+ * is yaml2vars' business: these are cryptogen's rules alone.
  */
 #ifndef CRYPTOCFG_H
 #define CRYPTOCFG_H
@@ -44,7 +45,7 @@ struct node_spec {
 struct org_spec {
 	enum org_type type;
 	char *name;                /* Name: "Org1" */
-	char *domain;              /* Domain: "org1", also the namespace */
+	char *domain;              /* Domain: "org1.example.com" */
 	bool node_ous;             /* EnableNodeOUs */
 	struct node_spec ca;       /* CA (Hostname "ca" by default) */
 	struct node_spec *nodes;   /* Specs, then Template nodes */
@@ -60,14 +61,25 @@ struct org_spec {
 struct crypto_config {
 	struct org_spec *orgs;     /* orderer orgs first, then peer orgs */
 	size_t norgs;
-	struct yfile *file;
+	struct yfile **files;      /* the files loaded, in the order given */
+	size_t nfiles;
 };
 
 /* Load and check a crypto-config.yaml. Errors are printed; NULL on failure. */
 struct crypto_config *cryptocfg_load(const char *path);
+/* Several files as one network: their orgs merged, in the order given. */
+struct crypto_config *cryptocfg_load_files(const char *const *paths, size_t n);
 /* The same from text in memory; name is what messages call it. */
 struct crypto_config *cryptocfg_load_mem(const char *name, const char *text);
 void cryptocfg_free(struct crypto_config *cfg);
+
+/*
+ * One more SANS entry for every node of every org, as if the config listed
+ * it last: a cryptogen template of {{.Hostname}}, {{.Domain}} and
+ * {{.CommonName}}.  A name a node has already is not added again.
+ * Returns 0, or -1 after printing why the template is wrong.
+ */
+int cryptocfg_add_san(struct crypto_config *cfg, const char *tmpl);
 
 /* The org with this domain, or NULL. */
 struct org_spec *cryptocfg_find(struct crypto_config *cfg, const char *domain);

@@ -46,6 +46,8 @@ struct strbuf {
 void sb_add(struct strbuf *sb, const void *data, size_t n);
 void sb_adds(struct strbuf *sb, const char *s);
 void sb_addc(struct strbuf *sb, char c);
+/* s in double quotes, '"' and '\\' escaped: a YAML (and JSON) string of text. */
+void sb_add_quoted(struct strbuf *sb, const char *s);
 void sb_addf(struct strbuf *sb, const char *fmt, ...) ATTR_PRINTF(2, 3);
 void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap) ATTR_PRINTF(2, 0);
 void sb_reset(struct strbuf *sb);

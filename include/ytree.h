@@ -30,6 +30,9 @@ struct ynode {
 	const char *file;       /* the name errors show, owned by the yfile */
 	int line, col;          /* 1-based position of the node's start */
 	bool quoted;            /* scalar written in a quoted or block style */
+	size_t start, end;      /* scalar: where its text lies in the input, in
+				 * characters (not bytes) from the first after
+				 * any BOM, its anchor and tag included */
 	char *str;              /* scalar text, NUL-terminated (UTF-8) */
 	size_t len;             /* scalar length in bytes */
 	size_t n;               /* number of items or pairs */

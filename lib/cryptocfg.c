@@ -31,25 +31,6 @@ bool is_dns_label(const char *s)
 	return s[0] != '-' && s[n - 1] != '-';
 }
 
-/*
- * Domains that would collide with a make target of this project or with a
- * namespace Kubernetes keeps for itself ("kube-" is reserved as a prefix).
- */
-static const char *const reserved_domains[] = { "all", "bench", "chaincode",
-	"channel", "check", "clean", "clean-cluster", "clean-crypto", "default",
-	"deploy", "deps", "expiry", "fuzz", "help", "invoke", "plan", "query",
-	"renew", "status", "tools", "vars", NULL };
-
-static bool is_reserved_domain(const char *s)
-{
-	if (strncmp(s, "kube-", 5) == 0)
-		return true;
-	for (size_t i = 0; reserved_domains[i]; i++)
-		if (strcmp(s, reserved_domains[i]) == 0)
-			return true;
-	return false;
-}
-
 char *gotemplate_expand(const char *tmpl, const char *const *vars, char **err)
 {
 	struct strbuf sb = {0};
@@ -256,16 +237,6 @@ static void render_node(struct ctx *c, const struct org_spec *org, struct node_s
 	}
 }
 
-static void check_hostname(struct ctx *c, const char *host, const struct ynode *where,
-			   const struct ypath *p)
-{
-	if (!is_dns_label(host)) {
-		yerror(where, p, "\"%s\" is not a valid Kubernetes name for a node "
-		       "(lower-case letters, digits and '-', at most 63)", host);
-		c->errors++;
-	}
-}
-
 static void read_org(struct ctx *c, const struct ynode *m, const struct ypath *p,
 		     struct org_spec *org)
 {
@@ -289,14 +260,6 @@ static void read_org(struct ctx *c, const struct ynode *m, const struct ypath *p
 	n = ymap_get(m, "Domain");
 	if (!org->domain || !*org->domain) {
 		yerror(n ? n : m, &dp, "required, and missing");
-		c->errors++;
-	} else if (!is_dns_label(org->domain)) {
-		yerror(n, &dp, "\"%s\" is not a valid Kubernetes namespace name "
-		       "(lower-case letters, digits and '-', no dots, at most 63)", org->domain);
-		c->errors++;
-	} else if (is_reserved_domain(org->domain)) {
-		yerror(n, &dp, "\"%s\" is reserved (a make target of this project or a "
-		       "Kubernetes system namespace); choose another domain", org->domain);
 		c->errors++;
 	}
 	if (yget_bool(ymap_get(m, "EnableNodeOUs"), &op, &org->node_ous) < 0)
@@ -369,7 +332,6 @@ static void read_org(struct ctx *c, const struct ynode *m, const struct ypath *p
 			ns->hostname = xstrdup("");
 			continue;
 		}
-		check_hostname(c, ns->hostname, ymap_get(s, "Hostname"), &hp);
 		render_node(c, org, ns, sans, s, &ip);
 	}
 	for (int i = 0; i < count; i++) {
@@ -392,7 +354,6 @@ static void read_org(struct ctx *c, const struct ynode *m, const struct ypath *p
 			org->nnodes = nspecs + (size_t)i + 1;
 			break;
 		}
-		check_hostname(c, ns->hostname, ns->where, &hp);
 		render_node(c, org, ns, tmpl_sans, tmpl, &tp);
 	}
 	free(tmpl_host);
@@ -463,25 +424,46 @@ void cryptocfg_free(struct crypto_config *cfg)
 		free(o->msp_id);
 	}
 	free(cfg->orgs);
-	yfile_free(cfg->file);
+	for (size_t i = 0; i < cfg->nfiles; i++)
+		yfile_free(cfg->files[i]);
+	free(cfg->files);
 	free(cfg);
 }
 
 static const char *const list_keys[] = { "OrdererOrgs", "PeerOrgs" };
 
-static struct crypto_config *load(struct yfile *f, const struct ynode *root);
+static struct crypto_config *load(struct crypto_config *cfg, const struct ynode *const *roots);
+
+struct crypto_config *cryptocfg_load_files(const char *const *paths, size_t n)
+{
+	struct crypto_config *cfg = xcalloc(1, sizeof(*cfg));
+	const struct ynode **roots = xcalloc(n ? n : 1, sizeof(*roots));
+
+	cfg->files = xcalloc(n ? n : 1, sizeof(*cfg->files));
+	for (size_t i = 0; i < n; i++) {
+		cfg->files[i] = yfile_load_one(paths[i], &roots[i]);
+		if (!cfg->files[i]) {
+			free(roots);
+			cryptocfg_free(cfg);
+			return NULL;
+		}
+		cfg->nfiles++;
+	}
+	cfg = load(cfg, roots);
+	free(roots);
+	return cfg;
+}
 
 struct crypto_config *cryptocfg_load(const char *path)
 {
-	const struct ynode *root;
-	struct yfile *f = yfile_load_one(path, &root);
-
-	return f ? load(f, root) : NULL;
+	return cryptocfg_load_files(&path, 1);
 }
 
 struct crypto_config *cryptocfg_load_mem(const char *name, const char *text)
 {
 	struct yfile *f = yfile_load_mem(name, text, strlen(text));
+	struct crypto_config *cfg;
+	const struct ynode *root;
 
 	if (!f)
 		return NULL;
@@ -490,76 +472,102 @@ struct crypto_config *cryptocfg_load_mem(const char *name, const char *text)
 		yfile_free(f);
 		return NULL;
 	}
-	return load(f, f->docs[0]);
+	cfg = xcalloc(1, sizeof(*cfg));
+	cfg->files = xcalloc(1, sizeof(*cfg->files));
+	cfg->files[cfg->nfiles++] = f;
+	root = f->docs[0];
+	return load(cfg, &root);
 }
 
-/* Check and expand the document root of f; takes f. */
-static struct crypto_config *load(struct yfile *f, const struct ynode *root)
+/* Where org o is, for a message about org b: "PeerOrgs[0], line 2", with its file if another. */
+static void org_place(const struct org_spec *o, const struct org_spec *b, char *buf, size_t size)
 {
-	const struct ynode *lists[2] = { NULL, NULL };
-	struct crypto_config *cfg = xcalloc(1, sizeof(*cfg));
+	if (strcmp(o->where->file, b->where->file) == 0)
+		snprintf(buf, size, "%s[%zu], line %d", list_keys[o->type], o->index, o->where->line);
+	else
+		snprintf(buf, size, "%s[%zu], %s:%d", list_keys[o->type], o->index,
+			 o->where->file, o->where->line);
+}
+
+/*
+ * Check and expand the roots of cfg's files (one per file), as one network:
+ * orderer orgs of every file first, then peer orgs, each list in file order.
+ * Frees cfg and returns NULL on errors.
+ */
+static struct crypto_config *load(struct crypto_config *cfg, const struct ynode *const *roots)
+{
+	const struct ynode **lists = xcalloc(2 * cfg->nfiles, sizeof(*lists));
 	struct ctx c = {0};
 	size_t total = 0;
 
-	cfg->file = f;
-	if (root->kind != Y_MAP) {
-		yerror(root, NULL, "expected a mapping with OrdererOrgs and PeerOrgs, got %s",
-		       ynode_kind_name(root));
-		goto fail;
-	}
-	c.errors += ymap_check_keys(root, NULL, top_keys);
-	for (int t = 0; t < 2; t++) {
-		struct ypath lp = YPATH_KEY(NULL, list_keys[t]);
+	for (size_t f = 0; f < cfg->nfiles; f++) {
+		const struct ynode *root = roots[f];
 
-		if (yget_seq(ymap_get(root, list_keys[t]), &lp, &lists[t]) < 0)
+		if (root->kind != Y_MAP) {
+			yerror(root, NULL, "expected a mapping with OrdererOrgs and PeerOrgs, got %s",
+			       ynode_kind_name(root));
 			c.errors++;
-		total += lists[t] ? lists[t]->n : 0;
+			continue;
+		}
+		c.errors += ymap_check_keys(root, NULL, top_keys);
+		for (int t = 0; t < 2; t++) {
+			struct ypath lp = YPATH_KEY(NULL, list_keys[t]);
+			const struct ynode **l = &lists[2 * f + (size_t)t];
+
+			if (yget_seq(ymap_get(root, list_keys[t]), &lp, l) < 0)
+				c.errors++;
+			total += *l ? (*l)->n : 0;
+		}
 	}
 	if (c.errors)
 		goto fail;
 	if (total == 0) {
-		yerror(root, NULL, "no organizations: OrdererOrgs and PeerOrgs are both empty");
+		yerror(roots[0], NULL, "no organizations: OrdererOrgs and PeerOrgs are both empty");
 		goto fail;
 	}
 	cfg->orgs = xcalloc(total, sizeof(*cfg->orgs));
 	for (int t = 0; t < 2; t++) {
 		struct ypath lp = YPATH_KEY(NULL, list_keys[t]);
 
-		for (size_t i = 0; lists[t] && i < lists[t]->n; i++) {
-			const struct ynode *m = lists[t]->items[i];
-			struct ypath ip = YPATH_INDEX(&lp, i);
-			struct org_spec *org = &cfg->orgs[cfg->norgs++];
+		for (size_t f = 0; f < cfg->nfiles; f++) {
+			const struct ynode *list = lists[2 * f + (size_t)t];
 
-			org->type = t == 0 ? ORG_ORDERER : ORG_PEER;
-			org->index = i;
-			if (m->kind != Y_MAP) {
-				yerror(m, &ip, "expected a mapping, got %s", ynode_kind_name(m));
-				c.errors++;
-				continue;
-			}
-			/*
-			 * An alias of an org already read is that org again: its
-			 * name and domain make it a duplicate below, without
-			 * expanding its nodes once more (a few aliases of an org
-			 * of 1000 nodes would otherwise cost a million).
-			 */
-			const struct org_spec *same = NULL;
+			for (size_t i = 0; list && i < list->n; i++) {
+				const struct ynode *m = list->items[i];
+				struct ypath ip = YPATH_INDEX(&lp, i);
+				struct org_spec *org = &cfg->orgs[cfg->norgs++];
 
-			for (size_t j = 0; j + 1 < cfg->norgs && !same; j++)
-				if (cfg->orgs[j].where == m)
-					same = &cfg->orgs[j];
-			if (same) {
-				org->where = m;
-				org->name = dup_or_null(same->name);
-				org->domain = dup_or_null(same->domain);
-			} else {
-				read_org(&c, m, &ip, org);
+				org->type = t == 0 ? ORG_ORDERER : ORG_PEER;
+				org->index = i;
+				if (m->kind != Y_MAP) {
+					yerror(m, &ip, "expected a mapping, got %s", ynode_kind_name(m));
+					c.errors++;
+					continue;
+				}
+				/*
+				 * An alias of an org already read is that org again: its
+				 * name and domain make it a duplicate below, without
+				 * expanding its nodes once more (a few aliases of an org
+				 * of 1000 nodes would otherwise cost a million).
+				 */
+				const struct org_spec *same = NULL;
+
+				for (size_t j = 0; j + 1 < cfg->norgs && !same; j++)
+					if (cfg->orgs[j].where == m)
+						same = &cfg->orgs[j];
+				if (same) {
+					org->where = m;
+					org->name = dup_or_null(same->name);
+					org->domain = dup_or_null(same->domain);
+				} else {
+					read_org(&c, m, &ip, org);
+				}
+				if (org->name)
+					org->msp_id = xasprintf("%sMSP", org->name);
 			}
-			if (org->name)
-				org->msp_id = xasprintf("%sMSP", org->name);
 		}
 	}
-	/* an org is a namespace and a directory: names and domains are unique */
+	/* an org is a directory (and a namespace): names and domains are unique */
 	for (size_t i = 0; i < cfg->norgs; i++) {
 		struct org_spec *b = &cfg->orgs[i];
 		bool dup_domain = false, dup_name = false;
@@ -568,15 +576,18 @@ static struct crypto_config *load(struct yfile *f, const struct ynode *root)
 			struct org_spec *a = &cfg->orgs[j];
 			struct ypath lp = YPATH_KEY(NULL, list_keys[b->type]);
 			struct ypath ip = YPATH_INDEX(&lp, b->index);
+			char place[512];
 
+			if (!a->where || !b->where)
+				continue;
+			org_place(a, b, place, sizeof(place));
 			if (!dup_domain && a->domain && b->domain && *b->domain &&
 			    strcmp(a->domain, b->domain) == 0) {
 				dup_domain = true;
 				struct ypath dp = YPATH_KEY(&ip, "Domain");
 
 				yerror(ymap_get(b->where, "Domain"), &dp,
-				       "duplicate domain \"%s\" (also %s[%zu], line %d)", b->domain,
-				       list_keys[a->type], a->index, a->where->line);
+				       "duplicate domain \"%s\" (also %s)", b->domain, place);
 				c.errors++;
 			}
 			if (!dup_name && a->name && b->name && *b->name && strcmp(a->name, b->name) == 0) {
@@ -584,18 +595,49 @@ static struct crypto_config *load(struct yfile *f, const struct ynode *root)
 				struct ypath np = YPATH_KEY(&ip, "Name");
 
 				yerror(ymap_get(b->where, "Name"), &np,
-				       "duplicate Name \"%s\" (also %s[%zu], line %d)", b->name,
-				       list_keys[a->type], a->index, a->where->line);
+				       "duplicate Name \"%s\" (also %s)", b->name, place);
 				c.errors++;
 			}
 		}
 	}
 	if (c.errors)
 		goto fail;
+	free(lists);
 	return cfg;
 fail:
+	free(lists);
 	cryptocfg_free(cfg);
 	return NULL;
+}
+
+int cryptocfg_add_san(struct crypto_config *cfg, const char *tmpl)
+{
+	for (size_t i = 0; i < cfg->norgs; i++) {
+		struct org_spec *o = &cfg->orgs[i];
+
+		for (size_t j = 0; j < o->nnodes; j++) {
+			struct node_spec *n = &o->nodes[j];
+			const char *vars[] = { "Hostname", n->hostname, "Domain", o->domain,
+					       "CommonName", n->common_name, NULL };
+			char *err, *san = gotemplate_expand(tmpl, vars, &err);
+			bool have = false;
+
+			if (!san) {
+				warnf("--san=%s: %s", tmpl, err);
+				free(err);
+				return -1;
+			}
+			for (size_t k = 0; k < n->nsans && !have; k++)
+				have = strcmp(n->sans[k], san) == 0;
+			if (have || !*san) {
+				free(san);
+				continue;
+			}
+			n->sans = xrealloc(n->sans, (n->nsans + 1) * sizeof(*n->sans));
+			n->sans[n->nsans++] = san;
+		}
+	}
+	return 0;
 }
 
 struct org_spec *cryptocfg_find(struct crypto_config *cfg, const char *domain)

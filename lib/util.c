@@ -127,6 +127,17 @@ void sb_add(struct strbuf *sb, const void *data, size_t n)
 	sb->buf[sb->len] = '\0';
 }
 
+void sb_add_quoted(struct strbuf *sb, const char *s)
+{
+	sb_addc(sb, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			sb_addc(sb, '\\');
+		sb_addc(sb, *s);
+	}
+	sb_addc(sb, '"');
+}
+
 void sb_adds(struct strbuf *sb, const char *s)
 {
 	sb_add(sb, s, strlen(s));

@@ -371,6 +371,8 @@ static int handle_event(struct loader *l, yaml_event_t *ev)
 		n->str = arena_strndup(&l->f->arena, (const char *)ev->data.scalar.value,
 				       ev->data.scalar.length);
 		n->len = ev->data.scalar.length;
+		n->start = ev->start_mark.index;
+		n->end = ev->end_mark.index;
 		n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
 			(ev->data.scalar.tag &&
 			 strcmp((const char *)ev->data.scalar.tag, YAML_STR_TAG) == 0);

@@ -1,25 +1,67 @@
-# Channel artifacts: configtx.yaml and the MSPs that mspgen writes, turned
-# into $(ARTIFACTS_DIR)/ by txgen.  configtx.yaml is copied to
-# $(BUILD)/configtx.yaml, so that its usual "MSPDir: crypto-config/..."
-# paths resolve to $(BUILD)/crypto-config.
+# Channel artifacts: the cluster's copy of configtx.yaml and the MSPs that
+# mspgen writes, turned into $(ARTIFACTS_DIR)/ by txgen.  yaml2vars writes
+# the copy, $(BUILD)/configtx.yaml (rules/vars.mk): every MSPDir and
+# certificate path of CONFIGTX points into $(BUILD)/crypto-config, found by
+# its ".../peerOrganizations/<domain>/..." suffix wherever it pointed, and
+# the addresses of the network's nodes are their names in the cluster.
+#
+# The channel flow follows from the profiles: a CHANNEL_PROFILE with an
+# Orderer section (an application channel's genesis, as test-network's
+# ChannelUsingRaft) means the channel participation API; one without (a
+# channel creation profile) means the system channel flow, whose orderers
+# start from GENESIS_PROFILE (a profile with Consortiums).  CHANNEL_FLOW
+# may say it outright; then CHANNEL_PROFILE defaults to a profile of that
+# kind, and contradicting it is an error.  So is a GENESIS_PROFILE without
+# Consortiums in the system flow.
 #
 # CHANNEL_FLOW=system (Fabric 1.x/2.x system channel):
 #   genesis.block       the system channel's genesis block (GENESIS_PROFILE, SYS_CHANNEL)
 #   $(CHANNEL).tx       the channel creation transaction (CHANNEL_PROFILE)
 #   <MSPID>anchors.tx   one anchor peer update per peer org (CHANNEL_PROFILE)
 # CHANNEL_FLOW=participation (Fabric 2.3+ channel participation API):
-#   $(CHANNEL).block    the application channel's genesis block (GENESIS_PROFILE);
+#   $(CHANNEL).block    the application channel's genesis block (CHANNEL_PROFILE);
 #                       orgs listing AnchorPeers have them in it already, so no
 #                       anchor update is made unless ANCHOR_ORGS names orgs
 #   <MSPID>anchors.tx   anchor peer updates against a block 0 without them
-# (CHANNEL_FLOW, SYS_CHANNEL and CHANNEL are deployment options: rules/options.mk)
-GENESIS_PROFILE ?= $(if $(filter participation,$(CHANNEL_FLOW)),TwoOrgsApplicationGenesis,TwoOrgsOrdererGenesis)
-CHANNEL_PROFILE ?= TwoOrgsChannel
+# (SYS_CHANNEL and CHANNEL are deployment options: rules/options.mk)
+channel_profile_default = $(firstword $(if $(filter participation,$(1)),\
+	$(filter $(GENESIS_PROFILE),$(CONFIGTX_APP_GENESIS_PROFILES)) $(CONFIGTX_APP_GENESIS_PROFILES),\
+	$(CONFIGTX_CHANNEL_PROFILES) $(if $(1),,$(CONFIGTX_APP_GENESIS_PROFILES))))
+CHANNEL_PROFILE ?= $(strip $(call channel_profile_default,$(CHANNEL_FLOW)))
+PROFILE_FLOW := $(strip $(if $(filter $(CHANNEL_PROFILE),$(CONFIGTX_APP_GENESIS_PROFILES)),participation,\
+	$(if $(filter $(CHANNEL_PROFILE),$(CONFIGTX_CHANNEL_PROFILES)),system)))
+CHANNEL_FLOW := $(or $(CHANNEL_FLOW),$(PROFILE_FLOW),system)
+GENESIS_PROFILE ?= $(firstword $(CONFIGTX_SYS_GENESIS_PROFILES))
 # MSP IDs of the orgs that get an anchor peer update (their AnchorPeers in configtx.yaml)
-ANCHOR_ORGS ?= $(if $(filter system,$(CHANNEL_FLOW)),$(foreach org,$(PEER_ORGS),$($(org)_MSP_ID)))
+ANCHOR_ORGS ?= $(if $(filter system,$(CHANNEL_FLOW)),$(foreach o,$(PEER_ORGS),$($(o)_MSP_ID)))
+
+# What is wrong with the profiles or the flow, said before anything is made
+# (once network.mk, which lists the profiles, is up to date).
+profile_kinds = $(CONFIGTX): an application channel genesis profile (Orderer, Application): \
+	$(or $(CONFIGTX_APP_GENESIS_PROFILES),none); a system channel genesis profile (Consortiums): \
+	$(or $(CONFIGTX_SYS_GENESIS_PROFILES),none); a channel creation profile (Application alone): \
+	$(or $(CONFIGTX_CHANNEL_PROFILES),none)
+ifdef NETWORK_CURRENT
+ifneq ($(wildcard $(CONFIGTX)),)
+$(if $(PROFILE_FLOW),,$(error CHANNEL_PROFILE=$(CHANNEL_PROFILE) is not a channel profile of $(profile_kinds)))
+$(if $(filter-out $(PROFILE_FLOW),$(CHANNEL_FLOW)),$(error CHANNEL_FLOW=$(CHANNEL_FLOW) contradicts \
+	CHANNEL_PROFILE=$(CHANNEL_PROFILE)$(if $(filter participation,$(PROFILE_FLOW)),$(comma) which has an \
+	Orderer section: the genesis block of an application channel$(comma) for the participation flow,$(comma) \
+	which has no Orderer section: a channel creation transaction$(comma) for the system flow); $(profile_kinds)))
+ifeq ($(CHANNEL_FLOW),system)
+$(if $(filter $(GENESIS_PROFILE),$(CONFIGTX_SYS_GENESIS_PROFILES)),,$(error GENESIS_PROFILE=$(GENESIS_PROFILE) \
+	is not a system channel genesis profile of $(profile_kinds)))
+endif
+endif
+ifeq ($(TLS)$(CHANNEL_FLOW),0participation)
+$(error CHANNEL_PROFILE=$(CHANNEL_PROFILE) means CHANNEL_FLOW=participation, which needs TLS=1: an orderer without a system channel is a Raft cluster node, which Fabric runs only over TLS)
+endif
+ifeq ($(FABRIC_VERSION)$(CHANNEL_FLOW),1.4participation)
+$(error CHANNEL_PROFILE=$(CHANNEL_PROFILE) means CHANNEL_FLOW=participation, which needs Fabric 2.3 or later, not FABRIC_VERSION=1.4)
+endif
+endif
 
 ARTIFACTS_DIR := $(BUILD)/channel-artifacts
-TXGEN_CONFIG := $(BUILD)/configtx.yaml
 # The artifacts embed each org's verifying MSP (msp/) and, for etcdraft,
 # the orderers' TLS certificates: they depend on those files, which mspgen
 # leaves alone when it adds a node, and only wait for the MSP stamps, so
@@ -33,11 +75,13 @@ TXGEN_DEPS := $(TXGEN_CONFIG) $(TXGEN_INPUTS) $(BINDIR)/txgen | $(MSP_STAMPS)
 ifeq ($(CHANNEL_FLOW),participation)
 GENESIS := $(ARTIFACTS_DIR)/$(CHANNEL).block
 GENESIS_CHANNEL := $(CHANNEL)
-ANCHORS_PROFILE := $(GENESIS_PROFILE)
+GENESIS_BLOCK_PROFILE := $(CHANNEL_PROFILE)
+ANCHORS_PROFILE := $(CHANNEL_PROFILE)
 CHANNEL_TX :=
 else ifeq ($(CHANNEL_FLOW),system)
 GENESIS := $(ARTIFACTS_DIR)/genesis.block
 GENESIS_CHANNEL := $(SYS_CHANNEL)
+GENESIS_BLOCK_PROFILE := $(GENESIS_PROFILE)
 ANCHORS_PROFILE := $(CHANNEL_PROFILE)
 CHANNEL_TX := $(ARTIFACTS_DIR)/$(CHANNEL).tx
 else
@@ -45,11 +89,9 @@ $(error CHANNEL_FLOW must be system or participation, not '$(CHANNEL_FLOW)')
 endif
 ANCHOR_TXS := $(ANCHOR_ORGS:%=$(ARTIFACTS_DIR)/%anchors.tx)
 
-$(TXGEN_CONFIG): $(CONFIGTX)
-	$(call msg,CP,$@)mkdir -p $(@D) && cp $< $@.tmp && mv $@.tmp $@
 
 $(GENESIS): $(TXGEN_DEPS)
-	$(call msg,TXGEN,$@)$(TXGEN) -profile $(GENESIS_PROFILE) -channelID $(GENESIS_CHANNEL) -outputBlock $@
+	$(call msg,TXGEN,$@)$(TXGEN) -profile $(GENESIS_BLOCK_PROFILE) -channelID $(GENESIS_CHANNEL) -outputBlock $@
 
 $(ARTIFACTS_DIR)/$(CHANNEL).tx: $(TXGEN_DEPS)
 	$(call msg,TXGEN,$@)$(TXGEN) -profile $(CHANNEL_PROFILE) -channelID $(CHANNEL) -outputCreateChannelTx $@

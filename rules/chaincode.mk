@@ -60,7 +60,7 @@ define cc_org_rules
 $$(CC_BUILD)/$(1)/package.tgz:
 	$$(call msg,PACKAGE,$(1)/$$(CC_LABEL))mkdir -p $$(@D)/pkg/code
 	$$(Q)printf '{"address":"%s.%s:9999","dial_timeout":"10s","tls_required":false}\n' \
-		$$(CC_NAME) $(1) > $$(@D)/pkg/code/connection.json
+		$$(CC_NAME) $$($(1)_NAMESPACE) > $$(@D)/pkg/code/connection.json
 	$$(Q)printf '{"type":"ccaas","label":"%s"}\n' $$(CC_LABEL) > $$(@D)/pkg/metadata.json
 	$$(Q)$$(call det_tar,$$(@D)/pkg/code,connection.json) > $$(@D)/pkg/code.tar.gz
 	$$(Q)$$(call det_tar,$$(@D)/pkg,metadata.json code.tar.gz) > $$@.tmp && mv $$@.tmp $$@
@@ -73,8 +73,8 @@ $$(JOBS_DIR)/$(1)/cc-files.yaml: $$(CC_SOURCES) $$(if $$(filter 1.4,$$(FABRIC_VE
 		$$(foreach o,$$(PEER_ORGS),$$(call msp_files,$$(o),$$(call org_dir,$$(o))/tlsca/*-cert.pem)) \
 		$$(BINDIR)/mksecret | $$(foreach o,$$(PEER_ORGS),$$(call msp_stamp,$$(o)))
 	$$(call msg,CONFIG,$(1)/cc-$$(CC_NAME))mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -c -n cc-$$(CC_NAME) -N $(1) -l app.kubernetes.io/managed-by=fabric-k8s \
-		-l fabric-k8s/chaincode-of=$(1) -o $$@ -v $$(@:.yaml=.vars) -V CC_SOURCE $$(call cc_files,$(1))
+	$$(Q)$$(BINDIR)/mksecret -c -n cc-$$(CC_NAME) -N $$($(1)_NAMESPACE) \
+		-l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) -o $$@ -v $$(@:.yaml=.vars) -V CC_SOURCE $$(call cc_files,$(1))
 
 # a peer that joined later gets the package too
 $$(CC_STAMPS)/install-$(1): $$(CHANNEL_STAMPS)/$(1)
@@ -147,12 +147,15 @@ endif
 # query and invoke run every time they are asked for, and show their log.
 # They go through the first peer of the first peer org, or through ORG (a
 # peer org) and PEER (one of its peers, by hostname or full name).
-QUERY_ORG := $(or $(ORG),$(first_peer_org))
-QUERY_PEER := $(or $(filter $(PEER),$($(QUERY_ORG)_NODE_CNS)),$(patsubst $(PEER):%,%,$(filter $(PEER):%,\
-	$(join $(addsuffix :,$($(QUERY_ORG)_NODES)),$($(QUERY_ORG)_NODE_CNS)))))
+QUERY_ORG := $(if $(ORG),$(call org_named,$(ORG)),$(first_peer_org))
+# the in-cluster host of PEER, given as hostname or CommonName
+query_nodes = $(join $(addsuffix :,$($(QUERY_ORG)_NODES)),$(join $(addsuffix :,$($(QUERY_ORG)_NODE_CNS)),$($(QUERY_ORG)_NODE_HOSTS)))
+QUERY_PEER := $(lastword $(subst :, ,$(firstword $(filter $(PEER):% %:$(PEER):%,$(query_nodes)))))
 ifneq ($(filter query invoke,$(MAKECMDGOALS)),)
+ifdef NETWORK_CURRENT
 $(if $(filter $(QUERY_ORG),$(PEER_ORGS)),,$(error ORG=$(ORG) is not a peer org (they are: $(PEER_ORGS))))
 $(if $(PEER),$(if $(QUERY_PEER),,$(error PEER=$(PEER) is not a peer of $(QUERY_ORG) (they are: $($(QUERY_ORG)_NODES)))))
+endif
 endif
 QUERY_JOBS := $(JOBS_DIR)/$(QUERY_ORG)/cc-$(CC_NAME)-query.yaml $(JOBS_DIR)/$(QUERY_ORG)/cc-$(CC_NAME)-invoke.yaml
 query_render = $$(call cc_render,$(QUERY_ORG)) $(if $(QUERY_PEER),-D PEER_ADDRESS=$(QUERY_PEER):7051)

@@ -17,8 +17,8 @@ JOB_TIMEOUT ?= 10m
 CHANNEL_STAMPS := $(STAMP_DIR)/channel-$(CHANNEL)
 first_peer_org := $(firstword $(PEER_ORGS))
 # "host:port ..." of an org's peers, and of an orderer org's admin endpoints
-peer_addresses = $(addsuffix :7051,$($(1)_NODE_CNS))
-orderer_admins = $(if $(filter orderer,$($(1)_TYPE)),$(addsuffix :7053,$($(1)_NODE_CNS)))
+peer_addresses = $(addsuffix :7051,$($(1)_NODE_HOSTS))
+orderer_admins = $(if $(filter orderer,$($(1)_TYPE)),$(addsuffix :7053,$($(1)_NODE_HOSTS)))
 
 # $(call job_rules,org,job,script,stamp,steps-before,manifest-prerequisites,render-args):
 # the Job manifest of one step and the stamp that says it completed (a

@@ -14,7 +14,7 @@ WAIT ?= 0
 WAIT_TIMEOUT ?= 5m
 applied_stamp = $(STAMP_DIR)/$(1).applied
 # what prune finds of an org: its label (every template sets it)
-org_selector = app.kubernetes.io/managed-by=fabric-k8s,fabric-k8s/org=$(1)
+org_selector = app.kubernetes.io/managed-by=fabric-k8s,fabric-k8s/org=$($(1)_NAMESPACE)
 
 # what `make <domain>` and `make deploy` bring up to date: the org applied
 # and, with WAIT=1, its workloads available.  The wait has a stamp of its

@@ -4,6 +4,7 @@ help:
 	'Targets:' \
 	'  all (default)   build the tools and generate everything for every org (no cluster needed)' \
 	'  <domain>        generate what changed for one org and apply it, e.g. make org1' \
+	'                  (an org also answers to its namespace, and to the first label of its domain)' \
 	'  <domain>-files  generate what changed for one org only' \
 	'  deploy          apply every org that changed, orderer orgs first' \
 	'  plan            what deploy would create, change or prune (dry run)' \
@@ -30,11 +31,12 @@ help:
 	'  help            this list' \
 	'' \
 	'Variables (make VAR=value):' \
-	'  CRYPTO_CONFIG   the cryptogen input describing orgs and nodes [$(CRYPTO_CONFIG)]' \
-	'  CONFIGTX        the configtxgen input; MSP IDs are read from it [$(CONFIGTX)]' \
-	'  CHANNEL_FLOW    system (system channel + channel tx) or participation [$(CHANNEL_FLOW)]' \
-	'  GENESIS_PROFILE the configtx.yaml profile of the genesis block [$(GENESIS_PROFILE)]' \
-	'  CHANNEL_PROFILE the profile of the channel tx and anchor updates [$(CHANNEL_PROFILE)]' \
+	'  CRYPTO_CONFIG   the cryptogen input(s) describing orgs and nodes [$(CRYPTO_CONFIG)]' \
+	'  CONFIGTX        the configtxgen input; paths in it may point anywhere [$(CONFIGTX)]' \
+	'  NAMESPACES      domain=namespace ... (default: the domain, dots as dashes) [$(NAMESPACES)]' \
+	'  CHANNEL_PROFILE the channel: a genesis block (Orderer section) or a channel tx [$(CHANNEL_PROFILE)]' \
+	'  CHANNEL_FLOW    system or participation; follows from CHANNEL_PROFILE [$(CHANNEL_FLOW)]' \
+	'  GENESIS_PROFILE the system channel genesis block (system flow) [$(GENESIS_PROFILE)]' \
 	'  SYS_CHANNEL     the system channel ID [$(SYS_CHANNEL)]' \
 	'  CHANNEL         the application channel ID [$(CHANNEL)]' \
 	'  ANCHOR_ORGS     MSP IDs that get an anchor peer update [system flow: all peer orgs]' \

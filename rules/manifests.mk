@@ -11,12 +11,12 @@ msp_stamp = $(STAMP_DIR)/$(1).msp
 # step packs, so that a node added to the org (a new msp stamp) does not
 # redo it; before they exist, the org's msp stamp
 msp_files = $(or $(wildcard $(2)),$(call msp_stamp,$(1)))
-labels = -l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/org=$(1)
+labels = -l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/org=$($(1)_NAMESPACE)
 # ", nodePort: N" for port $(2) of the node port list $(1), with NodePort
 nodeport = $(if $(filter NodePort,$(SERVICE_TYPE)),$(comma) nodePort: $(word $(2),$(1)))
 # the first orderer of the first orderer org, which peers and CLIs talk to
 first_orderer_org := $(firstword $(ORDERER_ORGS))
-ORDERER_ADDRESS = $(firstword $($(first_orderer_org)_NODE_CNS)):7050
+ORDERER_ADDRESS = $(firstword $($(first_orderer_org)_NODE_HOSTS)):7050
 
 RENDER_CMD = $(BINDIR)/render -f $(OPTIONS_VARS) -f $(VARS_DIR)/$(1).vars
 RENDER_DEPS = $(VARS_DIR)/$(1).vars $(OPTIONS_VARS) $(BINDIR)/render
@@ -34,7 +34,7 @@ $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml $$(MANIFESTS_DIR)/$(1)
 $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.vars: $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml
 $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml: $$(call msp_stamp,$(1)) $$(BINDIR)/mksecret
 	$$(call msg,SECRET,$(1)/$(2))mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -n $(2)-crypto -N $(1) $$(call labels,$(1)) -l fabric-k8s/node=$(2) \
+	$$(Q)$$(BINDIR)/mksecret -n $(2)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=$(2) \
 		-o $$@ -v $$(@:.yaml=.vars) -V CRYPTO_SOURCE \
 		$$(call org_dir,$(1))/$$(if $$(filter peer,$$($(1)_TYPE)),peers,orderers)/$(3)
 $$(MANIFESTS_DIR)/$(1)/$(2)-data.yaml: templates/pvc.yaml $$(call RENDER_DEPS,$(1))
@@ -52,8 +52,8 @@ $$(MANIFESTS_DIR)/$(1)/$(2).yaml: templates/$$($(1)_TYPE).yaml $$(call RENDER_DE
 		$$(MANIFESTS_DIR)/$(1)/scripts.vars
 	$$(call msg,RENDER,$(1)/$(2).yaml)mkdir -p $$(@D)
 	$$(Q)$$(call RENDER_CMD,$(1)) $$($(1)_$(2)_STORAGE) -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
-		-D NODE=$(2) -D NODE_CN=$(3) \
-		-D GOSSIP_BOOTSTRAP=$$(firstword $$($(1)_NODE_CNS)):7051 \
+		-D NODE=$(2) -D NODE_CN=$(3) -D NODE_HOST=$(2).$$($(1)_NAMESPACE) \
+		-D GOSSIP_BOOTSTRAP=$$(firstword $$($(1)_NODE_HOSTS)):7051 \
 		-D 'GRPC_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),1)' \
 		-D 'CHAINCODE_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
 		-D 'ADMIN_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
@@ -79,7 +79,7 @@ $(1)_MANIFESTS := $$(MANIFESTS_DIR)/$(1)/namespace.yaml $$(MANIFESTS_DIR)/$(1)/c
 $$(MANIFESTS_DIR)/$(1)/scripts.vars: $$(MANIFESTS_DIR)/$(1)/scripts.yaml
 $$(MANIFESTS_DIR)/$(1)/scripts.yaml: $$(JOB_SCRIPTS) $$(BINDIR)/mksecret
 	$$(call msg,CONFIG,$(1)/scripts)mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -c -n fabric-k8s-scripts -N $(1) $$(call labels,$(1)) -o $$@ \
+	$$(Q)$$(BINDIR)/mksecret -c -n fabric-k8s-scripts -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
 		-v $$(@:.yaml=.vars) -V SCRIPTS_SOURCE $$(JOB_SCRIPTS)
 
 # The org Admin's MSP and TLS, the orderer orgs' TLS CA certificates and
@@ -98,7 +98,7 @@ $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: $$(call msp_files,$(1),$$(call org_dir,$
 		$$(foreach o,$$(ORDERER_ORGS),$$(call msp_files,$$(o),$$(call org_dir,$$(o))/tlsca/*-cert.pem)) \
 		$$($(1)_ARTIFACTS) $$(BINDIR)/mksecret | $$(call msp_stamp,$(1))
 	$$(call msg,SECRET,$(1)/cli)mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -n cli-crypto -N $(1) $$(call labels,$(1)) -l fabric-k8s/node=cli \
+	$$(Q)$$(BINDIR)/mksecret -n cli-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=cli \
 		-o $$@ -v $$(@:.yaml=.vars) -V CLI_CRYPTO_SOURCE $$($(1)_CLI_FILES)
 $$(MANIFESTS_DIR)/$(1)/namespace.yaml: templates/namespace.yaml $$(call RENDER_DEPS,$(1))
 	$$(call msg,RENDER,$(1)/namespace.yaml)mkdir -p $$(@D)
@@ -109,7 +109,7 @@ $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars: $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml
 $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml: $$(call msp_stamp,$(1)) $$(SECRETS_DIR)/$(1)/registrar-password \
 		$$(BINDIR)/mksecret
 	$$(call msg,SECRET,$(1)/ca)mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -n $$($(1)_CA_HOSTNAME)-crypto -N $(1) $$(call labels,$(1)) \
+	$$(Q)$$(BINDIR)/mksecret -n $$($(1)_CA_HOSTNAME)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) \
 		-l fabric-k8s/node=$$($(1)_CA_HOSTNAME) -o $$@ -v $$(@:.yaml=.vars) -V CA_CRYPTO_SOURCE \
 		ca=$$(call org_dir,$(1))/ca registrar-password=$$(SECRETS_DIR)/$(1)/registrar-password
 $$(MANIFESTS_DIR)/$(1)/ca.yaml: templates/ca.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars
@@ -147,7 +147,7 @@ ifeq ($$(CHANNEL_FLOW),system)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/genesis.yaml
 $$(MANIFESTS_DIR)/$(1)/genesis.yaml: $$(GENESIS) $$(BINDIR)/mksecret
 	$$(call msg,SECRET,$(1)/genesis)mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -n genesis -N $(1) $$(call labels,$(1)) -o $$@ \
+	$$(Q)$$(BINDIR)/mksecret -n genesis -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
 		genesis.block=$$(GENESIS)
 endif
 endef
@@ -158,13 +158,13 @@ $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/cli.yaml
 $$(MANIFESTS_DIR)/$(1)/cli.yaml: templates/cli.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars
 	$$(call msg,RENDER,$(1)/cli.yaml)mkdir -p $$(@D)
 	$$(Q)$$(call RENDER_CMD,$(1)) -f $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
-		-D PEER_ADDRESS=$$(firstword $$($(1)_NODE_CNS)):7051 -D ORDERER_ADDRESS=$$(ORDERER_ADDRESS) \
+		-D PEER_ADDRESS=$$(firstword $$($(1)_NODE_HOSTS)):7051 -D ORDERER_ADDRESS=$$(ORDERER_ADDRESS) \
 		-D ORDERER_TLSCA=orderer-tls/$$(first_orderer_org).pem -o $$@ $$<
 ifeq ($$(COUCHDB),1)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml
 $$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml: $$(SECRETS_DIR)/$(1)/couchdb-password $$(BINDIR)/mksecret
 	$$(call msg,SECRET,$(1)/couchdb)mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -n couchdb -N $(1) $$(call labels,$(1)) -o $$@ \
+	$$(Q)$$(BINDIR)/mksecret -n couchdb -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
 		password=$$(SECRETS_DIR)/$(1)/couchdb-password
 endif
 endef

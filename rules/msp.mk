@@ -1,6 +1,8 @@
 # Each org's MSP (mspgen, cryptogen's drop-in): the crypto material of org
 # <domain> lives in $(CRYPTO_DIR)/{ordererOrganizations,peerOrganizations}/<domain>/
-# and $(STAMP_DIR)/<domain>.msp is touched once it is complete.  The stamp
+# and $(STAMP_DIR)/<domain>.msp is touched once it is complete.  Each node's
+# TLS certificate also names <hostname>.<namespace>, the node's Service in
+# the cluster (rules/vars.mk), so that TLS hostname checks pass there.  The stamp
 # depends on that org's vars file only (and on mspgen), so editing one org
 # regenerates nothing of the others, and make -j runs orgs in parallel
 # (mspgen builds each org, and each new node, in a directory of its own
@@ -14,7 +16,8 @@ org_dir = $(CRYPTO_DIR)/$(if $(filter peer,$($(1)_TYPE)),peerOrganizations,order
 
 $(STAMP_DIR)/%.msp: $(VARS_DIR)/%.vars $(BINDIR)/mspgen
 	$(call msg,MSP,$*)mkdir -p $(@D) && \
-		$(MSPGEN) extend --config=$(CRYPTO_CONFIG) --input=$(CRYPTO_DIR) --org=$* >/dev/null
+		$(MSPGEN) extend --config=$($*_CRYPTO_CONFIG) --input=$(CRYPTO_DIR) --org=$* \
+		--san='{{.Hostname}}.$($*_NAMESPACE)' >/dev/null
 	$(Q)touch $@
 
 # every org's MSP, and nothing else
@@ -26,7 +29,7 @@ msp: $(ORGS:%=$(STAMP_DIR)/%.msp)
 # stamps so that whatever is made from the MSP is made again.
 DAYS ?=
 ORG ?=
-MSP_SELECT = $(if $(ORG),--org=$(ORG)) $(if $(DAYS),--days=$(DAYS))
+MSP_SELECT = $(if $(ORG),--org=$(or $(call org_named,$(ORG)),$(ORG))) $(if $(DAYS),--days=$(DAYS))
 
 .PHONY: expiry renew
 expiry: $(BINDIR)/mspgen
@@ -34,5 +37,5 @@ expiry: $(BINDIR)/mspgen
 
 renew: $(BINDIR)/mspgen
 	$(call msg,RENEW,$(or $(ORG),every org)$(if $(DAYS), (expiring within $(DAYS) days)))$(MSPGEN) renew --input=$(CRYPTO_DIR) $(MSP_SELECT)
-	$(Q)for s in $(if $(ORG),$(ORG),$(ORGS)); do \
+	$(Q)for s in $(if $(ORG),$(call org_named,$(ORG)),$(ORGS)); do \
 		if [ -f $(STAMP_DIR)/$$s.msp ]; then touch $(STAMP_DIR)/$$s.msp; fi; done

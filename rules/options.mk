@@ -6,7 +6,6 @@ FABRIC_VERSION ?= 2.5
 TLS ?= 1
 COUCHDB ?= 0
 CHAINCODE ?= ccaas
-CHANNEL_FLOW ?= system
 STORAGE ?= pvc
 STORAGE_CLASS ?=
 LEDGER_SIZE ?= 1Gi
@@ -29,18 +28,20 @@ ifndef SKIP_NETWORK
 $(call one_of,TLS,0 1)
 $(call one_of,COUCHDB,0 1)
 $(call one_of,CHAINCODE,ccaas docker)
-$(call one_of,CHANNEL_FLOW,system participation)
+$(if $(CHANNEL_FLOW),$(call one_of,CHANNEL_FLOW,system participation))
 $(call one_of,STORAGE,pvc nfs)
 $(call one_of,SERVICE_TYPE,ClusterIP NodePort)
 $(call one_of,FABRIC_VERSION,1.4 2.2 2.4 2.5)
-ifeq ($(STORAGE),nfs)
-$(if $(NFS_SERVER),,$(error STORAGE=nfs needs NFS_SERVER, the address of the NFS server))
-endif
+# (a flow given outright is checked here; one that follows from the
+# profiles, by the artifacts' step: rules/artifacts.mk)
 ifeq ($(TLS)$(CHANNEL_FLOW),0participation)
 $(error CHANNEL_FLOW=participation needs TLS=1: an orderer without a system channel is a Raft cluster node, which Fabric runs only over TLS)
 endif
 ifeq ($(FABRIC_VERSION)$(CHANNEL_FLOW),1.4participation)
 $(error CHANNEL_FLOW=participation needs Fabric 2.3 or later, not FABRIC_VERSION=1.4)
+endif
+ifeq ($(STORAGE),nfs)
+$(if $(NFS_SERVER),,$(error STORAGE=nfs needs NFS_SERVER, the address of the NFS server))
 endif
 endif
 
@@ -53,14 +54,15 @@ TLS_ENABLED := $(if $(filter 1,$(TLS)),true,false)
 STATE_DATABASE := $(if $(filter 1,$(COUCHDB)),CouchDB,goleveldb)
 VM_ENDPOINT := $(if $(filter docker,$(CHAINCODE)),unix:///host/var/run/docker.sock)
 DOCKER_SOURCE := $(if $(filter docker,$(CHAINCODE)),hostPath: {path: /var/run},emptyDir: {})
-ORDERER_BOOTSTRAP := $(if $(filter participation,$(CHANNEL_FLOW)),none,file)
-CHANNEL_PARTICIPATION := $(if $(filter participation,$(CHANNEL_FLOW)),true,false)
+# (CHANNEL_FLOW follows from the profiles once configtx.yaml is read: rules/artifacts.mk)
+ORDERER_BOOTSTRAP = $(if $(filter participation,$(CHANNEL_FLOW)),none,file)
+CHANNEL_PARTICIPATION = $(if $(filter participation,$(CHANNEL_FLOW)),true,false)
 STORAGE_CLASS_FIELD := $(if $(STORAGE_CLASS),storageClassName: $(STORAGE_CLASS))
 
 OPTIONS := FABRIC_VERSION FABRIC_IMAGE_REPO FABRIC_IMAGE_TAG CA_IMAGE_TAG COUCHDB_IMAGE \
 	TLS_ENABLED STATE_DATABASE VM_ENDPOINT DOCKER_SOURCE ORDERER_BOOTSTRAP \
 	CHANNEL_PARTICIPATION STORAGE STORAGE_CLASS_FIELD LEDGER_SIZE SERVICE_TYPE \
-	NODEPORT_BASE NFS_SERVER NFS_PATH LOGGING_SPEC CHANNEL SYS_CHANNEL
+	NODEPORT_BASE NFS_SERVER NFS_PATH LOGGING_SPEC CHANNEL SYS_CHANNEL NAMESPACES
 
 OPTIONS_VARS := $(BUILD)/options.vars
 # Written by the GNUmakefile once every makefile is read (and has had its

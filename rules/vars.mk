@@ -1,26 +1,51 @@
-# crypto-config.yaml (and configtx.yaml's MSP IDs) -> $(VARS_DIR)/network.mk and
-# one $(VARS_DIR)/<org>.vars per org.  yaml2vars rewrites an org's file only
-# when its content changes, so everything that depends on it stays put when
-# another org is edited.  network.mk is included: Make remakes it when the
-# inputs change and then restarts with the new org lists.
+# crypto-config.yaml (one file or several: CRYPTO_CONFIG is a list, merged
+# as one network) and configtx.yaml -> $(VARS_DIR)/network.mk, one
+# $(VARS_DIR)/<org>.vars per org, and the cluster's copy of configtx.yaml,
+# $(TXGEN_CONFIG) (rules/artifacts.mk says what changes in it).  yaml2vars
+# rewrites a file only when its content changes, so everything that depends
+# on an org's vars stays put when another org is edited.  network.mk is
+# included: Make remakes it when the inputs change and then restarts with
+# the new org lists.
+#
+# Each org is deployed to a namespace: its domain in lower case, dots as
+# dashes (org1.example.com -> org1-example-com), unless NAMESPACES names
+# another ("org1.example.com=team1 ...").  Each node is a Service there,
+# reached in the cluster at <hostname>.<namespace>: mspgen adds that name to
+# its TLS certificate (rules/msp.mk), and the copy of configtx.yaml uses it.
 VARS_DIR := $(BUILD)/vars
-YAML2VARS = $(strip $(BINDIR)/yaml2vars $(if $(wildcard $(CONFIGTX)),-c $(CONFIGTX)) \
-	$(if $(filter NodePort,$(SERVICE_TYPE)),-p $(NODEPORT_BASE)) -o $(VARS_DIR) $(CRYPTO_CONFIG))
+TXGEN_CONFIG := $(BUILD)/configtx.yaml
+NAMESPACES ?=
+YAML2VARS = $(strip $(BINDIR)/yaml2vars \
+	$(if $(wildcard $(CONFIGTX)),-c $(CONFIGTX) -w $(TXGEN_CONFIG) -m crypto-config) \
+	$(addprefix -n ,$(NAMESPACES)) $(if $(filter NodePort,$(SERVICE_TYPE)),-p $(NODEPORT_BASE)) \
+	-o $(VARS_DIR) $(CRYPTO_CONFIG))
 
-# the options decide whether node ports are assigned
+# the options decide whether node ports are assigned, and the namespaces
 $(VARS_DIR)/network.mk: $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) $(BINDIR)/yaml2vars $(OPTIONS_VARS)
 	$(call msg,VARS,$(CRYPTO_CONFIG))$(YAML2VARS) && touch $@
 
-# A vars file has no prerequisites of its own (network.mk's rule keeps it
-# current); this only brings back one that was deleted.
+# A vars file, or the copy of configtx.yaml, has no prerequisites of its
+# own (network.mk's rule keeps it current); this only brings back one that
+# was deleted.
 $(VARS_DIR)/%.vars: | $(BINDIR)/yaml2vars
 	$(call msg,VARS,$(CRYPTO_CONFIG))$(YAML2VARS)
 	@test -f $@ || { echo "$@: no org with domain $* in $(CRYPTO_CONFIG)" >&2; exit 1; }
+$(TXGEN_CONFIG): | $(BINDIR)/yaml2vars
+	@test -f $(CONFIGTX) || { echo "make: CONFIGTX=$(CONFIGTX): no such file" >&2; exit 1; }
+	$(call msg,VARS,$(CONFIGTX))$(YAML2VARS)
 
 ifndef SKIP_NETWORK
 include $(VARS_DIR)/network.mk
 endif
+# Is network.mk newer than the files it is made from?  Until it is, make
+# remakes it and restarts before it builds anything, so the checks of what
+# it says (a profile, an ORG=) wait for that: they would judge old lists.
+NETWORK_CURRENT := $(if $(SKIP_NETWORK),,$(if $(wildcard $(VARS_DIR)/network.mk),$(if $(shell \
+	find $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) -newer $(VARS_DIR)/network.mk 2>/dev/null),,1)))
 ORGS := $(ORDERER_ORGS) $(PEER_ORGS)
+# $(call org_named,name): the org a name means, by its domain or an alias
+# (its namespace, or the first label of its domain when no other org has it)
+org_named = $(or $(filter $(1),$(ORGS)),$(firstword $(foreach o,$(ORGS),$(if $(filter $(1),$($(o)_ALIASES)),$(o)))))
 
 .PHONY: vars
 vars: $(VARS_DIR)/network.mk $(ORGS:%=$(VARS_DIR)/%.vars)

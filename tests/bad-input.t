@@ -3,6 +3,8 @@
 # tests/bad-input/<kind>/, run through the tool that reads it:
 #
 #   crypto-config/  yaml2vars, mspgen extend and mspgen generate
+#   cluster/        yaml2vars alone: crypto-config files cryptogen takes
+#                   (and mspgen with it) but a cluster cannot
 #   configtx/       txgen -outputBlock (or the arguments in <case>.args),
 #                   with the sample network's MSPs
 #   templates/      render, with common variables and <case>.vars if any
@@ -73,6 +75,16 @@ for case in "$BAD"/crypto-config/*.yaml; do
 		mspgen generate --config=crypto-config.yaml --output=fresh-crypto >/dev/null 2>&1)
 	ok "$([ ! -e "$w/fresh" ] && [ ! -e "$w/fresh-crypto" ]; echo $?)" \
 		"$name: no output directory made by yaml2vars or mspgen generate"
+done
+
+# ---- crypto-config.yaml a cluster cannot take: yaml2vars refuses, mspgen does not ----
+for case in "$BAD"/cluster/*.yaml; do
+	case_setup cluster "$case"
+	cp "$case" "$w/crypto-config.yaml"
+	cp -a "$tmp/good-vars" "$w/vars"
+	expect "$name: yaml2vars" "$status" "$want" "$w/vars" yaml2vars -o vars crypto-config.yaml
+	(cd "$w" && mspgen generate --config=crypto-config.yaml --output=crypto >/dev/null)
+	ok $? "$name: mspgen generate takes it, as cryptogen does"
 done
 
 # ---- configtx.yaml: txgen, with the sample network's MSPs ----

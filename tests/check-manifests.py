@@ -1,20 +1,41 @@
 #!/usr/bin/env python3
 """check-manifests.py BUILD KEY=VALUE... - check every manifest make rendered,
 read with PyYAML (an independent YAML parser), against the deployment
-options it was rendered with.  Prints one line per problem; exit 1 if any."""
+options it was rendered with.  Every org's objects must be in its
+namespace (NAMESPACE of its vars file), and each peer's address must be
+<hostname>.<namespace>, a name its TLS certificate carries (read by
+openssl).  Prints one line per problem; exit 1 if any."""
+import base64
 import glob
 import os
+import subprocess
 import sys
 
 import yaml
 
 build = sys.argv[1]
-opt = dict(a.split("=", 1) for a in sys.argv[2:])
+opt = dict(a.split("=", 1) for a in sys.argv[2:] if "=" in a)
 problems = []
 
 
 def bad(where, what):
     problems.append(f"{where}: {what}")
+
+
+def namespace_of(org):
+    with open(os.path.join(build, "vars", org + ".vars")) as f:
+        for line in f:
+            if line.startswith("NAMESPACE="):
+                return line.rstrip("\n").split("=", 1)[1]
+    return None
+
+
+def cert_names(pem_b64):
+    """The DNS names of a certificate, as openssl reads them."""
+    text = subprocess.run(["openssl", "x509", "-noout", "-ext", "subjectAltName"],
+                          input=base64.b64decode(pem_b64), capture_output=True, check=True).stdout
+    names = ",".join(text.decode().splitlines()[1:]).split(",")
+    return {n.strip()[4:] for n in names if n.strip().startswith("DNS:")}
 
 
 docs = {}          # org -> [objects]
@@ -34,6 +55,7 @@ tls = "true" if opt["TLS"] == "1" else "false"
 nodeports = {}
 org_types = {}
 for org, objs in docs.items():
+    ns = namespace_of(org)
     kinds = [o["kind"] for o in objs]
     org_types[org] = "peer" if any(
         o["kind"] == "Deployment" and o["metadata"]["labels"].get("fabric-k8s/role") == "peer"
@@ -48,10 +70,12 @@ for org, objs in docs.items():
         labels = md.get("labels") or {}
         if labels.get("app.kubernetes.io/managed-by") != "fabric-k8s":
             bad(where, "no managed-by label")
-        if labels.get("fabric-k8s/org") != org:
-            bad(where, "no org label")
-        if o["kind"] not in ("Namespace", "PersistentVolume") and md.get("namespace") != org:
-            bad(where, f'namespace {md.get("namespace")!r}, not {org}')
+        if labels.get("fabric-k8s/org") != ns:
+            bad(where, f"org label {labels.get('fabric-k8s/org')!r}, not {ns}")
+        if o["kind"] == "Namespace" and md.get("name") != ns:
+            bad(where, f"the namespace of {org} is {ns}")
+        if o["kind"] not in ("Namespace", "PersistentVolume") and md.get("namespace") != ns:
+            bad(where, f'namespace {md.get("namespace")!r}, not {ns}')
         if o["kind"] == "ConfigMap" and "PRIVATE KEY" in yaml.safe_dump(o):
             bad(where, "a private key in a ConfigMap")
         if o["kind"] == "Service":
@@ -78,7 +102,7 @@ for org, objs in docs.items():
             for k, v in spec["selector"]["matchLabels"].items():
                 if tl.get(k) != v:
                     bad(where, f"selector {k}={v} does not match the pod labels")
-            if tl.get("fabric-k8s/org") != org:
+            if tl.get("fabric-k8s/org") != ns:
                 bad(where, "pod without the org label")
             pod = spec["template"]["spec"]
             c = pod["containers"][0]
@@ -109,6 +133,13 @@ for org, objs in docs.items():
                 # peer must start through the script that empties vm.endpoint
                 if bool(env.get("CORE_VM_ENDPOINT")) != (opt["CHAINCODE"] == "docker"):
                     bad(where, f'CORE_VM_ENDPOINT={env.get("CORE_VM_ENDPOINT")!r} with CHAINCODE={opt["CHAINCODE"]}')
+                host = f'{md["name"]}.{ns}'
+                for k in ("CORE_PEER_ADDRESS", "CORE_PEER_GOSSIP_EXTERNALENDPOINT"):
+                    if env.get(k) != host + ":7051":
+                        bad(where, f"{k}={env.get(k)}, not {host}:7051")
+                crypto = secrets.get(md["name"] + "-crypto")
+                if crypto and host not in cert_names(crypto["data"]["tls_server.crt"]):
+                    bad(where, f"{host} is not a name of its TLS certificate")
                 if c.get("command") != ["sh", "/scripts/peer-start.sh"]:
                     bad(where, f'command {c.get("command")}, not peer-start.sh')
                 mounts = {m["name"]: m["mountPath"] for m in c.get("volumeMounts", [])}

@@ -191,7 +191,7 @@ if [ -n "$strace_ok" ]; then
 		sys=${sc%%:*} first=${sc#*:} first=${first%%:*} last=${sc##*:}
 		n=$first
 		while [ "$n" -le "$last" ]; do
-			touch ctx.yaml
+			touch "$b/configtx.yaml"  # the copy yaml2vars makes of ctx.yaml: txgen runs again
 			before=$(cd "$b/channel-artifacts" && sha256sum *)
 			kill_run "txgen, $sys $n" "$b" TXGEN="$(traced txgen "$sys" "$n") -configPath $b"
 			for f in "$b"/channel-artifacts/*; do

@@ -122,10 +122,10 @@ ok "$([ ! -e "$B/stamps/org1.applied" ] && [ -f "$B/stamps/org1.msp" ] &&
 
 # --- refused before any request ---
 log_mark
-sed 's/Domain: org2$/Domain: Org.2/' cc.yaml > bad.yaml
+sed 's/Domain: org2$/Domain: org2\n  - Name: Org2b\n    Domain: ORG2/' cc.yaml > bad.yaml
 run tmake BUILD="$B" CRYPTO_CONFIG="$tmp/bad.yaml" CONFIGTX="$TOP/configtx.yaml" deploy
-ok "$([ "$rc" -ne 0 ]; echo $?)" "an invalid domain fails make deploy"
-like "$err" 'PeerOrgs\[1\]\.Domain: "Org\.2" is not a valid Kubernetes namespace name' "with the field named"
+ok "$([ "$rc" -ne 0 ]; echo $?)" "two orgs in one namespace fail make deploy"
+like "$err" 'PeerOrgs\[2\]\.Domain: "ORG2" maps to namespace "org2", as "org2" does' "with the field named"
 is "$(requests | wc -l)" 0 "and no request is sent"
 printf 'PeerOrgs:\n  - Name: Big\n    Domain: big\n    Template: {Count: 40}\n' > crowded.yaml
 run tmake BUILD="$tmp/b2" CRYPTO_CONFIG="$tmp/crowded.yaml" CONFIGTX="$TOP/configtx.yaml" SERVICE_TYPE=NodePort deploy

@@ -9,7 +9,11 @@
 # sends no request; org2 grows to three peers and peer2 joins, gets the
 # chaincode and answers a = 90; org2 shrinks back and peer2 is pruned;
 # channel and chaincode then run no step again and the balances stay;
-# clean-cluster leaves no object of ours.  Each step's time is printed.
+# clean-cluster leaves no object of ours.  Then test-network's shape
+# (tests/fixtures/fabric-2.5/test-network: three cryptogen files, dotted
+# domains, paths under ../organizations, ChannelUsingRaft), the files
+# unchanged, in one make: a = 90, b = 210; queries through either org by
+# its short name.  Each step's time is printed.
 . "$TOP/tests/lib.sh"
 
 if [ "${K8S_E2E:-}" != 1 ] || [ -z "${KUBECONFIG:-}" ]; then
@@ -23,8 +27,9 @@ export KUBECONFIG
 # may have theirs in namespaces of their own meanwhile)
 ours() {
 	"$BINDIR/kapply" prune --dry-run --all -l app.kubernetes.io/managed-by=fabric-k8s 2>&1 |
-		grep -E '^would be pruned ((org1|org2|orgorderer1)/|Namespace/(org1|org2|orgorderer1)$)'
+		grep -E '^would be pruned (('"$NS"')/|Namespace/('"$NS"')$)'
 }
+NS='org1|org2|orgorderer1|example-com|org1-example-com|org2-example-com'
 
 step() { # step NAME make-args...: run make, print its time; $out, $rc
 	_name=$1
@@ -118,5 +123,38 @@ for flow in system participation; do
 	is "$rc" 0 "$flow: clean-cluster"
 	is "$(ours)" "" "$flow: no object of ours is left on the cluster"
 done
+
+# ---- fabric-samples' test-network shape, the files as they are ----
+TN=$FIXTURES/fabric-2.5/test-network
+tn_cc="$TN/organizations/cryptogen/crypto-config-orderer.yaml $TN/organizations/cryptogen/crypto-config-org1.yaml"
+tn_cc="$tn_cc $TN/organizations/cryptogen/crypto-config-org2.yaml"
+tn() { # tn NAME make-args...: step, with test-network's files
+	_n=$1
+	shift
+	step "test-network: $_n" BUILD="$tmp/tn" CRYPTO_CONFIG="$tn_cc" CONFIGTX="$TN/configtx/configtx.yaml" "$@"
+}
+sums() { (cd "$TN" && find . -type f | sort | xargs sha256sum); }
+sums >"$tmp/tn.sums"
+tn "make deploy channel chaincode invoke" CHANNEL_PROFILE=ChannelUsingRaft deploy channel chaincode invoke
+is "$rc:$(balances | sed 's/.*\(a = [0-9]* b = [0-9]* \)$/\1/')" "0:a = 90 b = 210 " \
+	"test-network: deploy, channel (participation), chaincode, invoke: a = 90, b = 210"
+like "$out" "JOB     example.com/ch-mychannel" "test-network: the orderer joined the channel through its admin endpoint"
+sums | cmp -s - "$tmp/tn.sums"
+ok $? "test-network: its files are unchanged"
+for o in org1 org2; do
+	tn "make query ORG=$o" CHANNEL_PROFILE=ChannelUsingRaft query ORG=$o
+	is "$rc:$(balances)" "0:a = 90 b = 210 " "test-network: make query ORG=$o answers a = 90 through $o's peer"
+	like "$(cat "$tmp/tn/jobs/$o.example.com/cc-abstore-query.yaml")" \
+		"CORE_PEER_ADDRESS, value: \"peer0.$o-example-com:7051\"" "test-network: through peer0.$o-example-com"
+done
+tn "make org1 org1.example.com example-com, nothing changed" V=1 org1 org1.example.com example-com
+is "$rc:$(printf '%s\n' "$out" | grep -c kapply)" "0:0" \
+	"test-network: make org1, by short name, domain and namespace: no request"
+run "$BINDIR/kapply" get -f "$tmp/tn/manifests/org2.example.com/peer0.yaml"
+like "$out" "org2-example-com" "test-network: org2.example.com lives in namespace org2-example-com"
+ok "$(printf '%s\n' "$out" | grep -c absent)" "test-network: its peer0's Service and Deployment are there"
+tn "make clean-cluster" clean-cluster
+is "$rc" 0 "test-network: clean-cluster"
+is "$(ours)" "" "test-network: no object of ours is left on the cluster"
 
 done_testing

@@ -41,6 +41,37 @@ like "$(cat "$B/vars/network.mk")" '^org2_NODES := peer0 peer1 peer2$' "network.
 run m -q
 is "$rc" 0 "after editing Org2: make -q is 0 again"
 
+# ---- test-network's shape: three crypto-config files, per-org aliases ----
+TN=$FIXTURES/fabric-2.5/test-network
+mkdir tn && cp "$TN"/organizations/cryptogen/*.yaml tn/
+T=$tmp/tnb
+tm() { tmake BUILD="$T" CRYPTO_CONFIG="$tmp/tn/crypto-config-orderer.yaml $tmp/tn/crypto-config-org1.yaml \
+	$tmp/tn/crypto-config-org2.yaml" CONFIGTX="$TN/configtx/configtx.yaml" "$@"; }
+run tm
+is "$rc:$err" "0:" "test-network: make, with three crypto-config files"
+is "$(ls "$T/manifests" | tr '\n' ' ')" "example.com org1.example.com org2.example.com " \
+	"test-network: a manifest directory per org, by domain"
+ok "$([ -f "$T/channel-artifacts/mychannel.block" ] && [ ! -e "$T/channel-artifacts/genesis.block" ]; echo $?)" \
+	"test-network: ChannelUsingRaft's block, the participation flow, without being told"
+run tm -q org1-files org1-example-com-files org1.example.com-files org2-files example-files
+is "$rc" 0 "test-network: org1-files, org1-example-com-files, org1.example.com-files, org2-files: known and up to date"
+run tm -n org1
+like "$out" "kapply apply -q -f $T/manifests/org1.example.com/namespace.yaml" "test-network: make org1 applies org1.example.com"
+tn_before=$(stamp "$T/vars/example.com.vars" "$T/vars/org1.example.com.vars" "$T/manifests/org1.example.com/peer0.yaml" \
+	"$T/channel-artifacts/mychannel.block")
+sed -i 's/Count: 1$/Count: 2/' tn/crypto-config-org2.yaml
+run tm
+is "$rc" 0 "test-network: org2's own file edited: make"
+like "$out" "RENDER  org2.example.com/peer1.yaml" "test-network: org2 gets its peer1"
+is "$(stamp "$T/vars/example.com.vars" "$T/vars/org1.example.com.vars" "$T/manifests/org1.example.com/peer0.yaml" \
+	"$T/channel-artifacts/mychannel.block")" "$tn_before" \
+	"test-network: the other orgs and the channel block are left alone"
+run tm org3
+is "$rc" 2 "test-network: make org3 (no such org) fails"
+run tm V=1 NAMESPACES=org1.example.com=bank vars
+like "$out" "yaml2vars .*-n org1.example.com=bank" "NAMESPACES reaches yaml2vars"
+like "$(cat "$T/vars/org1.example.com.vars")" "^NAMESPACE=bank\$" "and gives org1.example.com its namespace"
+
 touch "$tmp/ctx.yaml"
 run m
 is "$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars" "$B/manifests/org1/namespace.yaml" \
@@ -55,19 +86,19 @@ run m nosuchorg-files
 is "$rc" 2 "make of an unknown org fails"
 
 snap=$(snapshot "$B/vars")
-sed -i 's/Domain: org1$/Domain: org1.example.com/' cc.yaml
+sed -i 's/Domain: org1$/Domain: kube-org1/' cc.yaml
 run m
 is "$rc" 2 "a bad crypto-config.yaml fails make"
-like "$err" "cc.yaml:[0-9]+:13: PeerOrgs\[0\]\.Domain: \"org1\.example\.com\" is not a valid Kubernetes namespace name" \
+like "$err" "cc.yaml:[0-9]+:13: PeerOrgs\[0\]\.Domain: \"kube-org1\" maps to namespace \"kube-org1\", which an org cannot have" \
 	"with yaml2vars' message"
 is "$(snapshot "$B/vars")" "$snap" "and leaves every vars file as it was"
-sed -i 's/Domain: org1.example.com$/Domain: org1/' cc.yaml
+sed -i 's/Domain: kube-org1$/Domain: org1/' cc.yaml
 run m
 is "$rc" 0 "fixed again: make succeeds"
 
 touch cc.yaml
 run m V=1 vars
-like "$out" "yaml2vars -c $tmp/ctx.yaml -o $B/vars $tmp/cc.yaml" "V=1 shows the commands"
+like "$out" "yaml2vars -c $tmp/ctx.yaml -w $B/configtx.yaml -m crypto-config -o $B/vars $tmp/cc.yaml" "V=1 shows the commands"
 
 run tmake BUILD="$tmp/none" CRYPTO_CONFIG=/nonexistent help
 is "$rc" 0 "make help needs no crypto-config.yaml"

@@ -31,6 +31,18 @@ combo fabric14-docker-nfs FABRIC_VERSION=1.4 CHAINCODE=docker STORAGE=nfs NFS_SE
 combo fabric22-nodeport-docker FABRIC_VERSION=2.2 SERVICE_TYPE=NodePort CHAINCODE=docker COUCHDB=1
 combo participation-nfs CHANNEL_FLOW=participation STORAGE=nfs NFS_SERVER=nfs.example.test COUCHDB=1 \
 	CRYPTO_CONFIG="$RAFT/crypto-config.yaml" CONFIGTX="$RAFT/configtx.yaml" GENESIS_PROFILE=TwoOrgsApplicationGenesis
+# test-network's files: dotted domains in namespaces of their own, the flow from ChannelUsingRaft
+TN=$FIXTURES/fabric-2.5/test-network
+TNC="$TN/organizations/cryptogen/crypto-config-orderer.yaml $TN/organizations/cryptogen/crypto-config-org1.yaml"
+TNC="$TNC $TN/organizations/cryptogen/crypto-config-org2.yaml"
+combo test-network CRYPTO_CONFIG="$TNC" CONFIGTX="$TN/configtx/configtx.yaml" CHANNEL_PROFILE=ChannelUsingRaft \
+	CHANNEL_FLOW=participation
+combo test-network-namespaces CRYPTO_CONFIG="$TNC" CONFIGTX="$TN/configtx/configtx.yaml" \
+	NAMESPACES="org1.example.com=bank example.com=ordering" CHANNEL_FLOW=participation
+B=$tmp/test-network-namespaces
+like "$(cat "$B/manifests/org1.example.com/cli.yaml")" 'ORDERER_ADDRESS, value: "orderer.ordering:7050"' \
+	"NAMESPACES: the CLI reaches the orderer in its namespace"
+like "$(cat "$B/configtx.yaml")" 'Host: orderer.ordering' "NAMESPACES: and so does the consenter in the copy of configtx.yaml"
 
 # NodePort: the ports are those yaml2vars assigned
 B=$tmp/notls-couchdb-nodeport
@@ -56,12 +68,18 @@ is "$rc" 0 "and then it is up to date"
 for bad in "TLS=yes:TLS=yes is not one of: 0 1" "STORAGE=nfs:STORAGE=nfs needs NFS_SERVER" \
 	"FABRIC_VERSION=3.0:FABRIC_VERSION=3.0 is not one of: 1.4 2.2 2.4 2.5" \
 	"SERVICE_TYPE=LoadBalancer:SERVICE_TYPE=LoadBalancer is not one of: ClusterIP NodePort" \
-	"CHANNEL_FLOW=participation TLS=0:CHANNEL_FLOW=participation needs TLS=1"; do
+	"CHANNEL_FLOW=participation TLS=0:CHANNEL_FLOW=participation needs TLS=1" \
+	"CHANNEL_PROFILE=TwoOrgsApplicationGenesis TLS=0:CHANNEL_PROFILE=TwoOrgsApplicationGenesis means CHANNEL_FLOW=participation, which needs TLS=1" \
+	"CHANNEL_PROFILE=TwoOrgsApplicationGenesis CHANNEL_FLOW=system:CHANNEL_FLOW=system contradicts CHANNEL_PROFILE=TwoOrgsApplicationGenesis, which has an Orderer section" \
+	"CHANNEL_PROFILE=TwoOrgsChannel CHANNEL_FLOW=participation:CHANNEL_FLOW=participation contradicts CHANNEL_PROFILE=TwoOrgsChannel, which has no Orderer section" \
+	"CHANNEL_PROFILE=NoSuch:CHANNEL_PROFILE=NoSuch is not a channel profile of configtx.yaml: an application channel genesis profile .Orderer, Application.: TwoOrgsApplicationGenesis; a system channel genesis profile .Consortiums.: TwoOrgsOrdererGenesis; a channel creation profile .Application alone.: TwoOrgsChannel" \
+	"GENESIS_PROFILE=TwoOrgsChannel:GENESIS_PROFILE=TwoOrgsChannel is not a system channel genesis profile"; do
 	args=${bad%%:*}
 	run tmake BUILD="$tmp/refused" $args all
 	is "$rc" 2 "make $args: refused"
 	like "$err" "${bad#*:}" "make $args: says why"
-	ok "$([ ! -e "$tmp/refused/vars" ]; echo $?)" "make $args: generates nothing"
+	ok "$([ ! -e "$tmp/refused/crypto-config" ] && [ ! -e "$tmp/refused/manifests" ]; echo $?)" \
+		"make $args: generates nothing (but the vars that say what the profiles are)"
 done
 
 done_testing

@@ -9,66 +9,7 @@
 umask 022       # the fixtures were made with umask 022
 cd "$tmp" || exit 1
 
-# The fixtures are stored without write bits and without empty
-# directories; give the copy back what cryptogen wrote (FACTS.md §1):
-# directories 755, files 644, keys 600, an admincerts/ in every msp/.
-restore() {
-	cp -r "$1" "$2" && chmod -R u+w "$2" &&
-		find "$2" -type d -name msp -exec sh -c 'mkdir -p "$1/admincerts"' _ {} \; &&
-		find "$2" -type d -exec chmod 755 {} + &&
-		find "$2" -type f -exec chmod 644 {} + &&
-		find "$2" -type f \( -name '*_sk' -o -name '*.key' \) -exec chmod 600 {} +
-}
-
-# verify_all DIR: every certificate of every org against the right CA
-verify_all() {
-	bad=0 n=0
-	for org in "$1"/*Organizations/*; do
-		ca=$(echo "$org"/ca/*-cert.pem) tlsca=$(echo "$org"/tlsca/*-cert.pem)
-		for c in $(find "$org" -path '*/signcerts/*' -o -path '*/admincerts/*.pem' -o \
-			-path '*/cacerts/*' -o -path '*/ca/*.pem'); do
-			n=$((n + 1))
-			openssl verify -CAfile "$ca" "$c" >/dev/null 2>&1 || { bad=1; diag "not verified: $c"; }
-		done
-		for c in $(find "$org" -name server.crt -o -name client.crt -o -name ca.crt -o \
-			-path '*/tlscacerts/*' -o -path '*/tlsca/*.pem'); do
-			n=$((n + 1))
-			openssl verify -CAfile "$tlsca" "$c" >/dev/null 2>&1 || { bad=1; diag "not verified: $c"; }
-		done
-	done
-	[ "$n" -gt 0 ] || bad=1
-	return $bad
-}
-
-# keys_match DIR: each private key is the key of the certificate beside it
-keys_match() {
-	bad=0
-	for k in $(find "$1" -name priv_sk -o -name '*.key'); do
-		d=$(dirname "$k")
-		case $k in
-		*/keystore/*) c=$(echo "$d"/../signcerts/*.pem) ;;
-		*/tls/*) c=${k%.key}.crt ;;
-		*) c=$(echo "$d"/*-cert.pem) ;;
-		esac
-		a=$(openssl pkey -in "$k" -pubout 2>/dev/null)
-		b=$(openssl x509 -in "$c" -noout -pubkey 2>/dev/null)
-		[ -n "$a" ] && [ "$a" = "$b" ] || { bad=1; diag "key does not match: $k $c"; }
-	done
-	return $bad
-}
-
-# copies_ok DIR: cacerts/ hold the CA, tlscacerts/ and tls/ca.crt the TLS CA
-copies_ok() {
-	bad=0
-	for org in "$1"/*Organizations/*; do
-		ca=$(echo "$org"/ca/*-cert.pem) tlsca=$(echo "$org"/tlsca/*-cert.pem)
-		for c in $(find "$org" -path '*/cacerts/*'); do cmp -s "$c" "$ca" || bad=1; done
-		for c in $(find "$org" -path '*/tlscacerts/*' -o -name ca.crt); do
-			cmp -s "$c" "$tlsca" || bad=1
-		done
-	done
-	return $bad
-}
+. "$TOP/tests/msp-lib.sh"
 
 for set in fabric-2.5/original fabric-2.5/two-org-solo fabric-1.4/original; do
 	fx=$FIXTURES/$set
@@ -119,5 +60,38 @@ is "$parsed" "cont [ 1 ] " "CA key: ECPrivateKey with [1] the public key and no 
 # With NodeOUs on, admincerts/ stays empty everywhere
 n=$(find fabric-2.5-two-org-solo -path '*/admincerts/*' | wc -l)
 is "$n" 0 "two-org-solo: every admincerts/ is empty"
+
+# --san: one more name for every node's TLS certificate (the graph's
+# <hostname>.<namespace>), after cryptogen's own, never twice
+cat >san.yaml <<'Y'
+OrdererOrgs:
+  - Name: Orderer
+    Domain: example.com
+    Specs: [{Hostname: orderer, SANS: [localhost]}]
+PeerOrgs:
+  - Name: Org1
+    Domain: org1.example.com
+    Template: {Count: 2}
+Y
+mspgen generate --config=san.yaml --output=san --san='{{.Hostname}}.{{.Domain}}-k8s' --san='{{.CommonName}}' >/dev/null
+ok $? "--san: generate"
+names() { openssl x509 -in "$1" -noout -ext subjectAltName | tail -n +2 | sed 's/^ *//'; }
+is "$(names san/ordererOrganizations/example.com/orderers/orderer.example.com/tls/server.crt)" \
+	"DNS:orderer.example.com, DNS:orderer, DNS:localhost, DNS:orderer.example.com-k8s" \
+	"--san: the name is added after cryptogen's, and a name the node has is not repeated"
+is "$(names san/peerOrganizations/org1.example.com/peers/peer1.org1.example.com/tls/server.crt)" \
+	"DNS:peer1.org1.example.com, DNS:peer1, DNS:peer1.org1.example.com-k8s" "--san: on template nodes too"
+ok "$(openssl x509 -in san/peerOrganizations/org1.example.com/peers/peer1.org1.example.com/msp/signcerts/peer1.org1.example.com-cert.pem \
+	-noout -ext subjectAltName 2>/dev/null | grep -c DNS)" "--san: not in the signing certificate, as cryptogen's SANS"
+sed 's/Count: 2/Count: 3/' san.yaml >san3.yaml
+mspgen extend --config=san3.yaml --input=san --org=org1.example.com --san='{{.Hostname}}.ns1' >/dev/null
+is "$(names san/peerOrganizations/org1.example.com/peers/peer2.org1.example.com/tls/server.crt)" \
+	"DNS:peer2.org1.example.com, DNS:peer2, DNS:peer2.ns1" "--san: extend gives a new node its name"
+run mspgen generate --config=san.yaml --output=san-bad --san='{{.Nope}}'
+is "$rc" 1 "--san with an unknown field: exit status 1"
+like "$err" '^mspgen: --san=\{\{\.Nope\}\}: ' "--san with an unknown field: says which"
+ok "$([ ! -e san-bad ]; echo $?)" "--san with an unknown field: nothing written"
+run mspgen renew --input=san --san=x
+is "$rc" 2 "renew takes no --san"
 
 done_testing

@@ -72,6 +72,107 @@ is "$err" 'yaml2vars: ctx.yaml:9:9: Organizations[3].ID: org org1 already has MS
 	"two MSP IDs for one org: message"
 ok "$([ ! -e ids2 ]; echo $?)" "two MSP IDs for one org: nothing written"
 
+# --- test-network's shape: three files, dotted domains, ../organizations ---
+TN=$FIXTURES/fabric-2.5/test-network
+TNC=$TN/organizations/cryptogen
+run yaml2vars -c "$TN/configtx/configtx.yaml" -w tn/configtx.yaml -o tn/vars \
+	"$TNC/crypto-config-orderer.yaml" "$TNC/crypto-config-org1.yaml" "$TNC/crypto-config-org2.yaml"
+is "$rc:$err" "0:" "test-network: three files, one network"
+mk=$(cat tn/vars/network.mk)
+like "$mk" '^ORDERER_ORGS := example.com$' "test-network: the orderer org by its domain"
+like "$mk" '^PEER_ORGS := org1.example.com org2.example.com$' "test-network: the peer orgs, in file order"
+like "$mk" '^org1.example.com_NAMESPACE := org1-example-com$' "test-network: org1.example.com is namespace org1-example-com"
+like "$mk" '^example.com_NAMESPACE := example-com$' "test-network: example.com is namespace example-com"
+like "$mk" '^org2.example.com_NODE_HOSTS := peer0.org2-example-com$' "test-network: a peer is <hostname>.<namespace>"
+like "$mk" '^org1.example.com_ALIASES := org1-example-com org1$' "test-network: make org1 and make org1-example-com"
+like "$mk" "^org2.example.com_CRYPTO_CONFIG := $TNC/crypto-config-org2.yaml\$" "test-network: each org's own file"
+like "$mk" '^CONFIGTX_APP_GENESIS_PROFILES := ChannelUsingRaft$' "test-network: ChannelUsingRaft is an application channel genesis"
+is "$(grep -h '^MSP_ID=' tn/vars/*.vars | sort | tr '\n' ' ')" "MSP_ID=OrdererMSP MSP_ID=Org1MSP MSP_ID=Org2MSP " \
+	"test-network: MSP IDs from MSPDirs under ../organizations"
+for f in tn/vars/*.vars; do
+	org=$(basename "$f" .vars)
+	case $(sed -n 's/^ORG_TYPE=//p' "$f") in
+	peer) dir=peerOrganizations nodes=peers ;;
+	*) dir=ordererOrganizations nodes=orderers ;;
+	esac
+	is "$(grep '^NODE[0-9]*_CN=' "$f" | cut -d= -f2 | sort | tr '\n' ' ')" \
+		"$(ls "$TN/organizations/$dir/$org/$nodes" | sort | tr '\n' ' ')" \
+		"test-network: $org's nodes are cryptogen's node directories"
+done
+
+# The cluster's copy of configtx.yaml, read back by PyYAML (anchors and
+# merge keys expanded): the same tree, and every value that differs is one
+# of the rewrites, old -> new, once each.
+diffvals() { # ORIGINAL COPY
+	python3 - "$1" "$2" <<'PY'
+import sys, yaml
+a, b = (yaml.safe_load(open(f)) for f in sys.argv[1:3])
+out = set()
+def walk(x, y, path):
+    if isinstance(x, dict):
+        assert isinstance(y, dict) and list(x) == list(y), path
+        for k in x: walk(x[k], y[k], path + "." + str(k))
+    elif isinstance(x, list):
+        assert isinstance(y, list) and len(x) == len(y), path
+        for i, (u, v) in enumerate(zip(x, y)): walk(u, v, path + "[%d]" % i)
+    elif x != y:
+        out.add("%s -> %s" % (x, y))
+walk(a, b, "")
+print("\n".join(sorted(out)))
+PY
+}
+is "$(diffvals "$TN/configtx/configtx.yaml" tn/configtx.yaml)" "$(printf '%s\n' \
+	'../organizations/ordererOrganizations/example.com/msp -> crypto-config/ordererOrganizations/example.com/msp' \
+	'../organizations/ordererOrganizations/example.com/orderers/orderer.example.com/tls/server.crt -> crypto-config/ordererOrganizations/example.com/orderers/orderer.example.com/tls/server.crt' \
+	'../organizations/peerOrganizations/org1.example.com/msp -> crypto-config/peerOrganizations/org1.example.com/msp' \
+	'../organizations/peerOrganizations/org2.example.com/msp -> crypto-config/peerOrganizations/org2.example.com/msp' \
+	'orderer.example.com -> orderer.example-com' \
+	'orderer.example.com:7050 -> orderer.example-com:7050')" \
+	"test-network: the copy points into crypto-config/ and names the orderer as the cluster does"
+is "$(diff "$TN/configtx/configtx.yaml" tn/configtx.yaml | grep -c '^>')" 8 \
+	"test-network: the copy differs in those eight lines alone (comments, anchors and layout stay)"
+
+# anchor peers (test-network sets them later; other networks list them),
+# a quoted path, a flow sequence, an address outside the network, and
+# namespaces given with -n
+sed -e 's|^\(  - &Org2\)$|\1\n    AnchorPeers:\n      - Host: peer0.org2.example.com\n        Port: 9051|' \
+	-e 's|MSPDir: \(.*org1.example.com/msp\)|MSPDir: "\1"|' \
+	-e 's|^\(  Addresses:\)$|  Addresses: [orderer.example.com:7050, orderer.elsewhere.test:7050]\n  OldAddresses:|' \
+	"$TN/configtx/configtx.yaml" >anchors.yaml
+grep -q 'Port: 9051' anchors.yaml && grep -q 'OldAddresses' anchors.yaml
+ok $? "(a configtx.yaml with anchor peers made)"
+run yaml2vars -c anchors.yaml -w tn2/configtx.yaml -o tn2/vars -n org2.example.com=team2 -n example.com=ordering \
+	"$TNC/crypto-config-orderer.yaml" "$TNC/crypto-config-org1.yaml" "$TNC/crypto-config-org2.yaml"
+is "$rc:$err" "0:" "-n: namespaces given"
+like "$(cat tn2/vars/network.mk)" '^org2.example.com_NODE_HOSTS := peer0.team2$' "-n: org2's peer is peer0.team2"
+like "$(cat tn2/vars/network.mk)" '^org2.example.com_ALIASES := team2 org2$' "-n: make team2"
+d=$(diffvals anchors.yaml tn2/configtx.yaml)
+like "$d" '^peer0.org2.example.com -> peer0.team2$' "anchor peer host: the cluster's name"
+like "$d" '^9051 -> 7051$' "anchor peer port: the peer's port in the cluster"
+like "$d" '^orderer.example.com:7050 -> orderer.ordering:7050$' "orderer endpoints and addresses, in a flow sequence too"
+ok "$(printf '%s\n' "$d" | grep -c elsewhere)" "an address outside the network stays as written"
+like "$(grep 'org1.example.com/msp' tn2/configtx.yaml)" 'MSPDir: "crypto-config/peerOrganizations/org1.example.com/msp"' \
+	"a quoted path stays quoted"
+
+# mistakes: a path that names no org, a -n for no org, an org in two files
+sed 's|org2.example.com/msp|org9.example.com/msp|' "$TN/configtx/configtx.yaml" >bad.yaml
+run yaml2vars -c bad.yaml -w tn3/configtx.yaml -o tn3/vars \
+	"$TNC/crypto-config-orderer.yaml" "$TNC/crypto-config-org1.yaml" "$TNC/crypto-config-org2.yaml"
+like "$rc:$err" '^1:yaml2vars: bad.yaml:[0-9]+:[0-9]+: Organizations\[2\]\.MSPDir: "\.\./organizations/peerOrganizations/org9\.example\.com/msp" names no org of the crypto config' \
+	"an MSPDir naming no org: the file, line and field"
+ok "$([ ! -e tn3 ]; echo $?)" "an MSPDir naming no org: nothing written"
+run yaml2vars -n org3.example.com=x -o tn3/vars "$TNC/crypto-config-org1.yaml"
+is "$rc:$err" "1:yaml2vars: -n org3.example.com=x: no org has domain org3.example.com" "-n for no org"
+cp "$TNC/crypto-config-org1.yaml" again.yaml
+run yaml2vars -o tn3/vars "$TNC/crypto-config-org1.yaml" "$TNC/crypto-config-orderer.yaml" again.yaml
+like "$rc:$err" "^1:yaml2vars: again.yaml:6:13: PeerOrgs\\[0\\]\\.Domain: duplicate domain \"org1.example.com\" \\(also PeerOrgs\\[0\\], $TNC/crypto-config-org1.yaml:5\\)" \
+	"an org in two files: an error naming both"
+printf 'PeerOrgs:\n  - Name: A\n    Domain: org1.example.com\n  - Name: B\n    Domain: org1.other.test\n' >twins.yaml
+yaml2vars -o twins twins.yaml
+is "$(grep _ALIASES twins/network.mk | tr '\n' ' ')" \
+	"org1.example.com_ALIASES := org1-example-com org1.other.test_ALIASES := org1-other-test " \
+	"a first label two orgs share is the alias of neither"
+
 # --- write only what changed ---
 touch -d '2001-01-01' vars/*
 before=$(ls -l --time-style=+%s vars)

@@ -599,7 +599,7 @@ static const struct org_spec **selected(struct run *r, struct crypto_config *cfg
 		const struct org_spec *o = cryptocfg_find(cfg, r->org);
 
 		if (!o) {
-			warnf("%s: no org with Domain \"%s\"", cfg->file->name, r->org);
+			warnf("%s: no org with Domain \"%s\"", cfg->files[0]->name, r->org);
 			free(list);
 			return NULL;
 		}

@@ -24,7 +24,8 @@ volatile sig_atomic_t mspgen_interrupted;
 
 static const char synopsis[] =
 	"usage: mspgen generate [--config=FILE] [--output=DIR] [--org=DOMAIN] [--force]\n"
-	"       mspgen extend [--config=FILE] [--input=DIR] [--org=DOMAIN]\n"
+	"                       [--san=TEMPLATE]...\n"
+	"       mspgen extend [--config=FILE] [--input=DIR] [--org=DOMAIN] [--san=TEMPLATE]...\n"
 	"       mspgen renew [--input=DIR] [--org=DOMAIN] [--days=N]\n"
 	"       mspgen expiry [--input=DIR] [--org=DOMAIN] [--days=N]\n"
 	"       mspgen showtemplate | version | help\n";
@@ -53,6 +54,8 @@ static void help(void)
 	       "  --output=DIR, --input=DIR  the crypto-config directory\n"
 	       "  --org=DOMAIN   act on the org with this Domain only\n"
 	       "  --force        generate: replace orgs that exist (new keys and CAs)\n"
+	       "  --san=TEMPLATE generate, extend: one more SANS entry for every node, as\n"
+	       "                 if the config listed it (\"{{.Hostname}}.my-namespace\")\n"
 	       "  --days=N       renew, expiry: only certificates expiring within N days\n\n"
 	       "MSPGEN_NOW=<Unix seconds> in the environment replaces the clock.\n",
 	       synopsis);
@@ -97,16 +100,17 @@ static void set_clock(struct run *r)
 	r->now_nsec = ts.tv_nsec;
 }
 
-enum { OPT_CONFIG = 1, OPT_OUTPUT, OPT_INPUT, OPT_ORG, OPT_FORCE, OPT_DAYS };
+enum { OPT_CONFIG = 1, OPT_OUTPUT, OPT_INPUT, OPT_ORG, OPT_FORCE, OPT_DAYS, OPT_SAN };
+enum { MAX_SANS = 16 };
 
 /* Which options each command takes: a bit per OPT_*. */
 static unsigned allowed_options(const char *cmd)
 {
 #define B(x) (1u << (x))
 	if (strcmp(cmd, "generate") == 0)
-		return B(OPT_CONFIG) | B(OPT_OUTPUT) | B(OPT_ORG) | B(OPT_FORCE);
+		return B(OPT_CONFIG) | B(OPT_OUTPUT) | B(OPT_ORG) | B(OPT_FORCE) | B(OPT_SAN);
 	if (strcmp(cmd, "extend") == 0)
-		return B(OPT_CONFIG) | B(OPT_INPUT) | B(OPT_ORG);
+		return B(OPT_CONFIG) | B(OPT_INPUT) | B(OPT_ORG) | B(OPT_SAN);
 	if (strcmp(cmd, "renew") == 0 || strcmp(cmd, "expiry") == 0)
 		return B(OPT_INPUT) | B(OPT_ORG) | B(OPT_DAYS);
 	return 0;
@@ -122,11 +126,13 @@ int main(int argc, char **argv)
 		{ "org", required_argument, NULL, OPT_ORG },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "days", required_argument, NULL, OPT_DAYS },
+		{ "san", required_argument, NULL, OPT_SAN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run r = { .root = "crypto-config", .days = -1 };
-	const char *cmd, *config = NULL;
+	const char *cmd, *config = NULL, *sans[MAX_SANS];
+	size_t nsans = 0;
 	struct crypto_config *cfg;
 	unsigned allowed;
 	mode_t mask;
@@ -173,6 +179,13 @@ int main(int argc, char **argv)
 		case OPT_FORCE:
 			r.force = true;
 			break;
+		case OPT_SAN:
+			if (nsans == MAX_SANS) {
+				warnf("at most %d --san options", MAX_SANS);
+				usage();
+			}
+			sans[nsans++] = optarg;
+			break;
 		case OPT_DAYS:
 			if (parse_long(optarg, 0, 1000000, &v) != 0) {
 				warnf("--days=%s: expected a number of days", optarg);
@@ -215,6 +228,12 @@ int main(int argc, char **argv)
 			cryptocfg_load_mem("(showtemplate)", mspgen_template);
 		if (!cfg)
 			return EXIT_USER;
+		for (size_t i = 0; i < nsans; i++) {
+			if (cryptocfg_add_san(cfg, sans[i]) < 0) {
+				cryptocfg_free(cfg);
+				return EXIT_USER;
+			}
+		}
 		rc = strcmp(cmd, "generate") == 0 ? cmd_generate(&r, cfg) : cmd_extend(&r, cfg);
 		cryptocfg_free(cfg);
 	}

@@ -1,0 +1,455 @@
+/*
+ * configtx.c - the cluster's copy of configtx.yaml, and its profiles.
+ *
+ * The copy is the user's text with a few scalars replaced in place (the
+ * loader remembers where each scalar lies), so that everything else, the
+ * comments, anchors, aliases and merge keys included, stays as written.  A
+ * scalar that several aliases share is one node, replaced once.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fsutil.h"
+#include "yaml2vars.h"
+#include "ytree.h"
+
+int node_port(const struct org_spec *o)
+{
+	return o->type == ORG_PEER ? PEER_PORT : ORDERER_PORT;
+}
+
+struct edit {
+	const struct ynode *node;
+	char *text;
+};
+
+struct rewriter {
+	const struct cluster *cl;
+	const char *msp_root;
+	struct edit *edits;
+	size_t nedits, cap;
+	const struct ynode **seen;     /* org mappings already walked */
+	size_t nseen, seencap;
+	int errors;
+};
+
+static void replace(struct rewriter *rw, const struct ynode *n, char *text)
+{
+	for (size_t i = 0; i < rw->nedits; i++) {
+		if (rw->edits[i].node == n) {
+			free(text);
+			return;
+		}
+	}
+	if (strcmp(n->str, text) == 0 || n->start == n->end) {
+		free(text);
+		return;
+	}
+	rw->edits = xgrow(rw->edits, &rw->cap, rw->nedits + 1, sizeof(*rw->edits));
+	rw->edits[rw->nedits++] = (struct edit){ n, text };
+}
+
+static bool seen_before(struct rewriter *rw, const struct ynode *m)
+{
+	for (size_t i = 0; i < rw->nseen; i++)
+		if (rw->seen[i] == m)
+			return true;
+	rw->seen = xgrow(rw->seen, &rw->seencap, rw->nseen + 1, sizeof(*rw->seen));
+	rw->seen[rw->nseen++] = m;
+	return false;
+}
+
+/*
+ * Which org a path names: the last ".../<ordererOrganizations|
+ * peerOrganizations>/<domain>/" in it whose domain is an org of that type.
+ * Returns the org's index and, in *rest, what follows the domain ("msp",
+ * "orderers/orderer.example.com/tls/server.crt"; allocated), or -1.
+ */
+static long org_of_path(const struct crypto_config *cfg, const char *path, char **rest)
+{
+	char *clean = path_clean(path);
+	long found = -1;
+
+	*rest = NULL;
+	for (char *p = clean; p && *p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL) {
+		if (p != clean && p[-1] != '/')
+			continue;
+		for (size_t i = 0; i < cfg->norgs; i++) {
+			const struct org_spec *o = &cfg->orgs[i];
+			size_t dl = strlen(org_dir_name(o)), nl = strlen(o->domain);
+
+			if (strncmp(p, org_dir_name(o), dl) != 0 || p[dl] != '/' ||
+			    strncmp(p + dl + 1, o->domain, nl) != 0 ||
+			    (p[dl + 1 + nl] != '/' && p[dl + 1 + nl] != '\0'))
+				continue;
+			free(*rest);
+			*rest = xstrdup(p[dl + 1 + nl] ? p + dl + 2 + nl : "");
+			found = (long)i;
+		}
+	}
+	free(clean);
+	return found;
+}
+
+/* The node a path under its org names ("orderers/<CommonName>/..."), or -1. */
+static long node_of_path(const struct org_spec *o, const char *rest)
+{
+	const char *dir = o->type == ORG_PEER ? "peers/" : "orderers/";
+	size_t dl = strlen(dir);
+
+	if (strncmp(rest, dir, dl) != 0)
+		return -1;
+	rest += dl;
+	for (size_t i = 0; i < o->nnodes; i++) {
+		size_t n = strlen(o->nodes[i].common_name);
+
+		if (strncmp(rest, o->nodes[i].common_name, n) == 0 &&
+		    (rest[n] == '/' || rest[n] == '\0'))
+			return (long)i;
+	}
+	return -1;
+}
+
+/*
+ * Point a path at the generated material.  Returns the org's index (and the
+ * node's in *node, -1 when the path names no node), or -1 after an error.
+ */
+static long rewrite_path(struct rewriter *rw, const struct ynode *n, const struct ypath *p,
+			 long *node)
+{
+	const struct crypto_config *cfg = rw->cl->cfg;
+	char *rest;
+	long oi;
+
+	*node = -1;
+	if (!n || n->kind != Y_SCALAR || ynode_is_null(n))
+		return -1;
+	oi = org_of_path(cfg, n->str, &rest);
+	if (oi < 0) {
+		yerror(n, p, "\"%s\" names no org of the crypto config: expected a path "
+		       "ending in .../ordererOrganizations/<domain>/... or "
+		       ".../peerOrganizations/<domain>/... for one of its domains", n->str);
+		rw->errors++;
+		return -1;
+	}
+	const struct org_spec *o = &cfg->orgs[oi];
+
+	*node = node_of_path(o, rest);
+	replace(rw, n, xasprintf("%s/%s/%s%s%s", rw->msp_root, org_dir_name(o), o->domain,
+				 *rest ? "/" : "", rest));
+	free(rest);
+	return oi;
+}
+
+/*
+ * The node an address names: the one whose CommonName it is, else the one
+ * whose SANS alone hold it (a name several nodes share, such as
+ * "localhost", names none).  false when the network has no such node: the
+ * address is left as written (a node outside the cluster).
+ */
+static bool node_of_host(const struct crypto_config *cfg, const char *host, size_t hl,
+			 size_t *oi, size_t *ni)
+{
+	size_t hits = 0;
+
+	for (int pass = 0; pass < 2 && hits == 0; pass++) {
+		for (size_t i = 0; i < cfg->norgs; i++) {
+			const struct org_spec *o = &cfg->orgs[i];
+
+			for (size_t j = 0; j < o->nnodes; j++) {
+				const struct node_spec *s = &o->nodes[j];
+				bool match = false;
+
+				for (size_t k = 0; k < (pass ? s->nsans : 1) && !match; k++) {
+					const char *name = pass ? s->sans[k] : s->common_name;
+
+					match = strlen(name) == hl && strncasecmp(name, host, hl) == 0;
+				}
+				if (match) {
+					hits++;
+					*oi = i;
+					*ni = j;
+				}
+			}
+		}
+	}
+	return hits == 1;
+}
+
+/* "host:port" of a node of the network, in the cluster. */
+static void rewrite_address(struct rewriter *rw, const struct ynode *n)
+{
+	const char *colon;
+	size_t oi, ni;
+
+	if (!n || n->kind != Y_SCALAR || !(colon = strrchr(n->str, ':')))
+		return;
+	if (!node_of_host(rw->cl->cfg, n->str, (size_t)(colon - n->str), &oi, &ni))
+		return;
+	replace(rw, n, xasprintf("%s:%d", rw->cl->orgs[oi].hosts[ni],
+				 node_port(&rw->cl->cfg->orgs[oi])));
+}
+
+static void rewrite_addresses(struct rewriter *rw, const struct ynode *seq)
+{
+	for (size_t i = 0; seq && seq->kind == Y_SEQ && i < seq->n; i++)
+		rewrite_address(rw, seq->items[i]);
+}
+
+/* Host and Port of a mapping, for node ni of org oi. */
+static void rewrite_host_port(struct rewriter *rw, const struct ynode *m, size_t oi, size_t ni)
+{
+	const struct ynode *host = ymap_get_nocase(m, "Host"), *port = ymap_get_nocase(m, "Port");
+
+	if (host && host->kind == Y_SCALAR)
+		replace(rw, host, xstrdup(rw->cl->orgs[oi].hosts[ni]));
+	if (port && port->kind == Y_SCALAR)
+		replace(rw, port, xasprintf("%d", node_port(&rw->cl->cfg->orgs[oi])));
+}
+
+/* An entry of Organizations (or one written inside a profile). */
+static void walk_org(struct rewriter *rw, const struct ynode *m, const struct ypath *p)
+{
+	const struct ynode *anchors = ymap_get_nocase(m, "AnchorPeers");
+	struct ypath dp = YPATH_KEY(p, "MSPDir");
+	long node;
+
+	if (!m || m->kind != Y_MAP || seen_before(rw, m))
+		return;
+	rewrite_path(rw, ymap_get_nocase(m, "MSPDir"), &dp, &node);
+	rewrite_addresses(rw, ymap_get_nocase(m, "OrdererEndpoints"));
+	for (size_t i = 0; anchors && anchors->kind == Y_SEQ && i < anchors->n; i++) {
+		const struct ynode *a = anchors->items[i], *host = ymap_get_nocase(a, "Host");
+		size_t oi, ni;
+
+		if (host && host->kind == Y_SCALAR &&
+		    node_of_host(rw->cl->cfg, host->str, host->len, &oi, &ni))
+			rewrite_host_port(rw, a, oi, ni);
+	}
+}
+
+static void walk_orgs(struct rewriter *rw, const struct ynode *seq, const struct ypath *p)
+{
+	for (size_t i = 0; seq && seq->kind == Y_SEQ && i < seq->n; i++) {
+		struct ypath ip = YPATH_INDEX(p, i);
+
+		walk_org(rw, seq->items[i], &ip);
+	}
+}
+
+/* Consenters (etcdraft) or ConsenterMapping (BFT): known by their certificates. */
+static void walk_consenters(struct rewriter *rw, const struct ynode *seq, const struct ypath *p)
+{
+	static const char *const certs[] = { "ClientTLSCert", "ServerTLSCert", "Identity" };
+
+	for (size_t i = 0; seq && seq->kind == Y_SEQ && i < seq->n; i++) {
+		const struct ynode *c = seq->items[i];
+		struct ypath ip = YPATH_INDEX(p, i);
+		long org = -1, node = -1;
+
+		if (c->kind != Y_MAP)
+			continue;
+		for (size_t k = 0; k < sizeof(certs) / sizeof(certs[0]); k++) {
+			struct ypath kp = YPATH_KEY(&ip, certs[k]);
+			long o, n;
+
+			o = rewrite_path(rw, ymap_get_nocase(c, certs[k]), &kp, &n);
+			if (o >= 0 && n >= 0) {
+				org = o;
+				node = n;
+			}
+		}
+		if (org >= 0)
+			rewrite_host_port(rw, c, (size_t)org, (size_t)node);
+	}
+}
+
+static void walk_orderer(struct rewriter *rw, const struct ynode *m, const struct ypath *p)
+{
+	struct ypath op = YPATH_KEY(p, "Organizations"), ep = YPATH_KEY(p, "EtcdRaft");
+	struct ypath cp = YPATH_KEY(&ep, "Consenters"), mp = YPATH_KEY(p, "ConsenterMapping");
+
+	if (!m || m->kind != Y_MAP)
+		return;
+	rewrite_addresses(rw, ymap_get_nocase(m, "Addresses"));
+	walk_consenters(rw, ymap_get_nocase(ymap_get_nocase(m, "EtcdRaft"), "Consenters"), &cp);
+	walk_consenters(rw, ymap_get_nocase(m, "ConsenterMapping"), &mp);
+	walk_orgs(rw, ymap_get_nocase(m, "Organizations"), &op);
+}
+
+static void walk_profile(struct rewriter *rw, const struct ynode *m, const struct ypath *p)
+{
+	const struct ynode *app = ymap_get_nocase(m, "Application");
+	const struct ynode *cons = ymap_get_nocase(m, "Consortiums");
+	struct ypath op = YPATH_KEY(p, "Orderer"), ap = YPATH_KEY(p, "Application");
+	struct ypath aop = YPATH_KEY(&ap, "Organizations"), cp = YPATH_KEY(p, "Consortiums");
+
+	if (!m || m->kind != Y_MAP)
+		return;
+	walk_orderer(rw, ymap_get_nocase(m, "Orderer"), &op);
+	if (app && app->kind == Y_MAP)
+		walk_orgs(rw, ymap_get_nocase(app, "Organizations"), &aop);
+	for (size_t i = 0; cons && cons->kind == Y_MAP && i < cons->n; i++) {
+		struct ypath kp = YPATH_KEY(&cp, cons->pairs[i].key->str);
+		struct ypath kop = YPATH_KEY(&kp, "Organizations");
+
+		walk_orgs(rw, ymap_get_nocase(cons->pairs[i].val, "Organizations"), &kop);
+	}
+}
+
+/* Byte offset of character index ci (libyaml counts characters). */
+static size_t byte_offset(const char *text, size_t len, size_t base, size_t ci)
+{
+	size_t b = base;
+
+	for (size_t c = 0; b < len && c < ci; c++) {
+		b++;
+		while (b < len && ((unsigned char)text[b] & 0xC0) == 0x80)
+			b++;
+	}
+	return b;
+}
+
+/* May s be written as a plain scalar, as it is? */
+static bool plain_ok(const char *s)
+{
+	if (!*s || !(isalnum((unsigned char)*s) || *s == '.' || *s == '/'))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("._/@:-", *s))
+			return false;
+	return true;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct edit *x = a, *y = b;
+
+	return x->node->start < y->node->start ? -1 : x->node->start > y->node->start;
+}
+
+/* The text with every edit applied. */
+static void apply(const struct rewriter *rw, const char *text, size_t len, struct strbuf *out)
+{
+	size_t base = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0, done = 0;
+
+	qsort(rw->edits, rw->nedits, sizeof(*rw->edits), by_start);
+	for (size_t i = 0; i < rw->nedits; i++) {
+		const struct edit *e = &rw->edits[i];
+		size_t s = byte_offset(text, len, base, e->node->start);
+		size_t end = byte_offset(text, len, base, e->node->end);
+
+		/* the anchor and tag stay, and so do the line breaks a block scalar ends with */
+		while (s < end && (text[s] == '&' || text[s] == '!')) {
+			while (s < end && !strchr(" \t\r\n", text[s]))
+				s++;
+			while (s < end && strchr(" \t\r\n", text[s]))
+				s++;
+		}
+		while (end > s && strchr(" \t\r\n", text[end - 1]))
+			end--;
+		sb_add(out, text + done, s - done);
+		if ((text[s] && strchr("\"'|>", text[s])) || !plain_ok(e->text))
+			sb_add_quoted(out, e->text);
+		else
+			sb_adds(out, e->text);
+		done = end;
+	}
+	sb_add(out, text + done, len - done);
+}
+
+int cluster_configtx(const struct cluster *cl, const char *configtx, const char *msp_root,
+		     struct strbuf *out)
+{
+	struct rewriter rw = { .cl = cl, .msp_root = msp_root };
+	const struct ynode *root, *profiles;
+	struct ypath orgp = YPATH_KEY(NULL, "Organizations"), ordp = YPATH_KEY(NULL, "Orderer");
+	struct ypath pp = YPATH_KEY(NULL, "Profiles");
+	struct yfile *f;
+	size_t len;
+	char *text;
+	int rc = -1;
+
+	text = read_file(configtx, &len);
+	if (!text) {
+		warnf("cannot read %s:", configtx);
+		return -1;
+	}
+	if (len >= 2 && ((unsigned char)text[0] == 0xFE || (unsigned char)text[0] == 0xFF ||
+			 text[0] == '\0' || text[1] == '\0')) {
+		warnf("%s: UTF-16 text: write configtx.yaml as UTF-8", configtx);
+		free(text);
+		return -1;
+	}
+	f = yfile_load_mem(configtx, text, len);
+	if (!f) {
+		free(text);
+		return -1;
+	}
+	if (f->ndocs != 1 || (root = f->docs[0])->kind != Y_MAP) {
+		warnf("%s: expected one YAML document, a mapping", configtx);
+		goto done;
+	}
+	walk_orgs(&rw, ymap_get_nocase(root, "Organizations"), &orgp);
+	walk_orderer(&rw, ymap_get_nocase(root, "Orderer"), &ordp);
+	profiles = ymap_get_nocase(root, "Profiles");
+	for (size_t i = 0; profiles && profiles->kind == Y_MAP && i < profiles->n; i++) {
+		struct ypath kp = YPATH_KEY(&pp, profiles->pairs[i].key->str);
+
+		walk_profile(&rw, profiles->pairs[i].val, &kp);
+	}
+	if (rw.errors == 0) {
+		apply(&rw, text, len, out);
+		rc = 0;
+	}
+done:
+	for (size_t i = 0; i < rw.nedits; i++)
+		free(rw.edits[i].text);
+	free(rw.edits);
+	free(rw.seen);
+	yfile_free(f);
+	free(text);
+	return rc;
+}
+
+/* Can Make carry this name in a list (and a command line)? */
+static bool make_word(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("._-", *s))
+			return false;
+	return true;
+}
+
+int configtx_profiles(const char *configtx, struct profile_kinds *pk)
+{
+	const struct ynode *root, *profiles;
+	struct yfile *f = yfile_load_one(configtx, &root);
+
+	if (!f)
+		return -1;
+	profiles = ymap_get_nocase(root, "Profiles");
+	for (size_t i = 0; profiles && profiles->kind == Y_MAP && i < profiles->n; i++) {
+		const char *name = profiles->pairs[i].key->str;
+		const struct ynode *p = profiles->pairs[i].val;
+		struct strbuf *list;
+
+		if (!make_word(name) || p->kind != Y_MAP)
+			continue;
+		if (ymap_get_nocase(p, "Consortiums"))
+			list = &pk->sys_genesis;
+		else if (ymap_get_nocase(p, "Orderer") && ymap_get_nocase(p, "Application"))
+			list = &pk->app_genesis;
+		else if (ymap_get_nocase(p, "Application"))
+			list = &pk->channel;
+		else
+			continue;
+		sb_addf(list, "%s%s", list->len ? " " : "", name);
+	}
+	yfile_free(f);
+	return 0;
+}

@@ -1,0 +1,53 @@
+/*
+ * yaml2vars.h - what the cluster makes of a network: each org a namespace,
+ * each node a Service in it, reached at "<hostname>.<namespace>".
+ */
+#ifndef YAML2VARS_H
+#define YAML2VARS_H
+
+#include "cryptocfg.h"
+#include "util.h"
+
+/* The ports every node listens on inside the cluster (the templates). */
+enum { PEER_PORT = 7051, ORDERER_PORT = 7050 };
+
+struct cluster_org {
+	char *namespace;           /* "org1-example-com" */
+	char **hosts;              /* per node: "peer0.org1-example-com" */
+};
+
+struct cluster {
+	const struct crypto_config *cfg;
+	struct cluster_org *orgs;  /* parallel to cfg->orgs */
+};
+
+/* The in-cluster port of a node of org o. */
+int node_port(const struct org_spec *o);
+
+/*
+ * The cluster's copy of configtx.yaml: the file as written, but with every
+ * MSPDir and consenter certificate path pointing into msp_root (the
+ * crypto-config tree as seen from the copy), matched by its
+ * ".../ordererOrganizations|peerOrganizations/<domain>/..." suffix, and
+ * every address of a node of the network (OrdererEndpoints, Addresses,
+ * AnchorPeers, consenters' Host and Port) changed to its in-cluster name
+ * and port.  Nothing else changes: comments, anchors and layout stay.
+ * Errors (a path that names no org) are printed with file and line;
+ * returns 0 and the text in *out, or -1.
+ */
+int cluster_configtx(const struct cluster *cl, const char *configtx, const char *msp_root,
+		     struct strbuf *out);
+
+/*
+ * The profiles of configtx.yaml by what they make, as space-separated
+ * names: application-channel genesis (Orderer and Application, no
+ * Consortiums), system-channel genesis (Consortiums), channel creation
+ * (Application without Orderer).  Names Make cannot carry are left out.
+ * Returns 0, or -1 after printing an error.
+ */
+struct profile_kinds {
+	struct strbuf app_genesis, sys_genesis, channel;
+};
+int configtx_profiles(const char *configtx, struct profile_kinds *pk);
+
+#endif
