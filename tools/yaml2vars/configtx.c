@@ -335,7 +335,8 @@ static void apply(const struct rewriter *rw, const char *text, size_t len, struc
 {
 	size_t base = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0, done = 0;
 
-	qsort(rw->edits, rw->nedits, sizeof(*rw->edits), by_start);
+	if (rw->nedits)
+		qsort(rw->edits, rw->nedits, sizeof(*rw->edits), by_start);
 	for (size_t i = 0; i < rw->nedits; i++) {
 		const struct edit *e = &rw->edits[i];
 		size_t s = byte_offset(text, len, base, e->node->start);
