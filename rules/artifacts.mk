@@ -69,36 +69,34 @@ ARTIFACTS_DIR := $(BUILD)/channel-artifacts
 MSP_STAMPS := $(ORGS:%=$(STAMP_DIR)/%.msp)
 TXGEN_INPUTS := $(wildcard $(foreach o,$(ORGS),$(call org_dir,$(o))/msp/*/* \
 	$(call org_dir,$(o))/msp/config.yaml $(call org_dir,$(o))/orderers/*/tls/server.crt))
-TXGEN = $(BINDIR)/txgen -configPath $(BUILD)
-TXGEN_DEPS := $(TXGEN_CONFIG) $(TXGEN_INPUTS) $(BINDIR)/txgen | $(MSP_STAMPS)
+TXGEN_DEPS := $(TXGEN_CONFIG) $(TXGEN_INPUTS) $(call tool,txgen) | $(MSP_STAMPS)
 
 ifeq ($(CHANNEL_FLOW),participation)
 GENESIS := $(ARTIFACTS_DIR)/$(CHANNEL).block
-GENESIS_CHANNEL := $(CHANNEL)
-GENESIS_BLOCK_PROFILE := $(CHANNEL_PROFILE)
-ANCHORS_PROFILE := $(CHANNEL_PROFILE)
+GENESIS_ARGS := -profile $(CHANNEL_PROFILE) -channelID $(CHANNEL) -outputBlock
 CHANNEL_TX :=
 else ifeq ($(CHANNEL_FLOW),system)
 GENESIS := $(ARTIFACTS_DIR)/genesis.block
-GENESIS_CHANNEL := $(SYS_CHANNEL)
-GENESIS_BLOCK_PROFILE := $(GENESIS_PROFILE)
-ANCHORS_PROFILE := $(CHANNEL_PROFILE)
+GENESIS_ARGS := -profile $(GENESIS_PROFILE) -channelID $(SYS_CHANNEL) -outputBlock
 CHANNEL_TX := $(ARTIFACTS_DIR)/$(CHANNEL).tx
 else
 $(error CHANNEL_FLOW must be system or participation, not '$(CHANNEL_FLOW)')
 endif
 ANCHOR_TXS := $(ANCHOR_ORGS:%=$(ARTIFACTS_DIR)/%anchors.tx)
 
-
-$(GENESIS): $(TXGEN_DEPS)
-	$(call msg,TXGEN,$@)$(TXGEN) -profile $(GENESIS_BLOCK_PROFILE) -channelID $(GENESIS_CHANNEL) -outputBlock $@
-
-$(ARTIFACTS_DIR)/$(CHANNEL).tx: $(TXGEN_DEPS)
-	$(call msg,TXGEN,$@)$(TXGEN) -profile $(CHANNEL_PROFILE) -channelID $(CHANNEL) -outputCreateChannelTx $@
-
-$(ARTIFACTS_DIR)/%anchors.tx: $(TXGEN_DEPS)
-	$(call msg,TXGEN,$@)$(TXGEN) -profile $(ANCHORS_PROFILE) -channelID $(CHANNEL) -asOrg $* \
-		-outputAnchorPeersUpdate $@
+# $(call txgen_rule,artifact,arguments before the artifact's name): each
+# artifact reruns when its arguments change (a new SYS_CHANNEL, another
+# profile), recorded in .<artifact>.cmd beside it (rules/defs.mk)
+define txgen_rule
+$(1): $(call changed,$(call cmd_file,$(1)),txgen $(2) $(1)) $(TXGEN_DEPS)
+	$$(call msg,TXGEN,$$@)$$(BINDIR)/txgen -configPath $$(BUILD) $(2) $$@
+	$$(Q)$$(call record,$$(call cmd_file,$$@),txgen $(2) $$@)
+endef
+$(eval $(call txgen_rule,$(GENESIS),$(GENESIS_ARGS)))
+$(if $(CHANNEL_TX),$(eval $(call txgen_rule,$(CHANNEL_TX),-profile $(CHANNEL_PROFILE) -channelID $(CHANNEL) \
+	-outputCreateChannelTx)))
+$(foreach m,$(ANCHOR_ORGS),$(eval $(call txgen_rule,$(ARTIFACTS_DIR)/$(m)anchors.tx,-profile $(CHANNEL_PROFILE) \
+	-channelID $(CHANNEL) -asOrg $(m) -outputAnchorPeersUpdate)))
 
 .PHONY: artifacts
 artifacts: $(GENESIS) $(CHANNEL_TX) $(ANCHOR_TXS)
@@ -108,5 +106,5 @@ $(foreach org,$(PEER_ORGS),$(if $(filter $($(org)_MSP_ID),$(ANCHOR_ORGS)),\
 	$(eval $(org)-files: $(ARTIFACTS_DIR)/$($(org)_MSP_ID)anchors.tx)))
 
 # The artifacts stay, as crypto material does: a new genesis block (new
-# nonce) would change what every deployed orderer was started with.
-CLEAN_DIRS += $(TXGEN_CONFIG)
+# nonce) would change what every deployed orderer was started with.  So
+# does the copy of configtx.yaml they were made from.

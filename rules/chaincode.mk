@@ -68,13 +68,14 @@ $$(CC_BUILD)/$(1)/package.tgz:
 $$(CC_BUILD)/$(1)/package-id: $$(CC_BUILD)/$(1)/package.tgz
 
 ALL_JOBS += $$(JOBS_DIR)/$(1)/cc-files.yaml
-$$(JOBS_DIR)/$(1)/cc-files.vars: $$(JOBS_DIR)/$(1)/cc-files.yaml
+SECRET_PAIRS += $$(JOBS_DIR)/$(1)/cc-files.yaml
 $$(JOBS_DIR)/$(1)/cc-files.yaml: $$(CC_SOURCES) $$(if $$(filter 1.4,$$(FABRIC_VERSION)),,$$(CC_BUILD)/$(1)/package.tgz) \
 		$$(foreach o,$$(PEER_ORGS),$$(call msp_files,$$(o),$$(call org_dir,$$(o))/tlsca/*-cert.pem)) \
-		$$(BINDIR)/mksecret | $$(foreach o,$$(PEER_ORGS),$$(call msp_stamp,$$(o)))
+		$$(call tool,mksecret) | $$(foreach o,$$(PEER_ORGS),$$(call msp_stamp,$$(o)))
 	$$(call msg,CONFIG,$(1)/cc-$$(CC_NAME))mkdir -p $$(@D)
 	$$(Q)$$(BINDIR)/mksecret -c -n cc-$$(CC_NAME) -N $$($(1)_NAMESPACE) \
-		-l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) -o $$@ -v $$(@:.yaml=.vars) -V CC_SOURCE $$(call cc_files,$(1))
+		-l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
+		-o $$@ -v $$(@:.yaml=.vars) -V CC_SOURCE $$(call cc_files,$(1))
 
 # a peer that joined later gets the package too
 $$(CC_STAMPS)/install-$(1): $$(CHANNEL_STAMPS)/$(1)

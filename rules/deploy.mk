@@ -25,7 +25,7 @@ ready_stamp = $(STAMP_DIR)/$(1).$(if $(filter 1,$(WAIT)),ready,applied)
 
 # $(call deploy_rules,org)
 define deploy_rules
-$$(call applied_stamp,$(1)): $$($(1)_MANIFESTS) $$(BINDIR)/kapply
+$$(call applied_stamp,$(1)): $$($(1)_MANIFESTS) | $$(BINDIR)/kapply
 	$$(call msg,APPLY,$(1))$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_MANIFESTS))
 	$$(Q)$$(KAPPLY) prune -q -l $$(call org_selector,$(1)) $$(addprefix -f ,$$($(1)_MANIFESTS))
 	$$(Q)rm -f $$(filter-out $$($(1)_MANIFESTS) %.vars,$$(wildcard $$(MANIFESTS_DIR)/$(1)/*))

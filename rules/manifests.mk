@@ -19,7 +19,7 @@ first_orderer_org := $(firstword $(ORDERER_ORGS))
 ORDERER_ADDRESS = $(firstword $($(first_orderer_org)_NODE_HOSTS)):7050
 
 RENDER_CMD = $(BINDIR)/render -f $(OPTIONS_VARS) -f $(VARS_DIR)/$(1).vars
-RENDER_DEPS = $(VARS_DIR)/$(1).vars $(OPTIONS_VARS) $(BINDIR)/render
+RENDER_DEPS = $(VARS_DIR)/$(1).vars $(OPTIONS_VARS) $(call tool,render)
 
 # A secret made once per org and kept: 24 random bytes, base64, mode 0600.
 $(SECRETS_DIR)/%:
@@ -31,8 +31,8 @@ define node_rules
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/$(2).yaml
 ifeq ($$(STORAGE),pvc)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml $$(MANIFESTS_DIR)/$(1)/$(2)-data.yaml
-$$(MANIFESTS_DIR)/$(1)/$(2)-crypto.vars: $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml
-$$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml: $$(call msp_stamp,$(1)) $$(BINDIR)/mksecret
+SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml
+$$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml: $$(call msp_stamp,$(1)) $$(call tool,mksecret)
 	$$(call msg,SECRET,$(1)/$(2))mkdir -p $$(@D)
 	$$(Q)$$(BINDIR)/mksecret -n $(2)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=$(2) \
 		-o $$@ -v $$(@:.yaml=.vars) -V CRYPTO_SOURCE \
@@ -76,11 +76,11 @@ $(1)_MANIFESTS := $$(MANIFESTS_DIR)/$(1)/namespace.yaml $$(MANIFESTS_DIR)/$(1)/c
 	$$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
 
 # the scripts of channel and chaincode Jobs (rules/channel.mk)
-$$(MANIFESTS_DIR)/$(1)/scripts.vars: $$(MANIFESTS_DIR)/$(1)/scripts.yaml
-$$(MANIFESTS_DIR)/$(1)/scripts.yaml: $$(JOB_SCRIPTS) $$(BINDIR)/mksecret
+SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/scripts.yaml
+$$(MANIFESTS_DIR)/$(1)/scripts.yaml: $$(JOB_SCRIPTS) $$(call tool,mksecret)
 	$$(call msg,CONFIG,$(1)/scripts)mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -c -n fabric-k8s-scripts -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
-		-v $$(@:.yaml=.vars) -V SCRIPTS_SOURCE $$(JOB_SCRIPTS)
+	$$(Q)$$(BINDIR)/mksecret -c -n fabric-k8s-scripts -N $$($(1)_NAMESPACE) $$(call labels,$(1)) \
+		-o $$@ -v $$(@:.yaml=.vars) -V SCRIPTS_SOURCE $$(JOB_SCRIPTS)
 
 # The org Admin's MSP and TLS, the orderer orgs' TLS CA certificates and
 # the channel artifacts it submits, for the CLI pod and the Jobs: the
@@ -92,11 +92,11 @@ $(1)_ARTIFACTS = $$(if $$(filter peer,$$($(1)_TYPE)),$$(if $$(filter system,$$(C
 $(1)_CLI_FILES = admin=$$(call org_dir,$(1))/users/Admin@$(1) \
 	$$(foreach o,$$(ORDERER_ORGS),orderer-tls/$$(o).pem=$$(call org_dir,$$(o))/tlsca/tls$$($$(o)_CA_CN)-cert.pem) \
 	$$(foreach f,$$($(1)_ARTIFACTS),$$(notdir $$(f))=$$(f))
-$$(MANIFESTS_DIR)/$(1)/cli-crypto.vars: $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
+SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
 $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: $$(call msp_files,$(1),$$(call org_dir,$(1))/users/Admin@$(1)/*/* \
 		$$(call org_dir,$(1))/users/Admin@$(1)/*/*/*) \
 		$$(foreach o,$$(ORDERER_ORGS),$$(call msp_files,$$(o),$$(call org_dir,$$(o))/tlsca/*-cert.pem)) \
-		$$($(1)_ARTIFACTS) $$(BINDIR)/mksecret | $$(call msp_stamp,$(1))
+		$$($(1)_ARTIFACTS) $$(call tool,mksecret) | $$(call msp_stamp,$(1))
 	$$(call msg,SECRET,$(1)/cli)mkdir -p $$(@D)
 	$$(Q)$$(BINDIR)/mksecret -n cli-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=cli \
 		-o $$@ -v $$(@:.yaml=.vars) -V CLI_CRYPTO_SOURCE $$($(1)_CLI_FILES)
@@ -105,9 +105,9 @@ $$(MANIFESTS_DIR)/$(1)/namespace.yaml: templates/namespace.yaml $$(call RENDER_D
 	$$(Q)$$(call RENDER_CMD,$(1)) -o $$@ $$<
 
 # the CA: its key, certificate and registrar password as a Secret
-$$(MANIFESTS_DIR)/$(1)/ca-crypto.vars: $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml
+SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml
 $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml: $$(call msp_stamp,$(1)) $$(SECRETS_DIR)/$(1)/registrar-password \
-		$$(BINDIR)/mksecret
+		$$(call tool,mksecret)
 	$$(call msg,SECRET,$(1)/ca)mkdir -p $$(@D)
 	$$(Q)$$(BINDIR)/mksecret -n $$($(1)_CA_HOSTNAME)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) \
 		-l fabric-k8s/node=$$($(1)_CA_HOSTNAME) -o $$@ -v $$(@:.yaml=.vars) -V CA_CRYPTO_SOURCE \
@@ -145,7 +145,7 @@ endef
 define orderer_org_manifests
 ifeq ($$(CHANNEL_FLOW),system)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/genesis.yaml
-$$(MANIFESTS_DIR)/$(1)/genesis.yaml: $$(GENESIS) $$(BINDIR)/mksecret
+$$(MANIFESTS_DIR)/$(1)/genesis.yaml: $$(GENESIS) $$(call tool,mksecret)
 	$$(call msg,SECRET,$(1)/genesis)mkdir -p $$(@D)
 	$$(Q)$$(BINDIR)/mksecret -n genesis -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
 		genesis.block=$$(GENESIS)
@@ -162,7 +162,7 @@ $$(MANIFESTS_DIR)/$(1)/cli.yaml: templates/cli.yaml $$(call RENDER_DEPS,$(1)) $$
 		-D ORDERER_TLSCA=orderer-tls/$$(first_orderer_org).pem -o $$@ $$<
 ifeq ($$(COUCHDB),1)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml
-$$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml: $$(SECRETS_DIR)/$(1)/couchdb-password $$(BINDIR)/mksecret
+$$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml: $$(SECRETS_DIR)/$(1)/couchdb-password $$(call tool,mksecret)
 	$$(call msg,SECRET,$(1)/couchdb)mkdir -p $$(@D)
 	$$(Q)$$(BINDIR)/mksecret -n couchdb -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
 		password=$$(SECRETS_DIR)/$(1)/couchdb-password

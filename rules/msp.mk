@@ -14,7 +14,7 @@ MSPGEN = $(BINDIR)/mspgen
 # $(call org_dir,org): the org's tree in the crypto output
 org_dir = $(CRYPTO_DIR)/$(if $(filter peer,$($(1)_TYPE)),peerOrganizations,ordererOrganizations)/$(1)
 
-$(STAMP_DIR)/%.msp: $(VARS_DIR)/%.vars $(BINDIR)/mspgen
+$(STAMP_DIR)/%.msp: $(VARS_DIR)/%.vars $(call tool,mspgen)
 	$(call msg,MSP,$*)mkdir -p $(@D) && \
 		$(MSPGEN) extend --config=$($*_CRYPTO_CONFIG) --input=$(CRYPTO_DIR) --org=$* \
 		--san='{{.Hostname}}.$($*_NAMESPACE)' >/dev/null

@@ -21,3 +21,6 @@ $(2)-status: $(1)-status
 $(2)-clean-cluster: $(1)-clean-cluster
 endef
 $(foreach org,$(ORGS),$(foreach a,$($(org)_ALIASES),$(eval $(call alias_rules,$(org),$(a)))))
+
+# (rules/defs.mk: a .vars deleted alone is made again)
+$(foreach y,$(sort $(SECRET_PAIRS)),$(eval $(call vars_of,$(y))))

@@ -41,10 +41,20 @@ LIB_PKGS := yaml-0.1
 LIB_OBJS := $(patsubst %.c,$(OBJDIR)/%.o,$(wildcard lib/*.c))
 LIBA := $(OBJDIR)/libfabk8s.a
 
-$(OBJDIR)/%.o: %.c | $(DEPS_STAMP)
+# Every object is compiled with the same flags, recorded in $(COMPILE_CMD):
+# a change of CC, CFLAGS or SANITIZE's flags compiles everything again, and
+# LDFLAGS relinks.
+COMPILE = $(CC) $(BASE_CFLAGS) $(WARN_FLAGS) $(CFLAGS) $(SAN_FLAGS)
+COMPILE_CMD := $(OBJDIR)/compile.cmd
+LINK_CMD := $(OBJDIR)/link.cmd
+$(COMPILE_CMD): $(call changed,$(COMPILE_CMD),$(COMPILE))
+	$(Q)mkdir -p $(@D) && $(call record,$@,$(COMPILE))
+$(LINK_CMD): $(call changed,$(LINK_CMD),$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS))
+	$(Q)mkdir -p $(@D) && $(call record,$@,$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS))
+
+$(OBJDIR)/%.o: %.c $(COMPILE_CMD) | $(DEPS_STAMP)
 	$(call msg,CC,$<)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_CFLAGS) $(WARN_FLAGS) $(CFLAGS) $(SAN_FLAGS) \
-		$(call pkg_cflags,$(LIB_PKGS) $(ALL_PKGS)) -MMD -MP -c -o $@ $<
+	$(Q)$(COMPILE) $(call pkg_cflags,$(LIB_PKGS) $(ALL_PKGS)) -MMD -MP -c -o $@ $<
 
 $(LIBA): $(LIB_OBJS)
 	$(call msg,AR,$@)rm -f $@ && ar rcs $@ $^
@@ -53,7 +63,7 @@ $(LIBA): $(LIB_OBJS)
 define tool_rule
 $(1)_OBJS := $$(patsubst %.c,$$(OBJDIR)/%.o,$$(wildcard tools/$(1).c tools/$(1)/*.c))
 ALL_OBJS += $$($(1)_OBJS)
-$$(BINDIR)/$(1): $$($(1)_OBJS) $$(LIBA)
+$$(BINDIR)/$(1): $$($(1)_OBJS) $$(LIBA) $$(LINK_CMD)
 	$$(call msg,LD,$$@)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(CFLAGS) $$(SAN_FLAGS) $$(LDFLAGS) -o $$@ $$($(1)_OBJS) $$(LIBA) \
 		$$(call pkg_libs,$$(LIB_PKGS) $$(PKGS_$(1)))
@@ -64,6 +74,27 @@ $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
 .PHONY: tools
 tools: $(TOOLS:%=$(BINDIR)/%)
+
+# A tool is no prerequisite of what it makes: relinking it (a touched
+# source, make clean) changes nothing it does.  What it does is its source:
+# a digest of the library's and the tool's sources, recorded in
+# $(TOOL_SUMS)/<tool>.sum when it changes.  Data steps depend on that record
+# and need the binary only to exist: the record waits for it (order-only),
+# and so whatever depends on the record.
+#   target: inputs $(call tool,txgen)
+TOOL_SUMS := $(BUILD)/stamps/tools
+TOOL_DIGESTS := $(if $(SKIP_NETWORK),,$(shell for t in $(TOOLS); do \
+	printf '%s=' "$$t"; cat include/*.h lib/*.c $$(ls tools/$$t.c tools/$$t/*.c tools/$$t/*.h \
+	2>/dev/null) | cksum | tr ' ' -; printf ' '; done))
+tool_sum = $(TOOL_SUMS)/$(1).sum
+tool = $(call tool_sum,$(1))
+
+define tool_sum_rule
+$(call tool_sum,$(1)): $(call changed,$(call tool_sum,$(1)),$(filter $(1)=%,$(TOOL_DIGESTS))) | $(BINDIR)/$(1)
+	$(Q)mkdir -p $$(@D) && $(call record,$$@,$(filter $(1)=%,$(TOOL_DIGESTS)))
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_sum_rule,$(t))))
+
 
 -include $(ALL_OBJS:.o=.d)
 

@@ -17,12 +17,15 @@ TXGEN_CONFIG := $(BUILD)/configtx.yaml
 NAMESPACES ?=
 YAML2VARS = $(strip $(BINDIR)/yaml2vars \
 	$(if $(wildcard $(CONFIGTX)),-c $(CONFIGTX) -w $(TXGEN_CONFIG) -m crypto-config) \
-	$(addprefix -n ,$(NAMESPACES)) $(if $(filter NodePort,$(SERVICE_TYPE)),-p $(NODEPORT_BASE)) \
+	$(addprefix -n ,$(NAMESPACES)) $(if $(filter NodePort,$(SERVICE_TYPE)),-p $(NODEPORT_BASE)) -r '$(GOALS)' \
 	-o $(VARS_DIR) $(CRYPTO_CONFIG))
 
-# the options decide whether node ports are assigned, and the namespaces
-$(VARS_DIR)/network.mk: $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) $(BINDIR)/yaml2vars $(OPTIONS_VARS)
+# the options decide whether node ports are assigned, and the namespaces.
+# A dry run does not remake it (make would, before reading it, even with -n).
+ifndef DRY_RUN
+$(VARS_DIR)/network.mk: $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) $(OPTIONS_VARS) $(call tool,yaml2vars)
 	$(call msg,VARS,$(CRYPTO_CONFIG))$(YAML2VARS) && touch $@
+endif
 
 # A vars file, or the copy of configtx.yaml, has no prerequisites of its
 # own (network.mk's rule keeps it current); this only brings back one that
@@ -35,7 +38,11 @@ $(TXGEN_CONFIG): | $(BINDIR)/yaml2vars
 	$(call msg,VARS,$(CONFIGTX))$(YAML2VARS)
 
 ifndef SKIP_NETWORK
+ifdef DRY_RUN
+-include $(VARS_DIR)/network.mk
+else
 include $(VARS_DIR)/network.mk
+endif
 endif
 # Is network.mk newer than the files it is made from?  Until it is, make
 # remakes it and restarts before it builds anything, so the checks of what

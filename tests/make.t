@@ -98,7 +98,8 @@ is "$rc" 0 "fixed again: make succeeds"
 
 touch cc.yaml
 run m V=1 vars
-like "$out" "yaml2vars -c $tmp/ctx.yaml -w $B/configtx.yaml -m crypto-config -o $B/vars $tmp/cc.yaml" "V=1 shows the commands"
+like "$out" "yaml2vars -c $tmp/ctx.yaml -w $B/configtx.yaml -m crypto-config -r 'all tools .*' -o $B/vars $tmp/cc.yaml" \
+	"V=1 shows the commands"
 
 run tmake BUILD="$tmp/none" CRYPTO_CONFIG=/nonexistent help
 is "$rc" 0 "make help needs no crypto-config.yaml"
@@ -116,5 +117,78 @@ run m -j4
 is "$rc" 0 "make -j4 from scratch"
 run m -q
 is "$rc" 0 "make -q after make -j4"
+
+# ---- what a step's redoing depends on (rules/defs.mk) ----
+# Everything a tree holds that a step makes: name, mtime and content.
+data_state() { (cd "$B" && find vars crypto-config channel-artifacts manifests configtx.yaml -type f \
+	-printf '%p %T@ ' -exec sha256sum {} \; | sort); }
+run m
+before=$(data_state)
+
+# tools of a tree of its own (a relink must not touch the tools other tests run)
+own=$tmp/own
+mkdir -p "$own" && cp -a "$(dirname "$BINDIR")/bin" "$(dirname "$BINDIR")/obj" "$own/" 2>/dev/null ||
+	cp -a "$BINDIR" "$own/bin"
+mo() { m BINDIR="$own/bin" OBJDIR="$own/obj" "$@"; }
+run mo
+run mo -W lib/base64.c
+like "$out" "LD      $own/bin/txgen" "a touched lib/base64.c relinks the tools"
+ok "$(printf '%s\n' "$out" | grep -Ec '^  (MSP|TXGEN|RENDER|SECRET|CONFIG|VARS) ')" \
+	"and runs no data step"
+is "$(data_state)" "$before" "keys, artifacts, vars and manifests: the same bytes, the same timestamps"
+run mo -n CFLAGS=-O0 tools
+like "$out" "-O0 .*-c -o $own/obj/lib/base64.o lib/base64.c" "a CFLAGS change compiles again"
+run mo -q tools
+is "$rc" 0 "and the same CFLAGS do not"
+
+keys() { (cd "$B/crypto-config" && find . -name priv_sk -exec sha256sum {} \; | sort); }
+k=$(keys) a=$(cd "$B/channel-artifacts" && stat -c '%n %Y' * && sha256sum *)
+run m clean
+run m
+is "$rc" 0 "make clean, then make"
+is "$(keys)" "$k" "make clean && make: the same keys"
+is "$(cd "$B/channel-artifacts" && stat -c '%n %Y' * && sha256sum *)" "$a" \
+	"make clean && make: the artifacts untouched (no new genesis block)"
+
+# a Secret's manifest and its vars are one step's two outputs (a grouped target)
+rm "$B/manifests/org1/peer0-crypto.vars"
+run m
+ok "$([ "$rc" -eq 0 ] && [ -f "$B/manifests/org1/peer0-crypto.vars" ]; echo $?)" "a deleted .vars of a pair is made again"
+rm "$B/manifests/org1/cli-crypto.yaml"
+run m
+ok "$([ "$rc" -eq 0 ] && [ -f "$B/manifests/org1/cli-crypto.yaml" ]; echo $?)" "and so is a deleted manifest of a pair"
+run m -q
+is "$rc" 0 "and then all is up to date"
+
+# a dry run writes nothing, whatever it is asked
+touch "$tmp/mark"
+for args in "TLS=0" "SYS_CHANNEL=other" "NAMESPACES=org1=team1" "CRYPTO_CONFIG=$tmp/cc-new.yaml"; do
+	cp cc.yaml cc-new.yaml
+	run m -n $args
+	is "$(find "$B" -newer "$tmp/mark" | head -3)" "" "make -n $args writes nothing"
+done
+run m SYS_CHANNEL=other
+like "$out" "TXGEN   $B/channel-artifacts/genesis.block" "a new SYS_CHANNEL makes the genesis block again"
+like "$(txgen -inspectBlock "$B/channel-artifacts/genesis.block")" '"channel_id": "other"' "for the new channel ID"
+run m SYS_CHANNEL=other -q
+is "$rc" 0 "and then it is up to date"
+run m GENESIS_PROFILE=NoSuchProfile
+is "$rc" 2 "a GENESIS_PROFILE configtx.yaml does not have: an error"
+like "$err" "GENESIS_PROFILE=NoSuchProfile is not a system channel genesis profile of $tmp/ctx.yaml" "which says so"
+
+# a domain make would take for one of its goals
+sed 's/Domain: org2$/Domain: artifacts/' cc.yaml >goal.yaml
+run tmake BUILD="$tmp/goal" CRYPTO_CONFIG="$tmp/goal.yaml" CONFIGTX="$tmp/ctx.yaml"
+is "$rc" 2 "Domain: artifacts is refused"
+like "$err" 'goal.yaml:[0-9]+:13: PeerOrgs\[1\]\.Domain: "artifacts" is a make goal of this project' "naming it"
+ok "$([ ! -e "$tmp/goal/vars" ] && [ ! -e "$tmp/goal/manifests" ]; echo $?)" "before anything is made"
+# GOALS (GNUmakefile) is every goal make knows but the per-org ones
+goals=$(m -pq 2>/dev/null | sed -n 's/^\.PHONY: //p' | tr ' ' '\n' | grep -v '^\$' | sort -u)
+listed=$(m -s --eval 'print-goals: ; @echo $(GOALS)' print-goals | tr ' ' '\n')
+missing=$(for g in $goals; do
+	case $g in org1* | org2* | orgorderer1*) continue ;; esac
+	printf '%s\n' "$listed" | grep -qx -- "$g" || echo "$g"
+done)
+is "$missing" "" "GOALS names every goal (what a domain must not be)"
 
 done_testing

@@ -71,14 +71,14 @@ static int check_nodeports(const struct crypto_config *cfg, int base)
 static void usage(void)
 {
 	fprintf(stderr, "usage: %s [-v] [-c configtx.yaml [-w copy] [-m dir]] [-n domain=namespace]...\n"
-		"          [-p port] [-o dir] crypto-config.yaml...\n", progname());
+		"          [-r names] [-p port] [-o dir] crypto-config.yaml...\n", progname());
 	exit(EXIT_USAGE);
 }
 
 static void help(void)
 {
 	printf("usage: %s [-v] [-c configtx.yaml [-w copy] [-m dir]] [-n domain=namespace]...\n"
-	       "          [-p port] [-o dir] crypto-config.yaml...\n\n"
+	       "          [-r names] [-p port] [-o dir] crypto-config.yaml...\n\n"
 	       "Write dir/network.mk and dir/<domain>.vars for every org of one or\n"
 	       "more cryptogen crypto-config files, merged as one network.  A .vars\n"
 	       "file is rewritten only when its content changes; .vars files of orgs\n"
@@ -94,6 +94,8 @@ static void help(void)
 	       "           crypto-config, beside the copy)\n"
 	       "  -n D=NS  deploy the org with domain D to namespace NS\n"
 	       "  -o DIR   output directory (default build/vars)\n"
+	       "  -r NAMES names (space-separated) a domain must not be and an org is\n"
+	       "           not known by: the make goals\n"
 	       "  -p PORT  assign node ports from PORT: 100 per org, 3 per node, the\n"
 	       "           CA the org's last; refuse what does not fit below 32768\n"
 	       "  -v       name every file written or removed\n"
@@ -101,20 +103,20 @@ static void help(void)
 	exit(0);
 }
 
-/*
- * Names a domain (a make target) must not take: this project's own goals.
- * A namespace must not be one Kubernetes keeps for itself.
- */
-static const char *const goals[] = { "all", "artifacts", "bench", "chaincode",
-	"channel", "check", "clean", "clean-cluster", "clean-crypto", "deploy", "deps",
-	"e2e", "expiry", "fuzz", "help", "invoke", "msp", "plan", "query", "renew",
-	"status", "tools", "vars", NULL };
-
-static bool is_goal(const char *s)
+/* Is s one of the space-separated names in list (-r: the make goals)? */
+static bool is_goal(const char *list, const char *s)
 {
-	for (size_t i = 0; goals[i]; i++)
-		if (strcmp(s, goals[i]) == 0)
+	size_t n = strlen(s);
+
+	for (const char *p = list; p && *p;) {
+		size_t w;
+
+		p += strspn(p, " ");
+		w = strcspn(p, " ");
+		if (w == n && strncmp(p, s, n) == 0)
 			return true;
+		p += w;
+	}
 	return false;
 }
 
@@ -198,7 +200,7 @@ static void hostname_error(const struct org_spec *o, size_t j)
 
 /* Namespaces and node hosts of every org, checked; the number of errors. */
 static int build_cluster(const struct crypto_config *cfg, struct ns_override *ov, size_t nov,
-			 struct cluster *cl)
+			 const char *goals, struct cluster *cl)
 {
 	int errors = 0;
 
@@ -220,9 +222,9 @@ static int build_cluster(const struct crypto_config *cfg, struct ns_override *ov
 			domain_error(o, "\"%s\" cannot be deployed: it names make targets and "
 				     "files, so letters, digits, '.', '-' and '_' only", o->domain);
 			errors++;
-		} else if (is_goal(o->domain)) {
-			domain_error(o, "\"%s\" is a make target of this project; choose another "
-				     "domain", o->domain);
+		} else if (is_goal(goals, o->domain)) {
+			domain_error(o, "\"%s\" is a make goal of this project (make %s would not "
+				     "mean the org); choose another domain", o->domain, o->domain);
 			errors++;
 		} else if (!is_dns_label(co->namespace) || reserved_namespace(co->namespace)) {
 			domain_error(o, "\"%s\" maps to namespace \"%s\", which an org cannot have "
@@ -294,13 +296,13 @@ static char *first_label(const char *domain)
  * label of its domain, each when no other org (domain or alias) could
  * claim it and it is no goal of this project.
  */
-static void org_aliases(const struct cluster *cl, size_t org, struct strbuf *sb)
+static void org_aliases(const struct cluster *cl, size_t org, const char *goals, struct strbuf *sb)
 {
 	const struct crypto_config *cfg = cl->cfg;
 	char *cand[2] = { xstrdup(cl->orgs[org].namespace), first_label(cfg->orgs[org].domain) };
 
 	for (size_t c = 0; c < 2; c++) {
-		bool ok = strcmp(cand[c], cfg->orgs[org].domain) != 0 && !is_goal(cand[c]) &&
+		bool ok = strcmp(cand[c], cfg->orgs[org].domain) != 0 && !is_goal(goals, cand[c]) &&
 			make_name(cand[c]) && !(c == 1 && strcmp(cand[1], cand[0]) == 0);
 
 		for (size_t i = 0; i < cfg->norgs && ok; i++) {
@@ -313,8 +315,9 @@ static void org_aliases(const struct cluster *cl, size_t org, struct strbuf *sb)
 		}
 		if (ok)
 			sb_addf(sb, "%s%s", sb->len ? " " : "", cand[c]);
-		free(cand[c]);
 	}
+	free(cand[0]);
+	free(cand[1]);
 }
 
 /* One NAME=value line; values never hold line breaks (cryptocfg refuses them). */
@@ -413,7 +416,7 @@ static void make_var(struct strbuf *sb, const char *org, const char *name, const
 }
 
 static void network_mk(const struct cluster *cl, int port_base, const struct profile_kinds *pk,
-		       struct strbuf *sb)
+		       const char *goals, struct strbuf *sb)
 {
 	const struct crypto_config *cfg = cl->cfg;
 	struct strbuf list = {0};
@@ -461,7 +464,7 @@ static void network_mk(const struct cluster *cl, int port_base, const struct pro
 			sb_addf(&list, "%s%s", j ? " " : "", cl->orgs[i].hosts[j]);
 		make_var(sb, o->domain, "NODE_HOSTS", list.buf ? list.buf : "");
 		sb_reset(&list);
-		org_aliases(cl, i, &list);
+		org_aliases(cl, i, goals, &list);
 		make_var(sb, o->domain, "ALIASES", list.buf ? list.buf : "");
 		sb_reset(&list);
 		sb_adds(&list, "Admin");
@@ -538,6 +541,7 @@ static int emit(const char *path, const struct strbuf *sb, int verbose)
 int main(int argc, char **argv)
 {
 	const char *configtx = NULL, *outdir = "build/vars", *copy = NULL, *msp_root = "crypto-config";
+	const char *goals = NULL;
 	struct ns_override *ov = NULL;
 	size_t nov = 0, ovcap = 0;
 	struct crypto_config *cfg;
@@ -548,7 +552,7 @@ int main(int argc, char **argv)
 	long long v;
 
 	set_progname(argv[0]);
-	while ((opt = getopt(argc, argv, "c:m:n:o:p:w:vh")) != -1) {
+	while ((opt = getopt(argc, argv, "c:m:n:o:p:r:w:vh")) != -1) {
 		switch (opt) {
 		case 'c':
 			configtx = optarg;
@@ -578,6 +582,9 @@ int main(int argc, char **argv)
 			}
 			port_base = (int)v;
 			break;
+		case 'r':
+			goals = optarg;
+			break;
 		case 'w':
 			copy = optarg;
 			break;
@@ -601,7 +608,7 @@ int main(int argc, char **argv)
 	}
 	if ((configtx && cryptocfg_read_msp_ids(cfg, configtx) < 0) ||
 	    (port_base && check_nodeports(cfg, port_base)) ||
-	    build_cluster(cfg, ov, nov, &cl) ||
+	    build_cluster(cfg, ov, nov, goals, &cl) ||
 	    (configtx && configtx_profiles(configtx, &pk) < 0) ||
 	    (copy && cluster_configtx(&cl, configtx, msp_root, &ctx) < 0))
 		goto out;
@@ -629,7 +636,7 @@ int main(int argc, char **argv)
 		char *path = path_join(outdir, "network.mk");
 
 		sb_reset(&sb);
-		network_mk(&cl, port_base, configtx ? &pk : NULL, &sb);
+		network_mk(&cl, port_base, configtx ? &pk : NULL, goals, &sb);
 		rc = emit(path, &sb, verbose);
 		free(path);
 	}

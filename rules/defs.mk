@@ -1,0 +1,41 @@
+# What the rules share: how a step decides to run again, and whether this
+# is a dry run.
+#
+# A step reruns when a prerequisite is newer, as always, and also when the
+# command it would run now differs from the one that made its output, the
+# way Kbuild's if_changed does: the recipe's last line records the command
+# in a file beside the output, and while the makefiles are read
+# $(call changed,record,command) gives the step the prerequisite FORCE if
+# the record differs.  A step whose command did not change stays up to date
+# (make -q says so), and nothing is written while the makefiles are read.
+# (Words are compared, as Kbuild does: a command must not hold '%'.)
+.PHONY: FORCE
+FORCE:
+
+escsq = $(subst ','\'',$(1))
+differ = $(strip $(filter-out $(strip $(1)),$(strip $(2)))$(filter-out $(strip $(2)),$(strip $(1))))
+# $(call changed,record-file,command): FORCE unless record-file holds command
+changed = $(if $(call differ,$(file <$(1)),$(2)),FORCE)
+# the record of a target's command: .<name>.cmd beside it
+cmd_file = $(dir $(1)).$(notdir $(1)).cmd
+# $(call record,record-file,command): the recipe line that writes the record
+record = printf '%s\n' '$(call escsq,$(2))' > $(1)
+
+# Is this a dry run (make -n)?  Then nothing is written, not even the
+# makefiles make would otherwise remake before it reads them.
+short_opts := $(firstword -$(MAKEFLAGS))
+DRY_RUN := $(if $(filter --%,$(short_opts)),,$(findstring n,$(short_opts)))
+
+# A Secret's manifest and its .vars (what a workload's template says of the
+# Secret's volume) come from one mksecret run, which rewrites the .vars
+# only when its content changes, so that new Secret data does not render
+# every node's manifest again.  That is why the .vars is no target of the
+# run (a grouped target would have to end up newer than the run's inputs):
+# it only waits for its manifest, and one deleted alone is made again by
+# making its manifest again.  Each makefile lists its pairs in SECRET_PAIRS.
+# (Through SUBMAKE: a line naming $(MAKE) itself would run under make -n.)
+SUBMAKE = $(MAKE)
+define vars_of
+$(1:.yaml=.vars): | $(1)
+	$$(Q)test -f $$@ || { rm -f $(1) && $$(SUBMAKE) --no-print-directory $(1); }
+endef
