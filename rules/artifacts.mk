@@ -66,7 +66,7 @@ ARTIFACTS_DIR := $(BUILD)/channel-artifacts
 # the orderers' TLS certificates: they depend on those files, which mspgen
 # leaves alone when it adds a node, and only wait for the MSP stamps, so
 # that a new peer does not make a new genesis block for the orderers.
-MSP_STAMPS := $(ORGS:%=$(STAMP_DIR)/%.msp)
+MSP_STAMPS := $(foreach o,$(ORGS),$(call msp_stamp,$(o)))
 TXGEN_INPUTS := $(wildcard $(foreach o,$(ORGS),$(call org_dir,$(o))/msp/*/* \
 	$(call org_dir,$(o))/msp/config.yaml $(call org_dir,$(o))/orderers/*/tls/server.crt))
 TXGEN_DEPS := $(TXGEN_CONFIG) $(TXGEN_INPUTS) $(call tool,txgen) | $(MSP_STAMPS)

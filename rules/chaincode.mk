@@ -49,33 +49,43 @@ endif
 cc_files = $(if $(filter 1.4,$(FABRIC_VERSION)),,package.tgz=$(CC_BUILD)/$(1)/package.tgz) \
 	$(if $(CC_IMAGE),,src=$(CC_PATH)) \
 	$(foreach o,$(PEER_ORGS),tls/$(o).pem=$(call org_dir,$(o))/tlsca/tls$($(o)_CA_CN)-cert.pem)
+# what every chaincode step's manifest is rendered with (JOB_ARGS)
 cc_render = -f $(JOBS_DIR)/$(1)/cc-files.vars -D CC_NAME=$(CC_NAME) -D CC_VERSION=$(CC_VERSION) \
 	-D CC_SEQUENCE=$(CC_SEQUENCE) -D 'ENDORSERS=$(CC_ENDORSERS)' -D "POLICY=$(CC_POLICY)" \
 	-D INIT_REQUIRED=$(CC_INIT_REQUIRED)
-package_id = $(shell cat $(CC_BUILD)/$(1)/package-id 2>/dev/null)
+CC_STEP := cc-$(CC_NAME)-$(CC_SEQUENCE)
+# the package's ID (2.x), for the steps that name it: install and approve
+cc_package = $(if $(filter 1.4,$(FABRIC_VERSION)),,$(if $(filter install approve,$(2)),$(CC_BUILD)/$(1)/package.vars))
+# $(call cc_job,org,step,script,stamp,steps-before): one chaincode step
+define cc_job
+$(call job_rules,$(1),$(CC_STEP)-$(2),$(3),$(4))
+$(call job_yaml,$(1),$(CC_STEP)-$(2)): JOB_ARGS = $(call cc_render,$(1)) $(addprefix -f ,$(call cc_package,$(1),$(2)))
+$(call job_yaml,$(1),$(CC_STEP)-$(2)): $(JOBS_DIR)/$(1)/cc-files.vars $(call cc_package,$(1),$(2))
+$(4): | $(5)
+endef
 
 # $(call cc_org_rules,org)
 define cc_org_rules
-# the package: connection.json in code.tar.gz, with metadata.json
-$$(CC_BUILD)/$(1)/package.tgz:
+# the package: connection.json in code.tar.gz, with metadata.json, and its
+# ID (label:SHA-256) in package.vars, for render
+$$(CC_BUILD)/$(1)/package.tgz $$(CC_BUILD)/$(1)/package.vars &: $$(VARS_DIR)/$(1).vars
 	$$(call msg,PACKAGE,$(1)/$$(CC_LABEL))mkdir -p $$(@D)/pkg/code
 	$$(Q)printf '{"address":"%s.%s:9999","dial_timeout":"10s","tls_required":false}\n' \
 		$$(CC_NAME) $$($(1)_NAMESPACE) > $$(@D)/pkg/code/connection.json
 	$$(Q)printf '{"type":"ccaas","label":"%s"}\n' $$(CC_LABEL) > $$(@D)/pkg/metadata.json
 	$$(Q)$$(call det_tar,$$(@D)/pkg/code,connection.json) > $$(@D)/pkg/code.tar.gz
-	$$(Q)$$(call det_tar,$$(@D)/pkg,metadata.json code.tar.gz) > $$@.tmp && mv $$@.tmp $$@
-	$$(Q)echo "$$(CC_LABEL):$$$$(sha256sum < $$@ | cut -d' ' -f1)" > $$(@D)/package-id
-$$(CC_BUILD)/$(1)/package-id: $$(CC_BUILD)/$(1)/package.tgz
+	$$(Q)$$(call det_tar,$$(@D)/pkg,metadata.json code.tar.gz) > $$(@D)/package.tgz.tmp && \
+		mv $$(@D)/package.tgz.tmp $$(@D)/package.tgz
+	$$(Q)echo "PACKAGE_ID=$$(CC_LABEL):$$$$(sha256sum < $$(@D)/package.tgz | cut -d' ' -f1)" > $$(@D)/package.vars
 
 ALL_JOBS += $$(JOBS_DIR)/$(1)/cc-files.yaml
 SECRET_PAIRS += $$(JOBS_DIR)/$(1)/cc-files.yaml
 $$(JOBS_DIR)/$(1)/cc-files.yaml: $$(CC_SOURCES) $$(if $$(filter 1.4,$$(FABRIC_VERSION)),,$$(CC_BUILD)/$(1)/package.tgz) \
 		$$(foreach o,$$(PEER_ORGS),$$(call msp_files,$$(o),$$(call org_dir,$$(o))/tlsca/*-cert.pem)) \
 		$$(call tool,mksecret) | $$(foreach o,$$(PEER_ORGS),$$(call msp_stamp,$$(o)))
-	$$(call msg,CONFIG,$(1)/cc-$$(CC_NAME))mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -c -n cc-$$(CC_NAME) -N $$($(1)_NAMESPACE) \
+	$$(call cmd_secret,$(1)/cc-$$(CC_NAME),-c -n cc-$$(CC_NAME) -N $$($(1)_NAMESPACE) \
 		-l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
-		-o $$@ -v $$(@:.yaml=.vars) -V CC_SOURCE $$(call cc_files,$(1))
+		-o $$@ -v $$(@:.yaml=.vars) -V CC_SOURCE $$(call cc_files,$(1)))
 
 # a peer that joined later gets the package too
 $$(CC_STAMPS)/install-$(1): $$(CHANNEL_STAMPS)/$(1)
@@ -91,14 +101,12 @@ $$(CC_STAMPS)/install-$(1) $$(CC_STAMPS)/approve-$(1): | $$(CC_STAMPS)/files-$(1
 ifneq ($$(FABRIC_VERSION),1.4)
 # the chaincode server of the org, the install on its peers, its approval
 $$(JOBS_DIR)/$(1)/cc-server.yaml: templates/chaincode.yaml $$(call RENDER_DEPS,$(1)) \
-		$$(JOBS_DIR)/$(1)/cc-files.vars $$(CC_BUILD)/$(1)/package-id $$(MANIFESTS_DIR)/$(1)/scripts.vars
-	$$(call msg,RENDER,jobs/$(1)/cc-server.yaml)mkdir -p $$(@D)
-	$$(Q)$$(call RENDER_CMD,$(1)) -f $$(JOBS_DIR)/$(1)/cc-files.vars -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
+		$$(JOBS_DIR)/$(1)/cc-files.vars $$(CC_BUILD)/$(1)/package.vars $$(MANIFESTS_DIR)/$(1)/scripts.vars
+	$$(call cmd_render,$(1),-f $$(JOBS_DIR)/$(1)/cc-files.vars -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
 		-D CC_NAME=$$(CC_NAME) \
-		-D PACKAGE_ID=$$$$(cat $$(CC_BUILD)/$(1)/package-id) \
+		-f $$(CC_BUILD)/$(1)/package.vars \
 		-D 'CC_SERVER_IMAGE=$$(or $$(CC_IMAGE),$$(FABRIC_IMAGE_REPO)/fabric-nodeenv:$$(FABRIC_VERSION))' \
-		-D 'CC_SERVER_COMMAND=$$(if $$(CC_IMAGE),null,[sh, /scripts/cc-server.sh])' \
-		-o $$@ $$<
+		-D 'CC_SERVER_COMMAND=$$(if $$(CC_IMAGE),null,[sh, /scripts/cc-server.sh])')
 ALL_JOBS += $$(JOBS_DIR)/$(1)/cc-server.yaml
 # (it needs only the org's namespace: with `make deploy chaincode` the server
 # starts, and installs its npm dependencies, while the rest comes up)
@@ -106,16 +114,6 @@ $$(CC_STAMPS)/server-$(1): $$(JOBS_DIR)/$(1)/cc-server.yaml | $$(CC_STAMPS)/file
 	$$(call msg,APPLY,$(1)/chaincode $$(CC_NAME))$$(KAPPLY) apply -q -f $$(JOBS_DIR)/$(1)/cc-server.yaml
 	$$(Q)$$(KAPPLY) wait -q --timeout $$(JOB_TIMEOUT) -f $$(JOBS_DIR)/$(1)/cc-server.yaml
 	$$(Q)mkdir -p $$(@D) && touch $$@
-$$(eval $$(call job_rules,$(1),cc-$$(CC_NAME)-$$(CC_SEQUENCE)-install,cc-install.sh,$$(CC_STAMPS)/install-$(1),\
-	$$(CHANNEL_STAMPS)/$(1),$$(JOBS_DIR)/$(1)/cc-files.vars $$(CC_BUILD)/$(1)/package-id,\
-	$$$$(call cc_render,$(1)) -D PACKAGE_ID=$$$$$$$$(cat $$(CC_BUILD)/$(1)/package-id)))
-# (an approval names the package; it need not wait for the installs)
-$$(eval $$(call job_rules,$(1),cc-$$(CC_NAME)-$$(CC_SEQUENCE)-approve,cc-approve.sh,$$(CC_STAMPS)/approve-$(1),\
-	$$(CHANNEL_DONE),$$(JOBS_DIR)/$(1)/cc-files.vars $$(CC_BUILD)/$(1)/package-id,\
-	$$$$(call cc_render,$(1)) -D PACKAGE_ID=$$$$$$$$(cat $$(CC_BUILD)/$(1)/package-id)))
-else
-$$(eval $$(call job_rules,$(1),cc-$$(CC_NAME)-$$(CC_SEQUENCE)-install,cc14-install.sh,$$(CC_STAMPS)/install-$(1),\
-	$$(CHANNEL_STAMPS)/$(1),$$(JOBS_DIR)/$(1)/cc-files.vars,$$$$(call cc_render,$(1))))
 endif
 endef
 
@@ -126,23 +124,29 @@ det_tar = tar -C $(1) --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0
 $(foreach o,$(PEER_ORGS),$(eval $(call cc_org_rules,$(o))))
 
 ifneq ($(FABRIC_VERSION),1.4)
-$(eval $(call job_rules,$(first_peer_org),cc-$(CC_NAME)-$(CC_SEQUENCE)-commit,cc-commit.sh,$(CC_STAMPS)/commit,\
-	$(PEER_ORGS:%=$(CC_STAMPS)/approve-%),$(JOBS_DIR)/$(first_peer_org)/cc-files.vars,$$(call cc_render,$(first_peer_org))))
+# per org the install on its peers and its approval (which names the
+# package and need not wait for the installs)
+$(foreach o,$(PEER_ORGS),$(eval $(call cc_job,$(o),install,cc-install.sh,$(CC_STAMPS)/install-$(o),\
+	$(CHANNEL_STAMPS)/$(o))))
+$(foreach o,$(PEER_ORGS),$(eval $(call cc_job,$(o),approve,cc-approve.sh,$(CC_STAMPS)/approve-$(o),\
+	$(CHANNEL_DONE))))
+$(eval $(call cc_job,$(first_peer_org),commit,cc-commit.sh,$(CC_STAMPS)/commit,$(PEER_ORGS:%=$(CC_STAMPS)/approve-%)))
 # committed, installed on every peer, every server up: the chaincode answers
 CC_SERVING := $(CC_STAMPS)/commit $(PEER_ORGS:%=$(CC_STAMPS)/install-%) $(PEER_ORGS:%=$(CC_STAMPS)/server-%)
 ifeq ($(CC_INIT_REQUIRED),true)
 CC_READY := $(CC_STAMPS)/init
-$(eval $(call job_rules,$(first_peer_org),cc-$(CC_NAME)-$(CC_SEQUENCE)-init,cc-init.sh,$(CC_STAMPS)/init,\
-	$(CC_SERVING),$(JOBS_DIR)/$(first_peer_org)/cc-files.vars,\
-	$$(call cc_render,$(first_peer_org)) -D 'CC_ARGS=$(CC_INIT)'))
+$(eval $(call cc_job,$(first_peer_org),init,cc-init.sh,$(CC_STAMPS)/init,$(CC_SERVING)))
+$(call job_yaml,$(first_peer_org),$(CC_STEP)-init): JOB_ARGS += -D 'CC_ARGS=$(CC_INIT)'
 else
 CC_READY := $(CC_SERVING)
 endif
 else
 CC_READY := $(CC_STAMPS)/instantiate
-$(eval $(call job_rules,$(first_peer_org),cc-$(CC_NAME)-$(CC_SEQUENCE)-instantiate,cc14-instantiate.sh,\
-	$(CC_STAMPS)/instantiate,$(PEER_ORGS:%=$(CC_STAMPS)/install-%),$(JOBS_DIR)/$(first_peer_org)/cc-files.vars,\
-	$$(call cc_render,$(first_peer_org)) -D 'INIT_ARGS=$(CC_INIT)'))
+$(foreach o,$(PEER_ORGS),$(eval $(call cc_job,$(o),install,cc14-install.sh,$(CC_STAMPS)/install-$(o),\
+	$(CHANNEL_STAMPS)/$(o))))
+$(eval $(call cc_job,$(first_peer_org),instantiate,cc14-instantiate.sh,$(CC_STAMPS)/instantiate,\
+	$(PEER_ORGS:%=$(CC_STAMPS)/install-%)))
+$(call job_yaml,$(first_peer_org),$(CC_STEP)-instantiate): JOB_ARGS += -D 'INIT_ARGS=$(CC_INIT)'
 endif
 
 # query and invoke run every time they are asked for, and show their log.
@@ -159,13 +163,12 @@ $(if $(PEER),$(if $(QUERY_PEER),,$(error PEER=$(PEER) is not a peer of $(QUERY_O
 endif
 endif
 QUERY_JOBS := $(JOBS_DIR)/$(QUERY_ORG)/cc-$(CC_NAME)-query.yaml $(JOBS_DIR)/$(QUERY_ORG)/cc-$(CC_NAME)-invoke.yaml
-query_render = $$(call cc_render,$(QUERY_ORG)) $(if $(QUERY_PEER),-D PEER_ADDRESS=$(QUERY_PEER):7051)
-$(eval $(call job_rules,$(QUERY_ORG),cc-$(CC_NAME)-query,cc-query.sh,cc-query-run,,\
-	$(JOBS_DIR)/$(QUERY_ORG)/cc-files.vars,$(query_render)))
-$(eval $(call job_rules,$(QUERY_ORG),cc-$(CC_NAME)-invoke,cc-invoke.sh,cc-invoke-run,,\
-	$(JOBS_DIR)/$(QUERY_ORG)/cc-files.vars,$(query_render) -D 'CC_ARGS=$(CC_TRANSFER)'))
+$(eval $(call job_rules,$(QUERY_ORG),cc-$(CC_NAME)-query,cc-query.sh,cc-query-run))
+$(eval $(call job_rules,$(QUERY_ORG),cc-$(CC_NAME)-invoke,cc-invoke.sh,cc-invoke-run))
+$(QUERY_JOBS): JOB_ARGS = $(call cc_render,$(QUERY_ORG)) $(if $(QUERY_PEER),-D PEER_ADDRESS=$(QUERY_PEER):7051)
+$(lastword $(QUERY_JOBS)): JOB_ARGS += -D 'CC_ARGS=$(CC_TRANSFER)'
 # rendered every time: ORG and PEER may differ from the last run
-$(QUERY_JOBS): FORCE
+$(QUERY_JOBS): $(JOBS_DIR)/$(QUERY_ORG)/cc-files.vars FORCE
 
 # (the steps of the first org, and query and invoke, mount its ConfigMap too)
 $(CC_STAMPS)/commit $(CC_STAMPS)/init $(CC_STAMPS)/instantiate: | $(CC_STAMPS)/files-$(first_peer_org)

@@ -20,22 +20,24 @@ first_peer_org := $(firstword $(PEER_ORGS))
 peer_addresses = $(addsuffix :7051,$($(1)_NODE_HOSTS))
 orderer_admins = $(if $(filter orderer,$($(1)_TYPE)),$(addsuffix :7053,$($(1)_NODE_HOSTS)))
 
-# $(call job_rules,org,job,script,stamp,steps-before,manifest-prerequisites,render-args):
-# the Job manifest of one step and the stamp that says it completed (a
-# target outside STAMP_DIR, as query and invoke name, is phony: no stamp);
-# the org's apply and steps-before are order-only prerequisites
+# $(call job_rules,org,job,script,stamp): the Job manifest of one step,
+# $(call job_yaml,org,job), and the stamp that says the step completed (a
+# target outside STAMP_DIR, as query and invoke name, is phony: no stamp).
+# The org's apply comes first (order-only).  What is particular to a step
+# its caller adds with plain rule lines: the manifest's render arguments in
+# its target-specific JOB_ARGS, the manifest's other prerequisites, and
+# the steps before it as order-only prerequisites of the stamp.
+job_yaml = $(JOBS_DIR)/$(1)/$(2).yaml
 define job_rules
-ALL_JOBS += $$(JOBS_DIR)/$(1)/$(2).yaml
-$$(JOBS_DIR)/$(1)/$(2).yaml: templates/job.yaml templates/job.vars $$(call RENDER_DEPS,$(1)) \
-		$$(MANIFESTS_DIR)/$(1)/cli-crypto.vars $$(MANIFESTS_DIR)/$(1)/scripts.vars $(6)
-	$$(call msg,RENDER,jobs/$(1)/$(2).yaml)mkdir -p $$(@D)
-	$$(Q)$$(call RENDER_CMD,$(1)) -f templates/job.vars -f $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
-		-f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
-		-D JOB=$(2) -D STEP=$(2) -D SCRIPT=$(3) \
-		-D ORDERER_ADDRESS=$$(ORDERER_ADDRESS) -D ORDERER_ORG=$$(first_orderer_org) \
-		-D 'ORDERER_ADMINS=$$(call orderer_admins,$(1))' -D 'PEERS=$$(call peer_addresses,$(1))' \
-		-D PEER_ADDRESS=$$(firstword $$(call peer_addresses,$(1))) $(7) -o $$@ $$<
-$(4): $$(JOBS_DIR)/$(1)/$(2).yaml | $$(call ready_stamp,$(1)) $(5)
+ALL_JOBS += $(call job_yaml,$(1),$(2))
+$(call job_yaml,$(1),$(2)): templates/job.yaml templates/job.vars $(call RENDER_DEPS,$(1)) \
+		$(MANIFESTS_DIR)/$(1)/cli-crypto.vars $(MANIFESTS_DIR)/$(1)/scripts.vars
+	$$(call cmd_render,$(1),-f templates/job.vars -f $(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
+		-f $(MANIFESTS_DIR)/$(1)/scripts.vars -D JOB=$(2) -D STEP=$(2) -D SCRIPT=$(3) \
+		-D ORDERER_ADDRESS=$(ORDERER_ADDRESS) -D ORDERER_ORG=$(first_orderer_org) \
+		-D 'ORDERER_ADMINS=$(call orderer_admins,$(1))' -D 'PEERS=$(call peer_addresses,$(1))' \
+		-D PEER_ADDRESS=$(firstword $(call peer_addresses,$(1))) $$(JOB_ARGS))
+$(4): $(call job_yaml,$(1),$(2)) | $(call ready_stamp,$(1))
 	$$(call run_job,$(1),$(2))
 	$(if $(filter $(STAMP_DIR)/%,$(4)),$$(Q)mkdir -p $$(@D) && touch $$@)
 endef
@@ -66,10 +68,13 @@ else
 CHANNEL_ORGS := $(PEER_ORGS)
 channel_after = $(foreach o,$(ORDERER_ORGS),$(call ready_stamp,$(o)))
 endif
-$(foreach org,$(PEER_ORGS),$(eval $(call job_rules,$(org),ch-$(CHANNEL),channel.sh,$(CHANNEL_STAMPS)/$(org),\
-	$(call channel_after,$(org)),,\
-	-D CREATE=$(if $(filter system,$(CHANNEL_FLOW)),$(if $(filter $(first_peer_org),$(org)),true,false),false) \
-	-D ANCHORS=$(if $(filter $(org),$(ANCHOR_STEPS)),true,false))))
+define peer_channel_rules
+$(call job_rules,$(1),ch-$(CHANNEL),channel.sh,$(CHANNEL_STAMPS)/$(1))
+$(call job_yaml,$(1),ch-$(CHANNEL)): JOB_ARGS = -D ANCHORS=$(if $(filter $(1),$(ANCHOR_STEPS)),true,false) \
+	-D CREATE=$(if $(filter system,$(CHANNEL_FLOW)),$(if $(filter $(first_peer_org),$(1)),true,false),false)
+$(CHANNEL_STAMPS)/$(1): | $(call channel_after,$(1))
+endef
+$(foreach org,$(PEER_ORGS),$(eval $(call peer_channel_rules,$(org))))
 $(foreach org,$(CHANNEL_ORGS),$(eval $(CHANNEL_STAMPS)/$(org): $(VARS_DIR)/$(org).vars))
 CHANNEL_DONE := $(CHANNEL_ORGS:%=$(CHANNEL_STAMPS)/%)
 

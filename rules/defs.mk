@@ -21,6 +21,21 @@ cmd_file = $(dir $(1)).$(notdir $(1)).cmd
 # $(call record,record-file,command): the recipe line that writes the record
 record = printf '%s\n' '$(call escsq,$(2))' > $(1)
 
+# The stamps: an empty file per step done, under $(STAMP_DIR).
+#   <org>.msp      the org's crypto material is complete (rules/msp.mk)
+#   <org>.applied  every object of the org was applied (rules/deploy.mk)
+#   <org>.ready    and, with WAIT=1, its workloads became available
+#   tools/<t>.sum  what tool t does (rules/tools.mk)
+#   channel-<channel>/, chaincode-<channel>-<name>-<sequence>/  the steps
+#                  of make channel and make chaincode (rules/channel.mk,
+#                  rules/chaincode.mk)
+STAMP_DIR := $(BUILD)/stamps
+msp_stamp = $(STAMP_DIR)/$(1).msp
+applied_stamp = $(STAMP_DIR)/$(1).applied
+# what `make <domain>` and `make deploy` bring up to date: the org applied
+# and, with WAIT=1, its workloads available
+ready_stamp = $(STAMP_DIR)/$(1).$(if $(filter 1,$(WAIT)),ready,applied)
+
 # Is this a dry run (make -n)?  Then nothing is written, not even the
 # makefiles make would otherwise remake before it reads them.
 short_opts := $(firstword -$(MAKEFLAGS))

@@ -12,7 +12,6 @@
 # (KUBECONFIG, CONTEXT and $(KAPPLY) come from rules/tools.mk)
 WAIT ?= 0
 WAIT_TIMEOUT ?= 5m
-applied_stamp = $(STAMP_DIR)/$(1).applied
 # what prune finds of an org: its label (every template sets it)
 org_selector = app.kubernetes.io/managed-by=fabric-k8s,fabric-k8s/org=$($(1)_NAMESPACE)
 
@@ -21,7 +20,6 @@ org_selector = app.kubernetes.io/managed-by=fabric-k8s,fabric-k8s/org=$($(1)_NAM
 # own, so that every org waits at once (orderer orgs are applied first, but
 # peer orgs need not wait for them to be ready), and a rerun waits again
 # only after an apply.
-ready_stamp = $(STAMP_DIR)/$(1).$(if $(filter 1,$(WAIT)),ready,applied)
 
 # $(call deploy_rules,org)
 define deploy_rules
@@ -52,7 +50,8 @@ $(foreach org,$(ORGS),$(eval $(call deploy_rules,$(org))))
 # make deploy: orderer orgs before peer orgs, also under make -j
 .PHONY: deploy plan status clean-cluster
 deploy: $(foreach o,$(ORGS),$(call ready_stamp,$(o)))
-$(PEER_ORGS:%=$(STAMP_DIR)/%.applied): | $(if $(filter deploy,$(MAKECMDGOALS)),$(ORDERER_ORGS:%=$(STAMP_DIR)/%.applied))
+$(foreach o,$(PEER_ORGS),$(call applied_stamp,$(o))): | $(if $(filter deploy,$(MAKECMDGOALS)),\
+	$(foreach o,$(ORDERER_ORGS),$(call applied_stamp,$(o))))
 plan: $(ORGS:%=%-plan)
 status: $(ORGS:%=%-status)
 # every org at once: when all goes, no org's objects need another's gone

@@ -6,7 +6,6 @@
 MANIFESTS_DIR := $(BUILD)/manifests
 SECRETS_DIR := $(BUILD)/secrets
 
-msp_stamp = $(STAMP_DIR)/$(1).msp
 # $(call msp_files,org,patterns): the files of org's crypto material that a
 # step packs, so that a node added to the org (a new msp stamp) does not
 # redo it; before they exist, the org's msp stamp
@@ -18,8 +17,16 @@ nodeport = $(if $(filter NodePort,$(SERVICE_TYPE)),$(comma) nodePort: $(word $(2
 first_orderer_org := $(firstword $(ORDERER_ORGS))
 ORDERER_ADDRESS = $(firstword $($(first_orderer_org)_NODE_HOSTS)):7050
 
-RENDER_CMD = $(BINDIR)/render -f $(OPTIONS_VARS) -f $(VARS_DIR)/$(1).vars
+# The two recipes of every manifest, Job and Secret (used by rules/channel.mk
+# and rules/chaincode.mk too), and what they depend on.
+# $(call cmd_render,org,arguments): render the template that is the rule's
+# first prerequisite into $@, with the options, the org's vars and arguments
+cmd_render = $(call msg,RENDER,$(patsubst manifests/%,%,$(patsubst $(BUILD)/%,%,$@)))mkdir -p $(@D) && \
+	$(BINDIR)/render -f $(OPTIONS_VARS) -f $(VARS_DIR)/$(1).vars $(2) -o $@ $<
 RENDER_DEPS = $(VARS_DIR)/$(1).vars $(OPTIONS_VARS) $(call tool,render)
+# $(call cmd_secret,what,arguments): mksecret, for a Secret (or with -c a
+# ConfigMap); what names it on the quiet line
+cmd_secret = $(call msg,$(if $(filter -c,$(2)),CONFIG,SECRET),$(1))mkdir -p $(@D) && $(BINDIR)/mksecret $(2)
 
 # A secret made once per org and kept: 24 random bytes, base64, mode 0600.
 $(SECRETS_DIR)/%:
@@ -33,13 +40,11 @@ ifeq ($$(STORAGE),pvc)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml $$(MANIFESTS_DIR)/$(1)/$(2)-data.yaml
 SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml
 $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml: $$(call msp_stamp,$(1)) $$(call tool,mksecret)
-	$$(call msg,SECRET,$(1)/$(2))mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -n $(2)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=$(2) \
+	$$(call cmd_secret,$(1)/$(2),-n $(2)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=$(2) \
 		-o $$@ -v $$(@:.yaml=.vars) -V CRYPTO_SOURCE \
-		$$(call org_dir,$(1))/$$(if $$(filter peer,$$($(1)_TYPE)),peers,orderers)/$(3)
+		$$(call org_dir,$(1))/$$(if $$(filter peer,$$($(1)_TYPE)),peers,orderers)/$(3))
 $$(MANIFESTS_DIR)/$(1)/$(2)-data.yaml: templates/pvc.yaml $$(call RENDER_DEPS,$(1))
-	$$(call msg,RENDER,$(1)/$(2)-data.yaml)mkdir -p $$(@D)
-	$$(Q)$$(call RENDER_CMD,$(1)) -D NODE=$(2) -D CLAIM=$(2)-data -o $$@ $$<
+	$$(call cmd_render,$(1),-D NODE=$(2) -D CLAIM=$(2)-data)
 $(1)_$(2)_STORAGE = -f $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.vars -D CRYPTO_SUBPATH= \
 	-D 'DATA_SOURCE=persistentVolumeClaim: {claimName: $(2)-data}' -D DATA_SUBPATH=
 $(1)_$(2)_STORAGE_DEPS = $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.vars
@@ -50,20 +55,17 @@ $(1)_$(2)_STORAGE = -D 'CRYPTO_SOURCE=persistentVolumeClaim: {claimName: crypto,
 endif
 $$(MANIFESTS_DIR)/$(1)/$(2).yaml: templates/$$($(1)_TYPE).yaml $$(call RENDER_DEPS,$(1)) $$($(1)_$(2)_STORAGE_DEPS) \
 		$$(MANIFESTS_DIR)/$(1)/scripts.vars
-	$$(call msg,RENDER,$(1)/$(2).yaml)mkdir -p $$(@D)
-	$$(Q)$$(call RENDER_CMD,$(1)) $$($(1)_$(2)_STORAGE) -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
+	$$(call cmd_render,$(1),$$($(1)_$(2)_STORAGE) -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
 		-D NODE=$(2) -D NODE_CN=$(3) -D NODE_HOST=$(2).$$($(1)_NAMESPACE) \
 		-D GOSSIP_BOOTSTRAP=$$(firstword $$($(1)_NODE_HOSTS)):7051 \
 		-D 'GRPC_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),1)' \
 		-D 'CHAINCODE_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
 		-D 'ADMIN_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
-		-D 'OPERATIONS_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),3)' \
-		-o $$@ $$<
+		-D 'OPERATIONS_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),3)')
 ifeq ($$(COUCHDB)$$($(1)_TYPE),1peer)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/$(2)-couchdb.yaml
 $$(MANIFESTS_DIR)/$(1)/$(2)-couchdb.yaml: templates/couchdb.yaml $$(call RENDER_DEPS,$(1))
-	$$(call msg,RENDER,$(1)/$(2)-couchdb.yaml)mkdir -p $$(@D)
-	$$(Q)$$(call RENDER_CMD,$(1)) -D NODE=$(2) -o $$@ $$<
+	$$(call cmd_render,$(1),-D NODE=$(2))
 endif
 endef
 
@@ -78,9 +80,8 @@ $(1)_MANIFESTS := $$(MANIFESTS_DIR)/$(1)/namespace.yaml $$(MANIFESTS_DIR)/$(1)/c
 # the scripts of channel and chaincode Jobs (rules/channel.mk)
 SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/scripts.yaml
 $$(MANIFESTS_DIR)/$(1)/scripts.yaml: $$(JOB_SCRIPTS) $$(call tool,mksecret)
-	$$(call msg,CONFIG,$(1)/scripts)mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -c -n fabric-k8s-scripts -N $$($(1)_NAMESPACE) $$(call labels,$(1)) \
-		-o $$@ -v $$(@:.yaml=.vars) -V SCRIPTS_SOURCE $$(JOB_SCRIPTS)
+	$$(call cmd_secret,$(1)/scripts,-c -n fabric-k8s-scripts -N $$($(1)_NAMESPACE) $$(call labels,$(1)) \
+		-o $$@ -v $$(@:.yaml=.vars) -V SCRIPTS_SOURCE $$(JOB_SCRIPTS))
 
 # The org Admin's MSP and TLS, the orderer orgs' TLS CA certificates and
 # the channel artifacts it submits, for the CLI pod and the Jobs: the
@@ -97,38 +98,32 @@ $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: $$(call msp_files,$(1),$$(call org_dir,$
 		$$(call org_dir,$(1))/users/Admin@$(1)/*/*/*) \
 		$$(foreach o,$$(ORDERER_ORGS),$$(call msp_files,$$(o),$$(call org_dir,$$(o))/tlsca/*-cert.pem)) \
 		$$($(1)_ARTIFACTS) $$(call tool,mksecret) | $$(call msp_stamp,$(1))
-	$$(call msg,SECRET,$(1)/cli)mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -n cli-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=cli \
-		-o $$@ -v $$(@:.yaml=.vars) -V CLI_CRYPTO_SOURCE $$($(1)_CLI_FILES)
+	$$(call cmd_secret,$(1)/cli,-n cli-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=cli \
+		-o $$@ -v $$(@:.yaml=.vars) -V CLI_CRYPTO_SOURCE $$($(1)_CLI_FILES))
 $$(MANIFESTS_DIR)/$(1)/namespace.yaml: templates/namespace.yaml $$(call RENDER_DEPS,$(1))
-	$$(call msg,RENDER,$(1)/namespace.yaml)mkdir -p $$(@D)
-	$$(Q)$$(call RENDER_CMD,$(1)) -o $$@ $$<
+	$$(call cmd_render,$(1),)
 
 # the CA: its key, certificate and registrar password as a Secret
 SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml
 $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml: $$(call msp_stamp,$(1)) $$(SECRETS_DIR)/$(1)/registrar-password \
 		$$(call tool,mksecret)
-	$$(call msg,SECRET,$(1)/ca)mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -n $$($(1)_CA_HOSTNAME)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) \
+	$$(call cmd_secret,$(1)/ca,-n $$($(1)_CA_HOSTNAME)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) \
 		-l fabric-k8s/node=$$($(1)_CA_HOSTNAME) -o $$@ -v $$(@:.yaml=.vars) -V CA_CRYPTO_SOURCE \
-		ca=$$(call org_dir,$(1))/ca registrar-password=$$(SECRETS_DIR)/$(1)/registrar-password
+		ca=$$(call org_dir,$(1))/ca registrar-password=$$(SECRETS_DIR)/$(1)/registrar-password)
 $$(MANIFESTS_DIR)/$(1)/ca.yaml: templates/ca.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars
-	$$(call msg,RENDER,$(1)/ca.yaml)mkdir -p $$(@D)
-	$$(Q)$$(call RENDER_CMD,$(1)) -f $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars \
+	$$(call cmd_render,$(1),-f $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars \
 		$$(if $$(filter pvc,$$(STORAGE)),-D 'CA_DATA_SOURCE=persistentVolumeClaim: {claimName: ca-data}' \
 			-D CA_DATA_SUBPATH=,-D 'CA_DATA_SOURCE=persistentVolumeClaim: {claimName: data}' \
 			-D CA_DATA_SUBPATH=$$($(1)_CA_HOSTNAME)) \
-		-D 'CA_NODEPORT_FIELD=$$(call nodeport,$$($(1)_CA_NODEPORT),1)' -o $$@ $$<
+		-D 'CA_NODEPORT_FIELD=$$(call nodeport,$$($(1)_CA_NODEPORT),1)')
 ifeq ($$(STORAGE),pvc)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/ca-data.yaml
 $$(MANIFESTS_DIR)/$(1)/ca-data.yaml: templates/pvc.yaml $$(call RENDER_DEPS,$(1))
-	$$(call msg,RENDER,$(1)/ca-data.yaml)mkdir -p $$(@D)
-	$$(Q)$$(call RENDER_CMD,$(1)) -D NODE=$$($(1)_CA_HOSTNAME) -D CLAIM=ca-data -o $$@ $$<
+	$$(call cmd_render,$(1),-D NODE=$$($(1)_CA_HOSTNAME) -D CLAIM=ca-data)
 else
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/nfs.yaml
 $$(MANIFESTS_DIR)/$(1)/nfs.yaml: templates/nfs.yaml $$(call RENDER_DEPS,$(1))
-	$$(call msg,RENDER,$(1)/nfs.yaml)mkdir -p $$(@D)
-	$$(Q)$$(call RENDER_CMD,$(1)) -D ORG_DIR=$$(notdir $$(patsubst %/,%,$$(dir $$(call org_dir,$(1))))) -o $$@ $$<
+	$$(call cmd_render,$(1),-D ORG_DIR=$$(notdir $$(patsubst %/,%,$$(dir $$(call org_dir,$(1))))))
 endif
 
 $$(foreach n,$$(join $$(addsuffix :,$$($(1)_NODES)),$$($(1)_NODE_CNS)),\
@@ -146,9 +141,8 @@ define orderer_org_manifests
 ifeq ($$(CHANNEL_FLOW),system)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/genesis.yaml
 $$(MANIFESTS_DIR)/$(1)/genesis.yaml: $$(GENESIS) $$(call tool,mksecret)
-	$$(call msg,SECRET,$(1)/genesis)mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -n genesis -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
-		genesis.block=$$(GENESIS)
+	$$(call cmd_secret,$(1)/genesis,-n genesis -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
+		genesis.block=$$(GENESIS))
 endif
 endef
 
@@ -156,16 +150,14 @@ endef
 define peer_org_manifests
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/cli.yaml
 $$(MANIFESTS_DIR)/$(1)/cli.yaml: templates/cli.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars
-	$$(call msg,RENDER,$(1)/cli.yaml)mkdir -p $$(@D)
-	$$(Q)$$(call RENDER_CMD,$(1)) -f $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
+	$$(call cmd_render,$(1),-f $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
 		-D PEER_ADDRESS=$$(firstword $$($(1)_NODE_HOSTS)):7051 -D ORDERER_ADDRESS=$$(ORDERER_ADDRESS) \
-		-D ORDERER_TLSCA=orderer-tls/$$(first_orderer_org).pem -o $$@ $$<
+		-D ORDERER_TLSCA=orderer-tls/$$(first_orderer_org).pem)
 ifeq ($$(COUCHDB),1)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml
 $$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml: $$(SECRETS_DIR)/$(1)/couchdb-password $$(call tool,mksecret)
-	$$(call msg,SECRET,$(1)/couchdb)mkdir -p $$(@D)
-	$$(Q)$$(BINDIR)/mksecret -n couchdb -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
-		password=$$(SECRETS_DIR)/$(1)/couchdb-password
+	$$(call cmd_secret,$(1)/couchdb,-n couchdb -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
+		password=$$(SECRETS_DIR)/$(1)/couchdb-password)
 endif
 endef
 

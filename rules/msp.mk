@@ -9,7 +9,6 @@
 # and renames it into place).  extend never replaces a key: it adds the
 # nodes and users that are missing and generates an org that is missing.
 CRYPTO_DIR := $(BUILD)/crypto-config
-STAMP_DIR := $(BUILD)/stamps
 MSPGEN = $(BINDIR)/mspgen
 # $(call org_dir,org): the org's tree in the crypto output
 org_dir = $(CRYPTO_DIR)/$(if $(filter peer,$($(1)_TYPE)),peerOrganizations,ordererOrganizations)/$(1)
@@ -22,7 +21,7 @@ $(STAMP_DIR)/%.msp: $(VARS_DIR)/%.vars $(call tool,mspgen)
 
 # every org's MSP, and nothing else
 .PHONY: msp
-msp: $(ORGS:%=$(STAMP_DIR)/%.msp)
+msp: $(foreach o,$(ORGS),$(call msp_stamp,$(o)))
 
 # Certificate upkeep: list what expires (DAYS=N: within N days), or issue
 # again with the same keys (ORG=<domain> for one org).  renew touches the

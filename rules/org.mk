@@ -6,7 +6,7 @@
 # for org1.example.com, and so do org1-plan, org1-status and the rest.
 define org_rules
 .PHONY: $(1) $(1)-files
-$(1)-files: $$(VARS_DIR)/$(1).vars $$(STAMP_DIR)/$(1).msp $$($(1)_MANIFESTS)
+$(1)-files: $$(VARS_DIR)/$(1).vars $$(call msp_stamp,$(1)) $$($(1)_MANIFESTS)
 $(1): $(1)-files $$(call ready_stamp,$(1))
 endef
 $(foreach org,$(ORGS),$(eval $(call org_rules,$(org))))

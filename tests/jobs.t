@@ -83,8 +83,9 @@ is "$(tar -xzOf "$P/package.tgz" metadata.json)" '{"type":"ccaas","label":"absto
 tar -xzOf "$P/package.tgz" code.tar.gz > code.tar.gz
 is "$(tar -xzOf code.tar.gz connection.json)" '{"address":"abstore.org2:9999","dial_timeout":"10s","tls_required":false}' \
 	"package: connection.json names org2's chaincode Service"
-is "$(cat "$P/package-id")" "abstore_1.0:$(sha256sum < "$P/package.tgz" | cut -d' ' -f1)" "package ID: label and SHA-256"
-like "$(cat "$B/jobs/org2/cc-server.yaml")" "CHAINCODE_ID, value: \"$(cat "$P/package-id")\"" \
+is "$(cat "$P/package.vars")" "PACKAGE_ID=abstore_1.0:$(sha256sum < "$P/package.tgz" | cut -d' ' -f1)" \
+	"package ID: label and SHA-256, in package.vars for render"
+like "$(cat "$B/jobs/org2/cc-server.yaml")" "CHAINCODE_ID, value: \"$(sed 's/^PACKAGE_ID=//' "$P/package.vars")\"" \
 	"the chaincode server runs as that package"
 cp "$P/package.tgz" first.tgz
 rm -rf "$B/chaincode"
