@@ -1,6 +1,6 @@
 /*
  * der.h - a small writer and reader of ASN.1 DER, enough for X.509
- * certificates and PKCS#8 keys built byte by byte (lib/pki.c).
+ * certificates and PKCS#8 keys built byte by byte (lib/x509/pki.c).
  *
  * Writing appends to a struct der (zero-initialise it; free with der_free).
  * A constructed value is opened with der_begin(), which returns a mark,

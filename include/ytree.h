@@ -123,5 +123,8 @@ int yget_seq(const struct ynode *n, const struct ypath *p, const struct ynode **
  */
 int ymap_check_keys(const struct ynode *map, const struct ypath *p,
 		    const char *const allowed[]);
+/* The same, ignoring case, as Fabric reads configtx.yaml's keys. */
+int ymap_check_keys_nocase(const struct ynode *map, const struct ypath *p,
+			   const char *const allowed[]);
 
 #endif

@@ -19,13 +19,6 @@ FUZZ_TIMEOUT ?= 20
 FUZZ_BIN := $(TREE)/fuzzers
 FUZZ_WORK := $(BUILD)/fuzz/work
 
-# targets that read what txgen makes link txgen's parts (all but its main)
-TXGEN_PARTS = $(filter-out $(OBJDIR)/tools/txgen/main.o,$(txgen_OBJS))
-FUZZ_OBJS_configtx = $(TXGEN_PARTS)
-FUZZ_OBJS_policy = $(TXGEN_PARTS)
-FUZZ_OBJS_inspect = $(TXGEN_PARTS)
-
-$(OBJDIR)/fuzz/%.o: BASE_CFLAGS += -Itools/txgen
 
 ifeq ($(SANITIZE),fuzz)
 FUZZ_MAIN :=
@@ -36,7 +29,7 @@ FUZZ_LDFLAGS :=
 endif
 
 define fuzz_rule
-$$(FUZZ_BIN)/$(1): $$(OBJDIR)/fuzz/$(1).o $$(FUZZ_OBJS_$(1)) $$(FUZZ_MAIN) $$(LIBA)
+$$(FUZZ_BIN)/$(1): $$(OBJDIR)/fuzz/$(1).o $$(FUZZ_MAIN) $$(LIBA)
 	$$(call msg,LD,$$@)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(CFLAGS) $$(SAN_FLAGS) $$(FUZZ_LDFLAGS) $$(LDFLAGS) -o $$@ \
 		$$(filter %.o,$$^) $$(LIBA) $$(call pkg_libs,$$(LIB_PKGS) $$(ALL_PKGS))

@@ -1,4 +1,4 @@
-# Quiet output in the manner of Kbuild: one line per step ("  CC      lib/util.c"),
+# Quiet output in the manner of Kbuild: one line per step ("  CC      lib/base/util.c"),
 # the full commands with V=1.
 ifeq ($(V),1)
 Q :=

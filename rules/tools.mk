@@ -1,5 +1,5 @@
 # The tools: tools/<name>.c (or tools/<name>/*.c) linked against the shared
-# library built from lib/*.c.  Adding a tool is one word in TOOLS, plus its
+# library built from lib/*/*.c.  Adding a tool is one word in TOOLS, plus its
 # pkg-config packages in PKGS_<name> when it needs more than libyaml.
 TOOLS := yaml2vars render mksecret mspgen txgen kapply
 PKGS_mspgen := openssl
@@ -38,7 +38,11 @@ BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude
 # every tool reads YAML; more packages per tool through PKGS_<name>
 LIB_PKGS := yaml-0.1
 
-LIB_OBJS := $(patsubst %.c,$(OBJDIR)/%.o,$(wildcard lib/*.c))
+# lib/, by subsystem: base (strings, files, base64, JSON, durations), yaml
+# (YAML trees, vars, templates, crypto-config), x509 (DER, certificates),
+# fabric (protobuf, policies, configtx profiles and config trees, blocks),
+# k8s (kubeconfig, the API client, manifests); their headers in include/
+LIB_OBJS := $(patsubst %.c,$(OBJDIR)/%.o,$(wildcard lib/*/*.c))
 LIBA := $(OBJDIR)/libfabk8s.a
 
 # Every object is compiled with the same flags, recorded in $(COMPILE_CMD):
@@ -84,7 +88,7 @@ tools: $(TOOLS:%=$(BINDIR)/%)
 #   target: inputs $(call tool,txgen)
 TOOL_SUMS := $(BUILD)/stamps/tools
 TOOL_DIGESTS := $(if $(SKIP_NETWORK),,$(shell for t in $(TOOLS); do \
-	printf '%s=' "$$t"; cat include/*.h lib/*.c $$(ls tools/$$t.c tools/$$t/*.c tools/$$t/*.h \
+	printf '%s=' "$$t"; cat include/*.h lib/*/*.c $$(ls tools/$$t.c tools/$$t/*.c tools/$$t/*.h \
 	2>/dev/null) | cksum | tr ' ' -; printf ' '; done))
 tool_sum = $(TOOL_SUMS)/$(1).sum
 tool = $(call tool_sum,$(1))

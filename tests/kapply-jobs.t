@@ -238,5 +238,10 @@ run kapply logs --tail x -f "$tmp/ok.yaml"
 is "$rc" 2 "--tail wants a number"
 run kapply logs
 is "$rc" 2 "logs without -f is a usage error"
+# --timeout is a Go duration (the one parser txgen reads BatchTimeout with)
+run kapply wait --timeout 0x10 -f "$tmp/ok.yaml"
+like "$rc:$err" "^2:kapply: --timeout 0x10: expected a duration" "--timeout 0x10 is no duration"
+run kapply wait --timeout 1h30m -f "$tmp/ok.yaml"
+ok "$([ "$rc" -ne 2 ]; echo $?)" "--timeout 1h30m is one"
 
 done_testing

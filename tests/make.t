@@ -131,13 +131,13 @@ mkdir -p "$own" && cp -a "$(dirname "$BINDIR")/bin" "$(dirname "$BINDIR")/obj" "
 	cp -a "$BINDIR" "$own/bin"
 mo() { m BINDIR="$own/bin" OBJDIR="$own/obj" "$@"; }
 run mo
-run mo -W lib/base64.c
-like "$out" "LD      $own/bin/txgen" "a touched lib/base64.c relinks the tools"
+run mo -W lib/base/base64.c
+like "$out" "LD      $own/bin/txgen" "a touched lib/base/base64.c relinks the tools"
 ok "$(printf '%s\n' "$out" | grep -Ec '^  (MSP|TXGEN|RENDER|SECRET|CONFIG|VARS) ')" \
 	"and runs no data step"
 is "$(data_state)" "$before" "keys, artifacts, vars and manifests: the same bytes, the same timestamps"
 run mo -n CFLAGS=-O0 tools
-like "$out" "-O0 .*-c -o $own/obj/lib/base64.o lib/base64.c" "a CFLAGS change compiles again"
+like "$out" "-O0 .*-c -o $own/obj/lib/base/base64.o lib/base/base64.c" "a CFLAGS change compiles again"
 run mo -q tools
 is "$rc" 0 "and the same CFLAGS do not"
 

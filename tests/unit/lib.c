@@ -8,6 +8,7 @@
 
 #include "base64.h"
 #include "cryptocfg.h"
+#include "duration.h"
 #include "fsutil.h"
 #include "tap.h"
 #include "vars.h"
@@ -141,6 +142,26 @@ static void test_gotemplate(void)
 	   !is_dns_label("Org1") && !is_dns_label(""), "is_dns_label");
 }
 
+/* Go durations: what time.ParseDuration reads, as Go's Duration.String() writes */
+static void test_duration(void)
+{
+	static const struct { const char *s; int64_t ns; } good[] = {
+		{ "2s", 2000000000LL }, { "1h30m", 5400000000000LL }, { "1.5s", 1500000000LL },
+		{ "250ms", 250000000LL }, { "0", 0 }, { "-1m", -60000000000LL }, { "1h0m0s", 3600000000000LL },
+	};
+	static const char *const bad[] = { "", "30", "0x10", "1e3s", "5 m", "s", "1.s.", "9999999999h" };
+	struct strbuf sb = {0};
+	int64_t ns;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ok(parse_go_duration(good[i].s, &ns) == 0 && ns == good[i].ns, "duration %s", good[i].s);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ok(parse_go_duration(bad[i], &ns) < 0, "not a duration: \"%s\"", bad[i]);
+	format_go_duration(&sb, 5400000000000ULL);
+	is_str(sb.buf, "1h30m0s", "Duration.String() of 1h30m");
+	sb_free(&sb);
+}
+
 static void test_vars(void)
 {
 	char path[] = "/tmp/fk8s-vars.XXXXXX";
@@ -205,6 +226,7 @@ int main(void)
 	test_paths();
 	test_write();
 	test_gotemplate();
+	test_duration();
 	test_vars();
 	return done_testing();
 }

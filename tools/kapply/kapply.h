@@ -82,7 +82,7 @@ bool reason_is(const struct kreq *q, const char *reason);
 void say(const struct run *r, const char *fmt, ...) ATTR_PRINTF(2, 3);
 
 /* Parse "90", "90s", "5m", "1h", "250ms" into milliseconds; -1 when invalid. */
-long parse_duration(const char *s);
+long duration_ms(const char *s);
 
 int cmd_apply(struct run *r);
 int cmd_delete(struct run *r);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "duration.h"
 #include "kapply.h"
 
 static const char synopsis[] =
@@ -79,24 +80,14 @@ void say(const struct run *r, const char *fmt, ...)
 	putchar('\n');
 }
 
-long parse_duration(const char *s)
+/* A Go duration ("30s", "1h30m", "250ms") in milliseconds, or -1. */
+long duration_ms(const char *s)
 {
-	char *end;
-	double v = strtod(s, &end);
+	int64_t ns;
 
-	if (end == s || v < 0)
+	if (parse_go_duration(s, &ns) < 0 || ns < 0 || ns / 1000000 > 1000000000000LL)
 		return -1;
-	if (!*end || strcmp(end, "s") == 0)
-		v *= 1000;
-	else if (strcmp(end, "ms") == 0)
-		;
-	else if (strcmp(end, "m") == 0)
-		v *= 60000;
-	else if (strcmp(end, "h") == 0)
-		v *= 3600000;
-	else
-		return -1;
-	return v > 1e12 ? -1 : (long)v;
+	return (long)(ns / 1000000);
 }
 
 static int config_cmd(struct run *r)
@@ -189,7 +180,7 @@ static void option(int opt, struct opts *o)
 		break;
 	case O_TIMEOUT:
 	case O_REQUEST_TIMEOUT:
-		ms = parse_duration(optarg);
+		ms = duration_ms(optarg);
 		if (ms < 0) {
 			warnf("%s %s: expected a duration such as 30s, 5m or 250ms",
 			      opt == O_TIMEOUT ? "--timeout" : "--request-timeout", optarg);

@@ -13,38 +13,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "duration.h"
 #include "fsutil.h"
 #include "policy.h"
 #include "txgen.h"
 #include "util.h"
-
-/* Unknown keys are errors, as with Fabric's exact unmarshalling; case is ignored. */
-static int check_keys(const struct ynode *map, const struct ypath *p, const char *const allowed[])
-{
-	int bad = 0;
-
-	if (!map || map->kind != Y_MAP)
-		return 0;
-	for (size_t i = 0; i < map->n; i++) {
-		const struct ynode *k = map->pairs[i].key;
-		size_t j;
-
-		for (j = 0; allowed[j]; j++)
-			if (strcasecmp(k->str, allowed[j]) == 0)
-				break;
-		if (allowed[j])
-			continue;
-		struct strbuf list = {0};
-		struct ypath kp = YPATH_KEY(p, k->str);
-
-		for (j = 0; allowed[j]; j++)
-			sb_addf(&list, "%s%s", j ? ", " : "", allowed[j]);
-		yerror(k, &kp, "unknown key (expected one of: %s)", list.buf);
-		sb_free(&list);
-		bad++;
-	}
-	return bad;
-}
 
 /* A mapping, or NULL for absent/null; -1 on a type error. */
 static int get_map(const struct ynode *parent, const char *key, const struct ypath *p,
@@ -122,121 +95,6 @@ static int get_u32(const struct ynode *parent, const char *key, const struct ypa
 	return 0;
 }
 
-/* ---- durations, as Go's time package writes and reads them ---- */
-
-/*
- * Parse a Go duration ("2s", "500ms", "1h30m", "1.5s") into nanoseconds.
- * Returns 0, or -1 for anything Go's time.ParseDuration refuses.
- */
-static int parse_duration(const char *s, int64_t *out)
-{
-	static const struct { const char *unit; uint64_t ns; } units[] = {
-		{ "ns", 1 }, { "us", 1000 }, { "\xc2\xb5s", 1000 }, { "\xce\xbcs", 1000 },
-		{ "ms", 1000000 }, { "s", 1000000000ULL }, { "m", 60000000000ULL },
-		{ "h", 3600000000000ULL },
-	};
-	const uint64_t max = (uint64_t)INT64_MAX;
-	bool neg = false;
-	uint64_t total = 0;
-
-	if (*s == '-' || *s == '+')
-		neg = *s++ == '-';
-	if (strcmp(s, "0") == 0) {
-		*out = 0;
-		return 0;
-	}
-	if (!*s)
-		return -1;
-	while (*s) {
-		uint64_t whole = 0, frac = 0, scale = 1;
-		bool digits = false;
-		size_t i, ulen;
-
-		while (isdigit((unsigned char)*s)) {
-			if (whole > (max - 9) / 10)
-				return -1;
-			whole = whole * 10 + (uint64_t)(*s++ - '0');
-			digits = true;
-		}
-		if (*s == '.') {
-			s++;
-			while (isdigit((unsigned char)*s)) {
-				if (scale < 1000000000000000000ULL) {
-					frac = frac * 10 + (uint64_t)(*s - '0');
-					scale *= 10;
-				}
-				s++;
-				digits = true;
-			}
-		}
-		if (!digits)
-			return -1;
-		ulen = 0;
-		while (s[ulen] && s[ulen] != '.' && !isdigit((unsigned char)s[ulen]))
-			ulen++;
-		for (i = 0; i < sizeof(units) / sizeof(*units); i++)
-			if (strlen(units[i].unit) == ulen && strncmp(s, units[i].unit, ulen) == 0)
-				break;
-		if (i == sizeof(units) / sizeof(*units))
-			return -1;
-		s += ulen;
-		if (whole > max / units[i].ns)
-			return -1;
-		uint64_t v = whole * units[i].ns;
-
-		/* the fraction: frac/scale of the unit, truncated as Go does */
-		v += (uint64_t)((long double)frac * (long double)units[i].ns / (long double)scale);
-		if (v > max || total > max - v)
-			return -1;
-		total += v;
-	}
-	*out = neg ? -(int64_t)total : (int64_t)total;
-	return 0;
-}
-
-/* Append v / 10^prec with its trailing zeros (and a bare '.') left out. */
-static void frac_digits(struct strbuf *sb, uint64_t v, int prec)
-{
-	uint64_t div = 1;
-	char digits[24];
-	int n;
-
-	for (int i = 0; i < prec; i++)
-		div *= 10;
-	sb_addf(sb, "%" PRIu64, v / div);
-	if (prec == 0 || v % div == 0)
-		return;
-	n = snprintf(digits, sizeof(digits), "%0*" PRIu64, prec, v % div);
-	while (n > 0 && digits[n - 1] == '0')
-		n--;
-	sb_addf(sb, ".%.*s", n, digits);
-}
-
-/* Go's Duration.String() for a positive duration: "2s", "500ms", "1m30s", "1h0m0s". */
-static void format_duration(struct strbuf *sb, uint64_t ns)
-{
-	if (ns == 0) {
-		sb_adds(sb, "0s");
-	} else if (ns < 1000) {
-		sb_addf(sb, "%" PRIu64 "ns", ns);
-	} else if (ns < 1000000) {
-		frac_digits(sb, ns, 3);
-		sb_adds(sb, "\xc2\xb5s");
-	} else if (ns < 1000000000ULL) {
-		frac_digits(sb, ns, 6);
-		sb_adds(sb, "ms");
-	} else {
-		uint64_t secs = ns / 1000000000ULL, h = secs / 3600, m = secs / 60 % 60;
-
-		if (h)
-			sb_addf(sb, "%" PRIu64 "h", h);
-		if (h || m)
-			sb_addf(sb, "%" PRIu64 "m", m);
-		frac_digits(sb, secs % 60 * 1000000000ULL + ns % 1000000000ULL, 9);
-		sb_addc(sb, 's');
-	}
-}
-
 /* ---- building blocks ---- */
 
 static void put_value(struct cgroup *g, const char *key, const char *mod, struct pbuf *b)
@@ -284,7 +142,7 @@ static int add_policies(struct txctx *ctx, struct cgroup *g, const struct ynode 
 			yerror(pol, &np, "expected a mapping with Type and Rule, got %s", ynode_kind_name(pol));
 			return -1;
 		}
-		if (check_keys(pol, &np, policy_keys) ||
+		if (ymap_check_keys_nocase(pol, &np, policy_keys) ||
 		    get_str(pol, "Type", &np, &type) < 0 || get_str(pol, "Rule", &np, &rule) < 0)
 			return -1;
 		rn = ymap_get_nocase(pol, "Rule");
@@ -415,7 +273,7 @@ static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const 
 		yerror(o, p, "expected an organization (a mapping), got %s", ynode_kind_name(o));
 		return NULL;
 	}
-	if (check_keys(o, p, org_keys) || get_str(o, "Name", p, &name) < 0 ||
+	if (ymap_check_keys_nocase(o, p, org_keys) || get_str(o, "Name", p, &name) < 0 ||
 	    get_str(o, "ID", p, &id) < 0 || get_str(o, "MSPDir", p, &mspdir) < 0 ||
 	    get_str(o, "MSPType", p, &msptype) < 0 || get_map(o, "Policies", p, &pols) < 0 ||
 	    get_seq(o, "AnchorPeers", p, &anchors) < 0 ||
@@ -488,7 +346,7 @@ static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const 
 				yerror(a, &ip, "expected a mapping with Host and Port, got %s", ynode_kind_name(a));
 				goto fail;
 			}
-			if (check_keys(a, &ip, keys) || get_str(a, "Host", &ip, &host) < 0 ||
+			if (ymap_check_keys_nocase(a, &ip, keys) || get_str(a, "Host", &ip, &host) < 0 ||
 			    yget_int(ymap_get_nocase(a, "Port"), &pp, 0, 65535, &port) < 0)
 				goto fail;
 			if (!host || !*host || port == 0) {
@@ -561,7 +419,7 @@ static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const s
 		yerror(ord, &rp, "required with OrdererType etcdraft, and missing");
 		return -1;
 	}
-	if (check_keys(raft, &rp, raft_keys) || get_seq(raft, "Consenters", &rp, &cons) < 0 ||
+	if (ymap_check_keys_nocase(raft, &rp, raft_keys) || get_seq(raft, "Consenters", &rp, &cons) < 0 ||
 	    get_map(raft, "Options", &rp, &opts) < 0)
 		return -1;
 	if (!cons || cons->n == 0) {
@@ -581,7 +439,7 @@ static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const s
 			yerror(c, &ip, "expected a consenter (a mapping), got %s", ynode_kind_name(c));
 			return -1;
 		}
-		if (check_keys(c, &ip, cons_keys) || get_str(c, "Host", &ip, &host) < 0 ||
+		if (ymap_check_keys_nocase(c, &ip, cons_keys) || get_str(c, "Host", &ip, &host) < 0 ||
 		    get_u32(c, "Port", &ip, &port) < 0 ||
 		    get_str(c, "ClientTLSCert", &ip, &certs[0]) < 0 ||
 		    get_str(c, "ServerTLSCert", &ip, &certs[1]) < 0)
@@ -620,7 +478,7 @@ static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const s
 		free(data[0]);
 		free(data[1]);
 	}
-	if (opts && (check_keys(opts, &op, opt_keys) || get_str(opts, "TickInterval", &op, &tick) < 0 ||
+	if (opts && (ymap_check_keys_nocase(opts, &op, opt_keys) || get_str(opts, "TickInterval", &op, &tick) < 0 ||
 		     get_u32(opts, "ElectionTick", &op, &election) < 0 ||
 		     get_u32(opts, "HeartbeatTick", &op, &heartbeat) < 0 ||
 		     get_u32(opts, "MaxInflightBlocks", &op, &inflight) < 0 ||
@@ -637,7 +495,7 @@ static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const s
 		inflight = 5;
 	if (!snapshot)
 		snapshot = 16 * 1024 * 1024;
-	if (parse_duration(tick, &ns) < 0 || ns <= 0) {
+	if (parse_go_duration(tick, &ns) < 0 || ns <= 0) {
 		struct ypath tp = YPATH_KEY(&op, "TickInterval");
 
 		yerror(ymap_get_nocase(opts, "TickInterval"), &tp,
@@ -680,7 +538,7 @@ static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, 
 	struct pbuf b = {0}, meta = {0};
 	struct strbuf sb = {0};
 
-	if (check_keys(ord, p, orderer_keys) || get_str(ord, "OrdererType", p, &type) < 0 ||
+	if (ymap_check_keys_nocase(ord, p, orderer_keys) || get_str(ord, "OrdererType", p, &type) < 0 ||
 	    get_str(ord, "BatchTimeout", p, &timeout) < 0 || get_map(ord, "BatchSize", p, &batch) < 0 ||
 	    get_map(ord, "Kafka", p, &kafka) < 0 || get_map(ord, "Capabilities", p, &caps) < 0 ||
 	    get_map(ord, "Policies", p, &pols) < 0)
@@ -691,7 +549,7 @@ static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, 
 		if (yget_int(ymap_get_nocase(ord, "MaxChannels"), &mp, 0, INT64_MAX, &maxchannels) < 0)
 			goto fail;
 	}
-	if (batch && (check_keys(batch, &bp, batch_keys) ||
+	if (batch && (ymap_check_keys_nocase(batch, &bp, batch_keys) ||
 		      get_u32(batch, "MaxMessageCount", &bp, &maxmsg) < 0 ||
 		      get_u32(batch, "AbsoluteMaxBytes", &bp, &absmax) < 0 ||
 		      get_u32(batch, "PreferredMaxBytes", &bp, &prefmax) < 0))
@@ -699,7 +557,7 @@ static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, 
 	if (kafka) {
 		struct ypath kp = YPATH_KEY(p, "Kafka");
 
-		if (check_keys(kafka, &kp, kafka_keys) || get_seq(kafka, "Brokers", &kp, &brokers) < 0)
+		if (ymap_check_keys_nocase(kafka, &kp, kafka_keys) || get_seq(kafka, "Brokers", &kp, &brokers) < 0)
 			goto fail;
 	}
 	/* configtxgen's defaults */
@@ -712,7 +570,7 @@ static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, 
 	if (!prefmax)
 		prefmax = 2 * 1024 * 1024;
 	if (timeout && *timeout) {
-		if (parse_duration(timeout, &ns) < 0) {
+		if (parse_go_duration(timeout, &ns) < 0) {
 			yerror(ymap_get_nocase(ord, "BatchTimeout"), &tp,
 			       "\"%s\" is not a duration (such as 2s, 500ms or 1m30s)", timeout);
 			goto fail;
@@ -738,7 +596,7 @@ static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, 
 	pb_uint(&b, 2, absmax);
 	pb_uint(&b, 3, prefmax);
 	put_value(g, "BatchSize", ADMINS, &b);
-	format_duration(&sb, (uint64_t)ns);
+	format_go_duration(&sb, (uint64_t)ns);
 	pb_str(&b, 1, sb.buf);
 	sb_free(&sb);
 	put_value(g, "BatchTimeout", ADMINS, &b);
@@ -789,7 +647,7 @@ static struct cgroup *application_group(struct txctx *ctx, const struct ynode *a
 	struct cgroup *g = cg_new(ADMINS);
 	struct pbuf b = {0};
 
-	if (check_keys(app, p, keys) || get_map(app, "Capabilities", p, &caps) < 0 ||
+	if (ymap_check_keys_nocase(app, p, keys) || get_map(app, "Capabilities", p, &caps) < 0 ||
 	    get_map(app, "Policies", p, &pols) < 0 || get_map(app, "ACLs", p, &acls) < 0 ||
 	    add_policies(ctx, g, app, pols, p, "the Application section", false) < 0)
 		goto fail;
@@ -851,7 +709,7 @@ static struct cgroup *consortiums_group(struct txctx *ctx, const struct ynode *c
 			       ynode_kind_name(c));
 			goto fail;
 		}
-		if (check_keys(c, &cp, keys))
+		if (ymap_check_keys_nocase(c, &cp, keys))
 			goto fail;
 		cg = cg_new(ORDERER_ADMINS);
 		if (add_orgs(ctx, cg, c, &cp, ORG_OF_CONSORTIUM) < 0) {
@@ -979,7 +837,7 @@ struct cgroup *tx_channel_group(struct txctx *ctx, const struct ynode *profile, 
 		yerror(profile, &p, "expected a profile (a mapping), got %s", ynode_kind_name(profile));
 		goto fail;
 	}
-	if (check_keys(profile, &p, profile_keys) || get_str(profile, "Consortium", &p, &consortium) < 0 ||
+	if (ymap_check_keys_nocase(profile, &p, profile_keys) || get_str(profile, "Consortium", &p, &consortium) < 0 ||
 	    get_map(profile, "Orderer", &p, &ord) < 0 || get_map(profile, "Application", &p, &app) < 0 ||
 	    get_map(profile, "Consortiums", &p, &cons) < 0 ||
 	    get_map(profile, "Capabilities", &p, &caps) < 0 || get_map(profile, "Policies", &p, &pols) < 0)
@@ -1085,7 +943,7 @@ static int check_root(struct txctx *ctx)
 		yerror(ctx->root, NULL, "expected a mapping, got %s", ynode_kind_name(ctx->root));
 		return -1;
 	}
-	return check_keys(ctx->root, NULL, top_keys) ? -1 : 0;
+	return ymap_check_keys_nocase(ctx->root, NULL, top_keys) ? -1 : 0;
 }
 
 int tx_load(struct txctx *ctx, const char *path)

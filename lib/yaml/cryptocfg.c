@@ -237,17 +237,129 @@ static void render_node(struct ctx *c, const struct org_spec *org, struct node_s
 	}
 }
 
+/* An org's Template: Count nodes from Start, named by its Hostname template. */
+struct node_template {
+	const struct ynode *map, *sans;
+	int count, start;
+	char *hostname, *alg;
+};
+
+static void read_template(struct ctx *c, const struct ynode *tmpl, const struct ypath *tp,
+			  struct node_template *t)
+{
+	struct ypath tsp = YPATH_KEY(tp, "SANS");
+
+	t->map = tmpl;
+	if (!tmpl)
+		return;
+	c->errors += ymap_check_keys(tmpl, tp, template_keys);
+	get_int(c, tmpl, tp, "Count", MAX_TEMPLATE_COUNT, &t->count);
+	get_int(c, tmpl, tp, "Start", 1000000, &t->start);
+	get_str(c, tmpl, tp, "Hostname", &t->hostname);
+	get_algorithm(c, tmpl, tp, &t->alg);
+	if (yget_seq(ymap_get(tmpl, "SANS"), &tsp, &t->sans) < 0)
+		c->errors++;
+}
+
+/* The nodes of Specs, org->nodes[0..specs->n). */
+static void expand_specs(struct ctx *c, struct org_spec *org, const struct ynode *specs,
+			 const struct ypath *sp)
+{
+	for (size_t i = 0; specs && i < specs->n; i++) {
+		struct ypath ip = YPATH_INDEX(sp, i), hp = YPATH_KEY(&ip, "Hostname");
+		const struct ynode *s = specs->items[i], *sans = NULL;
+		struct node_spec *ns = &org->nodes[i];
+
+		if (s->kind != Y_MAP) {
+			yerror(s, &ip, "expected a mapping, got %s", ynode_kind_name(s));
+			c->errors++;
+			ns->hostname = xstrdup("");
+			ns->common_name = xstrdup("");
+			ns->key_algorithm = xstrdup("ecdsa");
+			continue;
+		}
+		read_spec(c, s, &ip, ns, &sans);
+		if (!ns->hostname || !*ns->hostname) {
+			yerror(s, &hp, "required, and missing");
+			c->errors++;
+			free(ns->hostname);
+			ns->hostname = xstrdup("");
+			continue;
+		}
+		render_node(c, org, ns, sans, s, &ip);
+	}
+}
+
+/* The Template's nodes, from org->nodes[first], as cryptogen names them. */
+static void expand_template(struct ctx *c, struct org_spec *org, size_t first,
+			    const struct node_template *t, const struct ypath *tp)
+{
+	for (int i = 0; i < t->count; i++) {
+		struct node_spec *ns = &org->nodes[first + (size_t)i];
+		char index[32];
+		const char *vars[] = { "Prefix", org->type == ORG_PEER ? "peer" : "orderer",
+				       "Index", index, "Domain", org->domain, NULL };
+		const struct ynode *hn = ymap_get(t->map, "Hostname");
+		struct ypath hp = YPATH_KEY(tp, "Hostname");
+
+		snprintf(index, sizeof(index), "%d", t->start + i);
+		ns->where = hn ? hn : t->map;
+		ns->hostname = expand(c, t->hostname && *t->hostname ? t->hostname :
+				      "{{.Prefix}}{{.Index}}", vars, ns->where, &hp);
+		ns->key_algorithm = xstrdup(t->alg);
+		if (!ns->hostname) {
+			ns->hostname = xstrdup("");
+			ns->common_name = xstrdup("");
+			/* the same template fails for every index: drop the rest */
+			org->nnodes = first + (size_t)i + 1;
+			break;
+		}
+		render_node(c, org, ns, t->sans, t->map, tp);
+	}
+}
+
+/* Two nodes with one name would share a directory and a Service. */
+static void check_duplicate_nodes(struct ctx *c, struct org_spec *org, size_t nspecs,
+				  const struct ypath *sp, const struct ypath *tp)
+{
+	for (size_t i = 0; i < org->nnodes; i++) {
+		for (size_t j = 0; j < i; j++) {
+			const struct node_spec *a = &org->nodes[j], *b = &org->nodes[i];
+			struct ypath ip = YPATH_INDEX(sp, i);
+			struct ypath bp = i < nspecs ? YPATH_KEY(&ip, "Hostname") :
+				YPATH_KEY(tp, "Hostname");
+			const char *what = NULL, *name = NULL;
+
+			if (!*b->hostname)
+				continue;
+			if (strcmp(a->hostname, b->hostname) == 0) {
+				what = "hostname";
+				name = b->hostname;
+			} else if (b->common_name && a->common_name &&
+				   strcmp(a->common_name, b->common_name) == 0) {
+				what = "CommonName";
+				name = b->common_name;
+			}
+			if (what) {
+				yerror(b->where, &bp, "duplicate %s \"%s\" (also at line %d)",
+				       what, name, a->where ? a->where->line : 0);
+				c->errors++;
+				break;  /* once, against the first: not once per pair */
+			}
+		}
+	}
+}
+
 static void read_org(struct ctx *c, const struct ynode *m, const struct ypath *p,
 		     struct org_spec *org)
 {
 	const struct ynode *n, *specs = NULL, *tmpl = NULL, *users = NULL, *ca = NULL;
-	const struct ynode *ca_sans = NULL, *tmpl_sans = NULL;
+	const struct ynode *ca_sans = NULL;
 	struct ypath dp = YPATH_KEY(p, "Domain"), np = YPATH_KEY(p, "Name");
 	struct ypath sp = YPATH_KEY(p, "Specs"), tp = YPATH_KEY(p, "Template");
 	struct ypath up = YPATH_KEY(p, "Users"), cap = YPATH_KEY(p, "CA");
 	struct ypath op = YPATH_KEY(p, "EnableNodeOUs");
-	int count = 0, start = 0;
-	char *tmpl_host = NULL, *tmpl_alg = NULL;
+	struct node_template t = {0};
 
 	org->where = m;
 	c->errors += ymap_check_keys(m, p, org_keys);
@@ -282,18 +394,7 @@ static void read_org(struct ctx *c, const struct ynode *m, const struct ypath *p
 		free(org->ca.hostname);
 		org->ca.hostname = xstrdup("ca");
 	}
-
-	if (tmpl) {
-		c->errors += ymap_check_keys(tmpl, &tp, template_keys);
-		get_int(c, tmpl, &tp, "Count", MAX_TEMPLATE_COUNT, &count);
-		get_int(c, tmpl, &tp, "Start", 1000000, &start);
-		get_str(c, tmpl, &tp, "Hostname", &tmpl_host);
-		get_algorithm(c, tmpl, &tp, &tmpl_alg);
-		struct ypath tsp = YPATH_KEY(&tp, "SANS");
-
-		if (yget_seq(ymap_get(tmpl, "SANS"), &tsp, &tmpl_sans) < 0)
-			c->errors++;
-	}
+	read_template(c, tmpl, &tp, &t);
 	if (users) {
 		c->errors += ymap_check_keys(users, &up, users_keys);
 		get_int(c, users, &up, "Count", MAX_USER_COUNT, &org->users);
@@ -305,90 +406,19 @@ static void read_org(struct ctx *c, const struct ynode *m, const struct ypath *p
 		org->user_key_algorithm = xstrdup("ecdsa");
 	}
 
+	/* Specs first, then the Template's nodes, as cryptogen orders them */
 	size_t nspecs = specs ? specs->n : 0;
 
-	org->nnodes = nspecs + (size_t)count;
+	org->nnodes = nspecs + (size_t)t.count;
 	org->nodes = xcalloc(org->nnodes ? org->nnodes : 1, sizeof(*org->nodes));
-
-	/* Specs first, then the Template's nodes, as cryptogen orders them */
-	for (size_t i = 0; i < nspecs; i++) {
-		struct ypath ip = YPATH_INDEX(&sp, i), hp = YPATH_KEY(&ip, "Hostname");
-		const struct ynode *s = specs->items[i], *sans = NULL;
-		struct node_spec *ns = &org->nodes[i];
-
-		if (s->kind != Y_MAP) {
-			yerror(s, &ip, "expected a mapping, got %s", ynode_kind_name(s));
-			c->errors++;
-			ns->hostname = xstrdup("");
-			ns->common_name = xstrdup("");
-			ns->key_algorithm = xstrdup("ecdsa");
-			continue;
-		}
-		read_spec(c, s, &ip, ns, &sans);
-		if (!ns->hostname || !*ns->hostname) {
-			yerror(s, &hp, "required, and missing");
-			c->errors++;
-			free(ns->hostname);
-			ns->hostname = xstrdup("");
-			continue;
-		}
-		render_node(c, org, ns, sans, s, &ip);
-	}
-	for (int i = 0; i < count; i++) {
-		struct node_spec *ns = &org->nodes[nspecs + (size_t)i];
-		char index[32];
-		const char *vars[] = { "Prefix", org->type == ORG_PEER ? "peer" : "orderer",
-				       "Index", index, "Domain", org->domain, NULL };
-		const struct ynode *hn = ymap_get(tmpl, "Hostname");
-		struct ypath hp = YPATH_KEY(&tp, "Hostname");
-
-		snprintf(index, sizeof(index), "%d", start + i);
-		ns->where = hn ? hn : tmpl;
-		ns->hostname = expand(c, tmpl_host && *tmpl_host ? tmpl_host :
-				      "{{.Prefix}}{{.Index}}", vars, ns->where, &hp);
-		ns->key_algorithm = xstrdup(tmpl_alg);
-		if (!ns->hostname) {
-			ns->hostname = xstrdup("");
-			ns->common_name = xstrdup("");
-			/* the same template fails for every index: drop the rest */
-			org->nnodes = nspecs + (size_t)i + 1;
-			break;
-		}
-		render_node(c, org, ns, tmpl_sans, tmpl, &tp);
-	}
-	free(tmpl_host);
-	free(tmpl_alg);
+	expand_specs(c, org, specs, &sp);
+	expand_template(c, org, nspecs, &t, &tp);
+	free(t.hostname);
+	free(t.alg);
 
 	/* the CA is rendered like a node: CommonName "ca.<domain>" by default */
 	render_node(c, org, &org->ca, ca_sans, org->ca.where, &cap);
-
-	/* two nodes with one name would share a directory and a Service */
-	for (size_t i = 0; i < org->nnodes; i++) {
-		for (size_t j = 0; j < i; j++) {
-			const struct node_spec *a = &org->nodes[j], *b = &org->nodes[i];
-			struct ypath ip = YPATH_INDEX(&sp, i);
-			struct ypath bp = i < nspecs ? YPATH_KEY(&ip, "Hostname") :
-				YPATH_KEY(&tp, "Hostname");
-			const char *what = NULL, *name = NULL;
-
-			if (!*b->hostname)
-				continue;
-			if (strcmp(a->hostname, b->hostname) == 0) {
-				what = "hostname";
-				name = b->hostname;
-			} else if (b->common_name && a->common_name &&
-				   strcmp(a->common_name, b->common_name) == 0) {
-				what = "CommonName";
-				name = b->common_name;
-			}
-			if (what) {
-				yerror(b->where, &bp, "duplicate %s \"%s\" (also at line %d)",
-				       what, name, a->where ? a->where->line : 0);
-				c->errors++;
-				break;  /* once, against the first: not once per pair */
-			}
-		}
-	}
+	check_duplicate_nodes(c, org, nspecs, &sp, &tp);
 }
 
 static void free_spec(struct node_spec *ns)

@@ -692,8 +692,9 @@ int yget_seq(const struct ynode *n, const struct ypath *p, const struct ynode **
 	return yget_kind(n, p, Y_SEQ, "a sequence", out);
 }
 
-int ymap_check_keys(const struct ynode *map, const struct ypath *p,
-		    const char *const allowed[])
+/* Both key checks: exact (a hint for a key in the wrong case), or nocase. */
+static int check_keys(const struct ynode *map, const struct ypath *p,
+		      const char *const allowed[], bool nocase)
 {
 	int bad = 0;
 
@@ -705,7 +706,7 @@ int ymap_check_keys(const struct ynode *map, const struct ypath *p,
 		size_t j;
 
 		for (j = 0; allowed[j]; j++) {
-			if (strcmp(k->str, allowed[j]) == 0)
+			if ((nocase ? strcasecmp : strcmp)(k->str, allowed[j]) == 0)
 				break;
 			if (strcasecmp(k->str, allowed[j]) == 0)
 				hint = allowed[j];
@@ -726,4 +727,16 @@ int ymap_check_keys(const struct ynode *map, const struct ypath *p,
 		bad++;
 	}
 	return bad;
+}
+
+int ymap_check_keys(const struct ynode *map, const struct ypath *p,
+		    const char *const allowed[])
+{
+	return check_keys(map, p, allowed, false);
+}
+
+int ymap_check_keys_nocase(const struct ynode *map, const struct ypath *p,
+			   const char *const allowed[])
+{
+	return check_keys(map, p, allowed, true);
 }

@@ -1,6 +1,8 @@
 /*
- * txgen.h - what the parts of txgen share: the configtx.yaml being read,
- * the channel config built from a profile, and the artifacts made of it.
+ * txgen.h - configtx.yaml made into channel configs (lib/fabric): the file
+ * being read, the channel config built from a profile, and the artifacts
+ * made of it (blocks and envelopes), and reading them back; txgen is the
+ * command line around it.
  */
 #ifndef TXGEN_H
 #define TXGEN_H
