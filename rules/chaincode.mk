@@ -64,19 +64,29 @@ $(call job_yaml,$(1),$(CC_STEP)-$(2)): $(JOBS_DIR)/$(1)/cc-files.vars $(call cc_
 $(4): | $(5)
 endef
 
+# Each org's chaincode server runs in a namespace of its own,
+# <namespace>-cc: it is the org's code, not Fabric's, and a server built
+# from source at start (no CC_IMAGE) runs npm install as root, which only
+# the baseline Pod Security level allows; with CC_IMAGE the namespace
+# enforces POD_SECURITY as the org's does.
+cc_namespace = $($(1)_NAMESPACE)-cc
+CC_POD_SECURITY := $(if $(CC_IMAGE),$(POD_SECURITY),$(if $(filter privileged,$(POD_SECURITY)),privileged,baseline))
+
 # $(call cc_org_rules,org)
 define cc_org_rules
 # the package: connection.json in code.tar.gz, with metadata.json, and its
 # ID (label:SHA-256) in package.vars, for render
-$$(CC_BUILD)/$(1)/package.tgz $$(CC_BUILD)/$(1)/package.vars &: $$(VARS_DIR)/$(1).vars
+$$(CC_BUILD)/$(1)/package.tgz $$(CC_BUILD)/$(1)/package.vars &: $$(VARS_DIR)/$(1).vars \
+		$$(call changed,$$(call cmd_file,$$(CC_BUILD)/$(1)/package.tgz),$$(CC_NAME).$$(call cc_namespace,$(1)):9999)
 	$$(call msg,PACKAGE,$(1)/$$(CC_LABEL))mkdir -p $$(@D)/pkg/code
 	$$(Q)printf '{"address":"%s.%s:9999","dial_timeout":"10s","tls_required":false}\n' \
-		$$(CC_NAME) $$($(1)_NAMESPACE) > $$(@D)/pkg/code/connection.json
+		$$(CC_NAME) $$(call cc_namespace,$(1)) > $$(@D)/pkg/code/connection.json
 	$$(Q)printf '{"type":"ccaas","label":"%s"}\n' $$(CC_LABEL) > $$(@D)/pkg/metadata.json
 	$$(Q)$$(call det_tar,$$(@D)/pkg/code,connection.json) > $$(@D)/pkg/code.tar.gz
 	$$(Q)$$(call det_tar,$$(@D)/pkg,metadata.json code.tar.gz) > $$(@D)/package.tgz.tmp && \
 		mv $$(@D)/package.tgz.tmp $$(@D)/package.tgz
 	$$(Q)echo "PACKAGE_ID=$$(CC_LABEL):$$$$(sha256sum < $$(@D)/package.tgz | cut -d' ' -f1)" > $$(@D)/package.vars
+	$$(Q)$$(call record,$$(call cmd_file,$$(@D)/package.tgz),$$(CC_NAME).$$(call cc_namespace,$(1)):9999)
 
 ALL_JOBS += $$(JOBS_DIR)/$(1)/cc-files.yaml
 SECRET_PAIRS += $$(JOBS_DIR)/$(1)/cc-files.yaml
@@ -99,19 +109,29 @@ $$(CC_STAMPS)/files-$(1): $$(JOBS_DIR)/$(1)/cc-files.yaml | $$(call applied_stam
 $$(CC_STAMPS)/install-$(1) $$(CC_STAMPS)/approve-$(1): | $$(CC_STAMPS)/files-$(1)
 
 ifneq ($$(FABRIC_VERSION),1.4)
-# the chaincode server of the org, the install on its peers, its approval
+# the chaincode server of the org, in its own namespace with its own
+# ConfigMap (the source and cc-server.sh); the install on its peers; its approval
+SECRET_PAIRS += $$(JOBS_DIR)/$(1)/cc-server-files.yaml
+$$(JOBS_DIR)/$(1)/cc-server-files.yaml: $$(CC_SOURCES) templates/jobs/cc-server.sh $$(call tool,mksecret)
+	$$(call cmd_secret,$(1)/cc-$$(CC_NAME)-server,-c -n cc-$$(CC_NAME) -N $$(call cc_namespace,$(1)) \
+		-l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
+		-o $$@ -v $$(@:.yaml=.vars) -V CC_SERVER_SOURCE $$(if $$(CC_IMAGE),,src=$$(CC_PATH)) \
+		cc-server.sh=templates/jobs/cc-server.sh)
 $$(JOBS_DIR)/$(1)/cc-server.yaml: templates/chaincode.yaml $$(call RENDER_DEPS,$(1)) \
-		$$(JOBS_DIR)/$(1)/cc-files.vars $$(CC_BUILD)/$(1)/package.vars $$(MANIFESTS_DIR)/$(1)/scripts.vars
-	$$(call cmd_render,$(1),-f $$(JOBS_DIR)/$(1)/cc-files.vars -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
-		-D CC_NAME=$$(CC_NAME) \
-		-f $$(CC_BUILD)/$(1)/package.vars \
+		$$(JOBS_DIR)/$(1)/cc-server-files.vars $$(CC_BUILD)/$(1)/package.vars
+	$$(call cmd_render,$(1),-f $$(JOBS_DIR)/$(1)/cc-server-files.vars -f $$(CC_BUILD)/$(1)/package.vars \
+		-D CC_NAME=$$(CC_NAME) -D CC_NAMESPACE=$$(call cc_namespace,$(1)) -D CC_POD_SECURITY=$$(CC_POD_SECURITY) \
 		-D 'CC_SERVER_IMAGE=$$(or $$(CC_IMAGE),$$(FABRIC_IMAGE_REPO)/fabric-nodeenv:$$(FABRIC_VERSION))' \
-		-D 'CC_SERVER_COMMAND=$$(if $$(CC_IMAGE),null,[sh, /scripts/cc-server.sh])')
-ALL_JOBS += $$(JOBS_DIR)/$(1)/cc-server.yaml
-# (it needs only the org's namespace: with `make deploy chaincode` the server
-# starts, and installs its npm dependencies, while the rest comes up)
-$$(CC_STAMPS)/server-$(1): $$(JOBS_DIR)/$(1)/cc-server.yaml | $$(CC_STAMPS)/files-$(1)
-	$$(call msg,APPLY,$(1)/chaincode $$(CC_NAME))$$(KAPPLY) apply -q -f $$(JOBS_DIR)/$(1)/cc-server.yaml
+		-D 'CC_SERVER_COMMAND=$$(if $$(CC_IMAGE),null,[sh, /cc/cc-server.sh])' \
+		-D 'CC_POD_SECURITY_CONTEXT=$$(if $$(CC_IMAGE),$$(POD_SECURITY_CONTEXT),{})' \
+		-D 'CC_CONTAINER_SECURITY_CONTEXT=$$(if $$(CC_IMAGE),$$(CONTAINER_SECURITY_CONTEXT),{})')
+ALL_JOBS += $$(JOBS_DIR)/$(1)/cc-server.yaml $$(JOBS_DIR)/$(1)/cc-server-files.yaml
+# (it waits for nothing: with `make deploy chaincode` the server starts,
+# and installs its npm dependencies, while the rest comes up; kapply
+# creates its namespace before what goes in it)
+$$(CC_STAMPS)/server-$(1): $$(JOBS_DIR)/$(1)/cc-server.yaml $$(JOBS_DIR)/$(1)/cc-server-files.yaml
+	$$(call msg,APPLY,$(1)/chaincode $$(CC_NAME))$$(KAPPLY) apply -q \
+		-f $$(JOBS_DIR)/$(1)/cc-server.yaml -f $$(JOBS_DIR)/$(1)/cc-server-files.yaml
 	$$(Q)$$(KAPPLY) wait -q --timeout $$(JOB_TIMEOUT) -f $$(JOBS_DIR)/$(1)/cc-server.yaml
 	$$(Q)mkdir -p $$(@D) && touch $$@
 endif

@@ -42,6 +42,8 @@ $(1)-status: $$($(1)_MANIFESTS) $$(BINDIR)/kapply
 $(1)-clean-cluster: $$(BINDIR)/kapply
 	$$(call msg,DELETE,$(1))$$(KAPPLY) prune -q --all --wait --timeout $$(WAIT_TIMEOUT) \
 		-l $$(call org_selector,$(1))
+	$$(Q)$$(KAPPLY) prune -q --all --wait --timeout $$(WAIT_TIMEOUT) \
+		-l app.kubernetes.io/managed-by=fabric-k8s,fabric-k8s/chaincode-of=$$($(1)_NAMESPACE)
 	$$(Q)rm -f $$(call applied_stamp,$(1)) $$(STAMP_DIR)/$(1).ready
 	$$(Q)rm -rf $$(STAMP_DIR)/channel-* $$(STAMP_DIR)/chaincode-*
 endef

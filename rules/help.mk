@@ -44,6 +44,7 @@ help:
 	'  CC_PATH, CC_IMAGE  its source, or a chaincode server image [$(CC_PATH)]' \
 	'  FABRIC_VERSION  1.4, 2.2, 2.4 or 2.5: images and version-specific settings [$(FABRIC_VERSION)]' \
 	'  TLS             0 turns TLS off [$(TLS)]' \
+	'  POD_SECURITY    restricted, baseline or privileged: what the namespaces enforce [$(POD_SECURITY)]' \
 	'  COUCHDB         1 gives every peer a CouchDB [$(COUCHDB)]' \
 	'  CHAINCODE       ccaas, or docker to mount the node'"'"'s Docker socket [$(CHAINCODE)]' \
 	'  STORAGE         pvc (STORAGE_CLASS, LEDGER_SIZE) or nfs (NFS_SERVER, NFS_PATH) [$(STORAGE)]' \

@@ -101,7 +101,7 @@ $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: $$(call msp_files,$(1),$$(call org_dir,$
 	$$(call cmd_secret,$(1)/cli,-n cli-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=cli \
 		-o $$@ -v $$(@:.yaml=.vars) -V CLI_CRYPTO_SOURCE $$($(1)_CLI_FILES))
 $$(MANIFESTS_DIR)/$(1)/namespace.yaml: templates/namespace.yaml $$(call RENDER_DEPS,$(1))
-	$$(call cmd_render,$(1),)
+	$$(call cmd_render,$(1),-D POD_SECURITY_LEVEL=$$(if $$(filter peer,$$($(1)_TYPE)),$$(PEER_POD_SECURITY),$$(POD_SECURITY)))
 
 # the CA: its key, certificate and registrar password as a Secret
 SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml
@@ -110,8 +110,9 @@ $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml: $$(call msp_stamp,$(1)) $$(SECRETS_DIR)/$
 	$$(call cmd_secret,$(1)/ca,-n $$($(1)_CA_HOSTNAME)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) \
 		-l fabric-k8s/node=$$($(1)_CA_HOSTNAME) -o $$@ -v $$(@:.yaml=.vars) -V CA_CRYPTO_SOURCE \
 		ca=$$(call org_dir,$(1))/ca registrar-password=$$(SECRETS_DIR)/$(1)/registrar-password)
-$$(MANIFESTS_DIR)/$(1)/ca.yaml: templates/ca.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars
-	$$(call cmd_render,$(1),-f $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars \
+$$(MANIFESTS_DIR)/$(1)/ca.yaml: templates/ca.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars \
+		$$(MANIFESTS_DIR)/$(1)/scripts.vars
+	$$(call cmd_render,$(1),-f $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
 		$$(if $$(filter pvc,$$(STORAGE)),-D 'CA_DATA_SOURCE=persistentVolumeClaim: {claimName: ca-data}' \
 			-D CA_DATA_SUBPATH=,-D 'CA_DATA_SOURCE=persistentVolumeClaim: {claimName: data}' \
 			-D CA_DATA_SUBPATH=$$($(1)_CA_HOSTNAME)) \

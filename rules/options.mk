@@ -18,6 +18,7 @@ NFS_PATH ?= /export
 LOGGING_SPEC ?= INFO
 FABRIC_IMAGE_REPO ?= hyperledger
 COUCHDB_IMAGE ?= couchdb:3.3.3
+POD_SECURITY ?= restricted
 
 comma := ,
 # $(call one_of,VAR,allowed...): stop with a clear message otherwise
@@ -32,6 +33,7 @@ $(if $(CHANNEL_FLOW),$(call one_of,CHANNEL_FLOW,system participation))
 $(call one_of,STORAGE,pvc nfs)
 $(call one_of,SERVICE_TYPE,ClusterIP NodePort)
 $(call one_of,FABRIC_VERSION,1.4 2.2 2.4 2.5)
+$(call one_of,POD_SECURITY,restricted baseline privileged)
 # (a flow given outright is checked here; one that follows from the
 # profiles, by the artifacts' step: rules/artifacts.mk)
 ifeq ($(TLS)$(CHANNEL_FLOW),0participation)
@@ -54,6 +56,33 @@ TLS_ENABLED := $(if $(filter 1,$(TLS)),true,false)
 STATE_DATABASE := $(if $(filter 1,$(COUCHDB)),CouchDB,goleveldb)
 VM_ENDPOINT := $(if $(filter docker,$(CHAINCODE)),unix:///host/var/run/docker.sock)
 DOCKER_SOURCE := $(if $(filter docker,$(CHAINCODE)),hostPath: {path: /var/run},emptyDir: {})
+
+# Pod Security: every org's namespace enforces POD_SECURITY (the Kubernetes
+# Pod Security Standard level), and every pod the project renders meets
+# "restricted": a fixed non-root user, no privilege escalation, no
+# capability, the runtime's seccomp profile, a read-only root file system
+# with an emptyDir at /tmp, fsGroup so that the ledger volumes are
+# writable.  Peers that use the node's Docker socket (CHAINCODE=docker)
+# cannot: they run as root, and their org's namespace is privileged.
+RUN_AS := 1000
+POD_SECURITY_CONTEXT := {runAsNonRoot: true, runAsUser: $(RUN_AS), runAsGroup: $(RUN_AS), \
+	fsGroup: $(RUN_AS), seccompProfile: {type: RuntimeDefault}}
+CONTAINER_SECURITY_CONTEXT := {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, \
+	readOnlyRootFilesystem: true}
+ifeq ($(CHAINCODE),docker)
+PEER_POD_SECURITY := privileged
+PEER_POD_SECURITY_CONTEXT := {}
+PEER_CONTAINER_SECURITY_CONTEXT := {}
+else
+PEER_POD_SECURITY := $(POD_SECURITY)
+PEER_POD_SECURITY_CONTEXT := $(POD_SECURITY_CONTEXT)
+PEER_CONTAINER_SECURITY_CONTEXT := $(CONTAINER_SECURITY_CONTEXT)
+endif
+ifndef SKIP_NETWORK
+ifeq ($(CHAINCODE)$(filter privileged,$(POD_SECURITY)),docker)
+$(info make: CHAINCODE=docker mounts the node's Docker socket into the peers, as root: the peer orgs' namespaces enforce the privileged Pod Security level, not $(POD_SECURITY))
+endif
+endif
 # (CHANNEL_FLOW follows from the profiles once configtx.yaml is read: rules/artifacts.mk)
 ORDERER_BOOTSTRAP = $(if $(filter participation,$(CHANNEL_FLOW)),none,file)
 CHANNEL_PARTICIPATION = $(if $(filter participation,$(CHANNEL_FLOW)),true,false)
@@ -62,7 +91,9 @@ STORAGE_CLASS_FIELD := $(if $(STORAGE_CLASS),storageClassName: $(STORAGE_CLASS))
 OPTIONS := FABRIC_VERSION FABRIC_IMAGE_REPO FABRIC_IMAGE_TAG CA_IMAGE_TAG COUCHDB_IMAGE \
 	TLS_ENABLED STATE_DATABASE VM_ENDPOINT DOCKER_SOURCE ORDERER_BOOTSTRAP \
 	CHANNEL_PARTICIPATION STORAGE STORAGE_CLASS_FIELD LEDGER_SIZE SERVICE_TYPE \
-	NODEPORT_BASE NFS_SERVER NFS_PATH LOGGING_SPEC CHANNEL SYS_CHANNEL NAMESPACES
+	NODEPORT_BASE NFS_SERVER NFS_PATH LOGGING_SPEC CHANNEL SYS_CHANNEL NAMESPACES \
+	POD_SECURITY POD_SECURITY_CONTEXT CONTAINER_SECURITY_CONTEXT PEER_POD_SECURITY_CONTEXT \
+	PEER_CONTAINER_SECURITY_CONTEXT
 
 OPTIONS_VARS := $(BUILD)/options.vars
 # Written by the GNUmakefile once every makefile is read (and has had its

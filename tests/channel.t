@@ -81,8 +81,8 @@ ok "$(before "$j" org1/cc-abstore-1-approve\<org1/cc-abstore-1-commit org2/cc-ab
 	org1/cc-abstore-1-commit\<org1/cc-abstore-1-init org1/cc-abstore-1-install\<org1/cc-abstore-1-init \
 	org2/cc-abstore-1-install\<org1/cc-abstore-1-init org1/cc-abstore-1-init\<org1/cc-abstore-query)" \
 	"install and approve per org, commit once both approved, init once installed everywhere, then query"
-is "$(log_count 'PATCH /apis/apps/v1/namespaces/org[12]/deployments/abstore.* 201 ')" 2 \
-	"each peer org runs its chaincode server"
+is "$(log_count 'PATCH /apis/apps/v1/namespaces/org[12]-cc/deployments/abstore.* 201 ')" 2 \
+	"each peer org runs its chaincode server, in a namespace of its own"
 ok "$(log_new | grep -n 'deployments/abstore' | head -1 | cut -d: -f1 | { read -r s;
 	i=$(log_new | grep -n 'jobs/cc-abstore-1-init' | head -1 | cut -d: -f1); [ "$s" -lt "$i" ]; }; echo $?)" \
 	"the server is applied before the init"

@@ -200,6 +200,97 @@ for org, objs in docs.items():
     if kinds.count("Namespace") != 1:
         bad(org, "not exactly one Namespace")
 
+# ---- Pod Security: every pod of a namespace that enforces "restricted"
+# (manifests and Jobs, the chaincode server too) meets the standard's rules,
+# checked here from this table (after the Kubernetes Pod Security Standards
+# page, not from anyone's code); "baseline" namespaces the baseline rules.
+RESTRICTED_VOLUMES = {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
+                      "persistentVolumeClaim", "projected", "secret"}
+
+
+def pss_problems(spec, level):
+    out = []
+    if level == "privileged":
+        return out
+    if spec.get("hostNetwork") or spec.get("hostPID") or spec.get("hostIPC"):
+        out.append("host namespaces")
+    ctrs = spec.get("containers", []) + spec.get("initContainers", [])
+    psc = spec.get("securityContext") or {}
+    for c in ctrs:
+        csc = c.get("securityContext") or {}
+        if csc.get("privileged"):
+            out.append(f'{c["name"]}: privileged')
+        if any(pt.get("hostPort") for pt in c.get("ports", [])):
+            out.append(f'{c["name"]}: hostPort')
+        if level != "restricted":
+            continue
+        if csc.get("allowPrivilegeEscalation") is not False:
+            out.append(f'{c["name"]}: allowPrivilegeEscalation is not false')
+        caps = csc.get("capabilities") or {}
+        if "ALL" not in (caps.get("drop") or []):
+            out.append(f'{c["name"]}: capabilities not all dropped')
+        if set(caps.get("add") or []) - {"NET_BIND_SERVICE"}:
+            out.append(f'{c["name"]}: capabilities added')
+        if not csc.get("runAsNonRoot", psc.get("runAsNonRoot")):
+            out.append(f'{c["name"]}: runAsNonRoot is not true')
+        if csc.get("runAsUser", psc.get("runAsUser")) == 0:
+            out.append(f'{c["name"]}: runAsUser 0')
+        seccomp = (csc.get("seccompProfile") or psc.get("seccompProfile") or {}).get("type")
+        if seccomp not in ("RuntimeDefault", "Localhost"):
+            out.append(f'{c["name"]}: seccompProfile {seccomp}')
+    for v in spec.get("volumes", []):
+        kinds = set(v) - {"name"}
+        if "hostPath" in kinds:
+            out.append(f'volume {v["name"]}: hostPath')
+        elif level == "restricted" and not kinds <= RESTRICTED_VOLUMES:
+            out.append(f'volume {v["name"]}: {sorted(kinds)}')
+    return out
+
+
+levels = {}        # namespace -> enforced level
+pods = []          # (where, namespace, pod spec, containers)
+secret_values = []
+for path in sorted(glob.glob(os.path.join(build, "secrets", "*", "*"))):
+    with open(path) as f:
+        secret_values.append(f.read().strip())
+for path in sorted(glob.glob(os.path.join(build, "manifests", "*", "*.yaml")) +
+                   glob.glob(os.path.join(build, "jobs", "*", "*.yaml"))):
+    with open(path) as f:
+        for d in yaml.safe_load_all(f):
+            if not d:
+                continue
+            md = d.get("metadata") or {}
+            if d["kind"] == "Namespace":
+                levels[md["name"]] = (md.get("labels") or {}).get("pod-security.kubernetes.io/enforce")
+            spec = (d.get("spec") or {}).get("template", {}).get("spec")
+            if spec:
+                pods.append((f'{os.path.relpath(path, build)}: {d["kind"]}/{md["name"]}', md.get("namespace"), spec))
+want = opt.get("POD_SECURITY", "restricted")
+for ns, level in levels.items():
+    if level not in ("restricted", "baseline", "privileged"):
+        bad(ns, f"Pod Security level {level!r}")
+if not pods:
+    bad(build, "no pods")
+for where, ns, spec in pods:
+    level = levels.get(ns)
+    for problem in pss_problems(spec, level or "restricted"):
+        bad(where, f"{level}: {problem}")
+    # no secret on a command line or in an environment variable's value
+    for c in spec["containers"]:
+        words = " ".join(str(x) for x in (c.get("command") or []) + (c.get("args") or []))
+        values = " ".join(str(e.get("value", "")) for e in c.get("env", []))
+        for sv in secret_values:
+            if sv and (sv in words or sv in values):
+                bad(where, f'{c["name"]}: a generated secret in its command or environment')
+        if "PRIVATE KEY" in words + values or "registrar-password)" in words:
+            bad(where, f'{c["name"]}: a secret read onto its command line')
+# the orgs' namespaces enforce POD_SECURITY, peer orgs' privileged with CHAINCODE=docker
+for org, objs in docs.items():
+    ns = namespace_of(org)
+    expect = "privileged" if (opt.get("CHAINCODE") == "docker" and org_types[org] == "peer") else want
+    if levels.get(ns) != expect:
+        bad(org, f"namespace {ns} enforces {levels.get(ns)}, not {expect}")
+
 for p in problems:
     print(p)
 print(f"{sum(len(v) for v in docs.values())} objects checked")

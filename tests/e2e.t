@@ -9,7 +9,9 @@
 # sends no request; org2 grows to three peers and peer2 joins, gets the
 # chaincode and answers a = 90; org2 shrinks back and peer2 is pruned;
 # channel and chaincode then run no step again and the balances stay;
-# clean-cluster leaves no object of ours.  Then test-network's shape
+# clean-cluster leaves no object of ours.  The orgs' namespaces enforce the
+# restricted Pod Security level (the chaincode servers, built from source
+# as root, run in <namespace>-cc at baseline).  Then test-network's shape
 # (tests/fixtures/fabric-2.5/test-network: three cryptogen files, dotted
 # domains, paths under ../organizations, ChannelUsingRaft), the files
 # unchanged, in one make: a = 90, b = 210; queries through either org by
@@ -30,6 +32,7 @@ ours() {
 		grep -E '^would be pruned (('"$NS"')/|Namespace/('"$NS"')$)'
 }
 NS='org1|org2|orgorderer1|example-com|org1-example-com|org2-example-com'
+NS="$NS|org1-cc|org2-cc|org1-example-com-cc|org2-example-com-cc"
 
 step() { # step NAME make-args...: run make, print its time; $out, $rc
 	_name=$1
@@ -63,6 +66,16 @@ for flow in system participation; do
 	# shellcheck disable=SC2086
 	step "$flow: make deploy WAIT=1" $args WAIT=1 deploy
 	is "$rc" 0 "$flow: deploy, every workload available"
+	if [ "$flow" = system ]; then
+		# the namespaces enforce the restricted Pod Security level: the
+		# network's pods passed it, and a root pod does not
+		printf '%s\n' 'apiVersion: v1' 'kind: Pod' \
+			'metadata: {name: rootpod, namespace: org1, labels: {app.kubernetes.io/managed-by: fabric-k8s}}' \
+			'spec: {containers: [{name: c, image: "busybox:1.35", command: [sleep, "1"]}]}' >"$tmp/rootpod.yaml"
+		run "$BINDIR/kapply" apply -f "$tmp/rootpod.yaml"
+		like "$rc:$err" '^1:.*violates PodSecurity "restricted' \
+			"$flow: org1's namespace refuses a root pod (restricted), and runs the network's"
+	fi
 	# shellcheck disable=SC2086
 	step "$flow: make channel" $args channel
 	is "$rc" 0 "$flow: channel"

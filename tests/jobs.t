@@ -81,8 +81,8 @@ P=$B/chaincode/abstore_1.0/org2
 is "$(tar -tzf "$P/package.tgz" | tr '\n' ' ')" "metadata.json code.tar.gz " "package: metadata.json and code.tar.gz"
 is "$(tar -xzOf "$P/package.tgz" metadata.json)" '{"type":"ccaas","label":"abstore_1.0"}' "package: type ccaas, label"
 tar -xzOf "$P/package.tgz" code.tar.gz > code.tar.gz
-is "$(tar -xzOf code.tar.gz connection.json)" '{"address":"abstore.org2:9999","dial_timeout":"10s","tls_required":false}' \
-	"package: connection.json names org2's chaincode Service"
+is "$(tar -xzOf code.tar.gz connection.json)" '{"address":"abstore.org2-cc:9999","dial_timeout":"10s","tls_required":false}' \
+	"package: connection.json names org2's chaincode Service, in org2-cc"
 is "$(cat "$P/package.vars")" "PACKAGE_ID=abstore_1.0:$(sha256sum < "$P/package.tgz" | cut -d' ' -f1)" \
 	"package ID: label and SHA-256, in package.vars for render"
 like "$(cat "$B/jobs/org2/cc-server.yaml")" "CHAINCODE_ID, value: \"$(sed 's/^PACKAGE_ID=//' "$P/package.vars")\"" \

@@ -14,8 +14,8 @@ combo() { # combo NAME make-variables...: render, then check with the same optio
 	name=$1
 	shift
 	B=$tmp/$name
-	run tmake BUILD="$B" "$@" all
-	is "$rc" 0 "$name: make renders"
+	run tmake BUILD="$B" "$@" all jobs
+	is "$rc" 0 "$name: make renders (the Jobs and the chaincode server too)"
 	[ "$rc" -eq 0 ] || { diag "$err"; return; }
 	set -- TLS=1 COUCHDB=0 CHAINCODE=ccaas CHANNEL_FLOW=system STORAGE=pvc SERVICE_TYPE=ClusterIP \
 		FABRIC_VERSION=2.5 "$@"
@@ -44,6 +44,35 @@ like "$(cat "$B/manifests/org1.example.com/cli.yaml")" 'ORDERER_ADDRESS, value: 
 	"NAMESPACES: the CLI reaches the orderer in its namespace"
 like "$(cat "$B/configtx.yaml")" 'Host: orderer.ordering' "NAMESPACES: and so does the consenter in the copy of configtx.yaml"
 
+# Pod Security: the check above can fail.  The same manifests with a
+# container's securityContext left out, or the CA's password on its
+# command line, are refused.
+run tmake BUILD="$tmp/unsafe" 'CONTAINER_SECURITY_CONTEXT={}' all jobs
+run "$PY" "$TOP/tests/check-manifests.py" "$tmp/unsafe" TLS=1 COUCHDB=0 CHAINCODE=ccaas CHANNEL_FLOW=system \
+	STORAGE=pvc SERVICE_TYPE=ClusterIP FABRIC_VERSION=2.5
+is "$rc" 1 "a pod without its container's securityContext breaks the restricted rules"
+like "$out" "^manifests/org1/peer0.yaml: Deployment/peer0: restricted: peer: allowPrivilegeEscalation is not false" \
+	"a peer's, for one"
+like "$out" "jobs/org1/ch-mychannel.yaml: Job/ch-mychannel: restricted: step: capabilities not all dropped" \
+	"and so does a Job's"
+pw=$(cat "$tmp/defaults/secrets/org1/registrar-password")
+sed -i "s|command: \[sh, /scripts/ca-start.sh\]|command: [fabric-ca-server, start, -b, 'admin:$pw']|" "$tmp/defaults/manifests/org1/ca.yaml"
+run "$PY" "$TOP/tests/check-manifests.py" "$tmp/defaults" TLS=1 COUCHDB=0 CHAINCODE=ccaas CHANNEL_FLOW=system \
+	STORAGE=pvc SERVICE_TYPE=ClusterIP FABRIC_VERSION=2.5
+is "$rc" 1 "a password on a command line is found"
+like "$out" "^manifests/org1/ca.yaml: Deployment/ca: ca: a generated secret in its command or environment" \
+	"in the CA's command"
+B=$tmp/fabric14-docker-nfs
+like "$(cat "$B/manifests/org1/namespace.yaml")" "pod-security.kubernetes.io/enforce: privileged" \
+	"CHAINCODE=docker: a peer org's namespace is privileged"
+like "$(cat "$B/manifests/orgorderer1/namespace.yaml")" "pod-security.kubernetes.io/enforce: restricted" \
+	"and an orderer org's stays restricted"
+run tmake BUILD="$tmp/docker-says" CHAINCODE=docker vars
+like "$out" "CHAINCODE=docker mounts the node's Docker socket into the peers, as root: the peer orgs' namespaces enforce the privileged Pod Security level" \
+	"and make says so"
+run tmake BUILD="$tmp/baseline" POD_SECURITY=baseline all
+like "$(cat "$tmp/baseline/manifests/org1/namespace.yaml")" "enforce: baseline" "POD_SECURITY=baseline relaxes the namespaces"
+
 # NodePort: the ports are those yaml2vars assigned
 B=$tmp/notls-couchdb-nodeport
 like "$(cat "$B/manifests/org2/peer1.yaml")" 'name: grpc, port: 7051, targetPort: 7051 , nodePort: 30203' \
@@ -68,6 +97,7 @@ is "$rc" 0 "and then it is up to date"
 for bad in "TLS=yes:TLS=yes is not one of: 0 1" "STORAGE=nfs:STORAGE=nfs needs NFS_SERVER" \
 	"FABRIC_VERSION=3.0:FABRIC_VERSION=3.0 is not one of: 1.4 2.2 2.4 2.5" \
 	"SERVICE_TYPE=LoadBalancer:SERVICE_TYPE=LoadBalancer is not one of: ClusterIP NodePort" \
+	"POD_SECURITY=strict:POD_SECURITY=strict is not one of: restricted baseline privileged" \
 	"CHANNEL_FLOW=participation TLS=0:CHANNEL_FLOW=participation needs TLS=1" \
 	"CHANNEL_PROFILE=TwoOrgsApplicationGenesis TLS=0:CHANNEL_PROFILE=TwoOrgsApplicationGenesis means CHANNEL_FLOW=participation, which needs TLS=1" \
 	"CHANNEL_PROFILE=TwoOrgsApplicationGenesis CHANNEL_FLOW=system:CHANNEL_FLOW=system contradicts CHANNEL_PROFILE=TwoOrgsApplicationGenesis, which has an Orderer section" \

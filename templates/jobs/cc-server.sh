@@ -1,5 +1,6 @@
 #!/bin/sh
 # cc-server.sh - run the Node.js chaincode of /cc/src as a chaincode server
+# (its ConfigMap holds this script beside the source: /cc/cc-server.sh)
 # (templates/chaincode.yaml, when no CC_IMAGE is given).
 #
 # /cc is a ConfigMap volume: /cc/src is a symbolic link into it, so the copy
