@@ -29,7 +29,6 @@ CC_LABEL := $(CC_NAME)_$(CC_VERSION)
 CC_BUILD := $(BUILD)/chaincode/$(CC_LABEL)
 CC_STAMPS := $(STAMP_DIR)/chaincode-$(CHANNEL)-$(CC_NAME)-$(CC_SEQUENCE)
 CC_SOURCES := $(shell find $(CC_PATH) -type f 2>/dev/null | sort)
-space := $(subst ,, )
 CC_POLICY := OR($(subst $(space),$(comma),$(foreach o,$(PEER_ORGS),'$($(o)_MSP_ID).member')))
 # one peer of every org endorses commits and invokes: "host:port=tls-ca ..."
 CC_ENDORSERS := $(foreach o,$(PEER_ORGS),$(firstword $(call peer_addresses,$(o)))=/cc/tls/$(o).pem)
@@ -125,13 +124,18 @@ $$(JOBS_DIR)/$(1)/cc-server.yaml: templates/chaincode.yaml $$(call RENDER_DEPS,$
 		-D 'CC_SERVER_COMMAND=$$(if $$(CC_IMAGE),null,[sh, /cc/cc-server.sh])' \
 		-D 'CC_POD_SECURITY_CONTEXT=$$(if $$(CC_IMAGE),$$(POD_SECURITY_CONTEXT),{})' \
 		-D 'CC_CONTAINER_SECURITY_CONTEXT=$$(if $$(CC_IMAGE),$$(CONTAINER_SECURITY_CONTEXT),{})')
-ALL_JOBS += $$(JOBS_DIR)/$(1)/cc-server.yaml $$(JOBS_DIR)/$(1)/cc-server-files.yaml
+$(1)_CC_SERVER := $$(JOBS_DIR)/$(1)/cc-server.yaml $$(JOBS_DIR)/$(1)/cc-server-files.yaml
+ifeq ($$(NETWORK_POLICY),1)
+$(1)_CC_SERVER += $$(JOBS_DIR)/$(1)/cc-netpol.yaml
+$$(JOBS_DIR)/$(1)/cc-netpol.yaml: templates/netpol-chaincode.yaml $$(call RENDER_DEPS,$(1))
+	$$(call cmd_render,$(1),-D CC_NAMESPACE=$$(call cc_namespace,$(1)))
+endif
+ALL_JOBS += $$($(1)_CC_SERVER)
 # (it waits for nothing: with `make deploy chaincode` the server starts,
 # and installs its npm dependencies, while the rest comes up; kapply
 # creates its namespace before what goes in it)
-$$(CC_STAMPS)/server-$(1): $$(JOBS_DIR)/$(1)/cc-server.yaml $$(JOBS_DIR)/$(1)/cc-server-files.yaml
-	$$(call msg,APPLY,$(1)/chaincode $$(CC_NAME))$$(KAPPLY) apply -q \
-		-f $$(JOBS_DIR)/$(1)/cc-server.yaml -f $$(JOBS_DIR)/$(1)/cc-server-files.yaml
+$$(CC_STAMPS)/server-$(1): $$($(1)_CC_SERVER)
+	$$(call msg,APPLY,$(1)/chaincode $$(CC_NAME))$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_CC_SERVER))
 	$$(Q)$$(KAPPLY) wait -q --timeout $$(JOB_TIMEOUT) -f $$(JOBS_DIR)/$(1)/cc-server.yaml
 	$$(Q)mkdir -p $$(@D) && touch $$@
 endif

@@ -45,6 +45,7 @@ help:
 	'  FABRIC_VERSION  1.4, 2.2, 2.4 or 2.5: images and version-specific settings [$(FABRIC_VERSION)]' \
 	'  TLS             0 turns TLS off [$(TLS)]' \
 	'  POD_SECURITY    restricted, baseline or privileged: what the namespaces enforce [$(POD_SECURITY)]' \
+	'  NETWORK_POLICY  1: NetworkPolicies let in what Fabric needs alone; 0: none [$(NETWORK_POLICY)]' \
 	'  COUCHDB         1 gives every peer a CouchDB [$(COUCHDB)]' \
 	'  CHAINCODE       ccaas, or docker to mount the node'"'"'s Docker socket [$(CHAINCODE)]' \
 	'  STORAGE         pvc (STORAGE_CLASS, LEDGER_SIZE) or nfs (NFS_SERVER, NFS_PATH) [$(STORAGE)]' \

@@ -127,6 +127,17 @@ $$(MANIFESTS_DIR)/$(1)/nfs.yaml: templates/nfs.yaml $$(call RENDER_DEPS,$(1))
 	$$(call cmd_render,$(1),-D ORG_DIR=$$(notdir $$(patsubst %/,%,$$(dir $$(call org_dir,$(1))))))
 endif
 
+ifeq ($$(NETWORK_POLICY),1)
+$(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/netpol.yaml
+$$(MANIFESTS_DIR)/$(1)/netpol.yaml: templates/netpol.yaml $$(call RENDER_DEPS,$(1))
+	$$(call cmd_render,$(1),)
+ifneq ($$(EXTERNAL_PORTS),)
+$(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/netpol-external.yaml
+$$(MANIFESTS_DIR)/$(1)/netpol-external.yaml: templates/netpol-external.yaml $$(call RENDER_DEPS,$(1))
+	$$(call cmd_render,$(1),-D 'EXTERNAL_PORTS=$$(EXTERNAL_PORTS_YAML)')
+endif
+endif
+
 $$(foreach n,$$(join $$(addsuffix :,$$($(1)_NODES)),$$($(1)_NODE_CNS)),\
 	$$(eval $$(call node_rules,$(1),$$(word 1,$$(subst :, ,$$(n))),$$(word 2,$$(subst :, ,$$(n))))))
 

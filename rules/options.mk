@@ -19,8 +19,10 @@ LOGGING_SPEC ?= INFO
 FABRIC_IMAGE_REPO ?= hyperledger
 COUCHDB_IMAGE ?= couchdb:3.3.3
 POD_SECURITY ?= restricted
+NETWORK_POLICY ?= 1
 
 comma := ,
+space := $(subst ,, )
 # $(call one_of,VAR,allowed...): stop with a clear message otherwise
 one_of = $(if $(filter-out 1,$(words $($(1))))$(filter-out $(2),$($(1))),\
 	$(error $(1)=$($(1)) is not one of: $(2)))
@@ -34,6 +36,7 @@ $(call one_of,STORAGE,pvc nfs)
 $(call one_of,SERVICE_TYPE,ClusterIP NodePort)
 $(call one_of,FABRIC_VERSION,1.4 2.2 2.4 2.5)
 $(call one_of,POD_SECURITY,restricted baseline privileged)
+$(call one_of,NETWORK_POLICY,0 1)
 # (a flow given outright is checked here; one that follows from the
 # profiles, by the artifacts' step: rules/artifacts.mk)
 ifeq ($(TLS)$(CHANNEL_FLOW),0participation)
@@ -78,6 +81,15 @@ PEER_POD_SECURITY := $(POD_SECURITY)
 PEER_POD_SECURITY_CONTEXT := $(POD_SECURITY_CONTEXT)
 PEER_CONTAINER_SECURITY_CONTEXT := $(CONTAINER_SECURITY_CONTEXT)
 endif
+# NetworkPolicies (NETWORK_POLICY=1, templates/netpol*.yaml): each org's
+# pods accept what Fabric needs alone; node ports and the chaincode
+# containers of a peer's Docker come from outside the cluster, so their
+# ports are open to any address
+EXTERNAL_PORTS := $(strip $(if $(filter NodePort,$(SERVICE_TYPE)),7050 7051 7052 7053 7054 8443 9443,\
+	$(if $(filter docker,$(CHAINCODE)),7052)))
+EXTERNAL_PORTS_YAML := $(if $(EXTERNAL_PORTS),[{port: $(firstword $(EXTERNAL_PORTS))}$(foreach \
+	p,$(wordlist 2,20,$(EXTERNAL_PORTS)),$(comma) {port: $(p)})])
+
 ifndef SKIP_NETWORK
 ifeq ($(CHAINCODE)$(filter privileged,$(POD_SECURITY)),docker)
 $(info make: CHAINCODE=docker mounts the node's Docker socket into the peers, as root: the peer orgs' namespaces enforce the privileged Pod Security level, not $(POD_SECURITY))

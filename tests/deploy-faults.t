@@ -87,7 +87,7 @@ outcome "429 storm" "$rc"
 
 # ---- a 429 storm on discovery that outlasts kapply's retries ----
 next_level
-faults 'GET /api status=429,retry-after=1 12'
+faults 'GET /api status=429,retry-after=1 40'
 log_mark
 run deploy
 is "$rc" 2 "429 storm longer than the retries: make deploy fails"

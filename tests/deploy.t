@@ -22,9 +22,9 @@ log_mark
 run m deploy
 is "$rc" 0 "make deploy: exit status 0"
 objects=$(cat "$B"/manifests/*/*.yaml | grep -c '^kind:')
-is "$objects" 44 "the sample network renders 44 objects"
-is "$(log_count 'PATCH .* 201 created$')" 44 "make deploy creates each of them once"
-is "$(log_count 'PATCH .* 20[01] ')" 44 "and applies nothing twice"
+is "$objects" 56 "the sample network renders 56 objects (12 of them NetworkPolicies)"
+is "$(log_count 'PATCH .* 201 created$')" 56 "make deploy creates each of them once"
+is "$(log_count 'PATCH .* 20[01] ')" 56 "and applies nothing twice"
 first_peer=$(log_new | grep -n 'PATCH /api/v1/namespaces/org[12]' | head -1 | cut -d: -f1)
 last_orderer=$(log_new | grep -n 'PATCH /api.*namespaces/orgorderer1' | tail -1 | cut -d: -f1)
 ok "$([ "$last_orderer" -lt "$first_peer" ]; echo $?)" "the orderer org is applied before the peer orgs"
@@ -94,7 +94,7 @@ log_mark
 run m deploy LOGGING_SPEC=DEBUG
 is "$rc" 0 "the rerun completes"
 ok "$([ -f "$B/stamps/org1.applied" ]; echo $?)" "and writes org1's stamp"
-is "$(log_count 'PATCH .*namespaces/org1[/?].* 200 (un)?changed$')" 16 "the rerun applies org1's objects"
+is "$(log_count 'PATCH .*namespaces/org1[/?].* 200 (un)?changed$')" 20 "the rerun applies org1's objects (16, and 4 NetworkPolicies)"
 
 # --- plan and status ---
 run m plan LOGGING_SPEC=DEBUG

@@ -8,7 +8,8 @@
 //   - HTTPS on 127.0.0.1 (HTTP/2 with HTTP/1.1 fallback), client-certificate,
 //     bearer-token and basic authentication, 401 for anything else, and a
 //     read-only "viewer" token whose writes get 403;
-//   - discovery (/api, /api/v1, /apis, /apis/apps/v1, /apis/batch/v1) from
+//   - discovery (/api, /api/v1, /apis, /apis/apps/v1, /apis/batch/v1,
+//     /apis/networking.k8s.io/v1) from
 //     the recorded documents;
 //   - server-side apply (PATCH application/apply-patch+yaml, JSON bodies
 //     only) creating or merging, with field ownership per manager, 409 on
@@ -135,6 +136,7 @@ function log(line) {
 const discovery = {
   '/api': 'api.json', '/api/v1': 'api-v1.json', '/apis': 'apis.json',
   '/apis/apps/v1': 'apis-apps-v1.json', '/apis/batch/v1': 'apis-batch-v1.json',
+  '/apis/networking.k8s.io/v1': 'apis-networking.k8s.io-v1.json',
 };
 const docs = {};
 const resources = new Map();    // "group/resource" -> { group, version, resource, kind, namespaced }
