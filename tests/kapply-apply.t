@@ -192,8 +192,11 @@ if double_only 2 "needs the double's viewer token"; then
 	write_kubeconfig "$tmp/viewer.kubeconfig" "{token: \"$DOUBLE_VIEWER_TOKEN\"}"
 	run kapply apply --kubeconfig "$tmp/viewer.kubeconfig" -f "$m/00-ns.yaml"
 	is "$rc" 1 "403 Forbidden: exit 1"
-	like "$err" "^kapply: Namespace/$NS1: 403 Forbidden: namespaces \"$NS1\" is forbidden: User \"viewer\" cannot patch resource \"namespaces\" in API group \"\" in the namespace \"$NS1\"$" \
-		"403 Forbidden: the server's message"
+	like "$err" "^kapply: Namespace/$NS1: 403 Forbidden: namespaces \"$NS1\" is forbidden: User \"viewer\" cannot patch resource \"namespaces\" in API group \"\" in the namespace \"$NS1\"; the credentials lack the permission to patch namespaces$" \
+		"403 Forbidden: the server's message, and the permission that was missing"
+	run kapply apply --kubeconfig "$tmp/viewer.kubeconfig" -f "$m/10-config.yaml"
+	like "$err" "the credentials lack the permission to patch configmaps in namespace $NS1\$" \
+		"403 Forbidden: a namespaced object's permission names the namespace"
 fi
 
 # ---- bad input: nothing is sent ----

@@ -485,6 +485,57 @@ const char *kreq_reason(const struct kreq *r)
 	return "";
 }
 
+/*
+ * The permission a request needed, from its method and path: "patch
+ * secrets in namespace org1", "list deployments.apps in every namespace",
+ * "get pods/log in namespace org1", "patch namespaces" (cluster-scoped).
+ */
+static void needed_permission(const struct kreq *r, struct strbuf *sb)
+{
+	char *path = xstrndup(r->path, strcspn(r->path, "?"));
+	const char *query = strchr(r->path, '?');
+	char *part[8] = {0}, *save = NULL;
+	size_t n = 0, i;
+	const char *group = "", *ns = NULL, *verb;
+
+	for (char *t = strtok_r(path, "/", &save); t && n < 8; t = strtok_r(NULL, "/", &save))
+		part[n++] = t;
+	/* /api/<version>/... or /apis/<group>/<version>/... */
+	i = n && strcmp(part[0], "apis") == 0 ? 3 : 2;
+	if (i == 3 && n > 1)
+		group = part[1];
+	if (i + 1 < n && strcmp(part[i], "namespaces") == 0 && i + 2 < n) {
+		ns = part[i + 1];
+		i += 2;
+	}
+	if (i >= n) {
+		free(path);
+		return;
+	}
+	bool named = i + 1 < n;
+	if (strcmp(r->method, "GET") == 0)
+		verb = named ? "get" : query && strstr(query, "watch=") ? "watch" : "list";
+	else if (strcmp(r->method, "DELETE") == 0)
+		verb = named ? "delete" : "deletecollection";
+	else if (strcmp(r->method, "POST") == 0)
+		verb = "create";
+	else if (strcmp(r->method, "PUT") == 0)
+		verb = "update";
+	else
+		verb = "patch";
+	sb_addf(sb, "; the credentials lack the permission to %s %s", verb, part[i]);
+	if (i + 2 < n)          /* a subresource: pods/log */
+		sb_addf(sb, "/%s", part[i + 2]);
+	if (*group)
+		sb_addf(sb, ".%s", group);
+	if (ns)
+		sb_addf(sb, " in namespace %s", ns);
+	else if (strcmp(part[i], "namespaces") != 0 && strcmp(part[i], "persistentvolumes") != 0 &&
+		 !named && strcmp(verb, "list") == 0)
+		sb_adds(sb, " in every namespace");
+	free(path);
+}
+
 char *kreq_error(const struct kreq *r, const struct kclient *c)
 {
 	struct strbuf sb = {0};
@@ -520,6 +571,9 @@ char *kreq_error(const struct kreq *r, const struct kclient *c)
 		size_t n = strcspn(r->resp.buf, "\r\n");
 		sb_addf(&sb, ": %.*s%s", (int)(n > 160 ? 160 : n), r->resp.buf, n > 160 ? "..." : "");
 	}
+	/* RBAC's refusals say "cannot"; a terminating namespace's is no permission's */
+	if (r->status == 403 && r->path && r->method && (!message || strstr(message, " cannot ")))
+		needed_permission(r, &sb);
 	if (r->attempts > 1)
 		sb_addf(&sb, " (after %d attempts)", r->attempts);
 	jfree(st);
