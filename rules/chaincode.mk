@@ -89,12 +89,14 @@ $$(CC_BUILD)/$(1)/package.tgz $$(CC_BUILD)/$(1)/package.vars &: $$(VARS_DIR)/$(1
 
 ALL_JOBS += $$(JOBS_DIR)/$(1)/cc-files.yaml
 SECRET_PAIRS += $$(JOBS_DIR)/$(1)/cc-files.yaml
+$$(JOBS_DIR)/$(1)/cc-files.yaml: private SECRET_ARGS = -c -n cc-$$(CC_NAME) -N $$($(1)_NAMESPACE) \
+		-l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
+		-o $$@ -v $$(@:.yaml=.vars) -V CC_SOURCE $$(call cc_files,$(1))
+$$(JOBS_DIR)/$(1)/cc-files.yaml: $$$$(secret_changed)
 $$(JOBS_DIR)/$(1)/cc-files.yaml: $$(CC_SOURCES) $$(if $$(filter 1.4,$$(FABRIC_VERSION)),,$$(CC_BUILD)/$(1)/package.tgz) \
 		$$(foreach o,$$(PEER_ORGS),$$(call msp_files,$$(o),$$(call org_dir,$$(o))/tlsca/*-cert.pem)) \
 		$$(call tool,mksecret) | $$(foreach o,$$(PEER_ORGS),$$(call msp_stamp,$$(o)))
-	$$(call cmd_secret,$(1)/cc-$$(CC_NAME),-c -n cc-$$(CC_NAME) -N $$($(1)_NAMESPACE) \
-		-l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
-		-o $$@ -v $$(@:.yaml=.vars) -V CC_SOURCE $$(call cc_files,$(1)))
+	$$(call cmd_secret,$(1)/cc-$$(CC_NAME))
 
 # a peer that joined later gets the package too
 $$(CC_STAMPS)/install-$(1): $$(CHANNEL_STAMPS)/$(1)
@@ -111,24 +113,30 @@ ifneq ($$(FABRIC_VERSION),1.4)
 # the chaincode server of the org, in its own namespace with its own
 # ConfigMap (the source and cc-server.sh); the install on its peers; its approval
 SECRET_PAIRS += $$(JOBS_DIR)/$(1)/cc-server-files.yaml
-$$(JOBS_DIR)/$(1)/cc-server-files.yaml: $$(CC_SOURCES) templates/jobs/cc-server.sh $$(call tool,mksecret)
-	$$(call cmd_secret,$(1)/cc-$$(CC_NAME)-server,-c -n cc-$$(CC_NAME) -N $$(call cc_namespace,$(1)) \
+$$(JOBS_DIR)/$(1)/cc-server-files.yaml: private SECRET_ARGS = -c -n cc-$$(CC_NAME) -N $$(call cc_namespace,$(1)) \
 		-l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
 		-o $$@ -v $$(@:.yaml=.vars) -V CC_SERVER_SOURCE $$(if $$(CC_IMAGE),,src=$$(CC_PATH)) \
-		cc-server.sh=templates/jobs/cc-server.sh)
-$$(JOBS_DIR)/$(1)/cc-server.yaml: templates/chaincode.yaml $$(call RENDER_DEPS,$(1)) \
-		$$(JOBS_DIR)/$(1)/cc-server-files.vars $$(CC_BUILD)/$(1)/package.vars
-	$$(call cmd_render,$(1),-f $$(JOBS_DIR)/$(1)/cc-server-files.vars -f $$(CC_BUILD)/$(1)/package.vars \
+		cc-server.sh=templates/jobs/cc-server.sh
+$$(JOBS_DIR)/$(1)/cc-server-files.yaml: $$$$(secret_changed)
+$$(JOBS_DIR)/$(1)/cc-server-files.yaml: $$(CC_SOURCES) templates/jobs/cc-server.sh $$(call tool,mksecret)
+	$$(call cmd_secret,$(1)/cc-$$(CC_NAME)-server)
+$$(JOBS_DIR)/$(1)/cc-server.yaml: private RENDER_ARGS = -f $$(JOBS_DIR)/$(1)/cc-server-files.vars -f $$(CC_BUILD)/$(1)/package.vars \
 		-D CC_NAME=$$(CC_NAME) -D CC_NAMESPACE=$$(call cc_namespace,$(1)) -D CC_POD_SECURITY=$$(CC_POD_SECURITY) \
 		-D 'CC_SERVER_IMAGE=$$(or $$(CC_IMAGE),$$(FABRIC_IMAGE_REPO)/fabric-nodeenv:$$(FABRIC_VERSION))' \
 		-D 'CC_SERVER_COMMAND=$$(if $$(CC_IMAGE),null,[sh, /cc/cc-server.sh])' \
 		-D 'CC_POD_SECURITY_CONTEXT=$$(if $$(CC_IMAGE),$$(POD_SECURITY_CONTEXT),{})' \
-		-D 'CC_CONTAINER_SECURITY_CONTEXT=$$(if $$(CC_IMAGE),$$(CONTAINER_SECURITY_CONTEXT),{})')
+		-D 'CC_CONTAINER_SECURITY_CONTEXT=$$(if $$(CC_IMAGE),$$(CONTAINER_SECURITY_CONTEXT),{})'
+$$(JOBS_DIR)/$(1)/cc-server.yaml: $$$$(render_changed)
+$$(JOBS_DIR)/$(1)/cc-server.yaml: templates/chaincode.yaml $$(call RENDER_DEPS,$(1)) \
+		$$(JOBS_DIR)/$(1)/cc-server-files.vars $$(CC_BUILD)/$(1)/package.vars
+	$$(call cmd_render,$(1))
 $(1)_CC_SERVER := $$(JOBS_DIR)/$(1)/cc-server.yaml $$(JOBS_DIR)/$(1)/cc-server-files.yaml
 ifeq ($$(NETWORK_POLICY),1)
 $(1)_CC_SERVER += $$(JOBS_DIR)/$(1)/cc-netpol.yaml
+$$(JOBS_DIR)/$(1)/cc-netpol.yaml: private RENDER_ARGS = -D CC_NAMESPACE=$$(call cc_namespace,$(1))
+$$(JOBS_DIR)/$(1)/cc-netpol.yaml: $$$$(render_changed)
 $$(JOBS_DIR)/$(1)/cc-netpol.yaml: templates/netpol-chaincode.yaml $$(call RENDER_DEPS,$(1))
-	$$(call cmd_render,$(1),-D CC_NAMESPACE=$$(call cc_namespace,$(1)))
+	$$(call cmd_render,$(1))
 endif
 ALL_JOBS += $$($(1)_CC_SERVER)
 # (it waits for nothing: with `make deploy chaincode` the server starts,
@@ -191,8 +199,8 @@ $(eval $(call job_rules,$(QUERY_ORG),cc-$(CC_NAME)-query,cc-query.sh,cc-query-ru
 $(eval $(call job_rules,$(QUERY_ORG),cc-$(CC_NAME)-invoke,cc-invoke.sh,cc-invoke-run))
 $(QUERY_JOBS): JOB_ARGS = $(call cc_render,$(QUERY_ORG)) $(if $(QUERY_PEER),-D PEER_ADDRESS=$(QUERY_PEER):7051)
 $(lastword $(QUERY_JOBS)): JOB_ARGS += -D 'CC_ARGS=$(CC_TRANSFER)'
-# rendered every time: ORG and PEER may differ from the last run
-$(QUERY_JOBS): $(JOBS_DIR)/$(QUERY_ORG)/cc-files.vars FORCE
+# (another PEER is another command: rendered again, rules/manifests.mk)
+$(QUERY_JOBS): $(JOBS_DIR)/$(QUERY_ORG)/cc-files.vars
 
 # (the steps of the first org, and query and invoke, mount its ConfigMap too)
 $(CC_STAMPS)/commit $(CC_STAMPS)/init $(CC_STAMPS)/instantiate: | $(CC_STAMPS)/files-$(first_peer_org)

@@ -24,19 +24,21 @@ orderer_admins = $(if $(filter orderer,$($(1)_TYPE)),$(addsuffix :7053,$($(1)_NO
 # $(call job_yaml,org,job), and the stamp that says the step completed (a
 # target outside STAMP_DIR, as query and invoke name, is phony: no stamp).
 # The org's apply comes first (order-only).  What is particular to a step
-# its caller adds with plain rule lines: the manifest's render arguments in
+# its caller adds with plain rule lines: the manifest's own render arguments in
 # its target-specific JOB_ARGS, the manifest's other prerequisites, and
 # the steps before it as order-only prerequisites of the stamp.
 job_yaml = $(JOBS_DIR)/$(1)/$(2).yaml
 define job_rules
 ALL_JOBS += $(call job_yaml,$(1),$(2))
-$(call job_yaml,$(1),$(2)): templates/job.yaml templates/job.vars $(call RENDER_DEPS,$(1)) \
-		$(MANIFESTS_DIR)/$(1)/cli-crypto.vars $(MANIFESTS_DIR)/$(1)/scripts.vars
-	$$(call cmd_render,$(1),-f templates/job.vars -f $(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
+$(call job_yaml,$(1),$(2)): private RENDER_ARGS = -f templates/job.vars -f $(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
 		-f $(MANIFESTS_DIR)/$(1)/scripts.vars -D JOB=$(2) -D STEP=$(2) -D SCRIPT=$(3) \
 		-D ORDERER_ADDRESS=$(ORDERER_ADDRESS) -D ORDERER_ORG=$(first_orderer_org) \
 		-D 'ORDERER_ADMINS=$(call orderer_admins,$(1))' -D 'PEERS=$(call peer_addresses,$(1))' \
-		-D PEER_ADDRESS=$(firstword $(call peer_addresses,$(1))) $$(JOB_ARGS))
+		-D PEER_ADDRESS=$(firstword $(call peer_addresses,$(1))) $$(JOB_ARGS)
+$(call job_yaml,$(1),$(2)): $$$$(render_changed)
+$(call job_yaml,$(1),$(2)): templates/job.yaml templates/job.vars $(call RENDER_DEPS,$(1)) \
+		$(MANIFESTS_DIR)/$(1)/cli-crypto.vars $(MANIFESTS_DIR)/$(1)/scripts.vars
+	$$(call cmd_render,$(1))
 $(4): $(call job_yaml,$(1),$(2)) | $(call ready_stamp,$(1))
 	$$(call run_job,$(1),$(2))
 	$(if $(filter $(STAMP_DIR)/%,$(4)),$$(Q)mkdir -p $$(@D) && touch $$@)

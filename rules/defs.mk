@@ -11,6 +11,9 @@
 # (Words are compared, as Kbuild does: a command must not hold '%'.)
 .PHONY: FORCE
 FORCE:
+# (a rule's prerequisites may name $$(...) to be read with its target's own
+# variables: the recorded command of a manifest, rules/manifests.mk)
+.SECONDEXPANSION:
 
 escsq = $(subst ','\'',$(1))
 differ = $(strip $(filter-out $(strip $(1)),$(strip $(2)))$(filter-out $(strip $(2)),$(strip $(1))))

@@ -18,15 +18,23 @@ first_orderer_org := $(firstword $(ORDERER_ORGS))
 ORDERER_ADDRESS = $(firstword $($(first_orderer_org)_NODE_HOSTS)):7050
 
 # The two recipes of every manifest, Job and Secret (used by rules/channel.mk
-# and rules/chaincode.mk too), and what they depend on.
-# $(call cmd_render,org,arguments): render the template that is the rule's
-# first prerequisite into $@, with the options, the org's vars and arguments
+# and rules/chaincode.mk too), and what they depend on.  A rule gives its
+# arguments in the target's RENDER_ARGS or SECRET_ARGS, and lists
+# $$(render_changed) or $$(secret_changed) among its prerequisites: other
+# arguments (a node's new name, another org's orderer address) make it
+# again, as another command does an artifact (rules/defs.mk).
+# $(call cmd_render,org): render the template that is the rule's first
+# prerequisite into $@, with the options, the org's vars and RENDER_ARGS
 cmd_render = $(call msg,RENDER,$(patsubst manifests/%,%,$(patsubst $(BUILD)/%,%,$@)))mkdir -p $(@D) && \
-	$(BINDIR)/render -f $(OPTIONS_VARS) -f $(VARS_DIR)/$(1).vars $(2) -o $@ $<
+	$(BINDIR)/render -f $(OPTIONS_VARS) -f $(VARS_DIR)/$(1).vars $(RENDER_ARGS) -o $@ $< && \
+	$(call record,$(call cmd_file,$@),render $(RENDER_ARGS))
+render_changed = $(call changed,$(call cmd_file,$@),render $(RENDER_ARGS))
 RENDER_DEPS = $(VARS_DIR)/$(1).vars $(OPTIONS_VARS) $(call tool,render)
-# $(call cmd_secret,what,arguments): mksecret, for a Secret (or with -c a
+# $(call cmd_secret,what): mksecret SECRET_ARGS, for a Secret (or with -c a
 # ConfigMap); what names it on the quiet line
-cmd_secret = $(call msg,$(if $(filter -c,$(2)),CONFIG,SECRET),$(1))mkdir -p $(@D) && $(BINDIR)/mksecret $(2)
+cmd_secret = $(call msg,$(if $(filter -c,$(SECRET_ARGS)),CONFIG,SECRET),$(1))mkdir -p $(@D) && \
+	$(BINDIR)/mksecret $(SECRET_ARGS) && $(call record,$(call cmd_file,$@),mksecret $(SECRET_ARGS))
+secret_changed = $(call changed,$(call cmd_file,$@),mksecret $(SECRET_ARGS))
 
 # A secret made once per org and kept: 24 random bytes, base64, mode 0600.
 $(SECRETS_DIR)/%:
@@ -39,12 +47,16 @@ $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/$(2).yaml
 ifeq ($$(STORAGE),pvc)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml $$(MANIFESTS_DIR)/$(1)/$(2)-data.yaml
 SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml
-$$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml: $$(call msp_stamp,$(1)) $$(call tool,mksecret)
-	$$(call cmd_secret,$(1)/$(2),-n $(2)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=$(2) \
+$$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml: private SECRET_ARGS = -n $(2)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=$(2) \
 		-o $$@ -v $$(@:.yaml=.vars) -V CRYPTO_SOURCE \
-		$$(call org_dir,$(1))/$$(if $$(filter peer,$$($(1)_TYPE)),peers,orderers)/$(3))
+		$$(call org_dir,$(1))/$$(if $$(filter peer,$$($(1)_TYPE)),peers,orderers)/$(3)
+$$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml: $$$$(secret_changed)
+$$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml: $$(call msp_stamp,$(1)) $$(call tool,mksecret)
+	$$(call cmd_secret,$(1)/$(2))
+$$(MANIFESTS_DIR)/$(1)/$(2)-data.yaml: private RENDER_ARGS = -D NODE=$(2) -D CLAIM=$(2)-data
+$$(MANIFESTS_DIR)/$(1)/$(2)-data.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/$(2)-data.yaml: templates/pvc.yaml $$(call RENDER_DEPS,$(1))
-	$$(call cmd_render,$(1),-D NODE=$(2) -D CLAIM=$(2)-data)
+	$$(call cmd_render,$(1))
 $(1)_$(2)_STORAGE = -f $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.vars -D CRYPTO_SUBPATH= \
 	-D 'DATA_SOURCE=persistentVolumeClaim: {claimName: $(2)-data}' -D DATA_SUBPATH=
 $(1)_$(2)_STORAGE_DEPS = $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.vars
@@ -53,19 +65,23 @@ $(1)_$(2)_STORAGE = -D 'CRYPTO_SOURCE=persistentVolumeClaim: {claimName: crypto,
 	-D CRYPTO_SUBPATH=$$(if $$(filter peer,$$($(1)_TYPE)),peers,orderers)/$(3) \
 	-D 'DATA_SOURCE=persistentVolumeClaim: {claimName: data}' -D DATA_SUBPATH=$(2)
 endif
-$$(MANIFESTS_DIR)/$(1)/$(2).yaml: templates/$$($(1)_TYPE).yaml $$(call RENDER_DEPS,$(1)) $$($(1)_$(2)_STORAGE_DEPS) \
-		$$(MANIFESTS_DIR)/$(1)/scripts.vars
-	$$(call cmd_render,$(1),$$($(1)_$(2)_STORAGE) -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
+$$(MANIFESTS_DIR)/$(1)/$(2).yaml: private RENDER_ARGS = $$($(1)_$(2)_STORAGE) -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
 		-D NODE=$(2) -D NODE_CN=$(3) -D NODE_HOST=$(2).$$($(1)_NAMESPACE) \
 		-D GOSSIP_BOOTSTRAP=$$(firstword $$($(1)_NODE_HOSTS)):7051 \
 		-D 'GRPC_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),1)' \
 		-D 'CHAINCODE_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
 		-D 'ADMIN_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
-		-D 'OPERATIONS_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),3)')
+		-D 'OPERATIONS_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),3)'
+$$(MANIFESTS_DIR)/$(1)/$(2).yaml: $$$$(render_changed)
+$$(MANIFESTS_DIR)/$(1)/$(2).yaml: templates/$$($(1)_TYPE).yaml $$(call RENDER_DEPS,$(1)) $$($(1)_$(2)_STORAGE_DEPS) \
+		$$(MANIFESTS_DIR)/$(1)/scripts.vars
+	$$(call cmd_render,$(1))
 ifeq ($$(COUCHDB)$$($(1)_TYPE),1peer)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/$(2)-couchdb.yaml
+$$(MANIFESTS_DIR)/$(1)/$(2)-couchdb.yaml: private RENDER_ARGS = -D NODE=$(2)
+$$(MANIFESTS_DIR)/$(1)/$(2)-couchdb.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/$(2)-couchdb.yaml: templates/couchdb.yaml $$(call RENDER_DEPS,$(1))
-	$$(call cmd_render,$(1),-D NODE=$(2))
+	$$(call cmd_render,$(1))
 endif
 endef
 
@@ -79,9 +95,11 @@ $(1)_MANIFESTS := $$(MANIFESTS_DIR)/$(1)/namespace.yaml $$(MANIFESTS_DIR)/$(1)/c
 
 # the scripts of channel and chaincode Jobs (rules/channel.mk)
 SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/scripts.yaml
+$$(MANIFESTS_DIR)/$(1)/scripts.yaml: private SECRET_ARGS = -c -n fabric-k8s-scripts -N $$($(1)_NAMESPACE) $$(call labels,$(1)) \
+		-o $$@ -v $$(@:.yaml=.vars) -V SCRIPTS_SOURCE $$(JOB_SCRIPTS)
+$$(MANIFESTS_DIR)/$(1)/scripts.yaml: $$$$(secret_changed)
 $$(MANIFESTS_DIR)/$(1)/scripts.yaml: $$(JOB_SCRIPTS) $$(call tool,mksecret)
-	$$(call cmd_secret,$(1)/scripts,-c -n fabric-k8s-scripts -N $$($(1)_NAMESPACE) $$(call labels,$(1)) \
-		-o $$@ -v $$(@:.yaml=.vars) -V SCRIPTS_SOURCE $$(JOB_SCRIPTS))
+	$$(call cmd_secret,$(1)/scripts)
 
 # The org Admin's MSP and TLS, the orderer orgs' TLS CA certificates and
 # the channel artifacts it submits, for the CLI pod and the Jobs: the
@@ -94,47 +112,63 @@ $(1)_CLI_FILES = admin=$$(call org_dir,$(1))/users/Admin@$(1) \
 	$$(foreach o,$$(ORDERER_ORGS),orderer-tls/$$(o).pem=$$(call org_dir,$$(o))/tlsca/tls$$($$(o)_CA_CN)-cert.pem) \
 	$$(foreach f,$$($(1)_ARTIFACTS),$$(notdir $$(f))=$$(f))
 SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
+$$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: private SECRET_ARGS = -n cli-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=cli \
+		-o $$@ -v $$(@:.yaml=.vars) -V CLI_CRYPTO_SOURCE $$($(1)_CLI_FILES)
+$$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: $$$$(secret_changed)
 $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: $$(call msp_files,$(1),$$(call org_dir,$(1))/users/Admin@$(1)/*/* \
 		$$(call org_dir,$(1))/users/Admin@$(1)/*/*/*) \
 		$$(foreach o,$$(ORDERER_ORGS),$$(call msp_files,$$(o),$$(call org_dir,$$(o))/tlsca/*-cert.pem)) \
 		$$($(1)_ARTIFACTS) $$(call tool,mksecret) | $$(call msp_stamp,$(1))
-	$$(call cmd_secret,$(1)/cli,-n cli-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=cli \
-		-o $$@ -v $$(@:.yaml=.vars) -V CLI_CRYPTO_SOURCE $$($(1)_CLI_FILES))
+	$$(call cmd_secret,$(1)/cli)
+$$(MANIFESTS_DIR)/$(1)/namespace.yaml: private RENDER_ARGS = -D POD_SECURITY_LEVEL=$$(if $$(filter peer,$$($(1)_TYPE)),$$(PEER_POD_SECURITY),$$(POD_SECURITY))
+$$(MANIFESTS_DIR)/$(1)/namespace.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/namespace.yaml: templates/namespace.yaml $$(call RENDER_DEPS,$(1))
-	$$(call cmd_render,$(1),-D POD_SECURITY_LEVEL=$$(if $$(filter peer,$$($(1)_TYPE)),$$(PEER_POD_SECURITY),$$(POD_SECURITY)))
+	$$(call cmd_render,$(1))
 
 # the CA: its key, certificate and registrar password as a Secret
 SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml
+$$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml: private SECRET_ARGS = -n $$($(1)_CA_HOSTNAME)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) \
+		-l fabric-k8s/node=$$($(1)_CA_HOSTNAME) -o $$@ -v $$(@:.yaml=.vars) -V CA_CRYPTO_SOURCE \
+		ca=$$(call org_dir,$(1))/ca registrar-password=$$(SECRETS_DIR)/$(1)/registrar-password
+$$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml: $$$$(secret_changed)
 $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml: $$(call msp_stamp,$(1)) $$(SECRETS_DIR)/$(1)/registrar-password \
 		$$(call tool,mksecret)
-	$$(call cmd_secret,$(1)/ca,-n $$($(1)_CA_HOSTNAME)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) \
-		-l fabric-k8s/node=$$($(1)_CA_HOSTNAME) -o $$@ -v $$(@:.yaml=.vars) -V CA_CRYPTO_SOURCE \
-		ca=$$(call org_dir,$(1))/ca registrar-password=$$(SECRETS_DIR)/$(1)/registrar-password)
-$$(MANIFESTS_DIR)/$(1)/ca.yaml: templates/ca.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars \
-		$$(MANIFESTS_DIR)/$(1)/scripts.vars
-	$$(call cmd_render,$(1),-f $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
+	$$(call cmd_secret,$(1)/ca)
+$$(MANIFESTS_DIR)/$(1)/ca.yaml: private RENDER_ARGS = -f $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
 		$$(if $$(filter pvc,$$(STORAGE)),-D 'CA_DATA_SOURCE=persistentVolumeClaim: {claimName: ca-data}' \
 			-D CA_DATA_SUBPATH=,-D 'CA_DATA_SOURCE=persistentVolumeClaim: {claimName: data}' \
 			-D CA_DATA_SUBPATH=$$($(1)_CA_HOSTNAME)) \
-		-D 'CA_NODEPORT_FIELD=$$(call nodeport,$$($(1)_CA_NODEPORT),1)')
+		-D 'CA_NODEPORT_FIELD=$$(call nodeport,$$($(1)_CA_NODEPORT),1)'
+$$(MANIFESTS_DIR)/$(1)/ca.yaml: $$$$(render_changed)
+$$(MANIFESTS_DIR)/$(1)/ca.yaml: templates/ca.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars \
+		$$(MANIFESTS_DIR)/$(1)/scripts.vars
+	$$(call cmd_render,$(1))
 ifeq ($$(STORAGE),pvc)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/ca-data.yaml
+$$(MANIFESTS_DIR)/$(1)/ca-data.yaml: private RENDER_ARGS = -D NODE=$$($(1)_CA_HOSTNAME) -D CLAIM=ca-data
+$$(MANIFESTS_DIR)/$(1)/ca-data.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/ca-data.yaml: templates/pvc.yaml $$(call RENDER_DEPS,$(1))
-	$$(call cmd_render,$(1),-D NODE=$$($(1)_CA_HOSTNAME) -D CLAIM=ca-data)
+	$$(call cmd_render,$(1))
 else
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/nfs.yaml
+$$(MANIFESTS_DIR)/$(1)/nfs.yaml: private RENDER_ARGS = -D ORG_DIR=$$(notdir $$(patsubst %/,%,$$(dir $$(call org_dir,$(1)))))
+$$(MANIFESTS_DIR)/$(1)/nfs.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/nfs.yaml: templates/nfs.yaml $$(call RENDER_DEPS,$(1))
-	$$(call cmd_render,$(1),-D ORG_DIR=$$(notdir $$(patsubst %/,%,$$(dir $$(call org_dir,$(1))))))
+	$$(call cmd_render,$(1))
 endif
 
 ifeq ($$(NETWORK_POLICY),1)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/netpol.yaml
+$$(MANIFESTS_DIR)/$(1)/netpol.yaml: private RENDER_ARGS = 
+$$(MANIFESTS_DIR)/$(1)/netpol.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/netpol.yaml: templates/netpol.yaml $$(call RENDER_DEPS,$(1))
-	$$(call cmd_render,$(1),)
+	$$(call cmd_render,$(1))
 ifneq ($$(EXTERNAL_PORTS),)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/netpol-external.yaml
+$$(MANIFESTS_DIR)/$(1)/netpol-external.yaml: private RENDER_ARGS = -D 'EXTERNAL_PORTS=$$(EXTERNAL_PORTS_YAML)'
+$$(MANIFESTS_DIR)/$(1)/netpol-external.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/netpol-external.yaml: templates/netpol-external.yaml $$(call RENDER_DEPS,$(1))
-	$$(call cmd_render,$(1),-D 'EXTERNAL_PORTS=$$(EXTERNAL_PORTS_YAML)')
+	$$(call cmd_render,$(1))
 endif
 endif
 
@@ -152,24 +186,30 @@ endef
 define orderer_org_manifests
 ifeq ($$(CHANNEL_FLOW),system)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/genesis.yaml
+$$(MANIFESTS_DIR)/$(1)/genesis.yaml: private SECRET_ARGS = -n genesis -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
+		genesis.block=$$(GENESIS)
+$$(MANIFESTS_DIR)/$(1)/genesis.yaml: $$$$(secret_changed)
 $$(MANIFESTS_DIR)/$(1)/genesis.yaml: $$(GENESIS) $$(call tool,mksecret)
-	$$(call cmd_secret,$(1)/genesis,-n genesis -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
-		genesis.block=$$(GENESIS))
+	$$(call cmd_secret,$(1)/genesis)
 endif
 endef
 
 # A peer org's CLI pod, with the Secret cli-crypto.
 define peer_org_manifests
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/cli.yaml
-$$(MANIFESTS_DIR)/$(1)/cli.yaml: templates/cli.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars
-	$$(call cmd_render,$(1),-f $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
+$$(MANIFESTS_DIR)/$(1)/cli.yaml: private RENDER_ARGS = -f $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
 		-D PEER_ADDRESS=$$(firstword $$($(1)_NODE_HOSTS)):7051 -D ORDERER_ADDRESS=$$(ORDERER_ADDRESS) \
-		-D ORDERER_TLSCA=orderer-tls/$$(first_orderer_org).pem)
+		-D ORDERER_TLSCA=orderer-tls/$$(first_orderer_org).pem
+$$(MANIFESTS_DIR)/$(1)/cli.yaml: $$$$(render_changed)
+$$(MANIFESTS_DIR)/$(1)/cli.yaml: templates/cli.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars
+	$$(call cmd_render,$(1))
 ifeq ($$(COUCHDB),1)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml
+$$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml: private SECRET_ARGS = -n couchdb -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
+		password=$$(SECRETS_DIR)/$(1)/couchdb-password
+$$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml: $$$$(secret_changed)
 $$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml: $$(SECRETS_DIR)/$(1)/couchdb-password $$(call tool,mksecret)
-	$$(call cmd_secret,$(1)/couchdb,-n couchdb -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
-		password=$$(SECRETS_DIR)/$(1)/couchdb-password)
+	$$(call cmd_secret,$(1)/couchdb)
 endif
 endef
 

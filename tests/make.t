@@ -150,7 +150,17 @@ is "$(keys)" "$k" "make clean && make: the same keys"
 is "$(cd "$B/channel-artifacts" && stat -c '%n %Y' * && sha256sum *)" "$a" \
 	"make clean && make: the artifacts untouched (no new genesis block)"
 
-# a Secret's manifest and its vars are one step's two outputs (a grouped target)
+# a manifest made from another org's values (the orderers' address in a
+# peer org's CLI) is made again when they change: its command is recorded
+run m NAMESPACES=orgorderer1=ordering
+like "$out" "RENDER  org1/cli.yaml" "another namespace for the orderer org renders org1's CLI again"
+like "$(cat "$B/manifests/org1/cli.yaml")" 'ORDERER_ADDRESS, value: "orderer0.ordering:7050"' "with the orderer's new address"
+run m NAMESPACES=orgorderer1=ordering -q
+is "$rc" 0 "and then it is up to date"
+run m
+like "$out" "RENDER  org1/cli.yaml" "and back"
+
+# a Secret's manifest and its .vars are one mksecret run's two outputs
 rm "$B/manifests/org1/peer0-crypto.vars"
 run m
 ok "$([ "$rc" -eq 0 ] && [ -f "$B/manifests/org1/peer0-crypto.vars" ]; echo $?)" "a deleted .vars of a pair is made again"
