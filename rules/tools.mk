@@ -87,15 +87,17 @@ tools: $(TOOLS:%=$(BINDIR)/%)
 # and so whatever depends on the record.
 #   target: inputs $(call tool,txgen)
 TOOL_SUMS := $(BUILD)/stamps/tools
-TOOL_DIGESTS := $(if $(SKIP_NETWORK),,$(shell for t in $(TOOLS); do \
-	printf '%s=' "$$t"; cat include/*.h lib/*/*.c $$(ls tools/$$t.c tools/$$t/*.c tools/$$t/*.h \
-	2>/dev/null) | cksum | tr ' ' -; printf ' '; done))
+# (one cksum for every source: "path:crc:size" words; a tool's digest is
+# the library's and its own)
+SOURCE_SUMS := $(if $(SKIP_NETWORK),,$(shell cksum include/*.h lib/*/*.c $(wildcard tools/*.c \
+	tools/*/*.c tools/*/*.h) | awk '{ print $$3 ":" $$1 ":" $$2 }'))
+tool_digest = $(filter include/% lib/% tools/$(1).c:% tools/$(1)/%,$(SOURCE_SUMS))
 tool_sum = $(TOOL_SUMS)/$(1).sum
 tool = $(call tool_sum,$(1))
 
 define tool_sum_rule
-$(call tool_sum,$(1)): $(call changed,$(call tool_sum,$(1)),$(filter $(1)=%,$(TOOL_DIGESTS))) | $(BINDIR)/$(1)
-	$(Q)mkdir -p $$(@D) && $(call record,$$@,$(filter $(1)=%,$(TOOL_DIGESTS)))
+$(call tool_sum,$(1)): $(call changed,$(call tool_sum,$(1)),$(call tool_digest,$(1))) | $(BINDIR)/$(1)
+	$(Q)mkdir -p $$(@D) && $(call record,$$@,$(call tool_digest,$(1)))
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_sum_rule,$(t))))
 

@@ -186,6 +186,14 @@ run m GENESIS_PROFILE=NoSuchProfile
 is "$rc" 2 "a GENESIS_PROFILE configtx.yaml does not have: an error"
 like "$err" "GENESIS_PROFILE=NoSuchProfile is not a system channel genesis profile of $tmp/ctx.yaml" "which says so"
 
+# what a tool does, as make tells it: a digest of its sources (here one
+# that differs from the recorded one, as an edited lib/ file would give)
+run m 'SOURCE_SUMS=lib/base/util.c:1:1'
+like "$out" "TXGEN   $B/channel-artifacts/genesis.block" "an edited library makes the artifacts again"
+like "$out" "RENDER  org1/peer0.yaml" "and renders the manifests again"
+run m 'SOURCE_SUMS=lib/base/util.c:1:1' -q
+is "$rc" 0 "and then it is up to date"
+
 # a domain make would take for one of its goals
 sed 's/Domain: org2$/Domain: artifacts/' cc.yaml >goal.yaml
 run tmake BUILD="$tmp/goal" CRYPTO_CONFIG="$tmp/goal.yaml" CONFIGTX="$tmp/ctx.yaml"

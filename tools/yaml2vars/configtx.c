@@ -30,7 +30,7 @@ struct rewriter {
 	const char *msp_root;
 	struct edit *edits;
 	size_t nedits, cap;
-	const struct ynode **seen;     /* org mappings already walked */
+	const struct ynode **seen;     /* org and consenter mappings already walked */
 	size_t nseen, seencap;
 	int errors;
 };
@@ -249,8 +249,8 @@ static void walk_consenters(struct rewriter *rw, const struct ynode *seq, const 
 		struct ypath ip = YPATH_INDEX(p, i);
 		long org = -1, node = -1;
 
-		if (c->kind != Y_MAP)
-			continue;
+		if (c->kind != Y_MAP || seen_before(rw, c))
+			continue;       /* (a consenter an alias repeats: once) */
 		for (size_t k = 0; k < sizeof(certs) / sizeof(certs[0]); k++) {
 			struct ypath kp = YPATH_KEY(&ip, certs[k]);
 			long o, n;
