@@ -284,6 +284,43 @@ for where, ns, spec in pods:
                 bad(where, f'{c["name"]}: a generated secret in its command or environment')
         if "PRIVATE KEY" in words + values or "registrar-password)" in words:
             bad(where, f'{c["name"]}: a secret read onto its command line')
+# Every Secret holds the keys of what it is for, and no other: a node's
+# Secret its own keys, the CLI's the org Admin's, the CA's the CA's; no
+# TLS CA key anywhere.  Each private key is found by its bytes in the
+# crypto-config tree.
+keys = {}
+for path in glob.glob(os.path.join(build, "crypto-config", "*", "*", "**", "*"), recursive=True):
+    if os.path.isfile(path):
+        with open(path, "rb") as f:
+            data = f.read()
+        if b"PRIVATE KEY" in data:
+            keys[data] = os.path.relpath(path, os.path.join(build, "crypto-config"))
+for org, objs in docs.items():
+    hostnames = {}                          # CommonName -> hostname, from the org's vars
+    with open(os.path.join(build, "vars", org + ".vars")) as f:
+        v = dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line and not line.startswith("#"))
+    for i in range(int(v.get("NODE_COUNT", "0"))):
+        hostnames[v[f"NODE{i}_CN"]] = v[f"NODE{i}_HOSTNAME"]
+    for o in objs:
+        if o["kind"] != "Secret":
+            continue
+        name = o["metadata"]["name"]
+        node = (o["metadata"].get("labels") or {}).get("fabric-k8s/node", "")
+        for k, v in (o.get("data") or {}).items():
+            owner = keys.get(base64.b64decode(v))
+            if owner is None:
+                continue
+            parts = owner.split(os.sep)     # <type>Organizations/<domain>/<kind>/<name>/...
+            if parts[2] == "tlsca":
+                ok_key = False
+            elif parts[2] == "ca":          # the CA's Secret: with the registrar's password
+                ok_key = "registrar-password" in o["data"]
+            elif parts[2] == "users":
+                ok_key = node == "cli" and parts[3].startswith("Admin@")
+            else:                           # a node's directory is its CommonName
+                ok_key = hostnames.get(parts[3]) == node
+            if not ok_key:
+                bad(f'{o["_file"]}: Secret/{name}', f"holds {owner}, which is not its own")
 # the orgs' namespaces enforce POD_SECURITY, peer orgs' privileged with CHAINCODE=docker
 for org, objs in docs.items():
     ns = namespace_of(org)

@@ -2,8 +2,9 @@
 # Every manifest of every template, rendered with each value of every
 # deployment option, read back by an independent YAML parser (PyYAML) and
 # checked: labels, namespaces, images, TLS, probes, service types and node
-# ports, storage, CouchDB, the genesis Secret, and that every Secret volume
-# names keys its Secret has.  Bad option values stop make with a message.
+# ports, storage, CouchDB, the genesis Secret, that every Secret volume
+# names keys its Secret has, the Pod Security rules, no secret on a command
+# line or in an environment variable, and no key in a Secret not its own.  Bad option values stop make with a message.
 . "$TOP/tests/lib.sh"
 
 cd "$tmp" || exit 1
@@ -62,6 +63,21 @@ run "$PY" "$TOP/tests/check-manifests.py" "$tmp/defaults" TLS=1 COUCHDB=0 CHAINC
 is "$rc" 1 "a password on a command line is found"
 like "$out" "^manifests/org1/ca.yaml: Deployment/ca: ca: a generated secret in its command or environment" \
 	"in the CA's command"
+# a Secret with another node's key is found out
+"$PY" - "$tmp/defaults" <<'PY'
+import base64, sys, yaml
+b = sys.argv[1]
+p = b + "/manifests/org1/peer0-crypto.yaml"
+d = yaml.safe_load(open(p))
+key = open(b + "/crypto-config/peerOrganizations/org1/peers/peer1.org1/tls/server.key", "rb").read()
+d["data"]["stray"] = base64.b64encode(key).decode()
+yaml.safe_dump(d, open(p, "w"))
+PY
+run "$PY" "$TOP/tests/check-manifests.py" "$tmp/defaults" TLS=1 COUCHDB=0 CHAINCODE=ccaas CHANNEL_FLOW=system \
+	STORAGE=pvc SERVICE_TYPE=ClusterIP FABRIC_VERSION=2.5
+like "$out" "^manifests/org1/peer0-crypto.yaml: Secret/peer0-crypto: holds peerOrganizations/org1/peers/peer1.org1/tls/server.key, which is not its own" \
+	"a Secret holding another node's key is found out"
+
 B=$tmp/fabric14-docker-nfs
 like "$(cat "$B/manifests/org1/namespace.yaml")" "pod-security.kubernetes.io/enforce: privileged" \
 	"CHAINCODE=docker: a peer org's namespace is privileged"
