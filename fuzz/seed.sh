@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 make --no-print-directory -s BUILD="$work/b" >/dev/null
 b=$work/b
 c=fuzz/corpus
-for t in yaml cryptocfg configtx policy render kubeconfig inspect json manifest; do
+for t in yaml cryptocfg configtx clusterconfig policy render kubeconfig inspect json manifest; do
 	mkdir -p "$c/$t"
 	rm -f "$c/$t"/seed-*
 done
@@ -49,6 +49,13 @@ for set in fabric-2.5/original fabric-2.5/two-org-solo fabric-2.5/two-org-raft-p
 	to_data "$FIXTURES/$set/configtx.yaml" "$c/configtx/seed-$(echo "$set" | tr / -).yaml"
 done
 to_data "$FIXTURES/fabric-2.5/original/configtx-channelpolicyfix.yaml" "$c/configtx/seed-channelpolicyfix.yaml"
+
+# --- the cluster's copy of configtx.yaml: test-network's, the sample's, the fixtures' ---
+put clusterconfig test-network.yaml "$FIXTURES/fabric-2.5/test-network/configtx/configtx.yaml"
+put clusterconfig sample.yaml configtx.yaml
+for set in fabric-2.5/two-org-solo fabric-2.5/two-org-raft-participation fabric-2.5/original; do
+	put clusterconfig "$(echo "$set" | tr / -).yaml" "$FIXTURES/$set/configtx.yaml"
+done
 
 # --- policy rules: every Rule of the configtx files, and the language's corners ---
 i=0

@@ -22,7 +22,7 @@
 #include "cryptocfg.h"
 #include "fsutil.h"
 #include "util.h"
-#include "yaml2vars.h"
+#include "clusterconfig.h"
 
 /*
  * Node ports, as the old tool gave them: each org a block of 100 from the

@@ -1,9 +1,10 @@
 /*
- * yaml2vars.h - what the cluster makes of a network: each org a namespace,
- * each node a Service in it, reached at "<hostname>.<namespace>".
+ * clusterconfig.h - what the cluster makes of a network: each org a
+ * namespace, each node a Service in it, reached at "<hostname>.<namespace>"
+ * (yaml2vars decides the names), and the cluster's copy of configtx.yaml.
  */
-#ifndef YAML2VARS_H
-#define YAML2VARS_H
+#ifndef CLUSTERCONFIG_H
+#define CLUSTERCONFIG_H
 
 #include "cryptocfg.h"
 #include "util.h"
@@ -37,6 +38,9 @@ int node_port(const struct org_spec *o);
  */
 int cluster_configtx(const struct cluster *cl, const char *configtx, const char *msp_root,
 		     struct strbuf *out);
+/* The same for text in memory (name is what messages call it). */
+int cluster_configtx_mem(const struct cluster *cl, const char *name, const char *text, size_t len,
+			 const char *msp_root, struct strbuf *out);
 
 /*
  * The profiles of configtx.yaml by what they make, as space-separated

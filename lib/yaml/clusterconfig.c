@@ -1,5 +1,5 @@
 /*
- * configtx.c - the cluster's copy of configtx.yaml, and its profiles.
+ * clusterconfig.c - the cluster's copy of configtx.yaml, and its profiles.
  *
  * The copy is the user's text with a few scalars replaced in place (the
  * loader remembers where each scalar lies), so that everything else, the
@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "fsutil.h"
-#include "yaml2vars.h"
+#include "clusterconfig.h"
 #include "ytree.h"
 
 int node_port(const struct org_spec *o)
@@ -352,7 +352,7 @@ static void apply(const struct rewriter *rw, const char *text, size_t len, struc
 		while (end > s && strchr(" \t\r\n", text[end - 1]))
 			end--;
 		sb_add(out, text + done, s - done);
-		if ((text[s] && strchr("\"'|>", text[s])) || !plain_ok(e->text))
+		if ((s < len && strchr("\"'|>", text[s])) || !plain_ok(e->text))
 			sb_add_quoted(out, e->text);
 		else
 			sb_adds(out, e->text);
@@ -361,36 +361,26 @@ static void apply(const struct rewriter *rw, const char *text, size_t len, struc
 	sb_add(out, text + done, len - done);
 }
 
-int cluster_configtx(const struct cluster *cl, const char *configtx, const char *msp_root,
-		     struct strbuf *out)
+int cluster_configtx_mem(const struct cluster *cl, const char *name, const char *text, size_t len,
+			 const char *msp_root, struct strbuf *out)
 {
 	struct rewriter rw = { .cl = cl, .msp_root = msp_root };
 	const struct ynode *root, *profiles;
 	struct ypath orgp = YPATH_KEY(NULL, "Organizations"), ordp = YPATH_KEY(NULL, "Orderer");
 	struct ypath pp = YPATH_KEY(NULL, "Profiles");
 	struct yfile *f;
-	size_t len;
-	char *text;
 	int rc = -1;
 
-	text = read_file(configtx, &len);
-	if (!text) {
-		warnf("cannot read %s:", configtx);
-		return -1;
-	}
 	if (len >= 2 && ((unsigned char)text[0] == 0xFE || (unsigned char)text[0] == 0xFF ||
 			 text[0] == '\0' || text[1] == '\0')) {
-		warnf("%s: UTF-16 text: write configtx.yaml as UTF-8", configtx);
-		free(text);
+		warnf("%s: UTF-16 text: write configtx.yaml as UTF-8", name);
 		return -1;
 	}
-	f = yfile_load_mem(configtx, text, len);
-	if (!f) {
-		free(text);
+	f = yfile_load_mem(name, text, len);
+	if (!f)
 		return -1;
-	}
 	if (f->ndocs != 1 || (root = f->docs[0])->kind != Y_MAP) {
-		warnf("%s: expected one YAML document, a mapping", configtx);
+		warnf("%s: expected one YAML document, a mapping", name);
 		goto done;
 	}
 	walk_orgs(&rw, ymap_get_nocase(root, "Organizations"), &orgp);
@@ -411,6 +401,21 @@ done:
 	free(rw.edits);
 	free(rw.seen);
 	yfile_free(f);
+	return rc;
+}
+
+int cluster_configtx(const struct cluster *cl, const char *configtx, const char *msp_root,
+		     struct strbuf *out)
+{
+	size_t len;
+	char *text = read_file(configtx, &len);
+	int rc;
+
+	if (!text) {
+		warnf("cannot read %s:", configtx);
+		return -1;
+	}
+	rc = cluster_configtx_mem(cl, configtx, text, len, msp_root, out);
 	free(text);
 	return rc;
 }
