@@ -88,6 +88,8 @@ struct org_spec *cryptocfg_find(struct crypto_config *cfg, const char *domain);
 const char *org_dir_name(const struct org_spec *org);
 /* "orderer" or "peer". */
 const char *org_type_name(const struct org_spec *org);
+/* "OrdererOrgs" or "PeerOrgs": the list the org is in, for messages. */
+const char *org_list_name(const struct org_spec *org);
 
 /*
  * Learn every org's MSP ID from configtx.yaml: the Organizations entry

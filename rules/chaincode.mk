@@ -92,10 +92,9 @@ SECRET_PAIRS += $$(JOBS_DIR)/$(1)/cc-files.yaml
 $$(JOBS_DIR)/$(1)/cc-files.yaml: private SECRET_ARGS = -c -n cc-$$(CC_NAME) -N $$($(1)_NAMESPACE) \
 		-l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
 		-o $$@ -v $$(@:.yaml=.vars) -V CC_SOURCE $$(call cc_files,$(1))
-$$(JOBS_DIR)/$(1)/cc-files.yaml: $$$$(secret_changed)
 $$(JOBS_DIR)/$(1)/cc-files.yaml: $$(CC_SOURCES) $$(if $$(filter 1.4,$$(FABRIC_VERSION)),,$$(CC_BUILD)/$(1)/package.tgz) \
 		$$(foreach o,$$(PEER_ORGS),$$(call msp_files,$$(o),$$(call org_dir,$$(o))/tlsca/*-cert.pem)) \
-		$$(call tool,mksecret) | $$(foreach o,$$(PEER_ORGS),$$(call msp_stamp,$$(o)))
+		$$(SECRET_DEPS) | $$(foreach o,$$(PEER_ORGS),$$(call msp_stamp,$$(o)))
 	$$(call cmd_secret,$(1)/cc-$$(CC_NAME))
 
 # a peer that joined later gets the package too
@@ -117,8 +116,7 @@ $$(JOBS_DIR)/$(1)/cc-server-files.yaml: private SECRET_ARGS = -c -n cc-$$(CC_NAM
 		-l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
 		-o $$@ -v $$(@:.yaml=.vars) -V CC_SERVER_SOURCE $$(if $$(CC_IMAGE),,src=$$(CC_PATH)) \
 		cc-server.sh=templates/jobs/cc-server.sh
-$$(JOBS_DIR)/$(1)/cc-server-files.yaml: $$$$(secret_changed)
-$$(JOBS_DIR)/$(1)/cc-server-files.yaml: $$(CC_SOURCES) templates/jobs/cc-server.sh $$(call tool,mksecret)
+$$(JOBS_DIR)/$(1)/cc-server-files.yaml: $$(CC_SOURCES) templates/jobs/cc-server.sh $$(SECRET_DEPS)
 	$$(call cmd_secret,$(1)/cc-$$(CC_NAME)-server)
 $$(JOBS_DIR)/$(1)/cc-server.yaml: private RENDER_ARGS = -f $$(JOBS_DIR)/$(1)/cc-server-files.vars -f $$(CC_BUILD)/$(1)/package.vars \
 		-D CC_NAME=$$(CC_NAME) -D CC_NAMESPACE=$$(call cc_namespace,$(1)) -D CC_POD_SECURITY=$$(CC_POD_SECURITY) \
@@ -126,7 +124,6 @@ $$(JOBS_DIR)/$(1)/cc-server.yaml: private RENDER_ARGS = -f $$(JOBS_DIR)/$(1)/cc-
 		-D 'CC_SERVER_COMMAND=$$(if $$(CC_IMAGE),null,[sh, /cc/cc-server.sh])' \
 		-D 'CC_POD_SECURITY_CONTEXT=$$(if $$(CC_IMAGE),$$(POD_SECURITY_CONTEXT),{})' \
 		-D 'CC_CONTAINER_SECURITY_CONTEXT=$$(if $$(CC_IMAGE),$$(CONTAINER_SECURITY_CONTEXT),{})'
-$$(JOBS_DIR)/$(1)/cc-server.yaml: $$$$(render_changed)
 $$(JOBS_DIR)/$(1)/cc-server.yaml: templates/chaincode.yaml $$(call RENDER_DEPS,$(1)) \
 		$$(JOBS_DIR)/$(1)/cc-server-files.vars $$(CC_BUILD)/$(1)/package.vars
 	$$(call cmd_render,$(1))
@@ -134,7 +131,6 @@ $(1)_CC_SERVER := $$(JOBS_DIR)/$(1)/cc-server.yaml $$(JOBS_DIR)/$(1)/cc-server-f
 ifeq ($$(NETWORK_POLICY),1)
 $(1)_CC_SERVER += $$(JOBS_DIR)/$(1)/cc-netpol.yaml
 $$(JOBS_DIR)/$(1)/cc-netpol.yaml: private RENDER_ARGS = -D CC_NAMESPACE=$$(call cc_namespace,$(1))
-$$(JOBS_DIR)/$(1)/cc-netpol.yaml: $$$$(render_changed)
 $$(JOBS_DIR)/$(1)/cc-netpol.yaml: templates/netpol-chaincode.yaml $$(call RENDER_DEPS,$(1))
 	$$(call cmd_render,$(1))
 endif

@@ -35,8 +35,7 @@ $(call job_yaml,$(1),$(2)): private RENDER_ARGS = -f templates/job.vars -f $(MAN
 		-D ORDERER_ADDRESS=$(ORDERER_ADDRESS) -D ORDERER_ORG=$(first_orderer_org) \
 		-D 'ORDERER_ADMINS=$(call orderer_admins,$(1))' -D 'PEERS=$(call peer_addresses,$(1))' \
 		-D PEER_ADDRESS=$(firstword $(call peer_addresses,$(1))) $$(JOB_ARGS)
-$(call job_yaml,$(1),$(2)): $$$$(render_changed)
-$(call job_yaml,$(1),$(2)): templates/job.yaml templates/job.vars $(call RENDER_DEPS,$(1)) \
+$(call job_yaml,$(1),$(2)): templates/job.yaml templates/job.vars $$(call RENDER_DEPS,$(1)) \
 		$(MANIFESTS_DIR)/$(1)/cli-crypto.vars $(MANIFESTS_DIR)/$(1)/scripts.vars
 	$$(call cmd_render,$(1))
 $(4): $(call job_yaml,$(1),$(2)) | $(call ready_stamp,$(1))

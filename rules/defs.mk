@@ -36,7 +36,10 @@ STAMP_DIR := $(BUILD)/stamps
 msp_stamp = $(STAMP_DIR)/$(1).msp
 applied_stamp = $(STAMP_DIR)/$(1).applied
 # what `make <domain>` and `make deploy` bring up to date: the org applied
-# and, with WAIT=1, its workloads available
+# and, with WAIT=1, its workloads available.  The wait has a stamp of its
+# own, so that every org waits at once (orderer orgs are applied first, but
+# peer orgs need not wait for them to be ready), and a rerun waits again
+# only after an apply.
 ready_stamp = $(STAMP_DIR)/$(1).$(if $(filter 1,$(WAIT)),ready,applied)
 
 # Is this a dry run (make -n)?  Then nothing is written, not even the

@@ -7,19 +7,13 @@
 #   make deploy         every org, orderer orgs first
 #   make plan           what deploy would create, change or delete (dry run)
 #   make status         each org's workloads and how ready they are
-#   make clean-cluster  delete what deploy created, peer orgs first, and wait
+#   make clean-cluster  delete what deploy (and chaincode) created, every org at once, and wait
 #   make clean-crypto   delete the crypto material (asks for CONFIRM=1)
 # (KUBECONFIG, CONTEXT and $(KAPPLY) come from rules/tools.mk)
 WAIT ?= 0
 WAIT_TIMEOUT ?= 5m
 # what prune finds of an org: its label (every template sets it)
 org_selector = app.kubernetes.io/managed-by=fabric-k8s,fabric-k8s/org=$($(1)_NAMESPACE)
-
-# what `make <domain>` and `make deploy` bring up to date: the org applied
-# and, with WAIT=1, its workloads available.  The wait has a stamp of its
-# own, so that every org waits at once (orderer orgs are applied first, but
-# peer orgs need not wait for them to be ready), and a rerun waits again
-# only after an apply.
 
 # $(call deploy_rules,org)
 define deploy_rules

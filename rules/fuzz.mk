@@ -19,7 +19,6 @@ FUZZ_TIMEOUT ?= 20
 FUZZ_BIN := $(TREE)/fuzzers
 FUZZ_WORK := $(BUILD)/fuzz/work
 
-
 ifeq ($(SANITIZE),fuzz)
 FUZZ_MAIN :=
 FUZZ_LDFLAGS := -fsanitize=fuzzer

@@ -19,22 +19,24 @@ ORDERER_ADDRESS = $(firstword $($(first_orderer_org)_NODE_HOSTS)):7050
 
 # The two recipes of every manifest, Job and Secret (used by rules/channel.mk
 # and rules/chaincode.mk too), and what they depend on.  A rule gives its
-# arguments in the target's RENDER_ARGS or SECRET_ARGS, and lists
-# $$(render_changed) or $$(secret_changed) among its prerequisites: other
-# arguments (a node's new name, another org's orderer address) make it
-# again, as another command does an artifact (rules/defs.mk).
+# arguments in the target's RENDER_ARGS or SECRET_ARGS and lists
+# RENDER_DEPS or SECRET_DEPS among its prerequisites, which carry the check
+# of its recorded command: other arguments (a node's new name, another
+# org's orderer address) make it again, as another command does an
+# artifact (rules/defs.mk).
 # $(call cmd_render,org): render the template that is the rule's first
 # prerequisite into $@, with the options, the org's vars and RENDER_ARGS
 cmd_render = $(call msg,RENDER,$(patsubst manifests/%,%,$(patsubst $(BUILD)/%,%,$@)))mkdir -p $(@D) && \
 	$(BINDIR)/render -f $(OPTIONS_VARS) -f $(VARS_DIR)/$(1).vars $(RENDER_ARGS) -o $@ $< && \
 	$(call record,$(call cmd_file,$@),render $(RENDER_ARGS))
 render_changed = $(call changed,$(call cmd_file,$@),render $(RENDER_ARGS))
-RENDER_DEPS = $(VARS_DIR)/$(1).vars $(OPTIONS_VARS) $(call tool,render)
+RENDER_DEPS = $(VARS_DIR)/$(1).vars $(OPTIONS_VARS) $(call tool,render) $$(render_changed)
 # $(call cmd_secret,what): mksecret SECRET_ARGS, for a Secret (or with -c a
 # ConfigMap); what names it on the quiet line
 cmd_secret = $(call msg,$(if $(filter -c,$(SECRET_ARGS)),CONFIG,SECRET),$(1))mkdir -p $(@D) && \
 	$(BINDIR)/mksecret $(SECRET_ARGS) && $(call record,$(call cmd_file,$@),mksecret $(SECRET_ARGS))
 secret_changed = $(call changed,$(call cmd_file,$@),mksecret $(SECRET_ARGS))
+SECRET_DEPS = $(call tool,mksecret) $$(secret_changed)
 
 # A secret made once per org and kept: 24 random bytes, base64, mode 0600.
 $(SECRETS_DIR)/%:
@@ -50,11 +52,9 @@ SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml
 $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml: private SECRET_ARGS = -n $(2)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=$(2) \
 		-o $$@ -v $$(@:.yaml=.vars) -V CRYPTO_SOURCE \
 		$$(call org_dir,$(1))/$$(if $$(filter peer,$$($(1)_TYPE)),peers,orderers)/$(3)
-$$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml: $$$$(secret_changed)
-$$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml: $$(call msp_stamp,$(1)) $$(call tool,mksecret)
+$$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml: $$(call msp_stamp,$(1)) $$(SECRET_DEPS)
 	$$(call cmd_secret,$(1)/$(2))
 $$(MANIFESTS_DIR)/$(1)/$(2)-data.yaml: private RENDER_ARGS = -D NODE=$(2) -D CLAIM=$(2)-data
-$$(MANIFESTS_DIR)/$(1)/$(2)-data.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/$(2)-data.yaml: templates/pvc.yaml $$(call RENDER_DEPS,$(1))
 	$$(call cmd_render,$(1))
 $(1)_$(2)_STORAGE = -f $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.vars -D CRYPTO_SUBPATH= \
@@ -72,14 +72,12 @@ $$(MANIFESTS_DIR)/$(1)/$(2).yaml: private RENDER_ARGS = $$($(1)_$(2)_STORAGE) -f
 		-D 'CHAINCODE_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
 		-D 'ADMIN_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
 		-D 'OPERATIONS_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),3)'
-$$(MANIFESTS_DIR)/$(1)/$(2).yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/$(2).yaml: templates/$$($(1)_TYPE).yaml $$(call RENDER_DEPS,$(1)) $$($(1)_$(2)_STORAGE_DEPS) \
 		$$(MANIFESTS_DIR)/$(1)/scripts.vars
 	$$(call cmd_render,$(1))
 ifeq ($$(COUCHDB)$$($(1)_TYPE),1peer)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/$(2)-couchdb.yaml
 $$(MANIFESTS_DIR)/$(1)/$(2)-couchdb.yaml: private RENDER_ARGS = -D NODE=$(2)
-$$(MANIFESTS_DIR)/$(1)/$(2)-couchdb.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/$(2)-couchdb.yaml: templates/couchdb.yaml $$(call RENDER_DEPS,$(1))
 	$$(call cmd_render,$(1))
 endif
@@ -97,8 +95,7 @@ $(1)_MANIFESTS := $$(MANIFESTS_DIR)/$(1)/namespace.yaml $$(MANIFESTS_DIR)/$(1)/c
 SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/scripts.yaml
 $$(MANIFESTS_DIR)/$(1)/scripts.yaml: private SECRET_ARGS = -c -n fabric-k8s-scripts -N $$($(1)_NAMESPACE) $$(call labels,$(1)) \
 		-o $$@ -v $$(@:.yaml=.vars) -V SCRIPTS_SOURCE $$(JOB_SCRIPTS)
-$$(MANIFESTS_DIR)/$(1)/scripts.yaml: $$$$(secret_changed)
-$$(MANIFESTS_DIR)/$(1)/scripts.yaml: $$(JOB_SCRIPTS) $$(call tool,mksecret)
+$$(MANIFESTS_DIR)/$(1)/scripts.yaml: $$(JOB_SCRIPTS) $$(SECRET_DEPS)
 	$$(call cmd_secret,$(1)/scripts)
 
 # The org Admin's MSP and TLS, the orderer orgs' TLS CA certificates and
@@ -114,14 +111,12 @@ $(1)_CLI_FILES = admin=$$(call org_dir,$(1))/users/Admin@$(1) \
 SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
 $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: private SECRET_ARGS = -n cli-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=cli \
 		-o $$@ -v $$(@:.yaml=.vars) -V CLI_CRYPTO_SOURCE $$($(1)_CLI_FILES)
-$$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: $$$$(secret_changed)
 $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: $$(call msp_files,$(1),$$(call org_dir,$(1))/users/Admin@$(1)/*/* \
 		$$(call org_dir,$(1))/users/Admin@$(1)/*/*/*) \
 		$$(foreach o,$$(ORDERER_ORGS),$$(call msp_files,$$(o),$$(call org_dir,$$(o))/tlsca/*-cert.pem)) \
-		$$($(1)_ARTIFACTS) $$(call tool,mksecret) | $$(call msp_stamp,$(1))
+		$$($(1)_ARTIFACTS) $$(SECRET_DEPS) | $$(call msp_stamp,$(1))
 	$$(call cmd_secret,$(1)/cli)
 $$(MANIFESTS_DIR)/$(1)/namespace.yaml: private RENDER_ARGS = -D POD_SECURITY_LEVEL=$$(if $$(filter peer,$$($(1)_TYPE)),$$(PEER_POD_SECURITY),$$(POD_SECURITY))
-$$(MANIFESTS_DIR)/$(1)/namespace.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/namespace.yaml: templates/namespace.yaml $$(call RENDER_DEPS,$(1))
 	$$(call cmd_render,$(1))
 
@@ -130,29 +125,25 @@ SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml
 $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml: private SECRET_ARGS = -n $$($(1)_CA_HOSTNAME)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) \
 		-l fabric-k8s/node=$$($(1)_CA_HOSTNAME) -o $$@ -v $$(@:.yaml=.vars) -V CA_CRYPTO_SOURCE \
 		ca=$$(call org_dir,$(1))/ca registrar-password=$$(SECRETS_DIR)/$(1)/registrar-password
-$$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml: $$$$(secret_changed)
 $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml: $$(call msp_stamp,$(1)) $$(SECRETS_DIR)/$(1)/registrar-password \
-		$$(call tool,mksecret)
+		$$(SECRET_DEPS)
 	$$(call cmd_secret,$(1)/ca)
 $$(MANIFESTS_DIR)/$(1)/ca.yaml: private RENDER_ARGS = -f $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
 		$$(if $$(filter pvc,$$(STORAGE)),-D 'CA_DATA_SOURCE=persistentVolumeClaim: {claimName: ca-data}' \
 			-D CA_DATA_SUBPATH=,-D 'CA_DATA_SOURCE=persistentVolumeClaim: {claimName: data}' \
 			-D CA_DATA_SUBPATH=$$($(1)_CA_HOSTNAME)) \
 		-D 'CA_NODEPORT_FIELD=$$(call nodeport,$$($(1)_CA_NODEPORT),1)'
-$$(MANIFESTS_DIR)/$(1)/ca.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/ca.yaml: templates/ca.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars \
 		$$(MANIFESTS_DIR)/$(1)/scripts.vars
 	$$(call cmd_render,$(1))
 ifeq ($$(STORAGE),pvc)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/ca-data.yaml
 $$(MANIFESTS_DIR)/$(1)/ca-data.yaml: private RENDER_ARGS = -D NODE=$$($(1)_CA_HOSTNAME) -D CLAIM=ca-data
-$$(MANIFESTS_DIR)/$(1)/ca-data.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/ca-data.yaml: templates/pvc.yaml $$(call RENDER_DEPS,$(1))
 	$$(call cmd_render,$(1))
 else
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/nfs.yaml
 $$(MANIFESTS_DIR)/$(1)/nfs.yaml: private RENDER_ARGS = -D ORG_DIR=$$(notdir $$(patsubst %/,%,$$(dir $$(call org_dir,$(1)))))
-$$(MANIFESTS_DIR)/$(1)/nfs.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/nfs.yaml: templates/nfs.yaml $$(call RENDER_DEPS,$(1))
 	$$(call cmd_render,$(1))
 endif
@@ -160,13 +151,11 @@ endif
 ifeq ($$(NETWORK_POLICY),1)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/netpol.yaml
 $$(MANIFESTS_DIR)/$(1)/netpol.yaml: private RENDER_ARGS = 
-$$(MANIFESTS_DIR)/$(1)/netpol.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/netpol.yaml: templates/netpol.yaml $$(call RENDER_DEPS,$(1))
 	$$(call cmd_render,$(1))
 ifneq ($$(EXTERNAL_PORTS),)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/netpol-external.yaml
 $$(MANIFESTS_DIR)/$(1)/netpol-external.yaml: private RENDER_ARGS = -D 'EXTERNAL_PORTS=$$(EXTERNAL_PORTS_YAML)'
-$$(MANIFESTS_DIR)/$(1)/netpol-external.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/netpol-external.yaml: templates/netpol-external.yaml $$(call RENDER_DEPS,$(1))
 	$$(call cmd_render,$(1))
 endif
@@ -188,8 +177,7 @@ ifeq ($$(CHANNEL_FLOW),system)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/genesis.yaml
 $$(MANIFESTS_DIR)/$(1)/genesis.yaml: private SECRET_ARGS = -n genesis -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
 		genesis.block=$$(GENESIS)
-$$(MANIFESTS_DIR)/$(1)/genesis.yaml: $$$$(secret_changed)
-$$(MANIFESTS_DIR)/$(1)/genesis.yaml: $$(GENESIS) $$(call tool,mksecret)
+$$(MANIFESTS_DIR)/$(1)/genesis.yaml: $$(GENESIS) $$(SECRET_DEPS)
 	$$(call cmd_secret,$(1)/genesis)
 endif
 endef
@@ -200,15 +188,13 @@ $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/cli.yaml
 $$(MANIFESTS_DIR)/$(1)/cli.yaml: private RENDER_ARGS = -f $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
 		-D PEER_ADDRESS=$$(firstword $$($(1)_NODE_HOSTS)):7051 -D ORDERER_ADDRESS=$$(ORDERER_ADDRESS) \
 		-D ORDERER_TLSCA=orderer-tls/$$(first_orderer_org).pem
-$$(MANIFESTS_DIR)/$(1)/cli.yaml: $$$$(render_changed)
 $$(MANIFESTS_DIR)/$(1)/cli.yaml: templates/cli.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars
 	$$(call cmd_render,$(1))
 ifeq ($$(COUCHDB),1)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml
 $$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml: private SECRET_ARGS = -n couchdb -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -o $$@ \
 		password=$$(SECRETS_DIR)/$(1)/couchdb-password
-$$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml: $$$$(secret_changed)
-$$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml: $$(SECRETS_DIR)/$(1)/couchdb-password $$(call tool,mksecret)
+$$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml: $$(SECRETS_DIR)/$(1)/couchdb-password $$(SECRET_DEPS)
 	$$(call cmd_secret,$(1)/couchdb)
 endif
 endef

@@ -49,12 +49,13 @@ LIBA := $(OBJDIR)/libfabk8s.a
 # a change of CC, CFLAGS or SANITIZE's flags compiles everything again, and
 # LDFLAGS relinks.
 COMPILE = $(CC) $(BASE_CFLAGS) $(WARN_FLAGS) $(CFLAGS) $(SAN_FLAGS)
+LINK = $(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS)
 COMPILE_CMD := $(OBJDIR)/compile.cmd
 LINK_CMD := $(OBJDIR)/link.cmd
 $(COMPILE_CMD): $(call changed,$(COMPILE_CMD),$(COMPILE))
 	$(Q)mkdir -p $(@D) && $(call record,$@,$(COMPILE))
-$(LINK_CMD): $(call changed,$(LINK_CMD),$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS))
-	$(Q)mkdir -p $(@D) && $(call record,$@,$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS))
+$(LINK_CMD): $(call changed,$(LINK_CMD),$(LINK))
+	$(Q)mkdir -p $(@D) && $(call record,$@,$(LINK))
 
 $(OBJDIR)/%.o: %.c $(COMPILE_CMD) | $(DEPS_STAMP)
 	$(call msg,CC,$<)mkdir -p $(@D)
@@ -69,7 +70,7 @@ $(1)_OBJS := $$(patsubst %.c,$$(OBJDIR)/%.o,$$(wildcard tools/$(1).c tools/$(1)/
 ALL_OBJS += $$($(1)_OBJS)
 $$(BINDIR)/$(1): $$($(1)_OBJS) $$(LIBA) $$(LINK_CMD)
 	$$(call msg,LD,$$@)mkdir -p $$(@D)
-	$$(Q)$$(CC) $$(CFLAGS) $$(SAN_FLAGS) $$(LDFLAGS) -o $$@ $$($(1)_OBJS) $$(LIBA) \
+	$$(Q)$$(LINK) -o $$@ $$($(1)_OBJS) $$(LIBA) \
 		$$(call pkg_libs,$$(LIB_PKGS) $$(PKGS_$(1)))
 endef
 ALL_OBJS := $(LIB_OBJS)
@@ -100,7 +101,6 @@ $(call tool_sum,$(1)): $(call changed,$(call tool_sum,$(1)),$(call tool_digest,$
 	$(Q)mkdir -p $$(@D) && $(call record,$$@,$(call tool_digest,$(1)))
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_sum_rule,$(t))))
-
 
 -include $(ALL_OBJS:.o=.d)
 

@@ -22,12 +22,14 @@ def bad(where, what):
     problems.append(f"{where}: {what}")
 
 
-def namespace_of(org):
+def org_vars(org):
+    """The NAME=value lines of an org's vars file, as yaml2vars wrote them."""
     with open(os.path.join(build, "vars", org + ".vars")) as f:
-        for line in f:
-            if line.startswith("NAMESPACE="):
-                return line.rstrip("\n").split("=", 1)[1]
-    return None
+        return dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line and not line.startswith("#"))
+
+
+def namespace_of(org):
+    return org_vars(org).get("NAMESPACE")
 
 
 def cert_names(pem_b64):
@@ -296,11 +298,9 @@ for path in glob.glob(os.path.join(build, "crypto-config", "*", "*", "**", "*"),
         if b"PRIVATE KEY" in data:
             keys[data] = os.path.relpath(path, os.path.join(build, "crypto-config"))
 for org, objs in docs.items():
-    hostnames = {}                          # CommonName -> hostname, from the org's vars
-    with open(os.path.join(build, "vars", org + ".vars")) as f:
-        v = dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line and not line.startswith("#"))
-    for i in range(int(v.get("NODE_COUNT", "0"))):
-        hostnames[v[f"NODE{i}_CN"]] = v[f"NODE{i}_HOSTNAME"]
+    v = org_vars(org)
+    # CommonName -> hostname
+    hostnames = {v[f"NODE{i}_CN"]: v[f"NODE{i}_HOSTNAME"] for i in range(int(v.get("NODE_COUNT", "0")))}
     for o in objs:
         if o["kind"] != "Secret":
             continue

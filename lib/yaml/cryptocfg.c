@@ -688,6 +688,11 @@ const char *org_type_name(const struct org_spec *org)
 	return org->type == ORG_PEER ? "peer" : "orderer";
 }
 
+const char *org_list_name(const struct org_spec *org)
+{
+	return list_keys[org->type];
+}
+
 /* Does the cleaned MSPDir end in <dir>/<domain>/msp, component-wise? */
 static bool mspdir_names(const char *mspdir, const struct org_spec *org)
 {

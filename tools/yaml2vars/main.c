@@ -49,7 +49,7 @@ static int check_nodeports(const struct crypto_config *cfg, int base)
 	for (size_t i = 0; i < cfg->norgs; i++) {
 		const struct org_spec *o = &cfg->orgs[i];
 		size_t fit = (PORTS_PER_ORG - 1) / PORTS_PER_NODE;
-		struct ypath lp = YPATH_KEY(NULL, o->type == ORG_PEER ? "PeerOrgs" : "OrdererOrgs");
+		struct ypath lp = YPATH_KEY(NULL, org_list_name(o));
 		struct ypath ip = YPATH_INDEX(&lp, o->index);
 
 		if (o->nnodes > fit) {
@@ -156,8 +156,6 @@ struct ns_override {
 	bool used;
 };
 
-static const char *const list_keys[] = { "OrdererOrgs", "PeerOrgs" };
-
 static const struct ynode *domain_node(const struct org_spec *o)
 {
 	const struct ynode *d = ymap_get(o->where, "Domain");
@@ -169,7 +167,7 @@ static const struct ynode *domain_node(const struct org_spec *o)
 static void domain_error(const struct org_spec *o, const char *fmt, ...) ATTR_PRINTF(2, 3);
 static void domain_error(const struct org_spec *o, const char *fmt, ...)
 {
-	struct ypath lp = YPATH_KEY(NULL, list_keys[o->type]);
+	struct ypath lp = YPATH_KEY(NULL, org_list_name(o));
 	struct ypath ip = YPATH_INDEX(&lp, o->index), dp = YPATH_KEY(&ip, "Domain");
 	struct strbuf sb = {0};
 	va_list ap;
@@ -185,7 +183,7 @@ static void domain_error(const struct org_spec *o, const char *fmt, ...)
 static void hostname_error(const struct org_spec *o, size_t j)
 {
 	const struct ynode *specs = ymap_get(o->where, "Specs");
-	struct ypath lp = YPATH_KEY(NULL, list_keys[o->type]);
+	struct ypath lp = YPATH_KEY(NULL, org_list_name(o));
 	struct ypath ip = YPATH_INDEX(&lp, o->index), sp = YPATH_KEY(&ip, "Specs");
 	struct ypath tp = YPATH_KEY(&ip, "Template"), jp = YPATH_INDEX(&sp, j);
 	struct ypath hp = (specs && specs->kind == Y_SEQ && j < specs->n) ?
@@ -254,7 +252,7 @@ static int build_cluster(const struct crypto_config *cfg, struct ns_override *ov
 			}
 		}
 		if (!is_dns_label(o->ca.hostname)) {
-			struct ypath lp = YPATH_KEY(NULL, list_keys[o->type]);
+			struct ypath lp = YPATH_KEY(NULL, org_list_name(o));
 			struct ypath ip = YPATH_INDEX(&lp, o->index), cp = YPATH_KEY(&ip, "CA");
 			struct ypath hp = YPATH_KEY(&cp, "Hostname");
 			const struct ynode *ca = ymap_get(o->where, "CA");
