@@ -63,14 +63,6 @@ $(call job_yaml,$(1),$(CC_STEP)-$(2)): $(JOBS_DIR)/$(1)/cc-files.vars $(call cc_
 $(4): | $(5)
 endef
 
-# Each org's chaincode server runs in a namespace of its own,
-# <namespace>-cc: it is the org's code, not Fabric's, and a server built
-# from source at start (no CC_IMAGE) runs npm install as root, which only
-# the baseline Pod Security level allows; with CC_IMAGE the namespace
-# enforces POD_SECURITY as the org's does.
-cc_namespace = $($(1)_NAMESPACE)-cc
-CC_POD_SECURITY := $(if $(CC_IMAGE),$(POD_SECURITY),$(if $(filter privileged,$(POD_SECURITY)),privileged,baseline))
-
 # $(call cc_org_rules,org)
 define cc_org_rules
 # the package: connection.json in code.tar.gz, with metadata.json, and its
@@ -119,7 +111,7 @@ $$(JOBS_DIR)/$(1)/cc-server-files.yaml: private SECRET_ARGS = -c -n cc-$$(CC_NAM
 $$(JOBS_DIR)/$(1)/cc-server-files.yaml: $$(CC_SOURCES) templates/jobs/cc-server.sh $$(SECRET_DEPS)
 	$$(call cmd_secret,$(1)/cc-$$(CC_NAME)-server)
 $$(JOBS_DIR)/$(1)/cc-server.yaml: private RENDER_ARGS = -f $$(JOBS_DIR)/$(1)/cc-server-files.vars -f $$(CC_BUILD)/$(1)/package.vars \
-		-D CC_NAME=$$(CC_NAME) -D CC_NAMESPACE=$$(call cc_namespace,$(1)) -D CC_POD_SECURITY=$$(CC_POD_SECURITY) \
+		-D CC_NAME=$$(CC_NAME) -D CC_NAMESPACE=$$(call cc_namespace,$(1)) \
 		-D 'CC_SERVER_IMAGE=$$(or $$(CC_IMAGE),$$(FABRIC_IMAGE_REPO)/fabric-nodeenv:$$(FABRIC_VERSION))' \
 		-D 'CC_SERVER_COMMAND=$$(if $$(CC_IMAGE),null,[sh, /cc/cc-server.sh])' \
 		-D 'CC_POD_SECURITY_CONTEXT=$$(if $$(CC_IMAGE),$$(POD_SECURITY_CONTEXT),{})' \
@@ -135,10 +127,10 @@ $$(JOBS_DIR)/$(1)/cc-netpol.yaml: templates/netpol-chaincode.yaml $$(call RENDER
 	$$(call cmd_render,$(1))
 endif
 ALL_JOBS += $$($(1)_CC_SERVER)
-# (it waits for nothing: with `make deploy chaincode` the server starts,
-# and installs its npm dependencies, while the rest comes up; kapply
-# creates its namespace before what goes in it)
-$$(CC_STAMPS)/server-$(1): $$($(1)_CC_SERVER)
+# (it waits for nothing but its namespace, <namespace>-cc (rules/cluster.mk):
+# with `make deploy chaincode` the server starts, and installs its npm
+# dependencies, while the rest comes up)
+$$(CC_STAMPS)/server-$(1): $$($(1)_CC_SERVER) $$(if $$(filter cluster,$$(SCOPE)),| $$(call cluster_stamp,$(1)))
 	$$(call msg,APPLY,$(1)/chaincode $$(CC_NAME))$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_CC_SERVER))
 	$$(Q)$$(KAPPLY) wait -q --timeout $$(JOB_TIMEOUT) -f $$(JOBS_DIR)/$(1)/cc-server.yaml
 	$$(Q)mkdir -p $$(@D) && touch $$@

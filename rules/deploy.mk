@@ -6,20 +6,26 @@
 #   make <domain>       generate what changed for that org, then apply it
 #   make deploy         every org, orderer orgs first
 #   make plan           what deploy would create, change or delete (dry run)
+#                       (with SCOPE=cluster, the cluster step's objects too)
 #   make status         each org's workloads and how ready they are
 #   make clean-cluster  delete what deploy (and chaincode) created, every org at once, and wait
 #   make clean-crypto   delete the crypto material (asks for CONFIRM=1)
 # (KUBECONFIG, CONTEXT and $(KAPPLY) come from rules/tools.mk)
 WAIT ?= 0
 WAIT_TIMEOUT ?= 5m
-# what prune finds of an org: its label (every template sets it)
+# what prune finds of an org: its label (every template sets it); of that,
+# the org's own objects are those of its namespace that the cluster step
+# (rules/cluster.mk) did not make
 org_selector = app.kubernetes.io/managed-by=fabric-k8s,fabric-k8s/org=$($(1)_NAMESPACE)
+own_prune = -n $($(1)_NAMESPACE) -l '$(org_selector),!fabric-k8s/scope'
+# with SCOPE=cluster, plan shows the cluster step too
+plan_manifests = $(if $(filter cluster,$(SCOPE)),$($(1)_CLUSTER_MANIFESTS)) $($(1)_MANIFESTS)
 
 # $(call deploy_rules,org)
 define deploy_rules
 $$(call applied_stamp,$(1)): $$($(1)_MANIFESTS) | $$(BINDIR)/kapply
 	$$(call msg,APPLY,$(1))$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_MANIFESTS))
-	$$(Q)$$(KAPPLY) prune -q -l $$(call org_selector,$(1)) $$(addprefix -f ,$$($(1)_MANIFESTS))
+	$$(Q)$$(KAPPLY) prune -q $$(call own_prune,$(1)) $$(addprefix -f ,$$($(1)_MANIFESTS))
 	$$(Q)rm -f $$(filter-out $$($(1)_MANIFESTS) %.vars,$$(wildcard $$(MANIFESTS_DIR)/$(1)/*))
 	$$(Q)touch $$@
 $$(STAMP_DIR)/$(1).ready: $$(call applied_stamp,$(1))
@@ -27,17 +33,30 @@ $$(STAMP_DIR)/$(1).ready: $$(call applied_stamp,$(1))
 	$$(Q)touch $$@
 
 .PHONY: $(1)-plan $(1)-status $(1)-clean-cluster
-$(1)-plan: $$($(1)_MANIFESTS) $$(BINDIR)/kapply
-	$$(call msg,PLAN,$(1))$$(KAPPLY) diff $$(addprefix -f ,$$($(1)_MANIFESTS))
-	$$(Q)$$(KAPPLY) prune --dry-run -l $$(call org_selector,$(1)) $$(addprefix -f ,$$($(1)_MANIFESTS))
+$(1)-plan: $$(call plan_manifests,$(1)) $$(BINDIR)/kapply
+	$$(call msg,PLAN,$(1))$$(KAPPLY) diff $$(addprefix -f ,$$(call plan_manifests,$(1)))
+	$$(Q)$$(KAPPLY) prune --dry-run $$(call own_prune,$(1)) $$(addprefix -f ,$$($(1)_MANIFESTS))
+ifeq ($$(SCOPE),cluster)
+	$$(Q)$$(KAPPLY) prune --dry-run -l $$(call cluster_selector,$(1)) $$(addprefix -f ,$$($(1)_CLUSTER_MANIFESTS))
+endif
 $(1)-status: $$($(1)_MANIFESTS) $$(BINDIR)/kapply
 	$$(Q)echo "$(1):" && $$(KAPPLY) get $$(addprefix -f ,$$(filter-out %-crypto.yaml %/genesis.yaml \
 		%-data.yaml %/nfs.yaml %/couchdb-secret.yaml,$$($(1)_MANIFESTS)))
+# (SCOPE=cluster: the whole org, its namespaces too; SCOPE=namespace:
+# what is in them, and only what the org's operator may see)
 $(1)-clean-cluster: $$(BINDIR)/kapply
+ifeq ($$(SCOPE),cluster)
 	$$(call msg,DELETE,$(1))$$(KAPPLY) prune -q --all --wait --timeout $$(WAIT_TIMEOUT) \
 		-l $$(call org_selector,$(1))
 	$$(Q)$$(KAPPLY) prune -q --all --wait --timeout $$(WAIT_TIMEOUT) \
 		-l app.kubernetes.io/managed-by=fabric-k8s,fabric-k8s/chaincode-of=$$($(1)_NAMESPACE)
+	$$(Q)rm -f $$(call cluster_stamp,$(1))
+else
+	$$(call msg,DELETE,$(1))$$(KAPPLY) prune -q --all --wait --timeout $$(WAIT_TIMEOUT) $$(call own_prune,$(1))
+	$$(if $$(filter %/chaincode-namespace.yaml,$$($(1)_CLUSTER_MANIFESTS)),$$(Q)$$(KAPPLY) prune -q --all --wait \
+		--timeout $$(WAIT_TIMEOUT) -n $$(call cc_namespace,$(1)) \
+		-l app.kubernetes.io/managed-by=fabric-k8s$$(comma)fabric-k8s/chaincode-of=$$($(1)_NAMESPACE))
+endif
 	$$(Q)rm -f $$(call applied_stamp,$(1)) $$(STAMP_DIR)/$(1).ready
 	$$(Q)rm -rf $$(STAMP_DIR)/channel-* $$(STAMP_DIR)/chaincode-*
 endef

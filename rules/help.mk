@@ -7,6 +7,9 @@ help:
 	'                  (an org also answers to its namespace, and to the first label of its domain)' \
 	'  <domain>-files  generate what changed for one org only' \
 	'  deploy          apply every org that changed, orderer orgs first' \
+	'  namespaces      the cluster step: every org'"'"'s namespaces, volumes, operator account and Roles' \
+	'  rbac            render each org'"'"'s Roles and RoleBindings, and name their files' \
+	'  <domain>-kubeconfig  write $(BUILD)/kubeconfig/<domain>.yaml with a token of the org'"'"'s operator' \
 	'  plan            what deploy would create, change or prune (dry run)' \
 	'  status          each org'"'"'s objects and how ready they are' \
 	'  channel         create CHANNEL and join every peer (and orderer), set anchor peers: Jobs' \
@@ -46,6 +49,8 @@ help:
 	'  TLS             0 turns TLS off [$(TLS)]' \
 	'  POD_SECURITY    restricted, baseline or privileged: what the namespaces enforce [$(POD_SECURITY)]' \
 	'  NETWORK_POLICY  1: NetworkPolicies let in what Fabric needs alone; 0: none [$(NETWORK_POLICY)]' \
+	'  SCOPE           cluster: make <domain> and deploy run the cluster step too; namespace: not [$(SCOPE)]' \
+	'  TOKEN_TTL       how long the token of make <domain>-kubeconfig is valid [$(TOKEN_TTL)]' \
 	'  COUCHDB         1 gives every peer a CouchDB [$(COUCHDB)]' \
 	'  CHAINCODE       ccaas, or docker to mount the node'"'"'s Docker socket [$(CHAINCODE)]' \
 	'  STORAGE         pvc (STORAGE_CLASS, LEDGER_SIZE) or nfs (NFS_SERVER, NFS_PATH) [$(STORAGE)]' \

@@ -1,5 +1,6 @@
 # Per org, the Kubernetes manifests under $(MANIFESTS_DIR)/<domain>/: what
-# `make <domain>` applies.  Crypto material becomes Secrets (mksecret),
+# `make <domain>` applies in the org's namespace (its namespace itself and
+# what else needs wider rights are the cluster step's: rules/cluster.mk).  Crypto material becomes Secrets (mksecret),
 # everything else is rendered from templates/ with the org's vars, the
 # deployment options and a few per-node variables.  Each manifest depends
 # only on what it is made from, so editing one org re-renders that org.
@@ -87,7 +88,7 @@ JOB_SCRIPTS := $(sort $(wildcard templates/jobs/*.sh))
 
 # $(call org_manifests,org): everything of one org
 define org_manifests
-$(1)_MANIFESTS := $$(MANIFESTS_DIR)/$(1)/namespace.yaml $$(MANIFESTS_DIR)/$(1)/ca.yaml \
+$(1)_MANIFESTS := $$(MANIFESTS_DIR)/$(1)/ca.yaml \
 	$$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml $$(MANIFESTS_DIR)/$(1)/scripts.yaml \
 	$$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
 
@@ -116,9 +117,6 @@ $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml: $$(call msp_files,$(1),$$(call org_dir,$
 		$$(foreach o,$$(ORDERER_ORGS),$$(call msp_files,$$(o),$$(call org_dir,$$(o))/tlsca/*-cert.pem)) \
 		$$($(1)_ARTIFACTS) $$(SECRET_DEPS) | $$(call msp_stamp,$(1))
 	$$(call cmd_secret,$(1)/cli)
-$$(MANIFESTS_DIR)/$(1)/namespace.yaml: private RENDER_ARGS = -D POD_SECURITY_LEVEL=$$(if $$(filter peer,$$($(1)_TYPE)),$$(PEER_POD_SECURITY),$$(POD_SECURITY))
-$$(MANIFESTS_DIR)/$(1)/namespace.yaml: templates/namespace.yaml $$(call RENDER_DEPS,$(1))
-	$$(call cmd_render,$(1))
 
 # the CA: its key, certificate and registrar password as a Secret
 SECRET_PAIRS += $$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml
@@ -143,7 +141,7 @@ $$(MANIFESTS_DIR)/$(1)/ca-data.yaml: templates/pvc.yaml $$(call RENDER_DEPS,$(1)
 	$$(call cmd_render,$(1))
 else
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/nfs.yaml
-$$(MANIFESTS_DIR)/$(1)/nfs.yaml: private RENDER_ARGS = -D ORG_DIR=$$(notdir $$(patsubst %/,%,$$(dir $$(call org_dir,$(1)))))
+$$(MANIFESTS_DIR)/$(1)/nfs.yaml: private RENDER_ARGS =
 $$(MANIFESTS_DIR)/$(1)/nfs.yaml: templates/nfs.yaml $$(call RENDER_DEPS,$(1))
 	$$(call cmd_render,$(1))
 endif

@@ -20,6 +20,8 @@ FABRIC_IMAGE_REPO ?= hyperledger
 COUCHDB_IMAGE ?= couchdb:3.3.3
 POD_SECURITY ?= restricted
 NETWORK_POLICY ?= 1
+SCOPE ?= cluster
+TOKEN_TTL ?= 24h
 
 comma := ,
 space := $(subst ,, )
@@ -37,6 +39,7 @@ $(call one_of,SERVICE_TYPE,ClusterIP NodePort)
 $(call one_of,FABRIC_VERSION,1.4 2.2 2.4 2.5)
 $(call one_of,POD_SECURITY,restricted baseline privileged)
 $(call one_of,NETWORK_POLICY,0 1)
+$(call one_of,SCOPE,cluster namespace)
 # (a flow given outright is checked here; one that follows from the
 # profiles, by the artifacts' step: rules/artifacts.mk)
 ifeq ($(TLS)$(CHANNEL_FLOW),0participation)

@@ -6,19 +6,20 @@
 # for org1.example.com, and so do org1-plan, org1-status and the rest.
 define org_rules
 .PHONY: $(1) $(1)-files
-$(1)-files: $$(VARS_DIR)/$(1).vars $$(call msp_stamp,$(1)) $$($(1)_MANIFESTS)
+$(1)-files: $$(VARS_DIR)/$(1).vars $$(call msp_stamp,$(1)) $$($(1)_MANIFESTS) $$($(1)_CLUSTER_MANIFESTS)
 $(1): $(1)-files $$(call ready_stamp,$(1))
 endef
 $(foreach org,$(ORGS),$(eval $(call org_rules,$(org))))
 
 # $(call alias_rules,org,alias)
 define alias_rules
-.PHONY: $(2) $(2)-files $(2)-plan $(2)-status $(2)-clean-cluster
+.PHONY: $(2) $(2)-files $(2)-plan $(2)-status $(2)-clean-cluster $(2)-kubeconfig
 $(2): $(1)
 $(2)-files: $(1)-files
 $(2)-plan: $(1)-plan
 $(2)-status: $(1)-status
 $(2)-clean-cluster: $(1)-clean-cluster
+$(2)-kubeconfig: $(1)-kubeconfig
 endef
 $(foreach org,$(ORGS),$(foreach a,$($(org)_ALIASES),$(eval $(call alias_rules,$(org),$(a)))))
 

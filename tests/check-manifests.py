@@ -40,8 +40,12 @@ def cert_names(pem_b64):
     return {n.strip()[4:] for n in names if n.strip().startswith("DNS:")}
 
 
+# an org's objects: those it applies in its namespace (manifests/) and its
+# cluster step's (cluster/: namespaces, volumes, Roles), labelled
+# fabric-k8s/scope=cluster, which the org's own are not
 docs = {}          # org -> [objects]
-for path in sorted(glob.glob(os.path.join(build, "manifests", "*", "*.yaml"))):
+for path in sorted(glob.glob(os.path.join(build, "manifests", "*", "*.yaml")) +
+                   glob.glob(os.path.join(build, "cluster", "*", "*.yaml"))):
     org = os.path.basename(os.path.dirname(path))
     with open(path) as f:
         for d in yaml.safe_load_all(f):
@@ -74,10 +78,33 @@ for org, objs in docs.items():
             bad(where, "no managed-by label")
         if labels.get("fabric-k8s/org") != ns:
             bad(where, f"org label {labels.get('fabric-k8s/org')!r}, not {ns}")
-        if o["kind"] == "Namespace" and md.get("name") != ns:
-            bad(where, f"the namespace of {org} is {ns}")
-        if o["kind"] not in ("Namespace", "PersistentVolume") and md.get("namespace") != ns:
-            bad(where, f'namespace {md.get("namespace")!r}, not {ns}')
+        cluster_step = o["_file"].startswith("cluster/")
+        if (labels.get("fabric-k8s/scope") == "cluster") != cluster_step:
+            bad(where, f'scope label {labels.get("fabric-k8s/scope")!r} in {o["_file"]}')
+        # the chaincode namespace, <namespace>-cc, and what is in it
+        own_ns = ns + "-cc" if o["_file"].endswith("/chaincode-namespace.yaml") else ns
+        if o["kind"] == "Namespace" and md.get("name") != own_ns:
+            bad(where, f"the namespace of {org} is {own_ns}")
+        if o["kind"] not in ("Namespace", "PersistentVolume") and md.get("namespace") != own_ns:
+            bad(where, f'namespace {md.get("namespace")!r}, not {own_ns}')
+        if o["kind"] in ("Namespace", "PersistentVolume", "Role", "RoleBinding", "ServiceAccount") and not cluster_step:
+            bad(where, "applied by the org, not by the cluster step")
+        if o["kind"] == "Role":
+            for r in o.get("rules") or []:
+                for field in ("apiGroups", "resources", "verbs"):
+                    if "*" in (r.get(field) or []):
+                        bad(where, f"a wildcard in {field}")
+                if set(r.get("verbs") or []) & {"bind", "escalate", "impersonate", "update", "deletecollection"}:
+                    bad(where, f'verbs {r["verbs"]}')
+                if "rbac.authorization.k8s.io" in (r.get("apiGroups") or []) or \
+                        "serviceaccounts/token" in (r.get("resources") or []):
+                    bad(where, f"rights over rights: {r}")
+        if o["kind"] == "RoleBinding":
+            if o.get("roleRef") != {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
+                                    "name": "fabric-k8s-operator"}:
+                bad(where, f'roleRef {o.get("roleRef")}')
+            if o.get("subjects") != [{"kind": "ServiceAccount", "name": "fabric-k8s-operator", "namespace": ns}]:
+                bad(where, f'subjects {o.get("subjects")}: not the org\'s operator')
         if o["kind"] == "ConfigMap" and "PRIVATE KEY" in yaml.safe_dump(o):
             bad(where, "a private key in a ConfigMap")
         if o["kind"] == "Service":
@@ -199,8 +226,11 @@ for org, objs in docs.items():
     has_genesis = "genesis" in secrets
     if org_types[org] == "orderer" and has_genesis != (opt["CHANNEL_FLOW"] == "system"):
         bad(org, f"genesis Secret present: {has_genesis}")
-    if kinds.count("Namespace") != 1:
+    if [o["metadata"]["name"] for o in objs if o["kind"] == "Namespace"].count(ns) != 1:
         bad(org, "not exactly one Namespace")
+    if [o["kind"] for o in objs if o["kind"] in ("Role", "RoleBinding", "ServiceAccount")
+            and o["metadata"]["namespace"] == ns] != ["ServiceAccount", "Role", "RoleBinding"]:
+        bad(org, "not one operator account, Role and RoleBinding in its namespace")
 
 # ---- Pod Security: every pod of a namespace that enforces "restricted"
 # (manifests and Jobs, the chaincode server too) meets the standard's rules,
@@ -256,6 +286,7 @@ for path in sorted(glob.glob(os.path.join(build, "secrets", "*", "*"))):
     with open(path) as f:
         secret_values.append(f.read().strip())
 for path in sorted(glob.glob(os.path.join(build, "manifests", "*", "*.yaml")) +
+                   glob.glob(os.path.join(build, "cluster", "*", "*.yaml")) +
                    glob.glob(os.path.join(build, "jobs", "*", "*.yaml"))):
     with open(path) as f:
         for d in yaml.safe_load_all(f):

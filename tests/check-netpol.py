@@ -42,6 +42,7 @@ pods["stranger/pod"] = pod("stranger", app="other")
 namespaces = {"stranger": {"kubernetes.io/metadata.name": "stranger"}}
 policies = []
 files = glob.glob(os.path.join(build, "manifests", "*", "*.yaml")) + \
+    glob.glob(os.path.join(build, "cluster", "*", "*.yaml")) + \
     glob.glob(os.path.join(build, "jobs", "*", "*.yaml"))
 for path in sorted(files):
     with open(path) as f:

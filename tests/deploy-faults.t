@@ -25,11 +25,11 @@ survived=0
 
 m >/dev/null 2>&1 || { echo "Bail out! make cannot build the sample network"; exit 1; }
 orgs=$(ls "$B/manifests")
-objects=$(cat "$B"/manifests/*/*.yaml | grep -c '^kind:')
+objects=$(cat "$B"/manifests/*/*.yaml "$B"/cluster/*/*.yaml | grep -c '^kind:')
 
 # converged DESCRIPTION: the cluster is what the manifests say, and make agrees
 converged() {
-	_f=$(for o in $orgs; do printf -- '-f %s ' "$B/manifests/$o"; done)
+	_f=$(for o in $orgs; do printf -- '-f %s -f %s ' "$B/cluster/$o" "$B/manifests/$o"; done)
 	# shellcheck disable=SC2086
 	_diff=$(kapply diff $_f 2>&1)
 	is "$(printf '%s\n' "$_diff" | grep -v '^unchanged ')" \
@@ -38,7 +38,7 @@ converged() {
 	_stray=
 	for o in $orgs; do
 		_stray="$_stray$(kapply prune --dry-run -l "app.kubernetes.io/managed-by=fabric-k8s,fabric-k8s/org=$o" \
-			-f "$B/manifests/$o" 2>&1);"
+			-f "$B/cluster/$o" -f "$B/manifests/$o" 2>&1);"
 	done
 	is "$_stray" "nothing to prune;nothing to prune;nothing to prune;" \
 		"$1: nothing the manifests lack is left to prune"

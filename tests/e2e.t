@@ -4,7 +4,9 @@
 # answers.  Runs only with K8S_E2E=1 and KUBECONFIG naming a cluster that
 # has the Fabric images (make e2e; .ci/run starts ../shared/cluster for it).
 #
-# For each flow, from an empty cluster: deploy with WAIT=1, channel,
+# For each flow, from an empty cluster (the system flow: first the admin's
+# make namespaces, then make org1 by org1's operator with a token bound to
+# its namespaces, which may not touch org2): deploy with WAIT=1, channel,
 # chaincode (a = 100, b = 200), invoke (a = 90, b = 210); a second deploy
 # sends no request; org2 grows to three peers and peer2 joins, gets the
 # chaincode and answers a = 90; org2 shrinks back and peer2 is pruned;
@@ -63,6 +65,21 @@ for flow in system participation; do
 	B=$tmp/$flow
 	args="BUILD=$B CHANNEL_FLOW=$flow CRYPTO_CONFIG=$tmp/crypto-config.yaml"
 
+	if [ "$flow" = system ]; then
+		# the admin's cluster step, then org1 by its operator alone, from
+		# nothing, with a token bound to org1's namespaces
+		# shellcheck disable=SC2086
+		step "$flow: make namespaces org1-kubeconfig" $args namespaces org1-kubeconfig
+		is "$rc" 0 "$flow: the cluster step (namespaces, Roles, accounts) and org1's operator kubeconfig"
+		op="KUBECONFIG=$B/kubeconfig/org1.yaml SCOPE=namespace"
+		# shellcheck disable=SC2086
+		step "$flow: make org1 WAIT=1, org1's token" $args $op WAIT=1 org1
+		is "$rc" 0 "$flow: org1's operator deploys org1 with org1's rights alone, every workload available"
+		# shellcheck disable=SC2086
+		run tmake $args $op org2
+		like "$rc:$err" '^[1-9].*org2/[A-Za-z]+/[-a-z0-9]+: 403 Forbidden: .*"system:serviceaccount:org1:fabric-k8s-operator" cannot patch .*; the credentials lack the permission to patch [a-z.]+ in namespace org2' \
+			"$flow: the same token may not touch org2, and kapply says which permission it lacked"
+	fi
 	# shellcheck disable=SC2086
 	step "$flow: make deploy WAIT=1" $args WAIT=1 deploy
 	is "$rc" 0 "$flow: deploy, every workload available"

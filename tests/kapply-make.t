@@ -15,25 +15,25 @@ orgs=$(ls "$B/manifests")
 log_mark
 fail=0
 for org in $orgs; do
-	kapply apply -q -f "$B/manifests/$org" || fail=1
+	kapply apply -q -f "$B/cluster/$org" -f "$B/manifests/$org" || fail=1
 done
-is "$fail" 0 "every org applied"
-objects=$(cat "$B"/manifests/*/*.yaml | grep -c '^kind:')
+is "$fail" 0 "every org applied, with its cluster step"
+objects=$(cat "$B"/manifests/*/*.yaml "$B"/cluster/*/*.yaml | grep -c '^kind:')
 is "$(log_count ' 201 created$')" "$objects" "every rendered object was created ($objects)"
 
 log_mark
 for org in $orgs; do
-	kapply apply -q -f "$B/manifests/$org"
+	kapply apply -q -f "$B/cluster/$org" -f "$B/manifests/$org"
 done
 is "$(log_count 'PATCH .* 200 unchanged$'):$(log_count 'PATCH')" "$objects:$objects" \
 	"a second apply changes nothing"
 
-run kapply prune -l fabric-k8s/org=org1 -f "$B/manifests/org1"
+run kapply prune -l fabric-k8s/org=org1 -f "$B/cluster/org1" -f "$B/manifests/org1"
 is "$rc:$out" "0:nothing to prune" "prune: nothing stale"
 
 # org1 loses peer1: its Secret, claim, Service and Deployment are stale
 mkdir -p "$tmp/org1"
-cp "$B"/manifests/org1/*.yaml "$tmp/org1/"
+cp "$B"/manifests/org1/*.yaml "$B"/cluster/org1/*.yaml "$tmp/org1/"
 rm "$tmp"/org1/peer1*.yaml
 run kapply prune -l fabric-k8s/org=org1 -f "$tmp/org1"
 is "$rc" 0 "prune after peer1 went away: exit 0"

@@ -17,23 +17,23 @@ ok "$([ -f "$B/vars/network.mk" ] && [ -f "$B/vars/org1.vars" ] && [ -f "$B/vars
 	[ -f "$B/vars/orgorderer1.vars" ]; echo $?)" "make: network.mk and every org's vars"
 like "$(cat "$B/vars/org1.vars")" '^MSP_ID=Org1MSP$' "make: MSP ID from CONFIGTX"
 is "$(ls "$B/manifests")" "$(printf 'org1\norg2\norgorderer1')" "make: a manifest directory per org"
-like "$(cat "$B/manifests/org2/namespace.yaml")" '^  name: org2$' "make: org2's namespace rendered"
+like "$(cat "$B/cluster/org2/namespace.yaml")" '^  name: org2$' "make: org2's namespace rendered"
 
 run m -q
 is "$rc" 0 "make -q: nothing left to do"
 run m
 is "$out" "make: Nothing to be done for 'all'." "second make does nothing"
 
-before=$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars" "$B/manifests/org1/namespace.yaml" \
-	"$B/manifests/orgorderer1/namespace.yaml")
+before=$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars" "$B/cluster/org1/namespace.yaml" \
+	"$B/cluster/orgorderer1/namespace.yaml")
 org2_before=$(stamp "$B/vars/org2.vars")
 sed -i '/Name: Org2/,$ s/Count: 2/Count: 3/' cc.yaml
 run m
 is "$rc" 0 "after editing Org2: exit status 0"
-is "$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars" "$B/manifests/org1/namespace.yaml" \
-	"$B/manifests/orgorderer1/namespace.yaml")" "$before" \
+is "$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars" "$B/cluster/org1/namespace.yaml" \
+	"$B/cluster/orgorderer1/namespace.yaml")" "$before" \
 	"after editing Org2: the other orgs' vars and manifests keep their timestamps"
-like "$out" "RENDER  org2/namespace.yaml" "after editing Org2: org2 is rendered again"
+like "$out" "RENDER  cluster/org2/namespace.yaml" "after editing Org2: org2 is rendered again"
 ok "$(printf '%s\n' "$out" | grep -Eq 'RENDER  org(1|orderer1)/'; [ $? -ne 0 ]; echo $?)" \
 	"after editing Org2: no other org is rendered"
 ok "$([ "$(stamp "$B/vars/org2.vars")" != "$org2_before" ]; echo $?)" "after editing Org2: org2.vars rewritten"
@@ -56,7 +56,7 @@ ok "$([ -f "$T/channel-artifacts/mychannel.block" ] && [ ! -e "$T/channel-artifa
 run tm -q org1-files org1-example-com-files org1.example.com-files org2-files example-files
 is "$rc" 0 "test-network: org1-files, org1-example-com-files, org1.example.com-files, org2-files: known and up to date"
 run tm -n org1
-like "$out" "kapply apply -q -f $T/manifests/org1.example.com/namespace.yaml" "test-network: make org1 applies org1.example.com"
+like "$out" "kapply apply -q -f $T/cluster/org1.example.com/namespace.yaml" "test-network: make org1 applies org1.example.com"
 tn_before=$(stamp "$T/vars/example.com.vars" "$T/vars/org1.example.com.vars" "$T/manifests/org1.example.com/peer0.yaml" \
 	"$T/channel-artifacts/mychannel.block")
 sed -i 's/Count: 1$/Count: 2/' tn/crypto-config-org2.yaml
@@ -74,8 +74,8 @@ like "$(cat "$T/vars/org1.example.com.vars")" "^NAMESPACE=bank\$" "and gives org
 
 touch "$tmp/ctx.yaml"
 run m
-is "$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars" "$B/manifests/org1/namespace.yaml" \
-	"$B/manifests/orgorderer1/namespace.yaml")" "$before" \
+is "$(stamp "$B/vars/org1.vars" "$B/vars/orgorderer1.vars" "$B/cluster/org1/namespace.yaml" \
+	"$B/cluster/orgorderer1/namespace.yaml")" "$before" \
 	"touching configtx.yaml rewrites no vars file"
 
 rm "$B/vars/org1.vars"

@@ -79,15 +79,15 @@ like "$out" "^manifests/org1/peer0-crypto.yaml: Secret/peer0-crypto: holds peerO
 	"a Secret holding another node's key is found out"
 
 B=$tmp/fabric14-docker-nfs
-like "$(cat "$B/manifests/org1/namespace.yaml")" "pod-security.kubernetes.io/enforce: privileged" \
+like "$(cat "$B/cluster/org1/namespace.yaml")" "pod-security.kubernetes.io/enforce: privileged" \
 	"CHAINCODE=docker: a peer org's namespace is privileged"
-like "$(cat "$B/manifests/orgorderer1/namespace.yaml")" "pod-security.kubernetes.io/enforce: restricted" \
+like "$(cat "$B/cluster/orgorderer1/namespace.yaml")" "pod-security.kubernetes.io/enforce: restricted" \
 	"and an orderer org's stays restricted"
 run tmake BUILD="$tmp/docker-says" CHAINCODE=docker vars
 like "$out" "CHAINCODE=docker mounts the node's Docker socket into the peers, as root: the peer orgs' namespaces enforce the privileged Pod Security level" \
 	"and make says so"
 run tmake BUILD="$tmp/baseline" POD_SECURITY=baseline all
-like "$(cat "$tmp/baseline/manifests/org1/namespace.yaml")" "enforce: baseline" "POD_SECURITY=baseline relaxes the namespaces"
+like "$(cat "$tmp/baseline/cluster/org1/namespace.yaml")" "enforce: baseline" "POD_SECURITY=baseline relaxes the namespaces"
 
 # NodePort: the ports are those yaml2vars assigned
 B=$tmp/notls-couchdb-nodeport

@@ -8,6 +8,11 @@
 //   - HTTPS on 127.0.0.1 (HTTP/2 with HTTP/1.1 fallback), client-certificate,
 //     bearer-token and basic authentication, 401 for anything else, and a
 //     read-only "viewer" token whose writes get 403;
+//   - ServiceAccount tokens (POST .../serviceaccounts/NAME/token, as
+//     recorded) whose requests RBAC decides: Roles and RoleBindings of the
+//     request's namespace (apiGroups, resources with pods/log, verbs; "*"
+//     for any), nothing at the cluster scope but discovery, 403 otherwise
+//     (server-side apply that creates needs create too);
 //   - discovery (/api, /api/v1, /apis, /apis/apps/v1, /apis/batch/v1,
 //     /apis/networking.k8s.io/v1) from
 //     the recorded documents;
@@ -137,6 +142,7 @@ const discovery = {
   '/api': 'api.json', '/api/v1': 'api-v1.json', '/apis': 'apis.json',
   '/apis/apps/v1': 'apis-apps-v1.json', '/apis/batch/v1': 'apis-batch-v1.json',
   '/apis/networking.k8s.io/v1': 'apis-networking.k8s.io-v1.json',
+  '/apis/rbac.authorization.k8s.io/v1': 'apis-rbac.authorization.k8s.io-v1.json',
 };
 const docs = {};
 const resources = new Map();    // "group/resource" -> { group, version, resource, kind, namespaced }
@@ -749,10 +755,48 @@ function remove(res, ns, name, q) {
 }
 
 function forbidden(user, verb, res, ns, name) {
-  const scope = res.namespaced ? `in the namespace "${ns}"` : res.resource === 'namespaces' ? `in the namespace "${name}"` : 'at the cluster scope';
+  const scope = res.namespaced && ns ? `in the namespace "${ns}"` : res.resource === 'namespaces' && name ? `in the namespace "${name}"` : 'at the cluster scope';
   return [403, failure(403, 'Forbidden',
-    `${qualified(res)} "${name}" is forbidden: User "${user}" cannot ${verb} resource "${res.resource}" in API group "${res.group}" ${scope}`,
+    `${qualified(res)}${name ? ` "${name}"` : ''} is forbidden: User "${user}" cannot ${verb} resource "${res.resource}" in API group "${res.group}" ${scope}`,
     details(res, name))];
+}
+
+// ServiceAccount tokens the double issued: token -> "system:serviceaccount:NS:NAME"
+const saTokens = new Map();
+
+function issueToken(ns, name, body) {
+  const sa = store.get(key(resources.get('/serviceaccounts'), ns, name));
+  if (!sa) return notFound(resources.get('/serviceaccounts'), name);
+  let req;
+  try { req = JSON.parse(body); } catch (e) { return [400, failure(400, 'BadRequest', `the double reads JSON bodies only: ${e.message}`)]; }
+  const seconds = (req.spec && req.spec.expirationSeconds) || 3600;
+  if (seconds < 600) return [422, failure(422, 'Invalid', `TokenRequest.authentication.k8s.io "${name}" is invalid: spec.expirationSeconds: Invalid value: ${seconds}: may not specify a duration less than 10 minutes`)];
+  const token = `double-sa.${ns}.${name}.${randomChars(16)}`;
+  saTokens.set(token, `system:serviceaccount:${ns}:${name}`);
+  const now = new Date();
+  return [201, { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1',
+    metadata: { name, namespace: ns, creationTimestamp: now.toISOString().replace(/\.\d+Z$/, 'Z') },
+    spec: { audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: seconds, boundObjectRef: null },
+    status: { token, expirationTimestamp: new Date(now.getTime() + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z') } }];
+}
+
+// RBAC for a ServiceAccount: may it do verb on resource (with /sub) of group in ns?
+function allowed(user, verb, res, sub, ns) {
+  const m = /^system:serviceaccount:([^:]+):(.+)$/.exec(user);
+  if (!m || !res.namespaced || !ns) return false;     // no ClusterRoleBindings here
+  const bindings = resources.get('rbac.authorization.k8s.io/rolebindings');
+  const roles = resources.get('rbac.authorization.k8s.io/roles');
+  const resource = sub ? `${res.resource}/${sub}` : res.resource;
+  const has = (list, v) => (list || []).includes('*') || (list || []).includes(v);
+  for (const [k, e] of store) {
+    if (!k.startsWith(`${bindings.group}/${bindings.resource}/${ns}/`)) continue;
+    const b = e.obj;
+    if (!(b.subjects || []).some(s => s.kind === 'ServiceAccount' && s.name === m[2] && (s.namespace || ns) === m[1])) continue;
+    if (!b.roleRef || b.roleRef.kind !== 'Role') continue;
+    const role = store.get(key(roles, ns, b.roleRef.name));
+    if (role && (role.obj.rules || []).some(r => has(r.apiGroups, res.group) && has(r.resources, resource) && has(r.verbs, verb))) return true;
+  }
+  return false;
 }
 
 function authenticate(req) {
@@ -762,6 +806,7 @@ function authenticate(req) {
     if ((m = /^Bearer (.+)$/.exec(h))) {
       if (opt.tokens.includes(m[1])) return 'admin';
       if (opt.viewerTokens.includes(m[1])) return 'viewer';
+      if (saTokens.has(m[1])) return saTokens.get(m[1]);
     } else if ((m = /^Basic (.+)$/.exec(h))) {
       const up = Buffer.from(m[1], 'base64').toString();
       if (opt.basic.includes(up)) return up.split(':')[0];
@@ -794,13 +839,27 @@ function route(req, body) {
     res = resources.get(`${group}/${rest[0]}`);
     [name, sub] = [rest[1], rest[2]];
   }
-  if (res && res.kind === 'Pod' && !res.group && ns && name && sub === 'log' && req.method === 'GET') return podLog(res, ns, name, q);
+  const sa = user.startsWith('system:serviceaccount:');
+  if (res && res.kind === 'Pod' && !res.group && ns && name && sub === 'log' && req.method === 'GET') {
+    if (sa && !allowed(user, 'get', res, 'log', ns)) return forbidden(user, 'get', { ...res, resource: 'pods/log' }, ns, name);
+    return podLog(res, ns, name, q);
+  }
+  if (res && res.kind === 'ServiceAccount' && ns && name && sub === 'token' && req.method === 'POST') {
+    if (sa && !allowed(user, 'create', res, 'token', ns)) return forbidden(user, 'create', { ...res, resource: 'serviceaccounts/token' }, ns, name);
+    return issueToken(ns, name, body);
+  }
   if (!res || sub || (res.namespaced && name && !ns)) return noResource;
   const verb = { GET: name ? 'get' : 'list', PATCH: 'patch', DELETE: 'delete' }[req.method];
   if (!verb || (!name && req.method !== 'GET')) {
     return [405, failure(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`)];
   }
   if (user === 'viewer' && req.method !== 'GET') return forbidden(user, verb, res, ns, name);
+  if (sa) {
+    if (!allowed(user, verb, res, null, ns)) return forbidden(user, verb, res, ns, name);
+    if (req.method === 'PATCH' && !store.has(key(res, ns, name)) && !allowed(user, 'create', res, null, ns)) {
+      return forbidden(user, 'create', res, ns, name);
+    }
+  }
   if (req.method === 'GET') {
     if (!name) return list(res, ns, q);
     const e = store.get(key(res, ns, name));

@@ -12,7 +12,8 @@ static const char *const prune_kinds[][2] = {
 	{ "v1", "ServiceAccount" }, { "v1", "PersistentVolumeClaim" }, { "v1", "PersistentVolume" },
 	{ "apps/v1", "Deployment" }, { "apps/v1", "StatefulSet" },
 	{ "batch/v1", "Job" }, { "batch/v1", "CronJob" },
-	{ "networking.k8s.io/v1", "Ingress" }, { "policy/v1", "PodDisruptionBudget" },
+	{ "networking.k8s.io/v1", "Ingress" }, { "networking.k8s.io/v1", "NetworkPolicy" },
+	{ "policy/v1", "PodDisruptionBudget" },
 };
 #define NPRUNE_KINDS (sizeof(prune_kinds) / sizeof(*prune_kinds))
 
@@ -180,12 +181,24 @@ int cmd_prune(struct run *r)
 		if (!dup)
 			kinds[nk++] = k;
 	}
+	/*
+	 * -n scopes prune to one namespace: namespaced kinds are listed there
+	 * only and cluster-scoped kinds are left alone, so that credentials
+	 * bound to that namespace suffice
+	 */
+	if (r->o->kube.namespace) {
+		size_t kept = 0;
+		for (size_t i = 0; i < nk; i++)
+			if (kinds[i]->namespaced)
+				kinds[kept++] = kinds[i];
+		nk = kept;
+	}
 	/* only what this project manages, whatever the selector says */
 	selector = xasprintf("%s,%s", r->o->selector, MANAGED_BY);
 	query = kapi_escape(selector);
 	lists = xcalloc(nk ? nk : 1, sizeof(*lists));
 	for (size_t i = 0; i < nk; i++) {
-		char *path = kapi_path(kinds[i], NULL, NULL);
+		char *path = kapi_path(kinds[i], r->o->kube.namespace, NULL);
 		lists[i] = kreq_new("GET", xasprintf("%s?labelSelector=%s", path, query), NULL, 0, NULL);
 		free(path);
 	}

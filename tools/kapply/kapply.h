@@ -30,6 +30,8 @@ struct opts {
 	bool all;                       /* prune without -f: everything -l selects */
 	long timeout_ms;                /* --timeout: wait, delete --wait */
 	long long tail;                 /* logs --tail: lines, -1 for all */
+	const char *service_account;    /* kubeconfig --service-account */
+	long duration_ms;               /* kubeconfig --duration: the token's lifetime */
 	struct kclient_opts client;
 };
 
@@ -90,6 +92,7 @@ int cmd_prune(struct run *r);
 int cmd_wait(struct run *r);
 int cmd_get(struct run *r);
 int cmd_logs(struct run *r);
+int cmd_kubeconfig(struct run *r);
 
 /* Poll until every target is gone (404) or the timeout; 0 or -1 (reported). */
 int wait_gone(struct run *r, struct target **t, size_t n);

@@ -18,18 +18,19 @@
 
 static const char synopsis[] =
 	"usage: %s apply|diff|delete|prune|wait|get|logs [options] -f PATH...\n"
-	"       %s config [options]\n";
+	"       %s config [options]\n"
+	"       %s kubeconfig -n NS --service-account NAME -o FILE [options]\n";
 
 static void usage(void)
 {
-	fprintf(stderr, synopsis, progname(), progname());
+	fprintf(stderr, synopsis, progname(), progname(), progname());
 	fprintf(stderr, "Try '%s --help' for more.\n", progname());
 	exit(EXIT_USAGE);
 }
 
 static void help(void)
 {
-	printf(synopsis, progname(), progname());
+	printf(synopsis, progname(), progname(), progname());
 	printf("\n"
 	       "Commands:\n"
 	       "  apply     server-side apply every object (field manager " FIELD_MANAGER ")\n"
@@ -42,13 +43,17 @@ static void help(void)
 	       "  logs      print the log of every pod of the Jobs, Deployments and\n"
 	       "            StatefulSets of PATH, each after a header naming the pod\n"
 	       "  config    show the cluster, context, namespace and credentials in use\n"
+	       "  kubeconfig  write to FILE (mode 0600) a kubeconfig of the cluster in use for\n"
+	       "            the ServiceAccount NAME of namespace NS, with a token the server\n"
+	       "            issues for it (TokenRequest)\n"
 	       "\n"
 	       "Options:\n"
 	       "  -f, --filename PATH       a YAML file, a directory of them, or - (repeatable)\n"
 	       "  -l, --selector SELECTOR   prune: labels of the objects PATH owns, e.g. fabric-k8s/org=org1\n"
 	       "      --kubeconfig FILE     use FILE instead of $KUBECONFIG or ~/.kube/config\n"
 	       "      --context NAME        use this kubeconfig context\n"
-	       "  -n, --namespace NS        for objects without metadata.namespace\n"
+	       "  -n, --namespace NS        for objects without metadata.namespace; prune: look\n"
+	       "                            in NS only and leave cluster-scoped objects alone\n"
 	       "      --force               apply: take over fields another manager owns\n"
 	       "      --all                 prune without -f: delete every object -l selects\n"
 	       "      --dry-run             apply, delete, prune: ask the server, change nothing\n"
@@ -60,6 +65,9 @@ static void help(void)
 	       "  -j, --jobs N              requests in flight at once [32]\n"
 	       "      --retries N           retries of a request on 429, 5xx, dropped connections [5]\n"
 	       "  -o, --output json         get: print the objects (Secret values hidden)\n"
+	       "  -o, --output FILE         kubeconfig: the file to write\n"
+	       "      --service-account NAME  kubeconfig: whose token\n"
+	       "      --duration DURATION   kubeconfig: how long the token is valid [24h]\n"
 	       "  -q, --quiet               print only errors\n"
 	       "  -v, --verbose             log each request (method, path, status) to stderr\n"
 	       "  -h, --help                this help\n"
@@ -103,7 +111,7 @@ static int config_cmd(struct run *r)
 /* Long options without a short form. */
 enum {
 	O_KUBECONFIG = 256, O_CONTEXT, O_FORCE, O_DRY_RUN, O_PROPAGATION, O_WAIT,
-	O_TIMEOUT, O_REQUEST_TIMEOUT, O_RETRIES, O_ALL, O_TAIL,
+	O_TIMEOUT, O_REQUEST_TIMEOUT, O_RETRIES, O_ALL, O_TAIL, O_SERVICE_ACCOUNT, O_DURATION,
 };
 
 /* The value of a numeric option, from lo to hi; else usage, saying what is expected. */
@@ -137,11 +145,7 @@ static void option(int opt, struct opts *o)
 		o->client.max_inflight = (int)number_arg("-j", 1, 1000, "a number from 1 to 1000");
 		break;
 	case 'o':
-		if (strcmp(optarg, "json") != 0) {
-			warnf("-o %s: the only output format is json", optarg);
-			usage();
-		}
-		o->output = optarg;
+		o->output = optarg;     /* checked once the command is known */
 		break;
 	case 'q':
 		o->quiet = true;
@@ -180,16 +184,22 @@ static void option(int opt, struct opts *o)
 		break;
 	case O_TIMEOUT:
 	case O_REQUEST_TIMEOUT:
+	case O_DURATION:
 		ms = duration_ms(optarg);
 		if (ms < 0) {
-			warnf("%s %s: expected a duration such as 30s, 5m or 250ms",
-			      opt == O_TIMEOUT ? "--timeout" : "--request-timeout", optarg);
+			warnf("%s %s: expected a duration such as 30s, 5m or 250ms", opt == O_TIMEOUT ?
+			      "--timeout" : opt == O_DURATION ? "--duration" : "--request-timeout", optarg);
 			usage();
 		}
 		if (opt == O_TIMEOUT)
 			o->timeout_ms = ms;
+		else if (opt == O_DURATION)
+			o->duration_ms = ms;
 		else
 			o->client.request_timeout_ms = ms;
+		break;
+	case O_SERVICE_ACCOUNT:
+		o->service_account = optarg;
 		break;
 	case O_TAIL:
 		o->tail = number_arg("--tail", 0, 1000000000, "a number of lines from 0");
@@ -224,6 +234,8 @@ int main(int argc, char **argv)
 		{ "retries", required_argument, NULL, O_RETRIES },
 		{ "all", no_argument, NULL, O_ALL },
 		{ "tail", required_argument, NULL, O_TAIL },
+		{ "service-account", required_argument, NULL, O_SERVICE_ACCOUNT },
+		{ "duration", required_argument, NULL, O_DURATION },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct {
@@ -234,9 +246,10 @@ int main(int argc, char **argv)
 		{ "apply", cmd_apply, true }, { "diff", cmd_apply, true },
 		{ "delete", cmd_delete, true }, { "prune", cmd_prune, true },
 		{ "wait", cmd_wait, true }, { "get", cmd_get, true }, { "logs", cmd_logs, true },
-		{ "config", config_cmd, false },
+		{ "config", config_cmd, false }, { "kubeconfig", cmd_kubeconfig, false },
 	};
 	struct opts o = { .propagation = "Background", .timeout_ms = 300000, .tail = -1,
+			  .duration_ms = 24 * 3600 * 1000L,
 			  .client = { .max_inflight = 32, .retries = 5 } };
 	struct run r = {0};
 	const char *cmd = NULL;
@@ -287,15 +300,42 @@ int main(int argc, char **argv)
 		warnf("prune: -l SELECTOR is required (the labels of the objects PATH owns)");
 		usage();
 	}
+	if (strcmp(cmd, "kubeconfig") == 0) {
+		if (!o.kube.namespace || !o.service_account || !o.output || o.nfiles) {
+			warnf("kubeconfig: -n NS, --service-account NAME and -o FILE are required, -f is not");
+			usage();
+		}
+		/* TokenRequest's limits: ten minutes at least, and whole seconds */
+		if (o.duration_ms < 600000) {
+			warnf("--duration: a token is valid for 10m at least");
+			usage();
+		}
+	} else if (o.service_account || o.duration_ms != 24 * 3600 * 1000L) {
+		warnf("--service-account and --duration go with kubeconfig");
+		usage();
+	} else if (o.output && strcmp(o.output, "json") != 0) {
+		warnf("-o %s: the only output format is json", o.output);
+		usage();
+	}
 	if (strcmp(cmd, "diff") == 0)
 		o.dry_run = true;
 
-	if (strcmp(cmd, "config") == 0)
+	if (strcmp(cmd, "config") == 0) {
 		rc = (r.kc = kubeconfig_load(&o.kube)) ? config_cmd(&r) : EXIT_USER;
-	else if (run_open(&r, &o) < 0)
+	} else if (strcmp(cmd, "kubeconfig") == 0) {
+		/* no manifests and no discovery: one request */
+		r.o = &o;
+		r.kc = kubeconfig_load(&o.kube);
 		rc = EXIT_USER;
-	else
+		if (r.kc && kubeconfig_exec(r.kc) == 0) {
+			r.c = kclient_new(r.kc, &o.client);
+			rc = cmd_kubeconfig(&r);
+		}
+	} else if (run_open(&r, &o) < 0) {
+		rc = EXIT_USER;
+	} else {
 		rc = cmds[ci].fn(&r);
+	}
 	run_close(&r);
 	free(o.files);
 	if (fflush(stdout) == EOF || ferror(stdout)) {

@@ -1,0 +1,83 @@
+# The cluster step: what only the cluster's admin may create, apart from
+# what each org runs.  Per org, under $(CLUSTER_DIR)/<domain>/: its
+# Namespace, its NFS PersistentVolumes (STORAGE=nfs), a peer org's
+# chaincode namespace <namespace>-cc (Fabric 2.x), and the Role and
+# RoleBinding of the org's operator (templates/rbac.yaml), bound to the
+# ServiceAccount fabric-k8s-operator.  Everything here carries the label
+# fabric-k8s/scope=cluster; the org's own apply and prune leave it alone.
+#
+#   make namespaces          apply every org's cluster step (wider rights)
+#   make rbac                render each org's Roles and RoleBindings, to read
+#   make <domain>-kubeconfig write $(KUBECONFIG_DIR)/<domain>.yaml: a kubeconfig
+#                            with a token of the org's operator (TOKEN_TTL)
+#
+# SCOPE=cluster (the default): `make <domain>` and `make deploy` run the
+# org's cluster step first, so that one admin deploys everything.
+# SCOPE=namespace: they touch the org's namespaces alone, so that the
+# org's operator deploys with the kubeconfig make <domain>-kubeconfig wrote,
+# once an admin ran make namespaces.
+# (SCOPE and TOKEN_TTL: rules/options.mk)
+CLUSTER_DIR := $(BUILD)/cluster
+KUBECONFIG_DIR := $(BUILD)/kubeconfig
+cluster_stamp = $(STAMP_DIR)/$(1).cluster
+cluster_selector = $(call org_selector,$(1)),fabric-k8s/scope=cluster
+
+# Each org's chaincode server runs in a namespace of its own,
+# <namespace>-cc: it is the org's code, not Fabric's, and a server built
+# from source at start (no CC_IMAGE) runs npm install as root, which only
+# the baseline Pod Security level allows; with CC_IMAGE the namespace
+# enforces POD_SECURITY as the org's does.  (CC_POD_SECURITY reads CC_IMAGE,
+# which rules/chaincode.mk defaults: a recursive variable.)
+cc_namespace = $($(1)_NAMESPACE)-cc
+CC_POD_SECURITY = $(if $(CC_IMAGE),$(POD_SECURITY),$(if $(filter privileged,$(POD_SECURITY)),privileged,baseline))
+
+# $(call cluster_rules,org)
+define cluster_rules
+$(1)_CLUSTER_MANIFESTS := $$(CLUSTER_DIR)/$(1)/namespace.yaml $$(CLUSTER_DIR)/$(1)/rbac.yaml
+$(1)_RBAC := $$(CLUSTER_DIR)/$(1)/rbac.yaml
+$$(CLUSTER_DIR)/$(1)/namespace.yaml: private RENDER_ARGS = -D POD_SECURITY_LEVEL=$$(if $$(filter peer,$$($(1)_TYPE)),$$(PEER_POD_SECURITY),$$(POD_SECURITY))
+$$(CLUSTER_DIR)/$(1)/namespace.yaml: templates/namespace.yaml $$(call RENDER_DEPS,$(1))
+	$$(call cmd_render,$(1))
+$$(CLUSTER_DIR)/$(1)/rbac.yaml: private RENDER_ARGS =
+$$(CLUSTER_DIR)/$(1)/rbac.yaml: templates/rbac.yaml $$(call RENDER_DEPS,$(1))
+	$$(call cmd_render,$(1))
+ifeq ($$(STORAGE),nfs)
+$(1)_CLUSTER_MANIFESTS += $$(CLUSTER_DIR)/$(1)/volumes.yaml
+$$(CLUSTER_DIR)/$(1)/volumes.yaml: private RENDER_ARGS = -D ORG_DIR=$$(notdir $$(patsubst %/,%,$$(dir $$(call org_dir,$(1)))))
+$$(CLUSTER_DIR)/$(1)/volumes.yaml: templates/nfs-volumes.yaml $$(call RENDER_DEPS,$(1))
+	$$(call cmd_render,$(1))
+endif
+ifeq ($$($(1)_TYPE)$$(filter 1.4,$$(FABRIC_VERSION)),peer)
+$(1)_CLUSTER_MANIFESTS += $$(CLUSTER_DIR)/$(1)/chaincode-namespace.yaml
+$(1)_RBAC += $$(CLUSTER_DIR)/$(1)/chaincode-namespace.yaml
+$$(CLUSTER_DIR)/$(1)/chaincode-namespace.yaml: private RENDER_ARGS = -D CC_NAMESPACE=$$(call cc_namespace,$(1)) \
+		-D CC_POD_SECURITY=$$(CC_POD_SECURITY)
+$$(CLUSTER_DIR)/$(1)/chaincode-namespace.yaml: templates/chaincode-namespace.yaml $$(call RENDER_DEPS,$(1))
+	$$(call cmd_render,$(1))
+endif
+
+$$(call cluster_stamp,$(1)): $$($(1)_CLUSTER_MANIFESTS) | $$(BINDIR)/kapply
+	$$(call msg,APPLY,$(1) (cluster step))$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_CLUSTER_MANIFESTS))
+	$$(Q)$$(KAPPLY) prune -q -l $$(call cluster_selector,$(1)) $$(addprefix -f ,$$($(1)_CLUSTER_MANIFESTS))
+	$$(Q)rm -f $$(filter-out $$($(1)_CLUSTER_MANIFESTS),$$(wildcard $$(CLUSTER_DIR)/$(1)/*.yaml))
+	$$(Q)mkdir -p $$(@D) && touch $$@
+
+# a new token each time it is asked for: tokens expire
+.PHONY: $(1)-kubeconfig
+$(1)-kubeconfig: $$(call cluster_stamp,$(1))
+	$$(call msg,KUBECONFIG,$$(KUBECONFIG_DIR)/$(1).yaml)mkdir -p $$(KUBECONFIG_DIR) && \
+		$$(KAPPLY) kubeconfig -n $$($(1)_NAMESPACE) --service-account fabric-k8s-operator \
+		--duration $$(TOKEN_TTL) -o $$(KUBECONFIG_DIR)/$(1).yaml
+
+ifeq ($$(SCOPE),cluster)
+$$(call applied_stamp,$(1)): | $$(call cluster_stamp,$(1))
+endif
+endef
+$(foreach org,$(ORGS),$(eval $(call cluster_rules,$(org))))
+
+.PHONY: namespaces rbac
+namespaces: $(foreach o,$(ORGS),$(call cluster_stamp,$(o)))
+rbac: $(foreach o,$(ORGS),$($(o)_RBAC))
+	$(Q)printf '%s\n' $^
+
+CLEAN_DIRS += $(CLUSTER_DIR) $(KUBECONFIG_DIR)
