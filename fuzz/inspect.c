@@ -2,10 +2,16 @@
  * inspect - the protobuf reader (pb.h) and txgen's inspector, which turns
  * blocks, envelopes and config groups into configtxlator's JSON
  * (-inspectBlock, -inspectChannelCreateTx, -printOrg).  Each input is
- * decoded as all three.
+ * decoded as all three, and as a config block and a ConfigGroup for
+ * -liveConfig (cg_decode, tx_block_config).
  *
- * Property: what the inspector prints is JSON (it parses).
+ * Properties: what the inspector prints is JSON (it parses); a decoded
+ * group encodes to bytes that decode to the same encoding; it differs in
+ * nothing from itself; whose signatures its mod_policies want is answered
+ * (a list or a reason), whatever its policies say.
  */
+#include <string.h>
+
 #include "fuzz.h"
 #include "json.h"
 #include "txgen.h"
@@ -17,6 +23,42 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* The properties of a decoded config group (which it frees); NULL: nothing to check. */
+static void config_group(struct cgroup *g)
+{
+	struct pbuf a = {0}, b = {0};
+	struct cgroup *again, *rs, *ws, *none;
+	struct strbuf changes = {0};
+	size_t n;
+	char *why, **ids;
+
+	if (!g)
+		return;
+	cg_encode(g, &a);
+	again = cg_decode(a.buf, a.len);
+	fuzz_assert(again != NULL);
+	cg_encode(again, &b);
+	fuzz_assert(a.len == b.len && (a.len == 0 || memcmp(a.buf, b.buf, a.len) == 0));
+	tx_describe_changes(g, again, &changes);
+	fuzz_assert(changes.len == 0);
+	fuzz_assert(cg_compute_update(g, again, &rs, &ws) < 0);
+	/* every element of g changed: each one's mod_policy evaluated in g */
+	none = cg_new("");
+	none->version = g->version + 1;
+	ids = tx_update_signers(g, none, g, &n, &why);
+	fuzz_assert((ids != NULL) != (why != NULL));
+	for (size_t i = 0; ids && i < n; i++)
+		free(ids[i]);
+	free(ids);
+	free(why);
+	cg_free(none);
+	sb_free(&changes);
+	cg_free(again);
+	cg_free(g);
+	pb_free(&a);
+	pb_free(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum inspect_what whats[] = { INSPECT_BLOCK, INSPECT_ENVELOPE, INSPECT_ORDERER_ORG };
@@ -25,6 +67,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	while (pb_next(&r, &f) == 1)
 		fuzz_assert(f.type != PB_LEN || (f.data >= data && f.data + f.len <= data + size));
+	config_group(cg_decode(data, size));
+	{
+		struct block_config bc;
+		const char *why;
+
+		config_group(tx_block_config(data, size, &bc, &why));
+		free(bc.channel_id);
+	}
 	for (size_t i = 0; i < sizeof(whats) / sizeof(*whats); i++) {
 		struct strbuf out = {0};
 		char *err = NULL;

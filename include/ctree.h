@@ -73,6 +73,18 @@ void cg_clear_entries(struct cgroup *g);
 
 /* Write g as the body of a ConfigGroup message. */
 void cg_encode(const struct cgroup *g, struct pbuf *b);
+/*
+ * Read a ConfigGroup message (what cg_encode writes, or Fabric does: map
+ * entries in any order, a repeated key's last entry wins).  NULL when the
+ * bytes are no well-formed ConfigGroup.
+ */
+struct cgroup *cg_decode(const uint8_t *p, size_t n);
+/*
+ * Put the values that are maps (ACLs, Capabilities) in key order, as Go
+ * encodes them deterministically: the same map, whoever encoded it, is
+ * then the same bytes, as an update's comparison of values needs.
+ */
+void cg_canonicalize(struct cgroup *g);
 
 /*
  * The ConfigUpdate that turns original into updated, computed the way

@@ -86,4 +86,12 @@ int pb_next(struct pb_reader *r, struct pb_field *f);
 /* Is the whole of p[0..n) a well-formed message (every field parses)? */
 bool pb_valid(const void *p, size_t n);
 
+/*
+ * A singular field of a message, as protobuf reads it (the last occurrence
+ * wins): the varint num (0 when absent), the bytes of num (NULL when
+ * absent).  Reading stops where the message stops parsing.
+ */
+uint64_t pb_get_varint(const void *p, size_t n, uint32_t num);
+const uint8_t *pb_get_bytes(const void *p, size_t n, uint32_t num, size_t *len);
+
 #endif

@@ -67,6 +67,41 @@ int tx_genesis_block(const struct cgroup *channel, const char *channel_id, struc
 void tx_config_update_envelope(const char *channel_id, const struct cgroup *read_set,
 			       const struct cgroup *write_set, struct pbuf *out);
 
+/* What a config block says besides its channel group. */
+struct block_config {
+	char *channel_id;               /* allocated; "" when the header has none */
+	uint64_t sequence;              /* the config's sequence: the updates applied */
+	uint64_t number;                /* the block's number */
+};
+/*
+ * The channel group of a config block (block 0, or the block `peer channel
+ * fetch config` gives), with bc filled in (free bc->channel_id).  NULL with
+ * *why saying what the bytes are instead.
+ */
+struct cgroup *tx_block_config(const uint8_t *block, size_t len, struct block_config *bc, const char **why);
+
+/* ---- reconcile.c: a live channel against configtx.yaml ---- */
+
+/*
+ * The config configtx.yaml declares for a live channel: live, with the
+ * Application group and the channel's Capabilities of channel (the channel
+ * profile's group) and the Orderer group of orderer (the profile with the
+ * Orderer section: the channel's own, or the system channel's; NULL:
+ * channel's).  What the profiles do not describe stays as it is.
+ */
+struct cgroup *tx_declared_config(const struct cgroup *live, const struct cgroup *channel,
+				  const struct cgroup *orderer);
+/* "add|remove|change /Channel/..." lines, one per element that differs. */
+void tx_describe_changes(const struct cgroup *live, const struct cgroup *declared, struct strbuf *out);
+/*
+ * MSP IDs whose admins' signatures meet the mod_policy of every element
+ * the update changes, evaluated in the live config (MAJORITY of n: the
+ * first n/2 + 1, preferring MSPs chosen already).  An allocated array of
+ * *n allocated strings, or NULL with an allocated *why.
+ */
+char **tx_update_signers(const struct cgroup *live, const struct cgroup *read_set,
+			 const struct cgroup *write_set, size_t *n, char **why);
+
 /* ---- inspect.c: Fabric's JSON rendering ---- */
 
 enum inspect_what { INSPECT_BLOCK, INSPECT_ENVELOPE, INSPECT_ORDERER_ORG };

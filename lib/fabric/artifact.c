@@ -127,3 +127,37 @@ void tx_config_update_envelope(const char *channel_id, const struct cgroup *read
 	pb_free(&chdr);
 	pb_free(&payload);
 }
+
+struct cgroup *tx_block_config(const uint8_t *block, size_t len, struct block_config *bc, const char **why)
+{
+	const uint8_t *data, *env, *payload, *hdr, *chdr, *cenv, *config, *group, *id;
+	size_t dlen, elen, plen, hlen, clen, celen, cflen, glen, idlen;
+	struct cgroup *g;
+
+	memset(bc, 0, sizeof(*bc));
+	*why = "not a block";
+	if (!pb_valid(block, len) || !(data = pb_get_bytes(block, len, 2, &dlen)))
+		return NULL;
+	*why = "a block without a transaction";
+	if (!(env = pb_get_bytes(data, dlen, 1, &elen)) || !(payload = pb_get_bytes(env, elen, 1, &plen)) ||
+	    !(hdr = pb_get_bytes(payload, plen, 1, &hlen)) || !(chdr = pb_get_bytes(hdr, hlen, 1, &clen)))
+		return NULL;
+	*why = "not a config block (its transaction is no CONFIG)";
+	if (pb_get_varint(chdr, clen, 1) != HEADER_CONFIG)
+		return NULL;
+	*why = "a config block without a config";
+	if (!(cenv = pb_get_bytes(payload, plen, 2, &celen)) || !(config = pb_get_bytes(cenv, celen, 1, &cflen)) ||
+	    !(group = pb_get_bytes(config, cflen, 2, &glen)))
+		return NULL;
+	*why = "a config block whose channel group does not decode";
+	if (!(g = cg_decode(group, glen)))
+		return NULL;
+	cg_canonicalize(g);
+	bc->sequence = pb_get_varint(config, cflen, 1);
+	hdr = pb_get_bytes(block, len, 1, &hlen);     /* BlockHeader: number 1 */
+	bc->number = hdr ? pb_get_varint(hdr, hlen, 1) : 0;
+	id = pb_get_bytes(chdr, clen, 4, &idlen);
+	bc->channel_id = id && !memchr(id, 0, idlen) ? xstrndup((const char *)id, idlen) : xstrdup("");
+	*why = NULL;
+	return g;
+}

@@ -279,6 +279,251 @@ void cg_encode(const struct cgroup *g, struct pbuf *b)
 	pb_str(b, 5, g->mod_policy);
 }
 
+/* ---- decoding ---- */
+
+/* A map entry's key (field 1) and value message (field 2); -1 when malformed. */
+static int map_entry(const struct pb_field *f, char **key, const uint8_t **val, size_t *vlen)
+{
+	struct pb_reader r = pb_reader(f->data, f->len);
+	struct pb_field e;
+	int rc;
+
+	*key = NULL;
+	*val = NULL;
+	*vlen = 0;
+	while ((rc = pb_next(&r, &e)) > 0) {
+		if (e.type != PB_LEN)
+			continue;
+		if (e.num == 1) {
+			free(*key);
+			*key = memchr(e.data, 0, e.len) ? NULL : xstrndup((const char *)e.data, e.len);
+			if (!*key)
+				return -1;
+		} else if (e.num == 2) {
+			*val = e.data;
+			*vlen = e.len;
+		}
+	}
+	if (rc < 0 || !*key) {
+		free(*key);
+		*key = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* A string field: a copy, refused when it holds a NUL (no key or policy name does). */
+static char *string_of(const struct pb_field *f)
+{
+	return memchr(f->data, 0, f->len) ? NULL : xstrndup((const char *)f->data, f->len);
+}
+
+/* ConfigValue: version 1, value 2, mod_policy 3. */
+static int decode_value(struct cgroup *g, const char *key, const uint8_t *p, size_t n)
+{
+	struct pb_reader r = pb_reader(p, n);
+	struct pb_field f;
+	struct cvalue v = { .key = (char *)key, .mod_policy = NULL };
+	char *mod = NULL;
+	int rc;
+
+	while ((rc = pb_next(&r, &f)) > 0) {
+		if (f.num == 1 && f.type == PB_VARINT) {
+			v.version = f.u;
+		} else if (f.num == 2 && f.type == PB_LEN) {
+			v.data = (uint8_t *)f.data;
+			v.len = f.len;
+		} else if (f.num == 3 && f.type == PB_LEN) {
+			free(mod);
+			if (!(mod = string_of(&f)))
+				return -1;
+		}
+	}
+	if (rc == 0)
+		set_value(g, &v, v.version, mod ? mod : "", true);
+	free(mod);
+	return rc;
+}
+
+/* ConfigPolicy: version 1, policy 2 (Policy: type 1, value 2), mod_policy 3. */
+static int decode_policy(struct cgroup *g, const char *key, const uint8_t *p, size_t n)
+{
+	struct pb_reader r = pb_reader(p, n), pr;
+	struct pb_field f, pf;
+	struct cpolicy c = { .key = (char *)key };
+	char *mod = NULL;
+	int rc, prc = 0;
+
+	while ((rc = pb_next(&r, &f)) > 0) {
+		if (f.num == 1 && f.type == PB_VARINT) {
+			c.version = f.u;
+		} else if (f.num == 2 && f.type == PB_LEN) {
+			c.present = true;
+			c.type = 0;
+			c.data = NULL;
+			c.len = 0;
+			pr = pb_reader(f.data, f.len);
+			while ((prc = pb_next(&pr, &pf)) > 0) {
+				if (pf.num == 1 && pf.type == PB_VARINT) {
+					c.type = (int32_t)pf.u;
+				} else if (pf.num == 2 && pf.type == PB_LEN) {
+					c.data = (uint8_t *)pf.data;
+					c.len = pf.len;
+				}
+			}
+			if (prc < 0)
+				break;
+		} else if (f.num == 3 && f.type == PB_LEN) {
+			free(mod);
+			if (!(mod = string_of(&f)))
+				return -1;
+		}
+	}
+	if (rc < 0 || prc < 0) {
+		free(mod);
+		return -1;
+	}
+	set_policy(g, &c, c.version, mod ? mod : "", true);
+	free(mod);
+	return 0;
+}
+
+/* Nesting deeper than any channel config has is refused, as garbage. */
+enum { MAX_DEPTH = 16 };
+
+static struct cgroup *decode_group(const uint8_t *p, size_t n, int depth)
+{
+	struct pb_reader r = pb_reader(p, n);
+	struct pb_field f;
+	struct cgroup *g = cg_new("");
+	int rc;
+
+	if (depth > MAX_DEPTH) {
+		cg_free(g);
+		return NULL;
+	}
+	while ((rc = pb_next(&r, &f)) > 0) {
+		const uint8_t *val;
+		size_t vlen;
+		char *key;
+		int bad = 0;
+
+		if (f.num == 1 && f.type == PB_VARINT) {
+			g->version = f.u;
+			continue;
+		}
+		if (f.type != PB_LEN)
+			continue;
+		if (f.num == 5) {
+			char *mod = string_of(&f);
+			if (!mod)
+				break;
+			free(g->mod_policy);
+			g->mod_policy = mod;
+			continue;
+		}
+		if (f.num < 2 || f.num > 4)
+			continue;
+		if (map_entry(&f, &key, &val, &vlen) < 0)
+			break;
+		if (f.num == 2) {
+			struct cgroup *child = decode_group(val, vlen, depth + 1);
+			if (child)
+				cg_add_group(g, key, child);
+			else
+				bad = 1;
+		} else if (f.num == 3) {
+			bad = decode_value(g, key, val, vlen) < 0;
+		} else {
+			bad = decode_policy(g, key, val, vlen) < 0;
+		}
+		free(key);
+		if (bad)
+			break;
+	}
+	if (rc != 0) {
+		cg_free(g);
+		return NULL;
+	}
+	return g;
+}
+
+struct cgroup *cg_decode(const uint8_t *p, size_t n)
+{
+	return decode_group(p, n, 0);
+}
+
+/* ---- canonical values ---- */
+
+struct map_entry_ref {
+	const uint8_t *key, *entry;     /* the entry's key, and the whole field (tag included) */
+	size_t klen, len;
+};
+
+static int cmp_entries(const void *a, const void *b)
+{
+	const struct map_entry_ref *x = a, *y = b;
+	int c = memcmp(x->key, y->key, x->klen < y->klen ? x->klen : y->klen);
+
+	return c ? c : (x->klen > y->klen) - (x->klen < y->klen);
+}
+
+/*
+ * A message that is one map (field 1) encoded with its entries in key
+ * order, as Go writes it deterministically; other messages are left alone.
+ * Fabric's tools marshal maps in any order, so the same ACLs or
+ * Capabilities may come as different bytes.
+ */
+static void sort_map_value(struct cvalue *v)
+{
+	struct pb_reader r = pb_reader(v->data, v->len);
+	struct map_entry_ref *e = NULL;
+	size_t n = 0, cap = 0;
+	struct pb_field f;
+	const uint8_t *start = v->data;
+	int rc;
+
+	while ((rc = pb_next(&r, &f)) > 0) {
+		struct pb_reader er = pb_reader(f.data, f.len);
+		struct pb_field k;
+		const uint8_t *key = NULL;
+		size_t klen = 0;
+
+		if (f.num != 1 || f.type != PB_LEN)
+			break;
+		while (pb_next(&er, &k) > 0)
+			if (k.num == 1 && k.type == PB_LEN) {
+				key = k.data;
+				klen = k.len;
+			}
+		e = xgrow(e, &cap, n + 1, sizeof(*e));
+		e[n++] = (struct map_entry_ref){ key ? key : f.data, start, key ? klen : 0,
+						 (size_t)(r.p - start) };
+		start = r.p;
+	}
+	if (rc == 0 && n > 1) {
+		uint8_t *out = xmalloc(v->len), *o = out;
+
+		qsort(e, n, sizeof(*e), cmp_entries);
+		for (size_t i = 0; i < n; i++) {
+			memcpy(o, e[i].entry, e[i].len);
+			o += e[i].len;
+		}
+		free(v->data);
+		v->data = out;
+	}
+	free(e);
+}
+
+void cg_canonicalize(struct cgroup *g)
+{
+	for (size_t i = 0; i < g->nvalues; i++)
+		if (strcmp(g->values[i].key, "ACLs") == 0 || strcmp(g->values[i].key, "Capabilities") == 0)
+			sort_map_value(&g->values[i]);
+	for (size_t i = 0; i < g->ngroups; i++)
+		cg_canonicalize(g->groups[i].group);
+}
+
 /* ---- update computation ---- */
 
 static bool same_bytes(const uint8_t *a, size_t na, const uint8_t *b, size_t nb)

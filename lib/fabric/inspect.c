@@ -446,38 +446,10 @@ MSG(MSPConfig,
 
 /* ---- resolvers: which message an opaque field holds ---- */
 
-/* The varint field num of a message (0 when absent). */
-static uint64_t varint_of(const uint8_t *p, size_t n, uint32_t num)
-{
-	struct pb_reader r = pb_reader(p, n);
-	struct pb_field f;
-	uint64_t v = 0;
-
-	while (pb_next(&r, &f) == 1)
-		if (f.num == num && f.type == PB_VARINT)
-			v = f.u;
-	return v;
-}
-
-/* The bytes of field num (last occurrence), or NULL. */
-static const uint8_t *bytes_of(const uint8_t *p, size_t n, uint32_t num, size_t *len)
-{
-	struct pb_reader r = pb_reader(p, n);
-	struct pb_field f;
-	const uint8_t *d = NULL;
-
-	while (pb_next(&r, &f) == 1)
-		if (f.num == num && f.type == PB_LEN) {
-			d = f.data;
-			*len = f.len;
-		}
-	return d;
-}
-
 static const struct msgdesc *payload_data(const struct dctx *ctx, const uint8_t *p, size_t n, char **err)
 {
 	size_t hl = 0, cl = 0;
-	const uint8_t *h = bytes_of(p, n, 1, &hl), *ch = h ? bytes_of(h, hl, 1, &cl) : NULL;
+	const uint8_t *h = pb_get_bytes(p, n, 1, &hl), *ch = h ? pb_get_bytes(h, hl, 1, &cl) : NULL;
 	int32_t type;
 
 	(void)ctx;
@@ -485,7 +457,7 @@ static const struct msgdesc *payload_data(const struct dctx *ctx, const uint8_t 
 		*err = xstrdup("cannot determine payload type when header is missing");
 		return NULL;
 	}
-	type = (int32_t)varint_of(ch, ch ? cl : 0, 1);
+	type = (int32_t)pb_get_varint(ch, ch ? cl : 0, 1);
 	switch (type) {
 	case 1: return &ConfigEnvelope;
 	case 2: return &ConfigUpdateEnvelope;
@@ -508,7 +480,7 @@ static const struct msgdesc *header_extension(const struct dctx *ctx, const uint
 
 static const struct msgdesc *policy_value(const struct dctx *ctx, const uint8_t *p, size_t n, char **err)
 {
-	int32_t type = (int32_t)varint_of(p, n, 1);
+	int32_t type = (int32_t)pb_get_varint(p, n, 1);
 
 	(void)ctx;
 	if (type == 1)
@@ -522,7 +494,7 @@ static const struct msgdesc *policy_value(const struct dctx *ctx, const uint8_t 
 static const struct msgdesc *principal_value(const struct dctx *ctx, const uint8_t *p, size_t n,
 					     char **err)
 {
-	uint64_t c = varint_of(p, n, 1);
+	uint64_t c = pb_get_varint(p, n, 1);
 
 	(void)ctx;
 	if (c == 0)
@@ -538,7 +510,7 @@ static const struct msgdesc *principal_value(const struct dctx *ctx, const uint8
 static const struct msgdesc *msp_config_value(const struct dctx *ctx, const uint8_t *p, size_t n,
 					      char **err)
 {
-	int32_t type = (int32_t)varint_of(p, n, 1);
+	int32_t type = (int32_t)pb_get_varint(p, n, 1);
 
 	(void)ctx;
 	if (type == 0)
@@ -551,7 +523,7 @@ static const struct msgdesc *consensus_metadata(const struct dctx *ctx, const ui
 						char **err)
 {
 	size_t len = 0;
-	const uint8_t *type = bytes_of(p, n, 1, &len);
+	const uint8_t *type = pb_get_bytes(p, n, 1, &len);
 
 	(void)ctx, (void)err;
 	if (type && len == 8 && memcmp(type, "etcdraft", 8) == 0)
@@ -712,8 +684,8 @@ static void absent(const struct fdesc *f, struct jval *v)
 
 static int timestamp(const struct pb_field *w, struct jval *v, char **err)
 {
-	int64_t secs = (int64_t)varint_of(w->data, w->len, 1);
-	int32_t nanos = (int32_t)varint_of(w->data, w->len, 2);
+	int64_t secs = (int64_t)pb_get_varint(w->data, w->len, 1);
+	int32_t nanos = (int32_t)pb_get_varint(w->data, w->len, 2);
 	time_t t = (time_t)secs;
 	struct tm tm;
 	char buf[64], frac[16] = "";

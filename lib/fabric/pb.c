@@ -194,3 +194,29 @@ bool pb_valid(const void *p, size_t n)
 		;
 	return rc == 0;
 }
+
+uint64_t pb_get_varint(const void *p, size_t n, uint32_t num)
+{
+	struct pb_reader r = pb_reader(p, n);
+	struct pb_field f;
+	uint64_t v = 0;
+
+	while (pb_next(&r, &f) == 1)
+		if (f.num == num && f.type == PB_VARINT)
+			v = f.u;
+	return v;
+}
+
+const uint8_t *pb_get_bytes(const void *p, size_t n, uint32_t num, size_t *len)
+{
+	struct pb_reader r = pb_reader(p, n);
+	struct pb_field f;
+	const uint8_t *d = NULL;
+
+	while (pb_next(&r, &f) == 1)
+		if (f.num == num && f.type == PB_LEN) {
+			d = f.data;
+			*len = f.len;
+		}
+	return d;
+}

@@ -431,6 +431,22 @@ static bool make_word(const char *s)
 	return true;
 }
 
+/* "<profile>_APP_MSPS := <MSP ID of each Application org>" of a profile, when it has one. */
+static void app_msps(const char *name, const struct ynode *app, struct strbuf *out)
+{
+	const struct ynode *orgs = app && app->kind == Y_MAP ? ymap_get_nocase(app, "Organizations") : NULL;
+
+	if (!orgs)
+		return;
+	sb_addf(out, "%s_APP_MSPS :=", name);
+	for (size_t i = 0; orgs->kind == Y_SEQ && i < orgs->n; i++) {
+		const struct ynode *id = orgs->items[i]->kind == Y_MAP ? ymap_get_nocase(orgs->items[i], "ID") : NULL;
+		if (id && id->kind == Y_SCALAR && make_word(id->str))
+			sb_addf(out, " %s", id->str);
+	}
+	sb_addc(out, '\n');
+}
+
 int configtx_profiles(const char *configtx, struct profile_kinds *pk)
 {
 	const struct ynode *root, *profiles;
@@ -455,6 +471,7 @@ int configtx_profiles(const char *configtx, struct profile_kinds *pk)
 		else
 			continue;
 		sb_addf(list, "%s%s", list->len ? " " : "", name);
+		app_msps(name, ymap_get_nocase(p, "Application"), &pk->msps);
 	}
 	yfile_free(f);
 	return 0;

@@ -4,6 +4,8 @@ PEER_ORGS := org1 org2
 CONFIGTX_APP_GENESIS_PROFILES := TwoOrgsApplicationGenesis
 CONFIGTX_SYS_GENESIS_PROFILES := TwoOrgsOrdererGenesis
 CONFIGTX_CHANNEL_PROFILES := TwoOrgsChannel
+TwoOrgsChannel_APP_MSPS := Org1MSP Org2MSP
+TwoOrgsApplicationGenesis_APP_MSPS := Org1MSP Org2MSP
 
 orgorderer1_TYPE := orderer
 orgorderer1_NAME := Orderer

@@ -1,4 +1,4 @@
-// decode.js block|envelope|ordererorg FILE - print a Fabric message as JSON
+// decode.js block|envelope|configupdate|ordererorg FILE - print a Fabric message as JSON
 // the way Fabric's configtxlator (protolator) prints it.
 //
 // An independent decoder for the tests: it walks the messages with the
@@ -212,9 +212,9 @@ function goJSON(v) {
 
 const [what, file] = process.argv.slice(2);
 const buf = fs.readFileSync(file);
-const root = { block: T.Block, envelope: T.Envelope, ordererorg: T.ConfigGroup }[what];
+const root = { block: T.Block, envelope: T.Envelope, configupdate: T.ConfigUpdate, ordererorg: T.ConfigGroup }[what];
 if (!root) {
-	process.stderr.write('usage: decode.js block|envelope|ordererorg FILE\n');
+	process.stderr.write('usage: decode.js block|envelope|configupdate|ordererorg FILE\n');
 	process.exit(2);
 }
 const ctx = what === 'ordererorg' ? { kind: 'ordererorg' } : {};

@@ -6,11 +6,19 @@
  * -flag=value work too).  As configtxgen, the outputs are done in this
  * order: -outputBlock, -outputCreateChannelTx, -inspectBlock,
  * -inspectChannelCreateTx, -outputAnchorPeersUpdate, -printOrg.
+ *
+ * Beyond configtxgen, for a live channel: -liveConfig (a config block the
+ * channel has) with -profile says what differs from what configtx.yaml
+ * declares and writes the config update that makes it so, and whose
+ * admins must sign it; -original and -updated compute the update between
+ * two config blocks, as configtxlator compute_update does.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fsutil.h"
 #include "txgen.h"
@@ -23,7 +31,11 @@ static void usage(void)
 	fprintf(stderr, "usage: %s -profile NAME -channelID ID [-configPath DIR] [-outputBlock FILE]\n"
 		"       [-outputCreateChannelTx FILE] [-outputAnchorPeersUpdate FILE -asOrg ORG]\n"
 		"       [-inspectBlock FILE] [-inspectChannelCreateTx FILE] [-printOrg ORG]\n"
-		"       [-skipPreflight] [-version]\n", progname());
+		"       [-skipPreflight] [-version]\n"
+		"       %s -liveConfig BLOCK -profile NAME [-ordererProfile NAME] [-configPath DIR]\n"
+		"       [-outputConfigUpdate FILE [-outputSigners FILE]]\n"
+		"       %s -original BLOCK -updated BLOCK -outputConfigUpdate FILE [-channelID ID]\n",
+		progname(), progname(), progname());
 	exit(EXIT_USAGE);
 }
 
@@ -45,6 +57,20 @@ static void help(void)
 	       "  -inspectBlock FILE             print a block as JSON\n"
 	       "  -inspectChannelCreateTx FILE   print a transaction as JSON\n"
 	       "  -printOrg NAME                 print an org definition as JSON\n"
+	       "  -liveConfig BLOCK              a config block of a live channel (peer channel\n"
+	       "                                 fetch config): print how it differs from what\n"
+	       "                                 -profile declares (the Application group, the\n"
+	       "                                 channel's capabilities and the Orderer group\n"
+	       "                                 of -ordererProfile, else of -profile)\n"
+	       "  -ordererProfile NAME           the profile with the channel's Orderer section\n"
+	       "                                 (the system channel's, in that flow)\n"
+	       "  -outputConfigUpdate FILE       write the config update (an unsigned\n"
+	       "                                 CONFIG_UPDATE envelope); removed when there is\n"
+	       "                                 no difference\n"
+	       "  -outputSigners FILE            write SIGNERS=<MSP IDs>: admins whose\n"
+	       "                                 signatures meet the update's mod_policies\n"
+	       "  -original BLOCK -updated BLOCK the update from one config block's config to\n"
+	       "                                 the other's (configtxlator compute_update)\n"
 	       "  -skipPreflight                 generate even what would fail at run time\n"
 	       "  -version                       print the version\n", progname());
 	exit(0);
@@ -53,7 +79,8 @@ static void help(void)
 enum {
 	OPT_PROFILE = 1, OPT_CHANNEL, OPT_CONFIGPATH, OPT_BLOCK, OPT_CREATE, OPT_BASEPROFILE,
 	OPT_ANCHORS, OPT_ASORG, OPT_INSPECTBLOCK, OPT_INSPECTTX, OPT_PRINTORG, OPT_VERSION,
-	OPT_SKIP, OPT_HELP,
+	OPT_SKIP, OPT_HELP, OPT_LIVE, OPT_ORDERERPROFILE, OPT_UPDATE, OPT_SIGNERS, OPT_ORIGINAL,
+	OPT_UPDATED,
 };
 
 static const struct option options[] = {
@@ -71,12 +98,19 @@ static const struct option options[] = {
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "skipPreflight", no_argument, NULL, OPT_SKIP },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "liveConfig", required_argument, NULL, OPT_LIVE },
+	{ "ordererProfile", required_argument, NULL, OPT_ORDERERPROFILE },
+	{ "outputConfigUpdate", required_argument, NULL, OPT_UPDATE },
+	{ "outputSigners", required_argument, NULL, OPT_SIGNERS },
+	{ "original", required_argument, NULL, OPT_ORIGINAL },
+	{ "updated", required_argument, NULL, OPT_UPDATED },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct args {
 	const char *profile, *channel, *config_path, *block, *create, *anchors, *as_org;
 	const char *inspect_block, *inspect_tx, *print_org;
+	const char *live, *orderer_profile, *update, *signers, *original, *updated;
 	bool skip_preflight;
 };
 
@@ -291,6 +325,131 @@ static int print_org(struct txctx *ctx, const char *name)
 	return rc;
 }
 
+/* The channel group of a config block file, with its channel ID; NULL after a message. */
+static struct cgroup *read_config_block(const char *path, struct block_config *bc)
+{
+	size_t len;
+	char *data = read_file(path, &len);
+	const char *why;
+	struct cgroup *g;
+
+	if (!data) {
+		warnf("cannot read %s:", path);
+		return NULL;
+	}
+	g = tx_block_config((const uint8_t *)data, len, bc, &why);
+	if (!g)
+		warnf("%s: %s", path, why);
+	free(data);
+	return g;
+}
+
+/* -original and -updated: the update between two config blocks. */
+static int compute_update(const struct args *a)
+{
+	struct block_config ob, ub;
+	struct cgroup *o = read_config_block(a->original, &ob), *u = o ? read_config_block(a->updated, &ub) : NULL;
+	struct cgroup *rs, *ws;
+	int rc = -1;
+
+	if (!u)
+		goto done;
+	if (cg_compute_update(o, u, &rs, &ws) < 0)
+		warnf("no differences detected between original and updated config");
+	else
+		rc = write_update(a->channel ? a->channel : ob.channel_id, rs, ws, a->update);
+	free(ub.channel_id);
+	cg_free(u);
+done:
+	if (o)
+		free(ob.channel_id);
+	cg_free(o);
+	return rc;
+}
+
+static int write_signers(const char *path, const struct cgroup *live, const struct cgroup *rs,
+			 const struct cgroup *ws)
+{
+	size_t n;
+	char *why, **ids = tx_update_signers(live, rs, ws, &n, &why);
+	struct strbuf sb = {0};
+	int rc = -1;
+
+	if (!ids) {
+		warnf("no set of admins meets the update's mod_policies: %s", why);
+		free(why);
+		return -1;
+	}
+	sb_adds(&sb, "SIGNERS=");
+	for (size_t i = 0; i < n; i++) {
+		sb_addf(&sb, "%s%s", i ? " " : "", ids[i]);
+		free(ids[i]);
+	}
+	sb_addc(&sb, '\n');
+	free(ids);
+	if (write_file(path, sb.buf, sb.len, 0644, 0) < 0)
+		warnf("cannot write %s:", path);
+	else
+		rc = 0;
+	sb_free(&sb);
+	return rc;
+}
+
+/*
+ * -liveConfig: how the live channel differs from what the profiles
+ * declare, on stdout, and the update that makes it so.
+ */
+static int reconcile(struct txctx *ctx, const struct args *a, struct cgroup *ch)
+{
+	struct block_config bc;
+	struct cgroup *live = read_config_block(a->live, &bc), *ord = NULL, *declared, *rs, *ws;
+	const char *channel;
+	struct strbuf out = {0};
+	int rc = -1;
+
+	if (!live)
+		return -1;
+	channel = a->channel ? a->channel : bc.channel_id;
+	if (a->orderer_profile) {
+		const struct ynode *op = tx_profile(ctx, a->orderer_profile);
+		if (!op || !(ord = tx_channel_group(ctx, op, a->orderer_profile)))
+			goto done;
+	}
+	declared = tx_declared_config(live, ch, ord);
+	tx_describe_changes(live, declared, &out);
+	if (cg_compute_update(live, declared, &rs, &ws) < 0) {
+		printf("channel %s (config sequence %llu) is as declared\n", channel,
+		       (unsigned long long)bc.sequence);
+		rc = 0;
+		for (int i = 0; i < 2; i++) {
+			const char *stale = i ? a->signers : a->update;
+			if (stale && unlink(stale) < 0 && errno != ENOENT) {
+				warnf("cannot remove %s:", stale);
+				rc = -1;
+			}
+		}
+	} else {
+		printf("channel %s (config sequence %llu) differs from what is declared:\n%s", channel,
+		       (unsigned long long)bc.sequence, out.buf ? out.buf : "");
+		rc = 0;
+		if (a->signers)
+			rc = write_signers(a->signers, live, rs, ws);
+		if (rc == 0 && a->update) {
+			rc = write_update(channel, rs, ws, a->update);
+		} else {
+			cg_free(rs);
+			cg_free(ws);
+		}
+	}
+	sb_free(&out);
+	cg_free(declared);
+done:
+	cg_free(ord);
+	cg_free(live);
+	free(bc.channel_id);
+	return rc;
+}
+
 static int run(const struct args *a)
 {
 	struct txctx ctx = { .skip_preflight = a->skip_preflight, .genesis = a->block != NULL };
@@ -298,11 +457,13 @@ static int run(const struct args *a)
 	char *config = NULL;
 	int rc = -1;
 
-	if (a->block || a->create || a->anchors || a->print_org) {
+	if (a->original)
+		return compute_update(a);
+	if (a->block || a->create || a->anchors || a->print_org || a->live) {
 		if (!(config = find_config(a->config_path)) || tx_load(&ctx, config) < 0)
 			goto done;
 	}
-	if (a->block || a->create || a->anchors) {
+	if (a->block || a->create || a->anchors || a->live) {
 		const struct ynode *profile = tx_profile(&ctx, a->profile);
 
 		if (!profile || !(ch = tx_channel_group(&ctx, profile, a->profile)))
@@ -319,6 +480,8 @@ static int run(const struct args *a)
 	if (a->anchors && output_anchors(&ctx, ch, a->channel, a->as_org, a->anchors) < 0)
 		goto done;
 	if (a->print_org && print_org(&ctx, a->print_org) < 0)
+		goto done;
+	if (a->live && reconcile(&ctx, a, ch) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -347,6 +510,12 @@ int main(int argc, char **argv)
 		case OPT_INSPECTTX: a.inspect_tx = optarg; break;
 		case OPT_PRINTORG: a.print_org = optarg; break;
 		case OPT_SKIP: a.skip_preflight = true; break;
+		case OPT_LIVE: a.live = optarg; break;
+		case OPT_ORDERERPROFILE: a.orderer_profile = optarg; break;
+		case OPT_UPDATE: a.update = optarg; break;
+		case OPT_SIGNERS: a.signers = optarg; break;
+		case OPT_ORIGINAL: a.original = optarg; break;
+		case OPT_UPDATED: a.updated = optarg; break;
 		case OPT_BASEPROFILE:
 			warnf("-channelCreateTxBaseProfile is not supported");
 			return EXIT_USAGE;
@@ -363,6 +532,31 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	if (!a.original != !a.updated || (a.original && !a.update)) {
+		warnf("-original and -updated go together, with -outputConfigUpdate");
+		usage();
+	}
+	if (a.live && (!a.profile || !*a.profile)) {
+		warnf("-liveConfig needs -profile: the channel's profile");
+		usage();
+	}
+	if ((a.update || a.signers || a.orderer_profile) && !a.live && !a.original) {
+		warnf("-outputConfigUpdate, -outputSigners and -ordererProfile go with -liveConfig");
+		usage();
+	}
+	if (a.original || a.live) {
+		if (a.block || a.create || a.anchors || a.inspect_block || a.inspect_tx || a.print_org ||
+		    (a.original && a.live)) {
+			warnf("-liveConfig and -original are each a job of their own");
+			usage();
+		}
+		rc = run(&a);
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			warnf("cannot write standard output:");
+			rc = -1;
+		}
+		return rc < 0 ? EXIT_USER : 0;
+	}
 	if (!a.block && !a.create && !a.anchors && !a.inspect_block && !a.inspect_tx && !a.print_org) {
 		warnf("nothing to do: give -outputBlock, -outputCreateChannelTx, -outputAnchorPeersUpdate, "
 		      "-inspectBlock, -inspectChannelCreateTx or -printOrg");

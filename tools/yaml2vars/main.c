@@ -436,6 +436,8 @@ static void network_mk(const struct cluster *cl, int port_base, const struct pro
 		make_var(sb, NULL, "CONFIGTX_APP_GENESIS_PROFILES", pk->app_genesis.len ? pk->app_genesis.buf : "");
 		make_var(sb, NULL, "CONFIGTX_SYS_GENESIS_PROFILES", pk->sys_genesis.len ? pk->sys_genesis.buf : "");
 		make_var(sb, NULL, "CONFIGTX_CHANNEL_PROFILES", pk->channel.len ? pk->channel.buf : "");
+		if (pk->msps.len)
+			sb_add(sb, pk->msps.buf, pk->msps.len);
 	}
 	for (size_t i = 0; i < cfg->norgs; i++) {
 		const struct org_spec *o = &cfg->orgs[i];
@@ -644,6 +646,7 @@ out:
 	sb_free(&pk.app_genesis);
 	sb_free(&pk.sys_genesis);
 	sb_free(&pk.channel);
+	sb_free(&pk.msps);
 	free_cluster(&cl);
 	cryptocfg_free(cfg);
 	free(ov);

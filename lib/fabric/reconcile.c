@@ -1,0 +1,438 @@
+/*
+ * reconcile.c - a live channel's config against the one configtx.yaml
+ * declares: the declared config (the live one with the parts a profile
+ * describes replaced by the profile's), what differs between the two, and
+ * whose admins must sign the update for its mod_policies (as the orderer
+ * checks them: every element the update changes that exists already is
+ * governed by its existing mod_policy; a new element by its parent's).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "txgen.h"
+#include "util.h"
+
+enum { POLICY_SIGNATURE = 1, POLICY_IMPLICIT_META = 3 };
+enum { META_ANY = 0, META_ALL = 1, META_MAJORITY = 2 };
+
+/* Replace (or drop, when from has none) the sub-group key of to by from's. */
+static void take_group(struct cgroup *to, const struct cgroup *from, const char *key)
+{
+	const struct cgroup *g = cg_group(from, key);
+
+	if (g)
+		cg_add_group(to, key, cg_clone(g));
+}
+
+struct cgroup *tx_declared_config(const struct cgroup *live, const struct cgroup *channel,
+				  const struct cgroup *orderer)
+{
+	struct cgroup *d = cg_clone(live);
+	const struct cvalue *caps = cg_value(channel, "Capabilities");
+
+	/*
+	 * The Application group as the channel profile makes it (its orgs,
+	 * their MSPs, policies and anchor peers; its ACLs, capabilities and
+	 * policies); the Orderer group as the profile with the Orderer section
+	 * makes it (the channel's own, or the system channel's that the
+	 * channel was created from); the channel's capabilities.  The rest
+	 * (hashing, the consortium, the channel's policies) stays as it is.
+	 */
+	take_group(d, channel, "Application");
+	take_group(d, orderer ? orderer : channel, "Orderer");
+	if (caps) {
+		struct pbuf b = { .buf = caps->data, .len = caps->len };
+		cg_add_value(d, "Capabilities", caps->mod_policy, &b);
+	}
+	cg_canonicalize(d);
+	return d;
+}
+
+/* ---- what differs ---- */
+
+static void say_change(struct strbuf *out, const char *what, const char *path, const char *key)
+{
+	sb_addf(out, "%-6s %s/%s\n", what, path, key);
+}
+
+static void diff_group(const struct cgroup *a, const struct cgroup *b, const char *path, struct strbuf *out)
+{
+	if (strcmp(a->mod_policy, b->mod_policy) != 0)
+		sb_addf(out, "change %s (mod_policy %s -> %s)\n", path, a->mod_policy, b->mod_policy);
+	for (size_t i = 0; i < a->nvalues; i++) {
+		const struct cvalue *x = &a->values[i], *y = cg_value(b, x->key);
+		if (!y)
+			say_change(out, "remove", path, x->key);
+		else if (x->len != y->len || (x->len && memcmp(x->data, y->data, x->len) != 0) ||
+			 strcmp(x->mod_policy, y->mod_policy) != 0)
+			say_change(out, "change", path, x->key);
+	}
+	for (size_t i = 0; i < b->nvalues; i++)
+		if (!cg_value(a, b->values[i].key))
+			say_change(out, "add", path, b->values[i].key);
+	for (size_t i = 0; i < a->npolicies; i++) {
+		const struct cpolicy *x = &a->policies[i], *y = cg_policy(b, x->key);
+		char *p = xasprintf("%s/policies", path);
+		if (!y)
+			say_change(out, "remove", p, x->key);
+		else if (x->type != y->type || x->len != y->len ||
+			 (x->len && memcmp(x->data, y->data, x->len) != 0) || strcmp(x->mod_policy, y->mod_policy) != 0)
+			say_change(out, "change", p, x->key);
+		free(p);
+	}
+	for (size_t i = 0; i < b->npolicies; i++)
+		if (!cg_policy(a, b->policies[i].key)) {
+			char *p = xasprintf("%s/policies", path);
+			say_change(out, "add", p, b->policies[i].key);
+			free(p);
+		}
+	for (size_t i = 0; i < a->ngroups; i++) {
+		const struct cgroup *y = cg_group(b, a->groups[i].key);
+		if (!y) {
+			say_change(out, "remove", path, a->groups[i].key);
+		} else {
+			char *p = xasprintf("%s/%s", path, a->groups[i].key);
+			diff_group(a->groups[i].group, y, p, out);
+			free(p);
+		}
+	}
+	for (size_t i = 0; i < b->ngroups; i++)
+		if (!cg_group(a, b->groups[i].key))
+			say_change(out, "add", path, b->groups[i].key);
+}
+
+void tx_describe_changes(const struct cgroup *live, const struct cgroup *declared, struct strbuf *out)
+{
+	diff_group(live, declared, "/Channel", out);
+}
+
+/* ---- who must sign ---- */
+
+/* An MSP ID chosen to sign, in the order chosen. */
+struct signers {
+	char **ids;
+	size_t n, cap;
+	int depth;
+};
+
+static bool chosen(const struct signers *s, const char *id)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->ids[i], id) == 0)
+			return true;
+	return false;
+}
+
+static void choose(struct signers *s, const char *id)
+{
+	if (chosen(s, id))
+		return;
+	s->ids = xgrow(s->ids, &s->cap, s->n + 1, sizeof(*s->ids));
+	s->ids[s->n++] = xstrdup(id);
+}
+
+/* The MSP ID of the i-th identity of a SignaturePolicyEnvelope (MSPRole principals), or NULL. */
+static char *principal_msp(const uint8_t *env, size_t n, uint64_t index)
+{
+	struct pb_reader r = pb_reader(env, n);
+	struct pb_field f;
+	uint64_t i = 0;
+
+	while (pb_next(&r, &f) > 0) {
+		const uint8_t *role, *id;
+		size_t rlen, idlen;
+
+		if (f.num != 3 || f.type != PB_LEN)
+			continue;
+		if (i++ != index)
+			continue;
+		/*
+		 * MSPPrincipal{classification 1, principal 2}: a ROLE (0) is
+		 * MSPRole{msp_identifier 1, role 2}, which an org's admin meets
+		 * (an admin is a member too); an ORGANIZATION_UNIT or an IDENTITY
+		 * is not what an org's admin is known to be
+		 */
+		{
+			struct pb_reader pr = pb_reader(f.data, f.len);
+			struct pb_field c;
+			uint64_t classification = 0;
+
+			while (pb_next(&pr, &c) > 0)
+				if (c.num == 1 && c.type == PB_VARINT)
+					classification = c.u;
+			if (classification != 0)
+				return NULL;
+		}
+		if (!(role = pb_get_bytes(f.data, f.len, 2, &rlen)) || !(id = pb_get_bytes(role, rlen, 1, &idlen)) ||
+		    memchr(id, 0, idlen))
+			return NULL;
+		return xstrndup((const char *)id, idlen);
+	}
+	return NULL;
+}
+
+static int need_policy(const struct cgroup *root, const struct cgroup *group, const char *name,
+		       struct signers *s, struct strbuf *why);
+
+static void signers_free(struct signers *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->ids[i]);
+	free(s->ids);
+	s->ids = NULL;
+	s->n = s->cap = 0;
+}
+
+/* One of the candidates of an n-of-k choice: what it takes to meet it. */
+typedef int candidate_fn(const void *ctx, size_t i, struct signers *trial, struct strbuf *why);
+
+/*
+ * Meet want of the k candidates: first those the MSPs chosen so far meet
+ * already, then the others in order, each adding the MSPs it needs.  A
+ * candidate that cannot be met is passed over.  0, or -1 with why.
+ */
+static int choose_n(size_t want, size_t k, candidate_fn *fn, const void *ctx, struct signers *s,
+		    struct strbuf *why)
+{
+	bool *taken = xcalloc(k ? k : 1, sizeof(*taken));
+	size_t met = 0;
+
+	if (++s->depth > 32) {
+		free(taken);
+		sb_adds(why, "policies nested too deep");
+		return -1;
+	}
+	for (int pass = 0; pass < 2 && met < want; pass++) {
+		for (size_t i = 0; i < k && met < want; i++) {
+			struct signers trial = { .depth = s->depth };
+			struct strbuf ignored = {0};
+
+			if (taken[i])
+				continue;
+			for (size_t j = 0; j < s->n; j++)
+				choose(&trial, s->ids[j]);
+			if (fn(ctx, i, &trial, &ignored) == 0 && (pass == 1 || trial.n == s->n)) {
+				for (size_t j = s->n; j < trial.n; j++)
+					choose(s, trial.ids[j]);
+				taken[i] = true;
+				met++;
+			}
+			signers_free(&trial);
+			sb_free(&ignored);
+		}
+	}
+	free(taken);
+	s->depth--;
+	if (met < want) {
+		sb_addf(why, "%zu of %zu can be met, %zu are wanted", met, k, want);
+		return -1;
+	}
+	return 0;
+}
+
+/* A SignaturePolicyEnvelope and one SignaturePolicy of it. */
+struct sig_ctx {
+	const uint8_t *env, *rules[64];
+	size_t envlen, lens[64];
+};
+
+static int need_signature(const uint8_t *env, size_t envlen, const uint8_t *p, size_t n,
+			  struct signers *s, struct strbuf *why);
+
+static int sig_candidate(const void *ctx, size_t i, struct signers *trial, struct strbuf *why)
+{
+	const struct sig_ctx *c = ctx;
+
+	return need_signature(c->env, c->envlen, c->rules[i], c->lens[i], trial, why);
+}
+
+/* SignaturePolicy: signed_by 1 (an identity's index) | n_out_of 2 {n 1, rules 2}. */
+static int need_signature(const uint8_t *env, size_t envlen, const uint8_t *p, size_t n,
+			  struct signers *s, struct strbuf *why)
+{
+	struct pb_reader r = pb_reader(p, n);
+	struct pb_field f;
+
+	while (pb_next(&r, &f) > 0) {
+		if (f.num == 1 && f.type == PB_VARINT) {
+			char *id = principal_msp(env, envlen, f.u);
+			if (!id) {
+				sb_adds(why, "a signature policy names an identity that is no MSP's");
+				return -1;
+			}
+			choose(s, id);
+			free(id);
+			return 0;
+		}
+		if (f.num == 2 && f.type == PB_LEN) {
+			struct sig_ctx c = { .env = env, .envlen = envlen };
+			struct pb_reader rr = pb_reader(f.data, f.len);
+			struct pb_field g;
+			uint64_t want = 0;
+			size_t k = 0;
+
+			while (pb_next(&rr, &g) > 0) {
+				if (g.num == 1 && g.type == PB_VARINT) {
+					want = g.u;
+				} else if (g.num == 2 && g.type == PB_LEN && k < 64) {
+					c.rules[k] = g.data;
+					c.lens[k++] = g.len;
+				}
+			}
+			return choose_n(want, k, sig_candidate, &c, s, why);
+		}
+	}
+	sb_adds(why, "an empty signature policy");
+	return -1;
+}
+
+/* An implicit meta policy: its sub-policy in each sub-group. */
+struct meta_ctx {
+	const struct cgroup *root, *group;
+	const char *sub;
+};
+
+static int meta_candidate(const void *ctx, size_t i, struct signers *trial, struct strbuf *why)
+{
+	const struct meta_ctx *c = ctx;
+
+	return need_policy(c->root, c->group->groups[i].group, c->sub, trial, why);
+}
+
+/* ImplicitMetaPolicy{sub_policy 1, rule 2: ANY, ALL, MAJORITY} over the sub-groups of group. */
+static int need_implicit(const struct cgroup *root, const struct cgroup *group, const uint8_t *p, size_t n,
+			 struct signers *s, struct strbuf *why)
+{
+	struct pb_reader r = pb_reader(p, n);
+	struct pb_field f;
+	const uint8_t *sub;
+	size_t sublen, k = group->ngroups, want;
+	uint64_t rule = META_ANY;
+	int rc;
+
+	while (pb_next(&r, &f) > 0)
+		if (f.num == 2 && f.type == PB_VARINT)
+			rule = f.u;
+	if (!(sub = pb_get_bytes(p, n, 1, &sublen)) || memchr(sub, 0, sublen)) {
+		sb_adds(why, "an implicit meta policy without a sub-policy");
+		return -1;
+	}
+	want = rule == META_ALL ? k : rule == META_MAJORITY ? k / 2 + 1 : 1;
+	if (k == 0)
+		want = 0;       /* no sub-group: met by nobody's signature, as Fabric has it */
+	{
+		char *name = xstrndup((const char *)sub, sublen);
+		struct meta_ctx c = { root, group, name };
+
+		rc = choose_n(want, k, meta_candidate, &c, s, why);
+		free(name);
+	}
+	return rc;
+}
+
+/* The policy name ("Admins", or "/Channel/Application/Admins") names, seen from group. */
+static const struct cpolicy *find_policy(const struct cgroup *root, const struct cgroup *group,
+					 const char *name, const struct cgroup **owner)
+{
+	char *copy, *part, *next, *save = NULL;
+	const struct cgroup *g = root;
+	const struct cpolicy *p = NULL;
+
+	if (name[0] != '/') {
+		*owner = group;
+		return cg_policy(group, name);
+	}
+	/* /Channel/<group>/.../<policy>: the first element is the root itself */
+	copy = xstrdup(name + 1);
+	part = strtok_r(copy, "/", &save);
+	part = part ? strtok_r(NULL, "/", &save) : NULL;
+	while (part && g) {
+		next = strtok_r(NULL, "/", &save);
+		if (!next) {
+			p = cg_policy(g, part);
+			*owner = g;
+			break;
+		}
+		g = cg_group(g, part);
+		part = next;
+	}
+	free(copy);
+	return p;
+}
+
+static int need_policy(const struct cgroup *root, const struct cgroup *group, const char *name,
+		       struct signers *s, struct strbuf *why)
+{
+	const struct cgroup *owner = group;
+	const struct cpolicy *p = find_policy(root, group, name, &owner);
+
+	if (!p || !p->present) {
+		sb_addf(why, "no policy %s", name);
+		return -1;
+	}
+	if (p->type == POLICY_IMPLICIT_META)
+		return need_implicit(root, owner, p->data, p->len, s, why);
+	if (p->type == POLICY_SIGNATURE) {
+		const uint8_t *rule;
+		size_t rlen;
+
+		if (!(rule = pb_get_bytes(p->data, p->len, 2, &rlen))) {
+			sb_addf(why, "policy %s has no rule", name);
+			return -1;
+		}
+		return need_signature(p->data, p->len, rule, rlen, s, why);
+	}
+	sb_addf(why, "policy %s is of type %d, which no signature meets", name, p->type);
+	return -1;
+}
+
+/*
+ * Walk the write set beside the read set and the live config: an element
+ * whose write version differs from its read version (or that the read set
+ * lacks) is changed; one that exists in the live config is governed by its
+ * live mod_policy, resolved from its group (a group's from itself).
+ */
+static int need_changes(const struct cgroup *root, const struct cgroup *live, const struct cgroup *rs,
+			const struct cgroup *ws, bool group_changed, struct signers *s, struct strbuf *why)
+{
+	if (group_changed && need_policy(root, live, live->mod_policy, s, why) < 0)
+		return -1;
+	for (size_t i = 0; i < ws->nvalues; i++) {
+		const struct cvalue *w = &ws->values[i], *r = rs ? cg_value(rs, w->key) : NULL,
+			*l = cg_value(live, w->key);
+		if (l && !(r && r->version == w->version) && need_policy(root, live, l->mod_policy, s, why) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < ws->npolicies; i++) {
+		const struct cpolicy *w = &ws->policies[i], *r = rs ? cg_policy(rs, w->key) : NULL,
+			*l = cg_policy(live, w->key);
+		if (l && !(r && r->version == w->version) && need_policy(root, live, l->mod_policy, s, why) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < ws->ngroups; i++) {
+		const struct cgroup *w = ws->groups[i].group, *r = rs ? cg_group(rs, ws->groups[i].key) : NULL,
+			*l = cg_group(live, ws->groups[i].key);
+		if (l && need_changes(root, l, r, w, !(r && r->version == w->version), s, why) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+char **tx_update_signers(const struct cgroup *live, const struct cgroup *read_set,
+			 const struct cgroup *write_set, size_t *n, char **why)
+{
+	struct signers s = {0};
+	struct strbuf w = {0};
+
+	*n = 0;
+	*why = NULL;
+	if (need_changes(live, live, read_set, write_set, read_set->version != write_set->version, &s, &w) < 0) {
+		signers_free(&s);
+		*why = sb_detach(&w);
+		return NULL;
+	}
+	sb_free(&w);
+	*n = s.n;
+	return s.ids ? s.ids : xcalloc(1, sizeof(char *));
+}
