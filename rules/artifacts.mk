@@ -92,7 +92,15 @@ $(1): $(call changed,$(call cmd_file,$(1)),txgen $(2) $(1)) $(TXGEN_DEPS)
 	$$(call msg,TXGEN,$$@)$$(BINDIR)/txgen -configPath $$(BUILD) $(2) $$@
 	$$(Q)$$(call record,$$(call cmd_file,$$@),txgen $(2) $$@)
 endef
+# The genesis block of a channel that runs is the channel's block 0, which
+# an org joining later joins with (Fabric's way: it then pulls the updates
+# from the orderers): it is not made again when configtx.yaml changes, as
+# the channel's config now changes by updates (rules/channel-config.mk).
+ifneq ($(and $(filter participation,$(CHANNEL_FLOW)),$(wildcard $(GENESIS)),$(wildcard $(STAMP_DIR)/channel-$(CHANNEL)/*)),)
+$(GENESIS): | $(TXGEN_CONFIG)
+else
 $(eval $(call txgen_rule,$(GENESIS),$(GENESIS_ARGS)))
+endif
 $(if $(CHANNEL_TX),$(eval $(call txgen_rule,$(CHANNEL_TX),-profile $(CHANNEL_PROFILE) -channelID $(CHANNEL) \
 	-outputCreateChannelTx)))
 $(foreach m,$(ANCHOR_ORGS),$(eval $(call txgen_rule,$(ARTIFACTS_DIR)/$(m)anchors.tx,-profile $(CHANNEL_PROFILE) \

@@ -29,9 +29,9 @@ CC_LABEL := $(CC_NAME)_$(CC_VERSION)
 CC_BUILD := $(BUILD)/chaincode/$(CC_LABEL)
 CC_STAMPS := $(STAMP_DIR)/chaincode-$(CHANNEL)-$(CC_NAME)-$(CC_SEQUENCE)
 CC_SOURCES := $(shell find $(CC_PATH) -type f 2>/dev/null | sort)
-CC_POLICY := OR($(subst $(space),$(comma),$(foreach o,$(PEER_ORGS),'$($(o)_MSP_ID).member')))
+CC_POLICY := OR($(subst $(space),$(comma),$(foreach o,$(CHANNEL_PEER_ORGS),'$($(o)_MSP_ID).member')))
 # one peer of every org endorses commits and invokes: "host:port=tls-ca ..."
-CC_ENDORSERS := $(foreach o,$(PEER_ORGS),$(firstword $(call peer_addresses,$(o)))=/cc/tls/$(o).pem)
+CC_ENDORSERS := $(foreach o,$(CHANNEL_PEER_ORGS),$(firstword $(call peer_addresses,$(o)))=/cc/tls/$(o).pem)
 
 ifneq ($(filter chaincode query invoke,$(MAKECMDGOALS)),)
 $(if $(filter-out 1,$(words $(CC_NAME))),$(error CC_NAME must be one word))
@@ -141,18 +141,18 @@ endef
 det_tar = tar -C $(1) --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 \
 	--format=ustar -cf - $(2) | gzip -9n
 
-$(foreach o,$(PEER_ORGS),$(eval $(call cc_org_rules,$(o))))
+$(foreach o,$(CHANNEL_PEER_ORGS),$(eval $(call cc_org_rules,$(o))))
 
 ifneq ($(FABRIC_VERSION),1.4)
 # per org the install on its peers and its approval (which names the
 # package and need not wait for the installs)
-$(foreach o,$(PEER_ORGS),$(eval $(call cc_job,$(o),install,cc-install.sh,$(CC_STAMPS)/install-$(o),\
+$(foreach o,$(CHANNEL_PEER_ORGS),$(eval $(call cc_job,$(o),install,cc-install.sh,$(CC_STAMPS)/install-$(o),\
 	$(CHANNEL_STAMPS)/$(o))))
-$(foreach o,$(PEER_ORGS),$(eval $(call cc_job,$(o),approve,cc-approve.sh,$(CC_STAMPS)/approve-$(o),\
+$(foreach o,$(CHANNEL_PEER_ORGS),$(eval $(call cc_job,$(o),approve,cc-approve.sh,$(CC_STAMPS)/approve-$(o),\
 	$(CHANNEL_DONE))))
-$(eval $(call cc_job,$(first_peer_org),commit,cc-commit.sh,$(CC_STAMPS)/commit,$(PEER_ORGS:%=$(CC_STAMPS)/approve-%)))
+$(eval $(call cc_job,$(first_peer_org),commit,cc-commit.sh,$(CC_STAMPS)/commit,$(CHANNEL_PEER_ORGS:%=$(CC_STAMPS)/approve-%)))
 # committed, installed on every peer, every server up: the chaincode answers
-CC_SERVING := $(CC_STAMPS)/commit $(PEER_ORGS:%=$(CC_STAMPS)/install-%) $(PEER_ORGS:%=$(CC_STAMPS)/server-%)
+CC_SERVING := $(CC_STAMPS)/commit $(CHANNEL_PEER_ORGS:%=$(CC_STAMPS)/install-%) $(CHANNEL_PEER_ORGS:%=$(CC_STAMPS)/server-%)
 ifeq ($(CC_INIT_REQUIRED),true)
 CC_READY := $(CC_STAMPS)/init
 $(eval $(call cc_job,$(first_peer_org),init,cc-init.sh,$(CC_STAMPS)/init,$(CC_SERVING)))
@@ -162,10 +162,10 @@ CC_READY := $(CC_SERVING)
 endif
 else
 CC_READY := $(CC_STAMPS)/instantiate
-$(foreach o,$(PEER_ORGS),$(eval $(call cc_job,$(o),install,cc14-install.sh,$(CC_STAMPS)/install-$(o),\
+$(foreach o,$(CHANNEL_PEER_ORGS),$(eval $(call cc_job,$(o),install,cc14-install.sh,$(CC_STAMPS)/install-$(o),\
 	$(CHANNEL_STAMPS)/$(o))))
 $(eval $(call cc_job,$(first_peer_org),instantiate,cc14-instantiate.sh,$(CC_STAMPS)/instantiate,\
-	$(PEER_ORGS:%=$(CC_STAMPS)/install-%)))
+	$(CHANNEL_PEER_ORGS:%=$(CC_STAMPS)/install-%)))
 $(call job_yaml,$(first_peer_org),$(CC_STEP)-instantiate): JOB_ARGS += -D 'INIT_ARGS=$(CC_INIT)'
 endif
 
@@ -178,7 +178,7 @@ query_nodes = $(join $(addsuffix :,$($(QUERY_ORG)_NODES)),$(join $(addsuffix :,$
 QUERY_PEER := $(lastword $(subst :, ,$(firstword $(filter $(PEER):% %:$(PEER):%,$(query_nodes)))))
 ifneq ($(filter query invoke,$(MAKECMDGOALS)),)
 ifdef NETWORK_CURRENT
-$(if $(filter $(QUERY_ORG),$(PEER_ORGS)),,$(error ORG=$(ORG) is not a peer org (they are: $(PEER_ORGS))))
+$(if $(filter $(QUERY_ORG),$(CHANNEL_PEER_ORGS)),,$(error ORG=$(ORG) is not a peer org of $(CHANNEL) (they are: $(strip $(CHANNEL_PEER_ORGS)); $(CHANNEL_PROFILE) names the channel's orgs)))
 $(if $(PEER),$(if $(QUERY_PEER),,$(error PEER=$(PEER) is not a peer of $(QUERY_ORG) (they are: $($(QUERY_ORG)_NODES)))))
 endif
 endif

@@ -15,7 +15,6 @@
 JOBS_DIR := $(BUILD)/jobs
 JOB_TIMEOUT ?= 10m
 CHANNEL_STAMPS := $(STAMP_DIR)/channel-$(CHANNEL)
-first_peer_org := $(firstword $(PEER_ORGS))
 # "host:port ..." of an org's peers, and of an orderer org's admin endpoints
 peer_addresses = $(addsuffix :7051,$($(1)_NODE_HOSTS))
 orderer_admins = $(if $(filter orderer,$($(1)_TYPE)),$(addsuffix :7053,$($(1)_NODE_HOSTS)))
@@ -59,14 +58,19 @@ endef
 # participation flow each orderer org joins its orderers through their
 # admin endpoints (orderer-join.sh) while the peers join with the genesis
 # block.  A node added to an org (its vars) runs the org's Job again.
-ANCHOR_STEPS := $(foreach org,$(PEER_ORGS),$(if $(filter $($(org)_MSP_ID),$(ANCHOR_ORGS)),$(org)))
+# The channel's peer orgs: those of CHANNEL_PROFILE's Application orgs (an
+# org may stay in crypto-config.yaml once it left the channel).
+CHANNEL_MSPS := $($(CHANNEL_PROFILE)_APP_MSPS)
+CHANNEL_PEER_ORGS := $(if $(CHANNEL_MSPS),$(foreach o,$(PEER_ORGS),$(if $(filter $($(o)_MSP_ID),$(CHANNEL_MSPS)),$(o))),$(PEER_ORGS))
+first_peer_org := $(firstword $(CHANNEL_PEER_ORGS))
+ANCHOR_STEPS := $(foreach org,$(CHANNEL_PEER_ORGS),$(if $(filter $($(org)_MSP_ID),$(ANCHOR_ORGS)),$(org)))
 ifeq ($(CHANNEL_FLOW),participation)
 $(foreach o,$(ORDERER_ORGS),$(eval $(call job_rules,$(o),ch-$(CHANNEL),orderer-join.sh,$(CHANNEL_STAMPS)/$(o))))
-CHANNEL_ORGS := $(ORDERER_ORGS) $(PEER_ORGS)
+CHANNEL_ORGS := $(ORDERER_ORGS) $(CHANNEL_PEER_ORGS)
 # an anchor peer update goes to orderers that serve the channel
 channel_after = $(if $(filter $(1),$(ANCHOR_STEPS)),$(ORDERER_ORGS:%=$(CHANNEL_STAMPS)/%))
 else
-CHANNEL_ORGS := $(PEER_ORGS)
+CHANNEL_ORGS := $(CHANNEL_PEER_ORGS)
 channel_after = $(foreach o,$(ORDERER_ORGS),$(call ready_stamp,$(o)))
 endif
 define peer_channel_rules
@@ -75,9 +79,21 @@ $(call job_yaml,$(1),ch-$(CHANNEL)): JOB_ARGS = -D ANCHORS=$(if $(filter $(1),$(
 	-D CREATE=$(if $(filter system,$(CHANNEL_FLOW)),$(if $(filter $(first_peer_org),$(1)),true,false),false)
 $(CHANNEL_STAMPS)/$(1): | $(call channel_after,$(1))
 endef
-$(foreach org,$(PEER_ORGS),$(eval $(call peer_channel_rules,$(org))))
+
+# A channel that runs is brought to what configtx.yaml declares for it (an
+# org added to the profile or removed, anchor peers, batch size and
+# timeout, policies, capabilities: rules/channel-config.mk), once an
+# earlier make completed it (the stamp $(CHANNEL_STAMPS)/config).  The
+# orgs whose stamps are there then are the channel's; an org without one
+# joins once the update that adds it is in.  A channel this make creates
+# is as declared by construction.
+CHANNEL_MADE := $(wildcard $(CHANNEL_STAMPS)/config)
+JOINED_ORGS := $(if $(CHANNEL_MADE),$(notdir $(wildcard $(CHANNEL_ORGS:%=$(CHANNEL_STAMPS)/%))))
+NEW_ORGS := $(if $(CHANNEL_MADE),$(filter-out $(JOINED_ORGS),$(CHANNEL_ORGS)))
+$(foreach org,$(CHANNEL_PEER_ORGS),$(eval $(call peer_channel_rules,$(org))))
 $(foreach org,$(CHANNEL_ORGS),$(eval $(CHANNEL_STAMPS)/$(org): $(VARS_DIR)/$(org).vars))
-CHANNEL_DONE := $(CHANNEL_ORGS:%=$(CHANNEL_STAMPS)/%)
+CHANNEL_DONE := $(CHANNEL_ORGS:%=$(CHANNEL_STAMPS)/%) $(CHANNEL_STAMPS)/config
+
 
 .PHONY: channel
 channel: $(CHANNEL_DONE)

@@ -12,7 +12,9 @@ help:
 	'  <domain>-kubeconfig  write $(BUILD)/kubeconfig/<domain>.yaml with a token of the org'"'"'s operator' \
 	'  plan            what deploy would create, change or prune (dry run)' \
 	'  status          each org'"'"'s objects and how ready they are' \
-	'  channel         create CHANNEL and join every peer (and orderer), set anchor peers: Jobs' \
+	'  channel         create CHANNEL and join every peer (and orderer), set anchor peers: Jobs;' \
+	'                  once it runs, update its config to what configtx.yaml declares' \
+	'  channel-plan    how the running channel differs from configtx.yaml; changes nothing' \
 	'  chaincode       install, approve and commit the chaincode on CHANNEL, then query it' \
 	'  query, invoke   query a and b; move CC_AMOUNT from a to b (the old guide: 90 and 210)' \
 	'                  through ORG (a peer org) and PEER (one of its peers) if given' \

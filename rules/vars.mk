@@ -20,11 +20,16 @@ YAML2VARS = $(strip $(BINDIR)/yaml2vars \
 	$(addprefix -n ,$(NAMESPACES)) $(if $(filter NodePort,$(SERVICE_TYPE)),-p $(NODEPORT_BASE)) -r '$(GOALS)' \
 	-o $(VARS_DIR) $(CRYPTO_CONFIG))
 
-# the options decide whether node ports are assigned, and the namespaces.
+# the options decide whether node ports are assigned, and the namespaces;
+# another CONFIGTX or CRYPTO_CONFIG (an older file, which no timestamp
+# shows) makes it again too: the files' names are recorded (rules/defs.mk).
 # A dry run does not remake it (make would, before reading it, even with -n).
+NETWORK_INPUTS = $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX))
+network_changed := $(call changed,$(call cmd_file,$(VARS_DIR)/network.mk),$(NETWORK_INPUTS))
 ifndef DRY_RUN
-$(VARS_DIR)/network.mk: $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) $(OPTIONS_VARS) $(call tool,yaml2vars)
-	$(call msg,VARS,$(CRYPTO_CONFIG))$(YAML2VARS) && touch $@
+$(VARS_DIR)/network.mk: $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) $(OPTIONS_VARS) $(call tool,yaml2vars) \
+		$(network_changed)
+	$(call msg,VARS,$(CRYPTO_CONFIG))$(YAML2VARS) && $(call record,$(call cmd_file,$@),$(NETWORK_INPUTS)) && touch $@
 endif
 
 # A vars file, or the copy of configtx.yaml, has no prerequisites of its
@@ -47,7 +52,7 @@ endif
 # Is network.mk newer than the files it is made from?  Until it is, make
 # remakes it and restarts before it builds anything, so the checks of what
 # it says (a profile, an ORG=) wait for that: they would judge old lists.
-NETWORK_CURRENT := $(if $(SKIP_NETWORK),,$(if $(wildcard $(VARS_DIR)/network.mk),$(if $(shell \
+NETWORK_CURRENT := $(if $(SKIP_NETWORK)$(network_changed),,$(if $(wildcard $(VARS_DIR)/network.mk),$(if $(shell \
 	find $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) -newer $(VARS_DIR)/network.mk 2>/dev/null),,1)))
 ORGS := $(ORDERER_ORGS) $(PEER_ORGS)
 # $(call org_named,name): the org a name means, by its domain or an alias

@@ -45,8 +45,8 @@ ok "$([ "$(line 'PATCH /apis/apps/v1/namespaces/orgorderer1/deployments/orderer0
 	[ "$(line 'PATCH /apis/apps/v1/namespaces/org1/deployments/cli')" -lt "$(line 'namespaces/org1/jobs/ch-mychannel')" ] &&
 	[ "$(line 'PATCH /apis/apps/v1/namespaces/org2/deployments/cli')" -lt "$(line 'namespaces/org2/jobs/ch-mychannel')" ]; echo $?)" \
 	"each Job runs once its org (and the orderer org) is deployed"
-is "$(ls "$B/stamps/channel-mychannel" | tr '\n' ' ')" "org1 org2 " \
-	"a stamp per org's completed step"
+is "$(ls "$B/stamps/channel-mychannel" | tr '\n' ' ')" "config org1 org2 " \
+	"a stamp per org's completed step, and one for the channel's config"
 log_mark
 run m channel
 is "$rc:$(requests | wc -l)" "0:0" "make channel again: nothing to do, no request"

@@ -268,9 +268,9 @@ for i in 1 2 3 4; do
 	killed_after "$ms" "$b" LOGGING_SPEC=$level channel chaincode
 	run m "$b" LOGGING_SPEC=$level channel chaincode
 	is "$rc" 0 "channel chaincode killed after $ms ms: the rerun succeeds"
-	is "$(ls "$b/stamps/channel-mychannel" | wc -l):$(ls "$b/stamps/chaincode-mychannel-abstore-1" | wc -l)" 2:10 \
+	is "$(ls "$b/stamps/channel-mychannel" | wc -l):$(ls "$b/stamps/chaincode-mychannel-abstore-1" | wc -l)" 3:10 \
 		"channel chaincode killed after $ms ms: every step has its stamp"
-	_jobs=$(for f in "$b"/jobs/*/ch-*.yaml "$b"/jobs/*/cc-abstore-1-*.yaml; do printf -- '-f %s ' "$f"; done)
+	_jobs=$(for f in "$b"/jobs/*/ch-mychannel.yaml "$b"/jobs/*/cc-abstore-1-*.yaml; do printf -- '-f %s ' "$f"; done)
 	# shellcheck disable=SC2086
 	is "$(kapply wait -q --timeout 1s $_jobs 2>&1)" "" \
 		"channel chaincode killed after $ms ms: the Job of every step has completed"

@@ -11,7 +11,11 @@
 # sends no request; org2 grows to three peers and peer2 joins, gets the
 # chaincode and answers a = 90; org2 shrinks back and peer2 is pruned;
 # channel and chaincode then run no step again and the balances stay;
-# clean-cluster leaves no object of ours.  The orgs' namespaces enforce the
+# clean-cluster leaves no object of ours.  Then, system flow: the channel
+# is as configtx.yaml declares it (make channel-plan), and the chaincode is
+# upgraded (2.0, sequence 2) keeping the balances; participation flow:
+# fabric-samples' addOrg3 by make (Org3 added, joined, given the chaincode,
+# answers a = 90; then removed, queries still answer).  The orgs' namespaces enforce the
 # restricted Pod Security level (the chaincode servers, built from source
 # as root, run in <namespace>-cc at baseline).  Then test-network's shape
 # (tests/fixtures/fabric-2.5/test-network: three cryptogen files, dotted
@@ -34,7 +38,7 @@ ours() {
 		grep -E '^would be pruned (('"$NS"')/|Namespace/('"$NS"')$)'
 }
 NS='org1|org2|orgorderer1|example-com|org1-example-com|org2-example-com'
-NS="$NS|org1-cc|org2-cc|org1-example-com-cc|org2-example-com-cc"
+NS="$NS|org1-cc|org2-cc|org1-example-com-cc|org2-example-com-cc|org3|org3-cc"
 
 step() { # step NAME make-args...: run make, print its time; $out, $rc
 	_name=$1
@@ -57,6 +61,24 @@ awk '/Domain: org2/ { org2 = 1 } org2 && /Count: 2/ { sub(/Count: 2/, "Count: 3"
 	"$TOP/crypto-config.yaml" >"$tmp/crypto-config-3.yaml"
 grep -q 'Count: 3' "$tmp/crypto-config-3.yaml" || { echo "Bail out! cannot raise org2's Count"; exit 1; }
 edit() { cp "$1" "$tmp/crypto-config.yaml"; }
+# fabric-samples' addOrg3: Org3 in crypto-config.yaml, in configtx.yaml's
+# Organizations and in the participation profile's Application orgs
+{ cat "$TOP/crypto-config.yaml"; printf '\n  - Name: Org3\n    Domain: org3\n    EnableNodeOUs: true\n    Template:\n      Count: 1\n    Users:\n      Count: 1\n'; } \
+	>"$tmp/crypto-config-org3.yaml"
+awk '/^Capabilities:/ && !org {
+	print "  - &Org3"; print "    Name: Org3MSP"; print "    ID: Org3MSP"
+	print "    MSPDir: crypto-config/peerOrganizations/org3/msp"
+	print "    Policies:"
+	print "      Readers: {Type: Signature, Rule: \"OR('"'"'Org3MSP.member'"'"')\"}"
+	print "      Writers: {Type: Signature, Rule: \"OR('"'"'Org3MSP.member'"'"')\"}"
+	print "      Admins: {Type: Signature, Rule: \"OR('"'"'Org3MSP.admin'"'"')\"}"
+	print "      Endorsement: {Type: Signature, Rule: \"OR('"'"'Org3MSP.member'"'"')\"}"
+	print "    AnchorPeers: [{Host: peer0.org3, Port: 7051}]"
+	print ""; org = 1 }
+	/^  TwoOrgsApplicationGenesis:/ { p = 1 }
+	{ print }
+	p && /^        - \*Org2$/ { print "        - *Org3"; p = 0 }' "$TOP/configtx.yaml" >"$tmp/configtx-org3.yaml"
+grep -c 'Org3' "$tmp/configtx-org3.yaml" | grep -qx 8 || { echo "Bail out! cannot add Org3 to configtx.yaml"; exit 1; }
 
 # start from an empty cluster, whatever an earlier run left
 run tmake BUILD="$tmp/clean" clean-cluster
@@ -147,11 +169,62 @@ for flow in system participation; do
 		"$flow: and once more: no step runs again (only the query)"
 	is "$(balances)" "a = 90 b = 210 " "$flow: a = 90, b = 210"
 
+	if [ "$flow" = system ]; then
+		# the channel, as the orderer made it and the anchor updates left
+		# it, is what configtx.yaml declares
+		# shellcheck disable=SC2086
+		step "$flow: make channel-plan" $args channel-plan
+		like "$rc:$(printf '%s\n' "$out" | tail -1)" "^0:channel mychannel \\(config sequence [0-9]+\\) is as declared$" \
+			"$flow: make channel-plan: the live channel is as configtx.yaml declares it"
+		# an upgrade: a new version and sequence, approved by each org and
+		# committed, no Init again; the servers roll to the new package
+		# shellcheck disable=SC2086
+		step "$flow: chaincode upgrade CC_VERSION=2.0 CC_SEQUENCE=2" $args CC_VERSION=2.0 CC_SEQUENCE=2 chaincode
+		is "$rc:$(balances)" "0:a = 90 b = 210 " "$flow: chaincode 2.0 at sequence 2: approved, committed, balances kept"
+		is "$(printf '%s\n' "$out" | sed -n 's/^  JOB     \(.*cc-abstore-2-[a-z]*\)$/\1/p' | sort | tr '\n' ' ')" \
+			"org1/cc-abstore-2-approve org1/cc-abstore-2-commit org1/cc-abstore-2-install org2/cc-abstore-2-approve org2/cc-abstore-2-install " \
+			"$flow: the upgrade's steps: install and approve in each org, one commit, no init"
+		# shellcheck disable=SC2086
+		step "$flow: invoke on 2.0" $args CC_VERSION=2.0 CC_SEQUENCE=2 invoke
+		is "$rc:$(balances)" "0:a = 80 b = 220 " "$flow: the upgraded chaincode moves 10: a = 80, b = 220"
+	else
+		# fabric-samples' addOrg3, by make: Org3 deployed, added to the
+		# channel by an update org1 signs and org2 submits, joined, given
+		# the chaincode; then it leaves the channel
+		edit "$tmp/crypto-config-org3.yaml"
+		org3="$args CONFIGTX=$tmp/configtx-org3.yaml"
+		# shellcheck disable=SC2086
+		step "$flow: Org3 joins: deploy channel chaincode" $org3 WAIT=1 deploy channel chaincode
+		is "$rc" 0 "$flow: Org3 added to configtx.yaml and crypto-config.yaml: deploy, channel, chaincode"
+		like "$out" "add    /Channel/Application/Org3MSP" "$flow: make channel says Org3 is added"
+		is "$(printf '%s\n' "$out" | sed -n 's/^  JOB     \(.*ch-mychannel-[a-z]*\)$/\1/p' | tr '\n' ' ')" \
+			"org1/ch-mychannel-config org1/ch-mychannel-sign org2/ch-mychannel-submit " \
+			"$flow: org1 fetches the config, org1's admin signs, org2's submits (MAJORITY Admins of the two)"
+		# shellcheck disable=SC2086
+		step "$flow: make query ORG=org3" $org3 query ORG=org3
+		is "$rc:$(balances)" "0:a = 90 b = 210 " "$flow: Org3's peer joined, has the chaincode and answers a = 90"
+		# shellcheck disable=SC2086
+		step "$flow: make channel, nothing changed" $org3 channel
+		is "$rc:$(printf '%s\n' "$out" | grep -c '^  JOB')" "0:0" "$flow: make channel again: no Job"
+		# shellcheck disable=SC2086
+		step "$flow: Org3 leaves the channel: channel" $args channel
+		is "$rc" 0 "$flow: Org3 taken out of the profile: make channel"
+		like "$out" "remove /Channel/Application/Org3MSP" "$flow: make channel says Org3 leaves"
+		# shellcheck disable=SC2086
+		step "$flow: make query, Org3 gone" $args query
+		is "$rc:$(balances)" "0:a = 90 b = 210 " "$flow: queries still answer: a = 90"
+		# shellcheck disable=SC2086
+		step "$flow: make channel-plan" $args channel-plan
+		like "$rc:$(printf '%s\n' "$out" | tail -1)" "^0:channel mychannel \\(config sequence [0-9]+\\) is as declared$" \
+			"$flow: make channel-plan: as declared, Org3 gone"
+	fi
+
 	ok "$([ -n "$(ours)" ]; echo $?)" "$flow: the network's objects are there, as kapply lists them"
 	# shellcheck disable=SC2086
 	step "$flow: make clean-cluster" $args clean-cluster
 	is "$rc" 0 "$flow: clean-cluster"
 	is "$(ours)" "" "$flow: no object of ours is left on the cluster"
+	edit "$TOP/crypto-config.yaml"
 done
 
 # ---- fabric-samples' test-network shape, the files as they are ----

@@ -116,11 +116,28 @@ static void add_log(struct logs *ls, const struct target *owner, const char *ns,
 	};
 }
 
+/* Does the pod belong to the owner whose uid is given (NULL: any)? */
+static bool owned_by(const struct jval *pod, const char *uid)
+{
+	const struct jval *refs = jget(pod, "metadata", "ownerReferences", NULL);
+
+	if (!uid)
+		return true;
+	for (size_t i = 0; refs && refs->type == J_ARR && i < refs->n; i++) {
+		const char *u = jget_str(refs->v[i], "uid", NULL);
+		if (u && strcmp(u, uid) == 0)
+			return true;
+	}
+	return false;
+}
+
 /*
  * The logs of the pods one list answered with: every container (init
- * containers first) when the pod has several, else the pod's one.
+ * containers first) when the pod has several, else the pod's one.  A Job's
+ * are those it owns (uid): the pods of a Job of the same name deleted just
+ * before may still be there, as the garbage collector takes its time.
  */
-static void add_pods(struct run *r, struct logs *ls, const struct kreq *list)
+static void add_pods(struct run *r, struct logs *ls, const struct kreq *list, const char *uid)
 {
 	const struct target *t = list->data;
 	struct jval *doc = json_parse(list->resp.buf, list->resp.len, NULL, 0);
@@ -128,8 +145,12 @@ static void add_pods(struct run *r, struct logs *ls, const struct kreq *list)
 	size_t n = items && items->type == J_ARR ? items->n : 0;
 	const struct jval **pods = xcalloc(n ? n : 1, sizeof(*pods));
 
+	size_t kept = 0;
+
 	for (size_t i = 0; i < n; i++)
-		pods[i] = items->v[i];
+		if (owned_by(items->v[i], uid))
+			pods[kept++] = items->v[i];
+	n = kept;
 	qsort(pods, n, sizeof(*pods), by_age);
 	if (!n)
 		say(r, "no pod for %s", t->id);
@@ -177,6 +198,7 @@ int cmd_logs(struct run *r)
 {
 	static const char *const core[] = { "v1", NULL };
 	struct kreq **lists = xcalloc(r->nt ? r->nt : 1, sizeof(*lists)), **reqs;
+	struct kreq **owners = xcalloc(r->nt ? r->nt : 1, sizeof(*owners));
 	const struct kres *pods;
 	struct logs ls = {0};
 	size_t nl = 0;
@@ -195,15 +217,36 @@ int cmd_logs(struct run *r)
 			nl++;
 	if (!nl && !r->failed)
 		say(r, "no Job, Deployment or StatefulSet in PATH");
-	kclient_run(r->c, lists, nl);
+	/* each Job itself too, for its uid (lists first, then the Jobs) */
+	{
+		size_t no = 0;
+		struct kreq **all = xcalloc(2 * nl + 1, sizeof(*all));
+
+		for (size_t i = 0; i < nl; i++) {
+			const struct target *t = lists[i]->data;
+			all[i] = lists[i];
+			if (is_job(t))
+				all[nl + no++] = owners[i] = kreq_new("GET", kapi_path(t->res, t->ns, t->o->name),
+								      NULL, 0, NULL);
+		}
+		kclient_run(r->c, all, nl + no);
+		free(all);
+	}
 	for (size_t i = 0; i < nl; i++) {
+		struct jval *owner = owners[i] && kreq_ok(owners[i]) ?
+			json_parse(owners[i]->resp.buf, owners[i]->resp.len, NULL, 0) : NULL;
+
 		if (kreq_ok(lists[i]))
-			add_pods(r, &ls, lists[i]);
+			add_pods(r, &ls, lists[i], jget_str(owner, "metadata", "uid", NULL));
 		else
 			report(r, ((struct target *)lists[i]->data)->id, lists[i], NULL);
+		jfree(owner);
 		kreq_free(lists[i]);
+		if (owners[i])
+			kreq_free(owners[i]);
 	}
 	free(lists);
+	free(owners);
 
 	/* every log at once; printed in order */
 	reqs = xcalloc(ls.n ? ls.n : 1, sizeof(*reqs));

@@ -1,0 +1,118 @@
+# Channel configuration as code: `make channel` brings a channel that runs
+# to what configtx.yaml declares for it, as `make deploy` brings the
+# cluster to the manifests.  The steps, each a Job in its org's namespace:
+#   1. an org of the channel fetches its config block (channel-config.sh),
+#      which make reads from the Job's log into $(CHANNEL_DIR)/live.block;
+#   2. txgen -liveConfig says what differs from the profiles (an org added
+#      to or removed from the profile's Application orgs, anchor peers,
+#      batch size and timeout, policies, capabilities), and writes the
+#      config update and the MSPs whose admins must sign it for its
+#      mod_policies (MAJORITY Admins of the channel's orgs for a change of
+#      its members);
+#   3. each of those admins but the last signs the update in a Job of its
+#      own namespace (channel-sign.sh; the envelope goes from one to the
+#      next through the Secret channel-update and the signer's log), and
+#      the last submits it (channel-update.sh);
+#   4. an org the update added then joins its peers (rules/channel.mk),
+#      fetching the channel's block 0 from the orderers.
+# `make channel-plan` does 1 and 2 and changes nothing.  The step reruns
+# when the copy of configtx.yaml, an org's MSP or txgen changes.
+CHANNEL_DIR := $(BUILD)/channel/$(CHANNEL)
+CHANNEL_CONFIG := $(CHANNEL_STAMPS)/config
+# what txgen compares the channel with: its profile and, in the system
+# flow, the system channel's profile, which its Orderer group came from
+RECONCILE_ARGS := -configPath $(BUILD) -profile $(CHANNEL_PROFILE) -channelID $(CHANNEL) \
+	$(if $(filter system,$(CHANNEL_FLOW)),-ordererProfile $(GENESIS_PROFILE))
+# who fetches the config: a peer org of the channel that had joined
+CONFIG_ORG := $(firstword $(filter $(CHANNEL_PEER_ORGS),$(JOINED_ORGS)) $(first_peer_org))
+CONFIG_JOB := $(call job_yaml,$(CONFIG_ORG),ch-$(CHANNEL)-config)
+# "<MSP ID>=<org>=<namespace>" of every org: a signer's Job goes there
+MSP_ORGS := $(foreach o,$(ORGS),$($(o)_MSP_ID)=$(o)=$($(o)_NAMESPACE))
+
+ifneq ($(CONFIG_ORG),)
+$(eval $(call job_rules,$(CONFIG_ORG),ch-$(CHANNEL)-config,channel-config.sh,ch-config-run))
+endif
+# (the config Job runs from the recipes below: a plan applies nothing)
+define signer_jobs
+$(call job_rules,$(1),ch-$(CHANNEL)-sign,channel-sign.sh,$(1)-channel-sign)
+$(call job_rules,$(1),ch-$(CHANNEL)-submit,channel-update.sh,$(1)-channel-submit)
+$(call job_yaml,$(1),ch-$(CHANNEL)-sign) $(call job_yaml,$(1),ch-$(CHANNEL)-submit): \
+	JOB_ARGS = -D 'UPDATE_SOURCE=secret: {secretName: channel-update}'
+endef
+$(foreach o,$(ORGS),$(eval $(call signer_jobs,$(o))))
+.PHONY: ch-config-run $(ORGS:%=%-channel-sign) $(ORGS:%=%-channel-submit)
+
+# $(call from_log,job-manifest,WHAT,file): what a Job printed between its
+# -----BEGIN WHAT----- and -----END WHAT----- lines, base64, into file
+from_log = $(KAPPLY) logs -f $(1) | sed -n '/^-----BEGIN $(2)-----$$/,/^-----END $(2)-----$$/p' | \
+	sed '1d;$$d' | base64 -d > $(3).tmp && test -s $(3).tmp && mv $(3).tmp $(3) || \
+	{ rm -f $(3).tmp; echo "make: no $(2) in the log of $(1)" >&2; exit 1; }
+
+# 1 and 2: the live config and how it differs (txgen's output files, if asked)
+define compare_channel
+	$(Q)mkdir -p $(CHANNEL_DIR)
+	$(call run_job,$(CONFIG_ORG),ch-$(CHANNEL)-config)
+	$(Q)$(call from_log,$(CONFIG_JOB),CONFIG BLOCK,$(CHANNEL_DIR)/live.block)
+	$(Q)$(BINDIR)/txgen $(RECONCILE_ARGS) -liveConfig $(CHANNEL_DIR)/live.block $(1)
+endef
+
+# 3: sign and submit $(CHANNEL_DIR)/update.tx, signers in order
+define sign_and_submit
+	$(Q)set -e; f=$(CHANNEL_DIR)/update.tx; \
+	set -- $$(sed -n 's/^SIGNERS=//p' $(CHANNEL_DIR)/signers.vars); \
+	while [ $$# -gt 0 ]; do \
+		org=; for p in $(MSP_ORGS); do \
+			if [ "$${p%%=*}" = "$$1" ]; then r=$${p#*=}; org=$${r%%=*}; ns=$${r#*=}; fi; \
+		done; \
+		if [ -z "$$org" ]; then \
+			echo "make: the update of $(CHANNEL) wants $$1's admin, but no org of $(CRYPTO_CONFIG) has that MSP ID" >&2; \
+			exit 1; \
+		fi; \
+		$(BINDIR)/mksecret -n channel-update -N $$ns -l app.kubernetes.io/managed-by=fabric-k8s \
+			-l fabric-k8s/job-of=$$ns -o $(JOBS_DIR)/$$org/channel-update.yaml update.tx=$$f; \
+		$(KAPPLY) apply -q -f $(JOBS_DIR)/$$org/channel-update.yaml; \
+		if [ $$# -eq 1 ]; then \
+			$(SUBMAKE) --no-print-directory $$org-channel-submit; \
+		else \
+			$(SUBMAKE) --no-print-directory $$org-channel-sign; \
+			$(call from_log,$(JOBS_DIR)/$$org/ch-$(CHANNEL)-sign.yaml,CONFIG UPDATE,$$f); \
+		fi; \
+		shift; \
+	done
+endef
+
+# (TXGEN_DEPS ends in order-only prerequisites: the MSP stamps; an org's
+# join that runs again, for a new peer, changes nothing here)
+$(CHANNEL_CONFIG): $(call changed,$(call cmd_file,$(CHANNEL_CONFIG)),txgen $(RECONCILE_ARGS)) $(TXGEN_DEPS) \
+		$(BINDIR)/mksecret $(if $(CHANNEL_MADE),$(JOINED_ORGS:%=$(CHANNEL_STAMPS)/%) $(CONFIG_JOB) \
+			$(foreach o,$(ORGS),$(call job_yaml,$(o),ch-$(CHANNEL)-sign) $(call job_yaml,$(o),ch-$(CHANNEL)-submit)),\
+			$(filter-out $(CHANNEL_CONFIG),$(CHANNEL_DONE)))
+ifeq ($(CHANNEL_MADE),)
+	$(Q)mkdir -p $(@D)
+else
+	$(call msg,CONFIG,$(CHANNEL) against $(CHANNEL_PROFILE))rm -f $(CHANNEL_DIR)/update.tx
+	$(call compare_channel,-outputConfigUpdate $(CHANNEL_DIR)/update.tx -outputSigners $(CHANNEL_DIR)/signers.vars)
+	$(Q)if [ -f $(CHANNEL_DIR)/update.tx ]; then $(SUBMAKE) --no-print-directory channel-update-run; fi
+endif
+	$(Q)$(call record,$(call cmd_file,$@),txgen $(RECONCILE_ARGS))
+	$(Q)touch $@
+# an org that joins the running channel, once the update that adds it is in
+$(NEW_ORGS:%=$(CHANNEL_STAMPS)/%): | $(CHANNEL_CONFIG)
+
+.PHONY: channel-update-run channel-plan
+channel-update-run:
+	$(call sign_and_submit)
+# what make channel would change on the channel, changing nothing
+channel-plan: $(CONFIG_JOB)
+ifeq ($(CHANNEL_MADE),)
+	@echo "make: channel $(CHANNEL) is not made yet by this build ($(CHANNEL_STAMPS)/config): make channel makes it as declared" >&2
+	@exit 1
+else
+	$(call msg,PLAN,channel $(CHANNEL))
+	$(call compare_channel,)
+endif
+
+# make plan shows the channel's too, once it runs
+plan: $(if $(CHANNEL_MADE),channel-plan)
+
+CLEAN_DIRS += $(BUILD)/channel
