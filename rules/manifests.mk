@@ -18,6 +18,12 @@ nodeport = $(if $(filter NodePort,$(SERVICE_TYPE)),$(comma) nodePort: $(word $(2
 first_orderer_org := $(firstword $(ORDERER_ORGS))
 ORDERER_ADDRESS = $(firstword $($(first_orderer_org)_NODE_HOSTS)):7050
 
+# A workload's pod template carries its Secret's digest (mksecret writes it
+# into the Secret's .vars, with the volume), so that new certificates
+# (make renew) roll exactly the pods that mount them.  The workload
+# depends on the Secret's manifest too: make reads a .vars' time before
+# the Secret's run rewrites it, and would render it one run late.
+#
 # The two recipes of every manifest, Job and Secret (used by rules/channel.mk
 # and rules/chaincode.mk too), and what they depend on.  A rule gives its
 # arguments in the target's RENDER_ARGS or SECRET_ARGS and lists
@@ -60,9 +66,9 @@ $$(MANIFESTS_DIR)/$(1)/$(2)-data.yaml: templates/pvc.yaml $$(call RENDER_DEPS,$(
 	$$(call cmd_render,$(1))
 $(1)_$(2)_STORAGE = -f $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.vars -D CRYPTO_SUBPATH= \
 	-D 'DATA_SOURCE=persistentVolumeClaim: {claimName: $(2)-data}' -D DATA_SUBPATH=
-$(1)_$(2)_STORAGE_DEPS = $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.vars
+$(1)_$(2)_STORAGE_DEPS = $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.vars $$(MANIFESTS_DIR)/$(1)/$(2)-crypto.yaml
 else
-$(1)_$(2)_STORAGE = -D 'CRYPTO_SOURCE=persistentVolumeClaim: {claimName: crypto, readOnly: true}' \
+$(1)_$(2)_STORAGE = -D 'CRYPTO_SOURCE=persistentVolumeClaim: {claimName: crypto, readOnly: true}' -D CRYPTO_SOURCE_DIGEST= \
 	-D CRYPTO_SUBPATH=$$(if $$(filter peer,$$($(1)_TYPE)),peers,orderers)/$(3) \
 	-D 'DATA_SOURCE=persistentVolumeClaim: {claimName: data}' -D DATA_SUBPATH=$(2)
 endif
@@ -132,6 +138,7 @@ $$(MANIFESTS_DIR)/$(1)/ca.yaml: private RENDER_ARGS = -f $$(MANIFESTS_DIR)/$(1)/
 			-D CA_DATA_SUBPATH=$$($(1)_CA_HOSTNAME)) \
 		-D 'CA_NODEPORT_FIELD=$$(call nodeport,$$($(1)_CA_NODEPORT),1)'
 $$(MANIFESTS_DIR)/$(1)/ca.yaml: templates/ca.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars \
+		$$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml \
 		$$(MANIFESTS_DIR)/$(1)/scripts.vars
 	$$(call cmd_render,$(1))
 ifeq ($$(STORAGE),pvc)
@@ -186,7 +193,8 @@ $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/cli.yaml
 $$(MANIFESTS_DIR)/$(1)/cli.yaml: private RENDER_ARGS = -f $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
 		-D PEER_ADDRESS=$$(firstword $$($(1)_NODE_HOSTS)):7051 -D ORDERER_ADDRESS=$$(ORDERER_ADDRESS) \
 		-D ORDERER_TLSCA=orderer-tls/$$(first_orderer_org).pem
-$$(MANIFESTS_DIR)/$(1)/cli.yaml: templates/cli.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars
+$$(MANIFESTS_DIR)/$(1)/cli.yaml: templates/cli.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
+		$$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml
 	$$(call cmd_render,$(1))
 ifeq ($$(COUCHDB),1)
 $(1)_MANIFESTS += $$(MANIFESTS_DIR)/$(1)/couchdb-secret.yaml

@@ -4,6 +4,7 @@
 TOOLS := yaml2vars render mksecret mspgen txgen kapply
 PKGS_mspgen := openssl
 PKGS_txgen := openssl
+PKGS_mksecret := openssl
 PKGS_kapply := libcurl
 
 # How rules reach the cluster: kapply reads $(KUBECONFIG) as kubectl does (a

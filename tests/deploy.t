@@ -108,6 +108,20 @@ run m status LOGGING_SPEC=DEBUG
 is "$rc" 0 "make status: exit status 0"
 like "$out" 'org2:' "make status: a line per org"
 
+# --- renew: the pods whose certificates changed roll, no other ---
+run m renew ORG=org1 LOGGING_SPEC=DEBUG
+is "$rc" 0 "make renew ORG=org1: org1's certificates issued again, same keys"
+log_mark
+run m deploy LOGGING_SPEC=DEBUG
+is "$rc" 0 "make deploy after the renewal"
+rolled=$(log_new | grep -E 'PATCH /apis/apps/v1/namespaces/[^/]+/deployments/[^?]+.* 200 changed' |
+	sed -E 's|.*/namespaces/([^/]+)/deployments/([^?]+).*|\1/\2|' | sort | tr '\n' ' ')
+like "$rolled" "^org1/ca org1/cli org1/peer0 org1/peer1 " \
+	"org1's Deployments change (their pod templates carry their Secret's digest): they roll"
+is "$(printf '%s\n' $rolled | grep -Ec '^(org2/(peer|ca)|orgorderer1/)')" 0 \
+	"no other org's peers, CA or orderers ($rolled)"
+like "$(cat "$B/manifests/org1/peer0.yaml")" 'fabric-k8s/crypto-digest: "[0-9a-f]{16}"' "(the digest, in the pod template)"
+
 # --- clean-cluster ---
 log_mark
 run m clean-cluster

@@ -13,7 +13,8 @@
 # channel and chaincode then run no step again and the balances stay;
 # clean-cluster leaves no object of ours.  Then, system flow: the channel
 # is as configtx.yaml declares it (make channel-plan), and the chaincode is
-# upgraded (2.0, sequence 2) keeping the balances; participation flow:
+# upgraded (2.0, sequence 2) keeping the balances, and org1's
+# certificates renewed roll its pods alone; participation flow:
 # fabric-samples' addOrg3 by make (Org3 added, joined, given the chaincode,
 # answers a = 90; then removed, queries still answer).  The orgs' namespaces enforce the
 # restricted Pod Security level (the chaincode servers, built from source
@@ -187,6 +188,20 @@ for flow in system participation; do
 		# shellcheck disable=SC2086
 		step "$flow: invoke on 2.0" $args CC_VERSION=2.0 CC_SEQUENCE=2 invoke
 		is "$rc:$(balances)" "0:a = 80 b = 220 " "$flow: the upgraded chaincode moves 10: a = 80, b = 220"
+		# org1's certificates issued again with the same keys: its pods
+		# roll (their templates carry their Secrets' digest), org2's stay
+		gen() { "$BINDIR/kapply" get -o json -f "$B/manifests/$1.yaml" | grep -o '"generation": *[0-9]*' | head -1; }
+		g1=$(gen org1/peer0) g2=$(gen org2/peer0)
+		# shellcheck disable=SC2086
+		step "$flow: make renew ORG=org1" $args renew ORG=org1
+		# shellcheck disable=SC2086
+		step "$flow: make deploy WAIT=1 (renewed org1)" $args WAIT=1 deploy
+		is "$rc" 0 "$flow: org1 renewed: deploy, every workload available again"
+		ok "$([ "$(gen org1/peer0)" != "$g1" ] && [ "$(gen org2/peer0)" = "$g2" ]; echo $?)" \
+			"$flow: org1's peer rolled ($g1 -> $(gen org1/peer0)), org2's did not ($g2)"
+		# shellcheck disable=SC2086
+		step "$flow: make query after the renewal" $args CC_VERSION=2.0 CC_SEQUENCE=2 query
+		is "$rc:$(balances)" "0:a = 80 b = 220 " "$flow: after the renewal and the rollout, queries answer: a = 80"
 	else
 		# fabric-samples' addOrg3, by make: Org3 deployed, added to the
 		# channel by an update org1 signs and org2 submits, joined, given

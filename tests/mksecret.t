@@ -38,8 +38,15 @@ done
 sed -n 's/^  artifacts_genesis.block: //p' s.yaml | base64 -d > decoded
 cmp -s decoded genesis.block
 ok $? "a single file under its mount name"
-is "$(cat s.vars)" 'ITEMS=secret: {secretName: peer0, items: [{key: msp_keystore_priv_sk, path: "msp/keystore/priv_sk", mode: 384}, {key: msp_signcerts_Admin-org1-cert.pem, path: "msp/signcerts/Admin@org1-cert.pem", mode: 420}, {key: tls_ca.crt, path: "tls/ca.crt", mode: 420}, {key: artifacts_genesis.block, path: "artifacts/genesis.block", mode: 420}]}' \
+is "$(sed -n 1p s.vars)" 'ITEMS=secret: {secretName: peer0, items: [{key: msp_keystore_priv_sk, path: "msp/keystore/priv_sk", mode: 384}, {key: msp_signcerts_Admin-org1-cert.pem, path: "msp/signcerts/Admin@org1-cert.pem", mode: 420}, {key: tls_ca.crt, path: "tls/ca.crt", mode: 420}, {key: artifacts_genesis.block, path: "artifacts/genesis.block", mode: 420}]}' \
 	"the volume source: key, path and mode of each item (0600 kept for the key)"
+# the digest: SHA-256 (sha256sum) of the data lines, the first 16 hex digits
+is "$(sed -n 2p s.vars)" "ITEMS_DIGEST=$(sed -n '/^data:$/,$p' s.yaml | tail -n +2 | sha256sum | cut -c1-16)" \
+	"ITEMS_DIGEST: the data's SHA-256, 16 hex digits"
+printf 'changed' > genesis2.block
+mksecret -n peer0 -N org1 -o s2.yaml -v s2.vars -V ITEMS node/msp/keystore/priv_sk=node/msp/keystore/priv_sk \
+	artifacts/genesis.block=genesis2.block 2>/dev/null
+ok "$([ "$(sed -n 2p s2.vars)" != "$(sed -n 2p s.vars)" ]; echo $?)" "other data, another digest"
 printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes: [{name: c, $ITEMS}]\n' > pod.yaml
 render -f s.vars pod.yaml > /dev/null
 ok $? "the volume source renders into a pod as valid YAML"
@@ -51,7 +58,7 @@ is "$(stat -c %a cm.yaml)" 644 "-c: written with mode 0644"
 is "$(sed -n '3p;7,8p' cm.yaml)" "kind: ConfigMap
 binaryData:
   artifacts_genesis.block: Z2VuZXNpcw==" "-c: kind and binaryData"
-is "$(cat cm.vars)" 'SCRIPTS=configMap: {name: scripts, items: [{key: artifacts_genesis.block, path: "artifacts/genesis.block", mode: 420}]}' \
+is "$(sed -n 1p cm.vars)" 'SCRIPTS=configMap: {name: scripts, items: [{key: artifacts_genesis.block, path: "artifacts/genesis.block", mode: 420}]}' \
 	"-c: the volume source is a configMap"
 
 # refusals: message, status, nothing written

@@ -24,6 +24,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/evp.h>
+
 #include "base64.h"
 #include "cryptocfg.h"
 #include "fsutil.h"
@@ -206,11 +208,18 @@ static void object_head(const struct request *rq, struct strbuf *doc)
 
 /*
  * Every file as a data key of doc, and in items the volume source that
- * puts each back at its path and mode (the .vars line).  0 or -1.
+ * puts each back at its path and mode (the .vars line), then
+ * <name>_DIGEST: the first 16 hex digits of the SHA-256 of the data, which
+ * a workload's pod template carries, so that new data (renewed
+ * certificates) rolls its pods and no others.  0 or -1.
  */
 static int object_data(const struct request *rq, const struct secret *s,
 		       struct strbuf *doc, struct strbuf *items)
 {
+	size_t start = doc->len;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
 	sb_addf(items, rq->configmap ? "%s=configMap: {name: %s, items: [" :
 		"%s=secret: {secretName: %s, items: [", rq->varname, rq->name);
 	for (size_t i = 0; i < s->n; i++) {
@@ -229,6 +238,12 @@ static int object_data(const struct request *rq, const struct secret *s,
 		free(bytes);
 	}
 	sb_adds(items, "]}\n");
+	if (!EVP_Digest(doc->buf + start, doc->len - start, md, &mdlen, EVP_sha256(), NULL))
+		die("SHA-256 failed");
+	sb_addf(items, "%s_DIGEST=", rq->varname);
+	for (unsigned int i = 0; i < 8; i++)
+		sb_addf(items, "%02x", md[i]);
+	sb_addc(items, '\n');
 	return 0;
 }
 
