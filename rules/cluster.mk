@@ -56,11 +56,17 @@ $$(CLUSTER_DIR)/$(1)/chaincode-namespace.yaml: templates/chaincode-namespace.yam
 	$$(call cmd_render,$(1))
 endif
 
+# (the stamp holds the manifests' checksum: they are rendered again with
+# the org's vars, when a node is added, and then are mostly the same, which
+# needs no request)
 $$(call cluster_stamp,$(1)): $$($(1)_CLUSTER_MANIFESTS) | $$(BINDIR)/kapply
-	$$(call msg,APPLY,$(1) (cluster step))$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_CLUSTER_MANIFESTS))
-	$$(Q)$$(KAPPLY) prune -q -l $$(call cluster_selector,$(1)) $$(addprefix -f ,$$($(1)_CLUSTER_MANIFESTS))
-	$$(Q)rm -f $$(filter-out $$($(1)_CLUSTER_MANIFESTS),$$(wildcard $$(CLUSTER_DIR)/$(1)/*.yaml))
-	$$(Q)mkdir -p $$(@D) && touch $$@
+	$$(Q)sum=$$$$(cat $$($(1)_CLUSTER_MANIFESTS) | cksum) && \
+	if [ "$$$$sum" = "$$$$(cat $$@ 2>/dev/null)" ]; then touch $$@; else \
+		$$(if $$(Q),printf '  %-7s %s\n' APPLY '$(1) (cluster step)';) \
+		$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_CLUSTER_MANIFESTS)) && \
+		$$(KAPPLY) prune -q -l $$(call cluster_selector,$(1)) $$(addprefix -f ,$$($(1)_CLUSTER_MANIFESTS)) && \
+		rm -f $$(filter-out $$($(1)_CLUSTER_MANIFESTS),$$(wildcard $$(CLUSTER_DIR)/$(1)/*.yaml)) && \
+		mkdir -p $$(@D) && echo "$$$$sum" > $$@; fi
 
 # a new token each time it is asked for: tokens expire
 .PHONY: $(1)-kubeconfig

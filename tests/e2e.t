@@ -16,7 +16,8 @@
 # upgraded (2.0, sequence 2) keeping the balances, and org1's
 # certificates renewed roll its pods alone; participation flow:
 # fabric-samples' addOrg3 by make (Org3 added, joined, given the chaincode,
-# answers a = 90; then removed, queries still answer).  The orgs' namespaces enforce the
+# answers a = 90; then removed, queries still answer; the batch timeout
+# changed by the orderer org's admin).  The orgs' namespaces enforce the
 # restricted Pod Security level (the chaincode servers, built from source
 # as root, run in <namespace>-cc at baseline).  Then test-network's shape
 # (tests/fixtures/fabric-2.5/test-network: three cryptogen files, dotted
@@ -228,10 +229,19 @@ for flow in system participation; do
 		# shellcheck disable=SC2086
 		step "$flow: make query, Org3 gone" $args query
 		is "$rc:$(balances)" "0:a = 90 b = 210 " "$flow: queries still answer: a = 90"
+		# the orderer's batch timeout: the orderer org's admin alone submits
+		sed 's/BatchTimeout: 2s/BatchTimeout: 1s/' "$TOP/configtx.yaml" >"$tmp/configtx-batch.yaml"
 		# shellcheck disable=SC2086
-		step "$flow: make channel-plan" $args channel-plan
+		step "$flow: BatchTimeout 1s: channel" $args CONFIGTX="$tmp/configtx-batch.yaml" channel
+		is "$rc" 0 "$flow: BatchTimeout 2s -> 1s: make channel"
+		like "$out" "change /Channel/Orderer/BatchTimeout" "$flow: make channel says the batch timeout changes"
+		is "$(printf '%s\n' "$out" | sed -n 's/^  JOB     \(.*ch-mychannel-[a-z]*\)$/\1/p' | tr '\n' ' ')" \
+			"org1/ch-mychannel-config orgorderer1/ch-mychannel-submit " \
+			"$flow: the orderer org's admin submits it, no other signature"
+		# shellcheck disable=SC2086
+		step "$flow: make channel-plan" $args CONFIGTX="$tmp/configtx-batch.yaml" channel-plan
 		like "$rc:$(printf '%s\n' "$out" | tail -1)" "^0:channel mychannel \\(config sequence [0-9]+\\) is as declared$" \
-			"$flow: make channel-plan: as declared, Org3 gone"
+			"$flow: make channel-plan: as declared, Org3 gone and the batch timeout 1s"
 	fi
 
 	ok "$([ -n "$(ours)" ]; echo $?)" "$flow: the network's objects are there, as kapply lists them"
