@@ -209,4 +209,7 @@ missing=$(for g in $goals; do
 done)
 is "$missing" "" "GOALS names every goal (what a domain must not be)"
 
+# a CONFIGTX that is not there, in a build that has the copy of another
+run tmake BUILD="$B" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$tmp/no-such-configtx.yaml"
+like "$rc:$err" "^2:make: CONFIGTX=$tmp/no-such-configtx.yaml: no such file" "a missing CONFIGTX is named, not a txgen usage error"
 done_testing
