@@ -86,6 +86,10 @@ struct cgroup *cg_decode(const uint8_t *p, size_t n);
  */
 void cg_canonicalize(struct cgroup *g);
 
+/* Is the element the same (content and mod_policy; versions aside), as an update judges it? */
+bool cg_same_value(const struct cvalue *a, const struct cvalue *b);
+bool cg_same_policy(const struct cpolicy *a, const struct cpolicy *b);
+
 /*
  * The ConfigUpdate that turns original into updated, computed the way
  * Fabric's configtxlator does: the read set names (by version) what the

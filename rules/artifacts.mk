@@ -89,7 +89,6 @@ ANCHOR_TXS := $(ANCHOR_ORGS:%=$(ARTIFACTS_DIR)/%anchors.tx)
 # profile), recorded in .<artifact>.cmd beside it (rules/defs.mk)
 define txgen_rule
 $(1): $(call changed,$(call cmd_file,$(1)),txgen $(2) $(1)) $(TXGEN_DEPS)
-	@test -f "$$(CONFIGTX)" || { echo "make: CONFIGTX=$$(CONFIGTX): no such file (configtxgen's input, configtx.yaml)" >&2; exit 1; }
 	$$(call msg,TXGEN,$$@)$$(BINDIR)/txgen -configPath $$(BUILD) $(2) $$@
 	$$(Q)$$(call record,$$(call cmd_file,$$@),txgen $(2) $$@)
 endef

@@ -62,7 +62,7 @@ endif
 $$(call cluster_stamp,$(1)): $$($(1)_CLUSTER_MANIFESTS) | $$(BINDIR)/kapply
 	$$(Q)sum=$$$$(cat $$($(1)_CLUSTER_MANIFESTS) | cksum) && \
 	if [ "$$$$sum" = "$$$$(cat $$@ 2>/dev/null)" ]; then touch $$@; else \
-		$$(if $$(Q),printf '  %-7s %s\n' APPLY '$(1) (cluster step)';) \
+		$$(call note,APPLY,$(1) (cluster step)) \
 		$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_CLUSTER_MANIFESTS)) && \
 		$$(KAPPLY) prune -q -l $$(call cluster_selector,$(1)) $$(addprefix -f ,$$($(1)_CLUSTER_MANIFESTS)) && \
 		rm -f $$(filter-out $$($(1)_CLUSTER_MANIFESTS),$$(wildcard $$(CLUSTER_DIR)/$(1)/*.yaml)) && \

@@ -23,6 +23,8 @@ YAML2VARS = $(strip $(BINDIR)/yaml2vars \
 # the options decide whether node ports are assigned, and the namespaces;
 # another CONFIGTX or CRYPTO_CONFIG (an older file, which no timestamp
 # shows) makes it again too: the files' names are recorded (rules/defs.mk).
+# Without a CONFIGTX the copy of an earlier one goes, so that what needs it
+# says the file is missing.
 # A dry run does not remake it (make would, before reading it, even with -n).
 NETWORK_INPUTS = $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX))
 network_changed := $(call changed,$(call cmd_file,$(VARS_DIR)/network.mk),$(NETWORK_INPUTS))
@@ -30,6 +32,7 @@ ifndef DRY_RUN
 $(VARS_DIR)/network.mk: $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) $(OPTIONS_VARS) $(call tool,yaml2vars) \
 		$(network_changed)
 	$(call msg,VARS,$(CRYPTO_CONFIG))$(YAML2VARS) && $(call record,$(call cmd_file,$@),$(NETWORK_INPUTS)) && touch $@
+	$(if $(wildcard $(CONFIGTX)),,$(Q)rm -f $(TXGEN_CONFIG))
 endif
 
 # A vars file, or the copy of configtx.yaml, has no prerequisites of its

@@ -68,19 +68,9 @@ is "$rc:$(jobs_created)" "0:" "make channel again: nothing runs"
 live_block live1.block
 
 # --- Org3 joins ---
-printf '\n  - Name: Org3\n    Domain: org3\n    EnableNodeOUs: true\n    Template:\n      Count: 1\n' >>cc.yaml
-awk '/^Capabilities:/ && !done {
-	print "  - &Org3"; print "    Name: Org3MSP"; print "    ID: Org3MSP"
-	print "    MSPDir: crypto-config/peerOrganizations/org3/msp"
-	print "    Policies:"
-	print "      Readers: {Type: Signature, Rule: \"OR('"'"'Org3MSP.member'"'"')\"}"
-	print "      Writers: {Type: Signature, Rule: \"OR('"'"'Org3MSP.member'"'"')\"}"
-	print "      Admins: {Type: Signature, Rule: \"OR('"'"'Org3MSP.admin'"'"')\"}"
-	print "      Endorsement: {Type: Signature, Rule: \"OR('"'"'Org3MSP.member'"'"')\"}"
-	print ""; done = 1 }
-	{ print } /^        - \*Org2$/ && !added { print "        - *Org3"; added = 1 }' ctx.yaml >ctx3.yaml
+with_org3_crypto "$RAFT/crypto-config.yaml" >cc.yaml
+with_org3_configtx ctx.yaml >ctx3.yaml || { echo "Bail out! cannot add Org3 to configtx.yaml"; exit 1; }
 mv ctx3.yaml ctx.yaml
-grep -q 'Org3' ctx.yaml || { echo "Bail out! cannot add Org3 to configtx.yaml"; exit 1; }
 job_log live1.block "CONFIG BLOCK" live1.log
 printf 'signed by org1\n' >signed1
 job_log signed1 "CONFIG UPDATE" signed1.log

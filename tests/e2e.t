@@ -65,22 +65,9 @@ grep -q 'Count: 3' "$tmp/crypto-config-3.yaml" || { echo "Bail out! cannot raise
 edit() { cp "$1" "$tmp/crypto-config.yaml"; }
 # fabric-samples' addOrg3: Org3 in crypto-config.yaml, in configtx.yaml's
 # Organizations and in the participation profile's Application orgs
-{ cat "$TOP/crypto-config.yaml"; printf '\n  - Name: Org3\n    Domain: org3\n    EnableNodeOUs: true\n    Template:\n      Count: 1\n    Users:\n      Count: 1\n'; } \
-	>"$tmp/crypto-config-org3.yaml"
-awk '/^Capabilities:/ && !org {
-	print "  - &Org3"; print "    Name: Org3MSP"; print "    ID: Org3MSP"
-	print "    MSPDir: crypto-config/peerOrganizations/org3/msp"
-	print "    Policies:"
-	print "      Readers: {Type: Signature, Rule: \"OR('"'"'Org3MSP.member'"'"')\"}"
-	print "      Writers: {Type: Signature, Rule: \"OR('"'"'Org3MSP.member'"'"')\"}"
-	print "      Admins: {Type: Signature, Rule: \"OR('"'"'Org3MSP.admin'"'"')\"}"
-	print "      Endorsement: {Type: Signature, Rule: \"OR('"'"'Org3MSP.member'"'"')\"}"
-	print "    AnchorPeers: [{Host: peer0.org3, Port: 7051}]"
-	print ""; org = 1 }
-	/^  TwoOrgsApplicationGenesis:/ { p = 1 }
-	{ print }
-	p && /^        - \*Org2$/ { print "        - *Org3"; p = 0 }' "$TOP/configtx.yaml" >"$tmp/configtx-org3.yaml"
-grep -c 'Org3' "$tmp/configtx-org3.yaml" | grep -qx 8 || { echo "Bail out! cannot add Org3 to configtx.yaml"; exit 1; }
+with_org3_crypto "$TOP/crypto-config.yaml" >"$tmp/crypto-config-org3.yaml"
+with_org3_configtx "$TOP/configtx.yaml" >"$tmp/configtx-org3.yaml" ||
+	{ echo "Bail out! cannot add Org3 to configtx.yaml"; exit 1; }
 
 # start from an empty cluster, whatever an earlier run left
 run tmake BUILD="$tmp/clean" clean-cluster

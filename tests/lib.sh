@@ -93,3 +93,30 @@ tmake() {
 	# shellcheck disable=SC2086
 	make --no-print-directory -C "$TOP" $TOOL_MAKEFLAGS "$@"
 }
+
+# fabric-samples' addOrg3, on the test's own files: with_org3_crypto FILE
+# prints the crypto-config.yaml FILE with PeerOrgs Org3 (domain org3, one
+# peer, one user) added; with_org3_configtx FILE prints the configtx.yaml
+# FILE with Org3MSP in its Organizations (anchor peer peer0.org3) and in
+# the Application orgs of its profile TwoOrgsApplicationGenesis, and fails
+# when it has no such profile.
+with_org3_crypto() {
+	cat "$1"
+	printf '\n  - Name: Org3\n    Domain: org3\n    EnableNodeOUs: true\n    Template:\n      Count: 1\n    Users:\n      Count: 1\n'
+}
+with_org3_configtx() {
+	awk '/^Capabilities:/ && !org {
+		print "  - &Org3"; print "    Name: Org3MSP"; print "    ID: Org3MSP"
+		print "    MSPDir: crypto-config/peerOrganizations/org3/msp"
+		print "    Policies:"
+		print "      Readers: {Type: Signature, Rule: \"OR('"'"'Org3MSP.member'"'"')\"}"
+		print "      Writers: {Type: Signature, Rule: \"OR('"'"'Org3MSP.member'"'"')\"}"
+		print "      Admins: {Type: Signature, Rule: \"OR('"'"'Org3MSP.admin'"'"')\"}"
+		print "      Endorsement: {Type: Signature, Rule: \"OR('"'"'Org3MSP.member'"'"')\"}"
+		print "    AnchorPeers: [{Host: peer0.org3, Port: 7051}]"
+		print ""; org = 1 }
+		/^  TwoOrgsApplicationGenesis:/ { p = 1 }
+		{ print }
+		p && /^        - \*Org2$/ { print "        - *Org3"; p = 0; added = 1 }
+		END { exit !(org && added) }' "$1"
+}

@@ -531,6 +531,17 @@ static bool same_bytes(const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
 	return na == nb && (na == 0 || memcmp(a, b, na) == 0);
 }
 
+bool cg_same_value(const struct cvalue *a, const struct cvalue *b)
+{
+	return strcmp(a->mod_policy, b->mod_policy) == 0 && same_bytes(a->data, a->len, b->data, b->len);
+}
+
+bool cg_same_policy(const struct cpolicy *a, const struct cpolicy *b)
+{
+	return strcmp(a->mod_policy, b->mod_policy) == 0 && a->present == b->present && a->type == b->type &&
+	       same_bytes(a->data, a->len, b->data, b->len);
+}
+
 /* The sets of one group under construction. */
 struct delta {
 	struct cgroup *read, *write, *same;     /* same: unchanged entries, as read sets */
@@ -546,8 +557,7 @@ static void policies_delta(const struct cgroup *o, const struct cgroup *u, struc
 			d->members_updated = true;
 			continue;
 		}
-		if (strcmp(op->mod_policy, up->mod_policy) == 0 && op->present == up->present &&
-		    op->type == up->type && same_bytes(op->data, op->len, up->data, up->len))
+		if (cg_same_policy(op, up))
 			set_policy(d->same, op, op->version, "", false);
 		else
 			set_policy(d->write, up, op->version + 1, up->mod_policy, true);
@@ -569,8 +579,7 @@ static void values_delta(const struct cgroup *o, const struct cgroup *u, struct 
 			d->members_updated = true;
 			continue;
 		}
-		if (strcmp(ov->mod_policy, uv->mod_policy) == 0 &&
-		    same_bytes(ov->data, ov->len, uv->data, uv->len))
+		if (cg_same_value(ov, uv))
 			set_value(d->same, ov, ov->version, "", false);
 		else
 			set_value(d->write, uv, ov->version + 1, uv->mod_policy, true);

@@ -56,37 +56,30 @@ static void say_change(struct strbuf *out, const char *what, const char *path, c
 	sb_addf(out, "%-6s %s/%s\n", what, path, key);
 }
 
+/* The elements of a and b that differ as the update judges them (cg_same_*). */
 static void diff_group(const struct cgroup *a, const struct cgroup *b, const char *path, struct strbuf *out)
 {
+	char *policies = xasprintf("%s/policies", path);
+
 	if (strcmp(a->mod_policy, b->mod_policy) != 0)
 		sb_addf(out, "change %s (mod_policy %s -> %s)\n", path, a->mod_policy, b->mod_policy);
 	for (size_t i = 0; i < a->nvalues; i++) {
 		const struct cvalue *x = &a->values[i], *y = cg_value(b, x->key);
-		if (!y)
-			say_change(out, "remove", path, x->key);
-		else if (x->len != y->len || (x->len && memcmp(x->data, y->data, x->len) != 0) ||
-			 strcmp(x->mod_policy, y->mod_policy) != 0)
-			say_change(out, "change", path, x->key);
+		if (!y || !cg_same_value(x, y))
+			say_change(out, y ? "change" : "remove", path, x->key);
 	}
 	for (size_t i = 0; i < b->nvalues; i++)
 		if (!cg_value(a, b->values[i].key))
 			say_change(out, "add", path, b->values[i].key);
 	for (size_t i = 0; i < a->npolicies; i++) {
 		const struct cpolicy *x = &a->policies[i], *y = cg_policy(b, x->key);
-		char *p = xasprintf("%s/policies", path);
-		if (!y)
-			say_change(out, "remove", p, x->key);
-		else if (x->type != y->type || x->len != y->len ||
-			 (x->len && memcmp(x->data, y->data, x->len) != 0) || strcmp(x->mod_policy, y->mod_policy) != 0)
-			say_change(out, "change", p, x->key);
-		free(p);
+		if (!y || !cg_same_policy(x, y))
+			say_change(out, y ? "change" : "remove", policies, x->key);
 	}
 	for (size_t i = 0; i < b->npolicies; i++)
-		if (!cg_policy(a, b->policies[i].key)) {
-			char *p = xasprintf("%s/policies", path);
-			say_change(out, "add", p, b->policies[i].key);
-			free(p);
-		}
+		if (!cg_policy(a, b->policies[i].key))
+			say_change(out, "add", policies, b->policies[i].key);
+	free(policies);
 	for (size_t i = 0; i < a->ngroups; i++) {
 		const struct cgroup *y = cg_group(b, a->groups[i].key);
 		if (!y) {
@@ -153,17 +146,8 @@ static char *principal_msp(const uint8_t *env, size_t n, uint64_t index)
 		 * (an admin is a member too); an ORGANIZATION_UNIT or an IDENTITY
 		 * is not what an org's admin is known to be
 		 */
-		{
-			struct pb_reader pr = pb_reader(f.data, f.len);
-			struct pb_field c;
-			uint64_t classification = 0;
-
-			while (pb_next(&pr, &c) > 0)
-				if (c.num == 1 && c.type == PB_VARINT)
-					classification = c.u;
-			if (classification != 0)
-				return NULL;
-		}
+		if (pb_get_varint(f.data, f.len, 1) != 0)
+			return NULL;
 		if (!(role = pb_get_bytes(f.data, f.len, 2, &rlen)) || !(id = pb_get_bytes(role, rlen, 1, &idlen)) ||
 		    memchr(id, 0, idlen))
 			return NULL;
@@ -304,16 +288,11 @@ static int meta_candidate(const void *ctx, size_t i, struct signers *trial, stru
 static int need_implicit(const struct cgroup *root, const struct cgroup *group, const uint8_t *p, size_t n,
 			 struct signers *s, struct strbuf *why)
 {
-	struct pb_reader r = pb_reader(p, n);
-	struct pb_field f;
 	const uint8_t *sub;
 	size_t sublen, k = group->ngroups, want;
-	uint64_t rule = META_ANY;
+	uint64_t rule = pb_get_varint(p, n, 2);
 	int rc;
 
-	while (pb_next(&r, &f) > 0)
-		if (f.num == 2 && f.type == PB_VARINT)
-			rule = f.u;
 	if (!(sub = pb_get_bytes(p, n, 1, &sublen)) || memchr(sub, 0, sublen)) {
 		sb_adds(why, "an implicit meta policy without a sub-policy");
 		return -1;

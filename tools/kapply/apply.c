@@ -144,8 +144,7 @@ static int do_diff(struct run *r)
 	int created = 0, changed = 0, unchanged = 0;
 
 	for (size_t i = 0; i < r->nt; i++) {
-		gets[i] = kreq_new("GET", kapi_path(r->t[i].res, r->t[i].ns, r->t[i].o->name),
-				   NULL, 0, NULL);
+		gets[i] = get_req(&r->t[i]);
 		all[2 * i] = gets[i];
 		all[2 * i + 1] = apply_req(r, &r->t[i]);
 	}

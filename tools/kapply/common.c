@@ -29,6 +29,14 @@ void report(struct run *r, const char *id, const struct kreq *q, const char *hin
 	r->failed++;
 }
 
+struct kreq *get_req(struct target *t)
+{
+	struct kreq *q = kreq_new("GET", kapi_path(t->res, t->ns, t->o->name), NULL, 0, NULL);
+
+	q->data = t;
+	return q;
+}
+
 bool is_workload(const struct target *t)
 {
 	return strcmp(t->res->group, "apps") == 0 &&

@@ -84,8 +84,7 @@ int wait_gone(struct run *r, struct target **t, size_t n)
 		for (size_t i = 0; i < n; i++) {
 			if (gone[i])
 				continue;
-			reqs[nr] = kreq_new("GET", kapi_path(t[i]->res, t[i]->ns, t[i]->o->name),
-					    NULL, 0, NULL);
+			reqs[nr] = get_req(t[i]);
 			reqs[nr++]->data = &gone[i];
 		}
 		kclient_run(r->c, reqs, nr);

@@ -63,6 +63,9 @@ struct run {
 int run_open(struct run *r, struct opts *o);
 void run_close(struct run *r);
 
+/* The GET of a target's object; its data is the target. */
+struct kreq *get_req(struct target *t);
+
 /* A Deployment or StatefulSet (apps group)? */
 bool is_workload(const struct target *t);
 /* A Job (batch group)? */

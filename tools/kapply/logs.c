@@ -223,11 +223,10 @@ int cmd_logs(struct run *r)
 		struct kreq **all = xcalloc(2 * nl + 1, sizeof(*all));
 
 		for (size_t i = 0; i < nl; i++) {
-			const struct target *t = lists[i]->data;
+			struct target *t = lists[i]->data;
 			all[i] = lists[i];
 			if (is_job(t))
-				all[nl + no++] = owners[i] = kreq_new("GET", kapi_path(t->res, t->ns, t->o->name),
-								      NULL, 0, NULL);
+				all[nl + no++] = owners[i] = get_req(t);
 		}
 		kclient_run(r->c, all, nl + no);
 		free(all);

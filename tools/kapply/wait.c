@@ -130,14 +130,6 @@ static enum readiness state_of(const struct target *t, const struct jval *obj, c
 	return is_job(t) ? job_state(obj, msg, len) : workload_state(obj, t->res->kind, msg, len);
 }
 
-static struct kreq *get_req(struct target *t)
-{
-	struct kreq *q = kreq_new("GET", kapi_path(t->res, t->ns, t->o->name), NULL, 0, NULL);
-
-	q->data = t;
-	return q;
-}
-
 int cmd_wait(struct run *r)
 {
 	struct target **pending = xcalloc(r->nt ? r->nt : 1, sizeof(*pending));
