@@ -91,6 +91,15 @@ struct cgroup *tx_block_config(const uint8_t *block, size_t len, struct block_co
  */
 struct cgroup *tx_declared_config(const struct cgroup *live, const struct cgroup *channel,
 				  const struct cgroup *orderer);
+/*
+ * etcdraft takes one consenter change per config update (Fabric refuses an
+ * update that adds, removes or re-certifies more than one).  When the
+ * consenters of declared differ from live's by more, declared gets live's
+ * consenters with one change made: an addition first, then new
+ * certificates, then a removal (growing before shrinking keeps a quorum).
+ * Returns how many changes are left for the updates after this one.
+ */
+size_t tx_one_consenter_change(const struct cgroup *live, struct cgroup *declared);
 /* "add|remove|change /Channel/..." lines, one per element that differs. */
 void tx_describe_changes(const struct cgroup *live, const struct cgroup *declared, struct strbuf *out);
 /*

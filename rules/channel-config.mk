@@ -19,6 +19,9 @@
 # when the copy of configtx.yaml, an org's MSP or txgen changes.
 CHANNEL_DIR := $(BUILD)/channel/$(CHANNEL)
 CHANNEL_CONFIG := $(CHANNEL_STAMPS)/config
+# what configtx.yaml declared when make channel last brought the channel to
+# it (rules/deploy.mk reads its raft consenters)
+RECONCILED_CONFIGTX := $(CHANNEL_STAMPS)/configtx.yaml
 # what txgen compares the channel with: its profile and, in the system
 # flow, the system channel's profile, which its Orderer group came from
 RECONCILE_ARGS := -configPath $(BUILD) -profile $(CHANNEL_PROFILE) -channelID $(CHANNEL) \
@@ -82,7 +85,10 @@ define sign_and_submit
 endef
 
 # (TXGEN_DEPS ends in order-only prerequisites: the MSP stamps; an org's
-# join that runs again, for a new peer, changes nothing here)
+# join that runs again, for a new peer, changes nothing here.)  Once the
+# channel is as declared, an orderer org that kept orderers gone from
+# crypto-config.yaml while they were its consenters (rules/deploy.mk)
+# prunes them.
 $(CHANNEL_CONFIG): $(call changed,$(call cmd_file,$(CHANNEL_CONFIG)),txgen $(RECONCILE_ARGS)) $(TXGEN_DEPS) \
 		$(BINDIR)/mksecret $(if $(CHANNEL_MADE),$(JOINED_ORGS:%=$(CHANNEL_STAMPS)/%) $(CONFIG_JOB) \
 			$(foreach o,$(ORGS),$(call job_yaml,$(o),ch-$(CHANNEL)-sign) $(call job_yaml,$(o),ch-$(CHANNEL)-submit)),\
@@ -90,16 +96,32 @@ $(CHANNEL_CONFIG): $(call changed,$(call cmd_file,$(CHANNEL_CONFIG)),txgen $(REC
 ifeq ($(CHANNEL_MADE),)
 	$(Q)mkdir -p $(@D)
 else
-	$(call msg,CONFIG,$(CHANNEL) against $(CHANNEL_PROFILE))rm -f $(CHANNEL_DIR)/update.tx
-	$(call compare_channel,-outputConfigUpdate $(CHANNEL_DIR)/update.tx -outputSigners $(CHANNEL_DIR)/signers.vars)
-	$(Q)if [ -f $(CHANNEL_DIR)/update.tx ]; then $(SUBMAKE) --no-print-directory channel-update-run; fi
+	$(Q)$(SUBMAKE) --no-print-directory channel-reconcile
 endif
 	$(Q)$(call record,$(call cmd_file,$@),txgen $(RECONCILE_ARGS))
+	$(Q)cp $(TXGEN_CONFIG) $(RECONCILED_CONFIGTX)
 	$(Q)touch $@
+	$(Q)waiting=$$(for f in $(STAMP_DIR)/*.prune-waits; do [ ! -e "$$f" ] || echo "$${f%.prune-waits}.applied"; done); \
+	[ -z "$$waiting" ] || $(SUBMAKE) --no-print-directory $$waiting
 # an org that joins the running channel, once the update that adds it is in
 $(NEW_ORGS:%=$(CHANNEL_STAMPS)/%): | $(CHANNEL_CONFIG)
 
-.PHONY: channel-update-run channel-plan
+# 1 to 3, and again while updates are left: etcdraft takes one consenter
+# change per update (txgen's UPDATES_LEFT).  channel-update.sh waits until
+# the channel has the update, so the next config fetched is a new one.
+.PHONY: channel-reconcile channel-update-run channel-plan
+channel-reconcile: $(CONFIG_JOB)
+	$(call msg,CONFIG,$(CHANNEL) against $(CHANNEL_PROFILE))rm -f $(CHANNEL_DIR)/update.tx
+	$(call compare_channel,-outputConfigUpdate $(CHANNEL_DIR)/update.tx -outputSigners $(CHANNEL_DIR)/signers.vars)
+	$(Q)set -e; d=$(CHANNEL_DIR); [ -f $$d/update.tx ] || exit 0; \
+	if [ -f $$d/before.block ] && cmp -s $$d/live.block $$d/before.block; then \
+		echo "make: $(CHANNEL)'s config is still the one its last update was computed from" >&2; \
+		exit 1; \
+	fi; \
+	$(SUBMAKE) --no-print-directory channel-update-run; \
+	if grep -qx 'UPDATES_LEFT=0' $$d/signers.vars; then rm -f $$d/before.block; exit 0; fi; \
+	cp $$d/live.block $$d/before.block; \
+	$(SUBMAKE) --no-print-directory channel-reconcile
 channel-update-run:
 	$(call sign_and_submit)
 # what make channel would change on the channel, changing nothing

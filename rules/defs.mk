@@ -54,8 +54,10 @@ DRY_RUN := $(if $(filter --%,$(short_opts)),,$(findstring n,$(short_opts)))
 # run (a grouped target would have to end up newer than the run's inputs):
 # it only waits for its manifest, and one deleted alone is made again by
 # making its manifest again.  Each makefile lists its pairs in SECRET_PAIRS.
-# (Through SUBMAKE: a line naming $(MAKE) itself would run under make -n.)
-SUBMAKE = $(MAKE)
+# (Through SUBMAKE: a line naming $(MAKE) itself would run under make -n.
+# Such a line gets no jobserver, so the nested make leaves MAKEFLAGS'
+# jobserver out and keeps a pool of its own instead of warning.)
+SUBMAKE = MAKEFLAGS="$$(printf '%s' "$$MAKEFLAGS" | sed 's/ *--jobserver-[a-z]*=[^ ]*//g')" $(MAKE)
 define vars_of
 $(1:.yaml=.vars): | $(1)
 	$$(Q)test -f $$@ || { rm -f $(1) && $$(SUBMAKE) --no-print-directory $(1); }

@@ -21,13 +21,33 @@ own_prune = -n $($(1)_NAMESPACE) -l '$(org_selector),!fabric-k8s/scope'
 # with SCOPE=cluster, plan shows the cluster step too
 plan_manifests = $(if $(filter cluster,$(SCOPE)),$($(1)_CLUSTER_MANIFESTS)) $($(1)_MANIFESTS)
 
+# the manifests of what an org rendered before and no longer does
+gone_manifests = $(filter-out $($(1)_MANIFESTS) %.vars,$(wildcard $(MANIFESTS_DIR)/$(1)/*))
+# An orderer that is gone from crypto-config.yaml but is still a raft
+# consenter of the channel, as make channel last left it (the cluster's
+# configtx.yaml of then, rules/channel-config.mk), stays until make channel
+# took it out of the consenters: while it runs, the others keep the
+# quorum they need to agree that it left.  Its org is applied, pruning
+# nothing, and marked <org>.prune-waits; make channel then applies it
+# again, once the channel's consenters are what configtx.yaml declares.
+# $(call consenters_gone,org): a shell command that prints those nodes
+consenters_gone = for f in $(notdir $(filter %.yaml,$(call gone_manifests,$(1)))); do n=$${f%.yaml}; \
+	grep -Eq "Host: *[\"']?$$n\.$($(1)_NAMESPACE)[\"']?([ ,}]|$$)" $(RECONCILED_CONFIGTX) 2>/dev/null && \
+	echo $$n; done; true
+
 # $(call deploy_rules,org)
 define deploy_rules
-$$(call applied_stamp,$(1)): $$($(1)_MANIFESTS) | $$(BINDIR)/kapply
+$$(call applied_stamp,$(1)): $$($(1)_MANIFESTS) \
+		$$$$(if $$$$(wildcard $$(STAMP_DIR)/$(1).prune-waits),$$$$(RECONCILED_CONFIGTX)) | $$(BINDIR)/kapply
 	$$(call msg,APPLY,$(1))$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_MANIFESTS))
-	$$(Q)$$(KAPPLY) prune -q $$(call own_prune,$(1)) $$(addprefix -f ,$$($(1)_MANIFESTS))
-	$$(Q)rm -f $$(filter-out $$($(1)_MANIFESTS) %.vars,$$(wildcard $$(MANIFESTS_DIR)/$(1)/*))
-	$$(Q)touch $$@
+	$$(Q)keep=$$$$($$(call consenters_gone,$(1))); if [ -n "$$$$keep" ]; then \
+		echo "make: $(1) keeps" $$$$keep "while they are raft consenters of $$(CHANNEL):" \
+			"make channel takes out those configtx.yaml's EtcdRaft Consenters leave out, then removes them"; \
+		touch $$(STAMP_DIR)/$(1).prune-waits $$@; \
+	else \
+		$$(KAPPLY) prune -q $$(call own_prune,$(1)) $$(addprefix -f ,$$($(1)_MANIFESTS)) && \
+		rm -f $$(call gone_manifests,$(1)) $$(STAMP_DIR)/$(1).prune-waits && touch $$@; \
+	fi
 $$(STAMP_DIR)/$(1).ready: $$(call applied_stamp,$(1))
 	$$(call msg,WAIT,$(1))$$(KAPPLY) wait -q --timeout $$(WAIT_TIMEOUT) $$(addprefix -f ,$$($(1)_MANIFESTS))
 	$$(Q)touch $$@

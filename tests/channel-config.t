@@ -57,7 +57,7 @@ log_mark
 run m channel
 is "$rc" 0 "batch size and timeout changed: make channel"
 like "$out" "change /Channel/Orderer/BatchTimeout" "make channel says what changes"
-is "$(cat "$B/channel/mychannel/signers.vars")" "SIGNERS=Orgorderer1MSP" "the orderer org's admin signs"
+is "$(head -1 "$B/channel/mychannel/signers.vars")" "SIGNERS=Orgorderer1MSP" "the orderer org's admin signs"
 is "$(jobs_created)" "org1/ch-mychannel-config orgorderer1/ch-mychannel-submit " \
 	"the config Job, then the orderer org submits the update: no other signature"
 is "$(secret_data orgorderer1)" "$(base64 -w0 "$B/channel/mychannel/update.tx")" \
@@ -81,7 +81,7 @@ run m deploy channel
 is "$rc" 0 "Org3 added: make deploy channel"
 [ "$rc" -eq 0 ] || diag "$err"
 like "$out" "add    /Channel/Application/Org3MSP" "make channel says Org3 is added"
-is "$(cat "$B/channel/mychannel/signers.vars")" "SIGNERS=Org1MSP Org2MSP" "a majority of the channel's two orgs signs"
+is "$(head -1 "$B/channel/mychannel/signers.vars")" "SIGNERS=Org1MSP Org2MSP" "a majority of the channel's two orgs signs"
 is "$(jobs_created)" "org1/ch-mychannel-config org1/ch-mychannel-sign org2/ch-mychannel-submit org3/ch-mychannel " \
 	"config, org1 signs, org2 submits, then org3 joins"
 ok "$([ -n "$(secret_data org1)" ]; echo $?)" "org1 signs what the Secret channel-update of its namespace holds"
@@ -104,7 +104,7 @@ log_mark
 run m channel
 is "$rc" 0 "Org3 removed from the profile: make channel"
 like "$out" "remove /Channel/Application/Org3MSP" "make channel says Org3 goes"
-is "$(cat "$B/channel/mychannel/signers.vars")" "SIGNERS=Org1MSP Org2MSP" "a majority of three: two sign"
+is "$(head -1 "$B/channel/mychannel/signers.vars")" "SIGNERS=Org1MSP Org2MSP" "a majority of three: two sign"
 is "$(jobs_created)" "org1/ch-mychannel-config org1/ch-mychannel-sign org2/ch-mychannel-submit " \
 	"config, org1 signs, org2 submits"
 run m query ORG=org3
@@ -113,6 +113,87 @@ run m jobs
 unlike() { ok "$(printf '%s' "$1" | grep -qE -- "$2"; [ $? -ne 0 ]; echo $?)" "$3"; }
 unlike "$(cat "$B/jobs/org1/cc-abstore-query.yaml")" 'peer0.org3:7051' "org3 no longer endorses"
 unlike "$(cat "$B/jobs/org1/cc-abstore-1-commit.yaml")" 'peer0.org3:7051' "nor in the chaincode's commit"
+
+
+# --- raft consenters: two added, then one removed ---
+# (the double's config Job prints, in turn, each block the channel has)
+live_block live3.block
+cp cc.yaml cc-before-orderers.yaml
+sed -i 's/^      - Hostname: orderer0 .*/&\n      - Hostname: orderer1\n      - Hostname: orderer2/' cc.yaml
+with_consenters ctx.yaml orderer1 >ctx1.yaml || { echo "Bail out! no consenter in configtx.yaml"; exit 1; }
+with_consenters ctx.yaml orderer1 orderer2 >ctx2.yaml
+cp ctx.yaml ctx0.yaml
+cp ctx1.yaml ctx.yaml
+run m orgorderer1-files "$B/configtx.yaml"
+is "$rc" 0 "orderer1 and orderer2 generated"
+live_block live4.block          # what the channel has once orderer1 is in
+cp ctx2.yaml ctx.yaml
+job_log live3.block "CONFIG BLOCK" live3.log
+job_log live4.block "CONFIG BLOCK" live4.log
+faults "JOB /namespaces/org1/jobs/ch-mychannel-config$ log=$tmp/live3.log" \
+	"JOB /namespaces/org1/jobs/ch-mychannel-config$ log=$tmp/live4.log"
+log_mark
+run m deploy channel
+is "$rc" 0 "two consenters added: make deploy channel"
+[ "$rc" -eq 0 ] || diag "$err"
+is "$(printf '%s\n' "$out" | grep -c 'add consenter orderer[12].orgorderer1:7050$')" 3 \
+	"make channel says both are added, then that orderer2 is"
+like "$out" "one consenter change per update: this one makes the first, 1 more follow" \
+	"and that the first update adds one of them"
+is "$(jobs_created)" "orgorderer1/ch-mychannel org1/ch-mychannel-config orgorderer1/ch-mychannel-submit org1/ch-mychannel-config orgorderer1/ch-mychannel-submit " \
+	"the new orderers join, then config and the orderer org's update, twice"
+is "$(sed 1d "$B/channel/mychannel/signers.vars")" "UPDATES_LEFT=0" "the second update was the last"
+like "$(tail -n 3 "$B/jobs/orgorderer1/ch-mychannel.yaml")$(cat "$B/jobs/orgorderer1/ch-mychannel.yaml")" \
+	"orderer1.orgorderer1:7053 orderer2.orgorderer1:7053" "the join names every orderer's admin endpoint"
+log_mark
+run m channel
+is "$rc:$(jobs_created)" "0:" "make channel again: nothing runs"
+
+# the config an update was computed from, fetched again after it: the
+# update did not reach the channel
+faults "JOB /namespaces/org1/jobs/ch-mychannel-config$ log=$tmp/live3.log *"
+cp live3.block "$B/channel/mychannel/before.block"
+run m channel-reconcile
+like "$rc:$err" "^2:.*mychannel's config is still the one its last update was computed from" \
+	"an update that did not reach the channel: make stops, and says so"
+rm -f "$B/channel/mychannel/before.block"
+
+# orderer2 leaves: the orderer org keeps it until the consenters lost it
+live_block live5.block
+sed -i '/^      - Hostname: orderer2$/d' cc.yaml
+cp ctx1.yaml ctx.yaml
+job_log live5.block "CONFIG BLOCK" live5.log
+faults "JOB /namespaces/org1/jobs/ch-mychannel-config$ log=$tmp/live5.log *"
+run m deploy
+is "$rc" 0 "orderer2 taken out of both files: make deploy"
+like "$out" "make: orgorderer1 keeps orderer2 while they are raft consenters of mychannel: make channel takes out" \
+	"the orderer org keeps orderer2, and says why"
+is "$(api_get /apis/apps/v1/namespaces/orgorderer1/deployments/orderer2 | js 'o.metadata.name')" "orderer2" \
+	"orderer2 still runs"
+log_mark
+run m channel
+is "$rc" 0 "make channel"
+like "$out" "remove consenter orderer2.orgorderer1:7050" "make channel takes orderer2 out of the consenters"
+is "$(printf '%s\n' "$out" | grep -c '^  APPLY   orgorderer1$')" 1 "the orderer org is applied once, after the update"
+log_new >removal.log
+submit=$(grep -n 'PATCH /apis/batch/v1/namespaces/orgorderer1/jobs/ch-mychannel-submit' removal.log | head -1 | cut -d: -f1)
+gone=$(grep -n 'DELETE /apis/apps/v1/namespaces/orgorderer1/deployments/orderer2' removal.log | head -1 | cut -d: -f1)
+ok "$([ -n "$submit" ] && [ -n "$gone" ] && [ "$submit" -lt "$gone" ]; echo $?)" \
+	"then, and only then, deletes orderer2 (request $gone after the update's $submit)"
+run m deploy
+like "$rc:$out" "^0:make: Nothing to be done for .deploy.\.$" "make deploy afterwards: nothing left to do"
+# an orderer that is no consenter (a follower) goes at once
+sed -i 's/^      - Hostname: orderer1$/&\n      - Hostname: orderer3/' cc.yaml
+run m deploy
+is "$rc" 0 "orderer3, no consenter, added: make deploy"
+sed -i '/^      - Hostname: orderer3$/d' cc.yaml
+log_mark
+run m deploy
+is "$rc" 0 "orderer3 removed: make deploy"
+ok "$(log_new | grep -q 'DELETE /apis/apps/v1/namespaces/orgorderer1/deployments/orderer3'; echo $?)" \
+	"orderer3 is deleted at once: the channel's consenters do not name it"
+cp ctx0.yaml ctx.yaml
+cp cc-before-orderers.yaml cc.yaml
 
 # a signer the network does not know
 sed -i 's/SIGNERS=.*/SIGNERS=NoSuchMSP/' "$B/channel/mychannel/signers.vars"

@@ -1,15 +1,20 @@
 #!/bin/sh
 # Config updates of a live channel, against Fabric's configtxlator.  The
 # fixture (tests/fixtures/fabric-2.5/two-org-raft-participation/updates)
-# holds four changes of the sample's channel as configtxgen 2.5 made them
+# holds changes of the sample's channel as configtxgen 2.5 made them
 # (each a configtx.yaml and its mychannel.block) and the update that
 # configtxlator 2.5's compute_update gives from the channel's block
 # (channel-artifacts/mychannel.block) to each: Org3 added, Org2 removed,
-# Org1's anchor peers set, the batch size and timeout changed.
+# Org1's anchor peers set, the batch size and timeout changed, a raft
+# consenter added (orderer1, whose TLS certificate cryptogen extend made).
 #   - txgen -original/-updated on the two blocks gives the same update;
 #   - txgen -liveConfig on the channel's block with each changed
 #     configtx.yaml gives it too, says what changes, and names the admins
 #     whose signatures the update's mod_policies want;
+#   - etcdraft takes one consenter change per update: two consenters added,
+#     or one replaced by another, take two updates, each the one
+#     configtxlator computes for that step (the first from the channel's
+#     block, the second from the block with orderer1 added), adding first;
 #   - the channel's own configtx.yaml: nothing to do, no update written;
 #   - what is not a config block is refused, naming the file.
 # Updates are compared decoded by tests/node/decode.js (fabric-protos).
@@ -28,13 +33,14 @@ update_of() {
 			process.stdout.write(JSON.stringify(JSON.parse(s).payload.data.config_update, null, "\t") + "\n");
 		});'
 }
-expected() { decode configupdate "$FIX/updates/$1/update.pb" | node -e '
+expected() { expected_pb "$FIX/updates/$1/update.pb"; }
+expected_pb() { decode configupdate "$1" | node -e '
 		let s = ""; process.stdin.on("data", (d) => { s += d; }).on("end", () => {
 			process.stdout.write(JSON.stringify(JSON.parse(s), null, "\t") + "\n");
 		});'
 }
 
-for v in add-org3 remove-org2 anchors batch; do
+for v in add-org3 remove-org2 anchors batch add-consenter; do
 	run "$BINDIR/txgen" -original "$LIVE" -updated "$FIX/updates/$v/mychannel.block" -outputConfigUpdate "$v.tx"
 	is "$rc" 0 "$v: txgen -original -updated"
 	run "$BINDIR/txgen" -liveConfig "$LIVE" -profile TwoOrgsApplicationGenesis -configPath "$FIX/updates/$v" \
@@ -56,15 +62,63 @@ for v in add-org3 remove-org2 anchors batch; do
 done
 
 is "$(sed 1d add-org3.out)" "add    /Channel/Application/Org3MSP" "add-org3: the change said"
-is "$(cat add-org3.signers)" "SIGNERS=Org1MSP Org2MSP" \
+is "$(head -1 add-org3.signers)" "SIGNERS=Org1MSP Org2MSP" \
 	"add-org3: the Application group's mod_policy, MAJORITY Admins of two orgs: both sign"
 is "$(sed 1d remove-org2.out)" "remove /Channel/Application/Org2MSP" "remove-org2: the change said"
-is "$(cat remove-org2.signers)" "SIGNERS=Org1MSP Org2MSP" "remove-org2: both orgs sign (Org2 too: a majority of the two)"
+is "$(head -1 remove-org2.signers)" "SIGNERS=Org1MSP Org2MSP" "remove-org2: both orgs sign (Org2 too: a majority of the two)"
 is "$(sed 1d anchors.out)" "add    /Channel/Application/Org1MSP/AnchorPeers" "anchors: the change said"
-is "$(cat anchors.signers)" "SIGNERS=Org1MSP" "anchors: Org1's group, its own Admins: Org1 alone"
+is "$(head -1 anchors.signers)" "SIGNERS=Org1MSP" "anchors: Org1's group, its own Admins: Org1 alone"
 is "$(sed 1d batch.out)" "change /Channel/Orderer/BatchSize
 change /Channel/Orderer/BatchTimeout" "batch: the changes said"
-is "$(cat batch.signers)" "SIGNERS=Orgorderer1MSP" "batch: the orderer's values, its Admins: the orderer org"
+is "$(head -1 batch.signers)" "SIGNERS=Orgorderer1MSP" "batch: the orderer's values, its Admins: the orderer org"
+is "$(sed 1d add-consenter.out)" "change /Channel/Orderer/ConsensusType
+         add consenter orderer1.orgorderer1:7050" "add-consenter: the change said, and the consenter"
+is "$(cat add-consenter.signers)" "SIGNERS=Orgorderer1MSP
+UPDATES_LEFT=0" "add-consenter: the orderer's ConsensusType, its Admins: the orderer org; one update"
+
+# etcdraft takes one consenter change per update (Fabric refuses more): with
+# more declared, each update makes the next change, growing before
+# shrinking.  consenter_step NAME LIVE-BLOCK CHANGE WANT LEFT: txgen on the
+# live block with the configtx.yaml of updates/CHANGE writes configtxlator's
+# update WANT for one change, and says LEFT updates follow.
+consenter_step() {
+	run "$BINDIR/txgen" -liveConfig "$2" -profile TwoOrgsApplicationGenesis -configPath "$FIX/updates/$3" \
+		-outputConfigUpdate "$1.tx" -outputSigners "$1.signers"
+	is "$rc" 0 "$1: txgen -liveConfig"
+	printf '%s\n' "$out" >"$1.out"
+	is "$(sed -n 's/^UPDATES_LEFT=//p' "$1.signers")" "$5" "$1: $5 updates to follow"
+	if $have_node; then
+		expected_pb "$4" >"$1.want.json"
+		update_of "$1.tx" >"$1.got.json"
+		cmp -s "$1.want.json" "$1.got.json"
+		ok $? "$1: the update is configtxlator's for that one change"
+	else
+		skip 1 "no fabric-protos for node (make deps)"
+	fi
+}
+ADD1=$FIX/updates/add-consenter/mychannel.block
+consenter_step two-first "$LIVE" add-two-consenters "$FIX/updates/add-consenter/update.pb" 1
+is "$(sed 1d two-first.out)" "change /Channel/Orderer/ConsensusType
+         add consenter orderer1.orgorderer1:7050
+         add consenter orderer2.orgorderer1:7050
+(one consenter change per update: this one makes the first, 1 more follow)" \
+	"two consenters added: both said, and that this update adds the first"
+consenter_step two-second "$ADD1" add-two-consenters "$FIX/updates/add-two-consenters/second.pb" 0
+consenter_step remove "$ADD1" remove-consenter "$FIX/updates/remove-consenter/update.pb" 0
+is "$(sed 1d remove.out)" "change /Channel/Orderer/ConsensusType
+         remove consenter orderer1.orgorderer1:7050" "a consenter removed: said"
+consenter_step replace-first "$LIVE" replace-consenter "$FIX/updates/add-consenter/update.pb" 1
+consenter_step replace-second "$ADD1" replace-consenter "$FIX/updates/replace-consenter/second.pb" 0
+run "$BINDIR/txgen" -original "$LIVE" -updated "$FIX/updates/add-two-consenters/mychannel.block" \
+	-outputConfigUpdate whole.tx
+if $have_node; then
+	expected_pb "$FIX/updates/add-two-consenters/update.pb" >whole.want.json
+	update_of whole.tx >whole.got.json
+	cmp -s whole.want.json whole.got.json
+	ok $? "-original -updated makes the whole change at once, as compute_update does"
+else
+	skip 1 "no fabric-protos for node (make deps)"
+fi
 like "$(head -1 add-org3.out)" "^channel mychannel \\(config sequence 0\\) differs from what is declared:$" \
 	"the channel, read from the block, and its config sequence"
 

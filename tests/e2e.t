@@ -17,9 +17,11 @@
 # certificates renewed roll its pods alone; participation flow:
 # fabric-samples' addOrg3 by make (Org3 added, joined, given the chaincode,
 # answers a = 90; then removed, queries still answer; the batch timeout
-# changed by the orderer org's admin).  The orgs' namespaces enforce the
-# restricted Pod Security level (the chaincode servers, built from source
-# as root, run in <namespace>-cc at baseline).  Then test-network's shape
+# changed by the orderer org's admin; two raft consenters added, one
+# update each, an invoke ordered by the three; both removed, each running
+# until an update took it out, and pruned then).  The orgs' namespaces
+# enforce the restricted Pod Security level (the chaincode servers, built
+# from source as root, run in <namespace>-cc at baseline).  Then test-network's shape
 # (tests/fixtures/fabric-2.5/test-network: three cryptogen files, dotted
 # domains, paths under ../organizations, ChannelUsingRaft), the files
 # unchanged, in one make: a = 90, b = 210; queries through either org by
@@ -56,6 +58,8 @@ step() { # step NAME make-args...: run make, print its time; $out, $rc
 
 # balances as make query and make invoke print them, on one line
 balances() { printf '%s\n' "$out" | grep -E '^[ab] = ' | tr '\n' ' '; }
+# the Jobs of make channel's config steps that ran, on one line
+channel_jobs() { printf '%s\n' "$out" | sed -n 's/^  JOB     \(.*ch-mychannel-[a-z]*\)$/\1/p' | tr '\n' ' '; }
 
 # the user's crypto-config.yaml, edited in place as a user would
 cp "$TOP/crypto-config.yaml" "$tmp/crypto-config.yaml"
@@ -200,7 +204,7 @@ for flow in system participation; do
 		step "$flow: Org3 joins: deploy channel chaincode" $org3 WAIT=1 deploy channel chaincode
 		is "$rc" 0 "$flow: Org3 added to configtx.yaml and crypto-config.yaml: deploy, channel, chaincode"
 		like "$out" "add    /Channel/Application/Org3MSP" "$flow: make channel says Org3 is added"
-		is "$(printf '%s\n' "$out" | sed -n 's/^  JOB     \(.*ch-mychannel-[a-z]*\)$/\1/p' | tr '\n' ' ')" \
+		is "$(channel_jobs)" \
 			"org1/ch-mychannel-config org1/ch-mychannel-sign org2/ch-mychannel-submit " \
 			"$flow: org1 fetches the config, org1's admin signs, org2's submits (MAJORITY Admins of the two)"
 		# shellcheck disable=SC2086
@@ -222,13 +226,55 @@ for flow in system participation; do
 		step "$flow: BatchTimeout 1s: channel" $args CONFIGTX="$tmp/configtx-batch.yaml" channel
 		is "$rc" 0 "$flow: BatchTimeout 2s -> 1s: make channel"
 		like "$out" "change /Channel/Orderer/BatchTimeout" "$flow: make channel says the batch timeout changes"
-		is "$(printf '%s\n' "$out" | sed -n 's/^  JOB     \(.*ch-mychannel-[a-z]*\)$/\1/p' | tr '\n' ' ')" \
+		is "$(channel_jobs)" \
 			"org1/ch-mychannel-config orgorderer1/ch-mychannel-submit " \
 			"$flow: the orderer org's admin submits it, no other signature"
 		# shellcheck disable=SC2086
 		step "$flow: make channel-plan" $args CONFIGTX="$tmp/configtx-batch.yaml" channel-plan
 		like "$rc:$(printf '%s\n' "$out" | tail -1)" "^0:channel mychannel \\(config sequence [0-9]+\\) is as declared$" \
 			"$flow: make channel-plan: as declared, Org3 gone and the batch timeout 1s"
+		# raft consenters: orderer1 and orderer2 added to the orderer org
+		# and to the consenters, one update each (the second needs
+		# orderer1 to have joined the quorum); then both leave the
+		# consenters, each running until an update took it out
+		awk '{ print } /Hostname: orderer0/ { print "      - Hostname: orderer1"; print "      - Hostname: orderer2" }' \
+			"$tmp/crypto-config-org3.yaml" >"$tmp/crypto-config-orderers.yaml"
+		with_consenters "$tmp/configtx-batch.yaml" orderer1 orderer2 >"$tmp/configtx-orderers.yaml"
+		edit "$tmp/crypto-config-orderers.yaml"
+		raft="$args CONFIGTX=$tmp/configtx-orderers.yaml"
+		# shellcheck disable=SC2086
+		step "$flow: two consenters added: deploy channel" $raft WAIT=1 deploy channel
+		is "$rc" 0 "$flow: orderer1 and orderer2 in both files: deploy, channel"
+		like "$out" "one consenter change per update: this one makes the first, 1 more follow" \
+			"$flow: make channel says the two are added one update at a time"
+		is "$(channel_jobs)" \
+			"org1/ch-mychannel-config orgorderer1/ch-mychannel-submit org1/ch-mychannel-config orgorderer1/ch-mychannel-submit " \
+			"$flow: config and the orderer org's update, twice"
+		# shellcheck disable=SC2086
+		step "$flow: make channel-plan, three consenters" $raft channel-plan
+		like "$rc:$(printf '%s\n' "$out" | tail -1)" "^0:channel mychannel \\(config sequence [0-9]+\\) is as declared$" \
+			"$flow: make channel-plan: the three consenters are the channel's"
+		# shellcheck disable=SC2086
+		step "$flow: invoke, three consenters" $raft invoke
+		is "$rc:$(balances)" "0:a = 80 b = 220 " "$flow: the three orderers order an invoke: a = 80, b = 220"
+		cp "$B/manifests/orgorderer1/orderer1.yaml" "$tmp/orderer1.yaml"
+		cp "$B/manifests/orgorderer1/orderer2.yaml" "$tmp/orderer2.yaml"
+		edit "$tmp/crypto-config-org3.yaml"
+		raft="$args CONFIGTX=$tmp/configtx-batch.yaml"
+		# shellcheck disable=SC2086
+		step "$flow: both consenters removed: deploy channel" $raft WAIT=1 deploy channel
+		is "$rc" 0 "$flow: orderer1 and orderer2 out of both files: deploy, channel"
+		like "$out" "make: orgorderer1 keeps orderer1 orderer2 while they are raft consenters of mychannel" \
+			"$flow: deploy keeps them while they are consenters"
+		is "$(channel_jobs)" \
+			"org1/ch-mychannel-config orgorderer1/ch-mychannel-submit org1/ch-mychannel-config orgorderer1/ch-mychannel-submit " \
+			"$flow: make channel takes them out, one update each"
+		run "$BINDIR/kapply" get -f "$tmp/orderer1.yaml" -f "$tmp/orderer2.yaml"
+		is "$(printf '%s\n' "$out" | cut -f2 | sort -u | tr '\n' ' ')" "absent " \
+			"$flow: then orderer1 and orderer2 are pruned"
+		# shellcheck disable=SC2086
+		step "$flow: invoke, one consenter again" $raft invoke
+		is "$rc:$(balances)" "0:a = 70 b = 230 " "$flow: orderer0 alone orders an invoke: a = 70, b = 230"
 	fi
 
 	ok "$([ -n "$(ours)" ]; echo $?)" "$flow: the network's objects are there, as kapply lists them"

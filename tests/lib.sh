@@ -120,3 +120,31 @@ with_org3_configtx() {
 		p && /^        - \*Org2$/ { print "        - *Org3"; p = 0; added = 1 }
 		END { exit !(org && added) }' "$1"
 }
+# Raft consenters for more orderers of the orderer org:
+# with_consenters FILE NAME... prints the configtx.yaml FILE with a
+# consenter per NAME after its first one, a copy of it with that node's
+# name (the first label of its Host) replaced by NAME, in its Host and its
+# certificate paths; fails when FILE has no consenter.
+with_consenters() {
+	f=$1
+	shift
+	awk -v names="$*" '
+		function subst(s, from, to,   i) {
+			while ((i = index(s, from)) > 0)
+				s = substr(s, 1, i - 1) to substr(s, i + length(from))
+			return s
+		}
+		{ print }
+		!done && /^ *- Host: / { host = $3; n = 0; grab = 1 }
+		grab { block[++n] = $0 }
+		grab && /ServerTLSCert:/ {
+			grab = 0; done = 1
+			split(host, label, ".")
+			split(names, new, " ")
+			for (k = 1; k in new; k++) {
+				to = new[k] substr(host, length(label[1]) + 1)
+				for (i = 1; i <= n; i++) print subst(block[i], host, to)
+			}
+		}
+		END { exit !done }' "$f"
+}

@@ -49,6 +49,210 @@ struct cgroup *tx_declared_config(const struct cgroup *live, const struct cgroup
 	return d;
 }
 
+/* ---- etcdraft consenters: one change per update ---- */
+
+/* A consenter of an etcdraft ConsensusType value (pointers into the value). */
+struct consenter {
+	struct pb_field msg;            /* the Consenter message */
+	const uint8_t *host;
+	size_t hostlen;
+	uint64_t port;
+};
+
+struct raft_config {
+	struct consenter *c;
+	size_t n;
+};
+
+/*
+ * The consenters of a ConsensusType value (type "etcdraft", its metadata's
+ * field 1): 1, 0 when the value is no etcdraft one, -1 when malformed.
+ */
+static int read_consenters(const struct cvalue *v, struct raft_config *rc)
+{
+	size_t tlen, mlen;
+	const uint8_t *type = pb_get_bytes(v->data, v->len, 1, &tlen);
+	const uint8_t *meta = pb_get_bytes(v->data, v->len, 2, &mlen);
+	struct pb_reader r = pb_reader(meta, mlen);
+	struct pb_field f;
+	size_t cap = 0;
+	int got;
+
+	*rc = (struct raft_config){0};
+	if (!type || tlen != 8 || memcmp(type, "etcdraft", 8) != 0)
+		return 0;
+	while ((got = pb_next(&r, &f)) > 0) {
+		struct consenter *c;
+
+		if (f.num != 1 || f.type != PB_LEN)
+			continue;
+		rc->c = xgrow(rc->c, &cap, rc->n + 1, sizeof(*rc->c));
+		c = &rc->c[rc->n++];
+		c->msg = f;
+		c->host = pb_get_bytes(f.data, f.len, 1, &c->hostlen);
+		c->port = pb_get_varint(f.data, f.len, 2);
+	}
+	if (got < 0) {
+		free(rc->c);
+		*rc = (struct raft_config){0};
+		return -1;
+	}
+	return 1;
+}
+
+static bool same_address(const struct consenter *a, const struct consenter *b)
+{
+	return a->port == b->port && a->hostlen == b->hostlen &&
+	       (a->hostlen == 0 || memcmp(a->host, b->host, a->hostlen) == 0);
+}
+
+static bool same_consenter(const struct consenter *a, const struct consenter *b)
+{
+	return a->msg.len == b->msg.len && memcmp(a->msg.data, b->msg.data, a->msg.len) == 0;
+}
+
+/* The consenter of rc at c's address, or NULL. */
+static const struct consenter *find_address(const struct raft_config *rc, const struct consenter *c)
+{
+	for (size_t i = 0; i < rc->n; i++)
+		if (same_address(&rc->c[i], c))
+			return &rc->c[i];
+	return NULL;
+}
+
+enum consenter_change { CONSENTER_ADD, CONSENTER_CERT, CONSENTER_REMOVE, CONSENTER_KINDS };
+
+/*
+ * The changes that turn the consenters of from into those of to, by kind
+ * (a consenter is known by its address; a new certificate at an address is
+ * a change of its own), into count[], and each one's first into first[].
+ */
+static size_t consenter_changes(const struct raft_config *from, const struct raft_config *to,
+				size_t count[CONSENTER_KINDS], const struct consenter *first[CONSENTER_KINDS])
+{
+	for (int k = 0; k < CONSENTER_KINDS; k++) {
+		count[k] = 0;
+		first[k] = NULL;
+	}
+	for (size_t i = 0; i < to->n; i++) {
+		const struct consenter *was = find_address(from, &to->c[i]);
+		int k = !was ? CONSENTER_ADD : !same_consenter(was, &to->c[i]) ? CONSENTER_CERT : -1;
+
+		if (k >= 0 && count[k]++ == 0)
+			first[k] = &to->c[i];
+	}
+	for (size_t i = 0; i < from->n; i++)
+		if (!find_address(to, &from->c[i]) && count[CONSENTER_REMOVE]++ == 0)
+			first[CONSENTER_REMOVE] = &from->c[i];
+	return count[CONSENTER_ADD] + count[CONSENTER_CERT] + count[CONSENTER_REMOVE];
+}
+
+static void add_field(struct pbuf *b, const struct pb_field *f)
+{
+	pb_tag(b, f->num, f->type);
+	if (f->type == PB_LEN) {
+		pb_varint(b, f->len);
+		pb_raw(b, f->data, f->len);
+	} else if (f->type == PB_VARINT) {
+		pb_varint(b, f->u);
+	} else {
+		uint8_t le[8];
+		size_t n = f->type == PB_FIXED64 ? 8 : 4;
+
+		for (size_t i = 0; i < n; i++)
+			le[i] = (uint8_t)(f->u >> (8 * i));
+		pb_raw(b, le, n);
+	}
+}
+
+/* msg with its fields num (all of them) replaced, where the first was, by with[0..n). */
+static void replace_fields(const uint8_t *msg, size_t len, uint32_t num, const struct pb_field *with,
+			   size_t n, struct pbuf *out)
+{
+	struct pb_reader r = pb_reader(msg, len);
+	struct pb_field f;
+	bool done = false;
+
+	while (pb_next(&r, &f) > 0) {
+		if (f.num != num) {
+			add_field(out, &f);
+		} else if (!done) {
+			for (size_t i = 0; i < n; i++)
+				add_field(out, &with[i]);
+			done = true;
+		}
+	}
+}
+
+size_t tx_one_consenter_change(const struct cgroup *live, struct cgroup *declared)
+{
+	struct cgroup *lo = cg_group(live, "Orderer"), *dord = cg_group(declared, "Orderer");
+	struct cvalue *lv = lo ? cg_value(lo, "ConsensusType") : NULL;
+	struct cvalue *dv = dord ? cg_value(dord, "ConsensusType") : NULL;
+	struct raft_config from = {0}, to = {0};
+	size_t count[CONSENTER_KINDS], left = 0;
+	const struct consenter *first[CONSENTER_KINDS];
+
+	if (!lv || !dv || read_consenters(lv, &from) <= 0)
+		return 0;
+	if (read_consenters(dv, &to) > 0 && consenter_changes(&from, &to, count, first) > 1) {
+		/* live's consenters with one change: grow before shrinking, for the quorum */
+		struct pb_field *step = xcalloc(from.n + 1, sizeof(*step));
+		struct pbuf meta = {0}, value = {0};
+		size_t n = 0;
+		size_t mlen;
+		const uint8_t *m = pb_get_bytes(dv->data, dv->len, 2, &mlen);
+		struct pb_field mf = { .num = 2, .type = PB_LEN, .data = m, .len = mlen };
+		int k = count[CONSENTER_ADD] ? CONSENTER_ADD : count[CONSENTER_CERT] ? CONSENTER_CERT : CONSENTER_REMOVE;
+
+		for (size_t i = 0; i < from.n; i++) {
+			if (!same_address(&from.c[i], first[k]))
+				step[n++] = from.c[i].msg;
+			else if (k == CONSENTER_CERT)
+				step[n++] = first[k]->msg;
+		}
+		if (k == CONSENTER_ADD)
+			step[n++] = first[k]->msg;
+		replace_fields(m, mlen, 1, step, n, &meta);
+		mf.data = meta.buf;
+		mf.len = meta.len;
+		replace_fields(dv->data, dv->len, 2, &mf, 1, &value);
+		left = count[CONSENTER_ADD] + count[CONSENTER_CERT] + count[CONSENTER_REMOVE] - 1;
+		char *mod_policy = xstrdup(dv->mod_policy);
+		cg_add_value(dord, "ConsensusType", mod_policy, &value);
+		free(mod_policy);
+		pb_free(&meta);
+		pb_free(&value);
+		free(step);
+	}
+	free(from.c);
+	free(to.c);
+	return left;
+}
+
+/* "add consenter host:port" lines under a ConsensusType change: how the consenters of a and b differ. */
+static void describe_consenters(const struct cvalue *a, const struct cvalue *b, struct strbuf *out)
+{
+	struct raft_config from = {0}, to = {0};
+
+	if (read_consenters(a, &from) > 0 && read_consenters(b, &to) > 0) {
+		for (size_t i = 0; i < to.n; i++) {
+			const struct consenter *c = &to.c[i], *was = find_address(&from, c);
+			if (!was || !same_consenter(was, c))
+				sb_addf(out, "         %s consenter %.*s:%llu\n", was ? "change" : "add",
+					(int)c->hostlen, (const char *)c->host, (unsigned long long)c->port);
+		}
+		for (size_t i = 0; i < from.n; i++) {
+			const struct consenter *c = &from.c[i];
+			if (!find_address(&to, c))
+				sb_addf(out, "         remove consenter %.*s:%llu\n", (int)c->hostlen,
+					(const char *)c->host, (unsigned long long)c->port);
+		}
+	}
+	free(from.c);
+	free(to.c);
+}
+
 /* ---- what differs ---- */
 
 static void say_change(struct strbuf *out, const char *what, const char *path, const char *key)
@@ -65,8 +269,11 @@ static void diff_group(const struct cgroup *a, const struct cgroup *b, const cha
 		sb_addf(out, "change %s (mod_policy %s -> %s)\n", path, a->mod_policy, b->mod_policy);
 	for (size_t i = 0; i < a->nvalues; i++) {
 		const struct cvalue *x = &a->values[i], *y = cg_value(b, x->key);
-		if (!y || !cg_same_value(x, y))
+		if (!y || !cg_same_value(x, y)) {
 			say_change(out, y ? "change" : "remove", path, x->key);
+			if (y && strcmp(x->key, "ConsensusType") == 0)
+				describe_consenters(x, y, out);
+		}
 	}
 	for (size_t i = 0; i < b->nvalues; i++)
 		if (!cg_value(a, b->values[i].key))

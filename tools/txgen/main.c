@@ -68,7 +68,10 @@ static void help(void)
 	       "                                 CONFIG_UPDATE envelope); removed when there is\n"
 	       "                                 no difference\n"
 	       "  -outputSigners FILE            write SIGNERS=<MSP IDs>: admins whose\n"
-	       "                                 signatures meet the update's mod_policies\n"
+	       "                                 signatures meet the update's mod_policies,\n"
+	       "                                 and UPDATES_LEFT=<n>: etcdraft takes one\n"
+	       "                                 consenter change per update, so with more the\n"
+	       "                                 update makes the first, and n more follow\n"
 	       "  -original BLOCK -updated BLOCK the update from one config block's config to\n"
 	       "                                 the other's (configtxlator compute_update)\n"
 	       "  -skipPreflight                 generate even what would fail at run time\n"
@@ -368,7 +371,7 @@ done:
 }
 
 static int write_signers(const char *path, const struct cgroup *live, const struct cgroup *rs,
-			 const struct cgroup *ws)
+			 const struct cgroup *ws, size_t left)
 {
 	size_t n;
 	char *why, **ids = tx_update_signers(live, rs, ws, &n, &why);
@@ -385,7 +388,7 @@ static int write_signers(const char *path, const struct cgroup *live, const stru
 		sb_addf(&sb, "%s%s", i ? " " : "", ids[i]);
 		free(ids[i]);
 	}
-	sb_addc(&sb, '\n');
+	sb_addf(&sb, "\nUPDATES_LEFT=%zu\n", left);
 	free(ids);
 	if (write_file(path, sb.buf, sb.len, 0644, 0) < 0)
 		warnf("cannot write %s:", path);
@@ -405,6 +408,7 @@ static int reconcile(struct txctx *ctx, const struct args *a, struct cgroup *ch)
 	struct cgroup *live = read_config_block(a->live, &bc), *ord = NULL, *declared, *rs, *ws;
 	const char *channel;
 	struct strbuf out = {0};
+	size_t left;
 	int rc = -1;
 
 	if (!live)
@@ -417,6 +421,9 @@ static int reconcile(struct txctx *ctx, const struct args *a, struct cgroup *ch)
 	}
 	declared = tx_declared_config(live, ch, ord);
 	tx_describe_changes(live, declared, &out);
+	left = tx_one_consenter_change(live, declared);
+	if (left)
+		sb_addf(&out, "(one consenter change per update: this one makes the first, %zu more follow)\n", left);
 	if (cg_compute_update(live, declared, &rs, &ws) < 0) {
 		printf("channel %s (config sequence %llu) is as declared\n", channel,
 		       (unsigned long long)bc.sequence);
@@ -433,7 +440,7 @@ static int reconcile(struct txctx *ctx, const struct args *a, struct cgroup *ch)
 		       (unsigned long long)bc.sequence, out.buf ? out.buf : "");
 		rc = 0;
 		if (a->signers)
-			rc = write_signers(a->signers, live, rs, ws);
+			rc = write_signers(a->signers, live, rs, ws, left);
 		if (rc == 0 && a->update) {
 			rc = write_update(channel, rs, ws, a->update);
 		} else {
