@@ -136,6 +136,8 @@ struct pki_cert *pki_cert_from_pem(const char *pem, size_t len);
 char *pki_cert_to_pem(const struct pki_cert *c, size_t *len);
 /* Is this the certificate of that key (same algorithm and public key)? */
 bool pki_cert_matches_key(const struct pki_cert *c, const struct pki_key *k);
+/* Do the two certificates hold the same public key (SubjectPublicKeyInfo)? */
+bool pki_cert_same_key(const struct pki_cert *a, const struct pki_cert *b);
 /* Does the signature of c verify with issuer's public key? */
 bool pki_cert_signed_by(const struct pki_cert *c, const struct pki_cert *issuer);
 void pki_cert_free(struct pki_cert *c);

@@ -100,6 +100,15 @@ struct cgroup *tx_declared_config(const struct cgroup *live, const struct cgroup
  * Returns how many changes are left for the updates after this one.
  */
 size_t tx_one_consenter_change(const struct cgroup *live, struct cgroup *declared);
+/*
+ * A channel with one consenter cannot take a new certificate for it: its
+ * leader hands leadership over before such a change, and there is no one
+ * to hand it to (Fabric stalls).  When declared gives the only consenter
+ * a certificate with the same key (make renew), declared keeps live's
+ * certificate, by whose key the orderers know the node anyway, and a note
+ * says so; with another key, -1 and an allocated *why.
+ */
+int tx_keep_sole_consenter(const struct cgroup *live, struct cgroup *declared, struct strbuf *note, char **why);
 /* "add|remove|change /Channel/..." lines, one per element that differs. */
 void tx_describe_changes(const struct cgroup *live, const struct cgroup *declared, struct strbuf *out);
 /*

@@ -5,8 +5,9 @@
 # (each a configtx.yaml and its mychannel.block) and the update that
 # configtxlator 2.5's compute_update gives from the channel's block
 # (channel-artifacts/mychannel.block) to each: Org3 added, Org2 removed,
-# Org1's anchor peers set, the batch size and timeout changed, a raft
-# consenter added (orderer1, whose TLS certificate cryptogen extend made).
+# Org1's anchor peers set, the batch size and timeout changed, the
+# Application capability V2_5, the Endorsement policy ANY, a raft consenter
+# added (orderer1, whose TLS certificate cryptogen extend made).
 #   - txgen -original/-updated on the two blocks gives the same update;
 #   - txgen -liveConfig on the channel's block with each changed
 #     configtx.yaml gives it too, says what changes, and names the admins
@@ -15,6 +16,9 @@
 #     or one replaced by another, take two updates, each the one
 #     configtxlator computes for that step (the first from the channel's
 #     block, the second from the block with orderer1 added), adding first;
+#   - a consenter's new certificate is a change of its own; the channel's
+#     only consenter keeps its certificate when the new one has the same
+#     key (said), and one with another key is refused;
 #   - the channel's own configtx.yaml: nothing to do, no update written;
 #   - what is not a config block is refused, naming the file.
 # Updates are compared decoded by tests/node/decode.js (fabric-protos).
@@ -40,7 +44,7 @@ expected_pb() { decode configupdate "$1" | node -e '
 		});'
 }
 
-for v in add-org3 remove-org2 anchors batch add-consenter; do
+for v in add-org3 remove-org2 anchors batch add-consenter capability policy; do
 	run "$BINDIR/txgen" -original "$LIVE" -updated "$FIX/updates/$v/mychannel.block" -outputConfigUpdate "$v.tx"
 	is "$rc" 0 "$v: txgen -original -updated"
 	run "$BINDIR/txgen" -liveConfig "$LIVE" -profile TwoOrgsApplicationGenesis -configPath "$FIX/updates/$v" \
@@ -71,6 +75,10 @@ is "$(head -1 anchors.signers)" "SIGNERS=Org1MSP" "anchors: Org1's group, its ow
 is "$(sed 1d batch.out)" "change /Channel/Orderer/BatchSize
 change /Channel/Orderer/BatchTimeout" "batch: the changes said"
 is "$(head -1 batch.signers)" "SIGNERS=Orgorderer1MSP" "batch: the orderer's values, its Admins: the orderer org"
+is "$(sed 1d capability.out)" "change /Channel/Application/Capabilities" "capability: the change said"
+is "$(head -1 capability.signers)" "SIGNERS=Org1MSP Org2MSP" "capability: the Application group's value, its Admins: both orgs"
+is "$(sed 1d policy.out)" "change /Channel/Application/policies/Endorsement" "policy: the change said"
+is "$(head -1 policy.signers)" "SIGNERS=Org1MSP Org2MSP" "policy: the Application group's policy, its Admins: both orgs"
 is "$(sed 1d add-consenter.out)" "change /Channel/Orderer/ConsensusType
          add consenter orderer1.orgorderer1:7050" "add-consenter: the change said, and the consenter"
 is "$(cat add-consenter.signers)" "SIGNERS=Orgorderer1MSP
@@ -109,6 +117,24 @@ is "$(sed 1d remove.out)" "change /Channel/Orderer/ConsensusType
          remove consenter orderer1.orgorderer1:7050" "a consenter removed: said"
 consenter_step replace-first "$LIVE" replace-consenter "$FIX/updates/add-consenter/update.pb" 1
 consenter_step replace-second "$ADD1" replace-consenter "$FIX/updates/replace-consenter/second.pb" 0
+# a consenter's new certificate (orderer0-renewed: openssl's, with the same
+# key, as make renew issues it; orderer0-rekeyed: a new key): with another
+# consenter it is an update of its own; the channel's only consenter cannot
+# take one (its leader has no one to hand over to)
+consenter_step renew-two "$ADD1" renew-two "$FIX/updates/renew-two/update.pb" 0
+is "$(sed 1d renew-two.out)" "change /Channel/Orderer/ConsensusType
+         change consenter orderer0.orgorderer1:7050" "renew-two: orderer0's new certificate said"
+run "$BINDIR/txgen" -liveConfig "$LIVE" -profile TwoOrgsApplicationGenesis -configPath "$FIX/updates/renew-sole" \
+	-outputConfigUpdate renew-sole.tx
+like "$rc:$out" "^0:\\(consenter orderer0.orgorderer1:7050 keeps its certificate on the channel: the only consenter cannot take a new one.*same key.*
+channel mychannel \\(config sequence 0\\) is as declared$" \
+	"the only consenter renewed with its key: it keeps its certificate on the channel, and that is said"
+ok "$([ ! -e renew-sole.tx ]; echo $?)" "(no update written)"
+run "$BINDIR/txgen" -liveConfig "$LIVE" -profile TwoOrgsApplicationGenesis -configPath "$FIX/updates/rekey-sole" \
+	-outputConfigUpdate rekey-sole.tx
+like "$rc:$err" "^1:txgen: consenter orderer0.orgorderer1:7050 is the channel's only one, and its new certificate has another key: Fabric cannot rotate it .*add a second consenter first$" \
+	"the only consenter with a new key: refused, and what to do said"
+ok "$([ ! -e rekey-sole.tx ]; echo $?)" "(no update written)"
 run "$BINDIR/txgen" -original "$LIVE" -updated "$FIX/updates/add-two-consenters/mychannel.block" \
 	-outputConfigUpdate whole.tx
 if $have_node; then

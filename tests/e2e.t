@@ -18,8 +18,11 @@
 # fabric-samples' addOrg3 by make (Org3 added, joined, given the chaincode,
 # answers a = 90; then removed, queries still answer; the batch timeout
 # changed by the orderer org's admin; two raft consenters added, one
-# update each, an invoke ordered by the three; both removed, each running
-# until an update took it out, and pruned then).  The orgs' namespaces
+# update each, an invoke ordered by the three; the orderer org renewed,
+# each consenter's new certificate an update of its own, an invoke; the
+# two removed, each running
+# until an update took it out, and pruned then; the Application capability
+# V2_5 and Endorsement policy ANY, and an invoke).  The orgs' namespaces
 # enforce the restricted Pod Security level (the chaincode servers, built
 # from source as root, run in <namespace>-cc at baseline).  Then test-network's shape
 # (tests/fixtures/fabric-2.5/test-network: three cryptogen files, dotted
@@ -257,6 +260,21 @@ for flow in system participation; do
 		# shellcheck disable=SC2086
 		step "$flow: invoke, three consenters" $raft invoke
 		is "$rc:$(balances)" "0:a = 80 b = 220 " "$flow: the three orderers order an invoke: a = 80, b = 220"
+		# the orderer org's certificates issued again with the same keys:
+		# its orderers roll, and make channel gives each consenter its new
+		# certificate, one update each (a leader hands over first)
+		# shellcheck disable=SC2086
+		step "$flow: make renew ORG=orgorderer1" $raft renew ORG=orgorderer1
+		# shellcheck disable=SC2086
+		step "$flow: renewed orderers: deploy channel" $raft WAIT=1 deploy channel
+		is "$rc" 0 "$flow: the orderer org renewed: deploy, channel"
+		like "$out" "one consenter change per update: this one makes the first, 2 more follow" \
+			"$flow: make channel gives the three consenters their new certificates, one update each"
+		is "$(channel_jobs)" "org1/ch-mychannel-config orgorderer1/ch-mychannel-submit org1/ch-mychannel-config orgorderer1/ch-mychannel-submit org1/ch-mychannel-config orgorderer1/ch-mychannel-submit " \
+			"$flow: config and the orderer org's update, three times"
+		# shellcheck disable=SC2086
+		step "$flow: invoke, renewed orderers" $raft invoke
+		is "$rc:$(balances)" "0:a = 70 b = 230 " "$flow: the renewed orderers order an invoke: a = 70, b = 230"
 		cp "$B/manifests/orgorderer1/orderer1.yaml" "$tmp/orderer1.yaml"
 		cp "$B/manifests/orgorderer1/orderer2.yaml" "$tmp/orderer2.yaml"
 		edit "$tmp/crypto-config-org3.yaml"
@@ -274,7 +292,22 @@ for flow in system participation; do
 			"$flow: then orderer1 and orderer2 are pruned"
 		# shellcheck disable=SC2086
 		step "$flow: invoke, one consenter again" $raft invoke
-		is "$rc:$(balances)" "0:a = 70 b = 230 " "$flow: orderer0 alone orders an invoke: a = 70, b = 230"
+		is "$rc:$(balances)" "0:a = 60 b = 240 " "$flow: orderer0 alone orders an invoke: a = 60, b = 240"
+		# a capability and a policy of the Application group, whose
+		# Admins (a majority of its orgs' admins) sign
+		awk '/&ApplicationCapabilities/ { c = 1 } c && /V2_0: true/ { sub(/V2_0/, "V2_5"); c = 0 }
+			/^    Endorsement:$/ { e = 1 } e && /MAJORITY Endorsement/ { sub(/MAJORITY/, "ANY"); e = 0 } { print }' \
+			"$tmp/configtx-batch.yaml" >"$tmp/configtx-app.yaml"
+		# shellcheck disable=SC2086
+		step "$flow: capability V2_5, Endorsement ANY: channel" $args CONFIGTX="$tmp/configtx-app.yaml" channel
+		is "$rc" 0 "$flow: Application capability V2_5 and Endorsement policy ANY: make channel"
+		like "$out" "change /Channel/Application/Capabilities" "$flow: make channel says the capability changes"
+		like "$out" "change /Channel/Application/policies/Endorsement" "$flow: and the Endorsement policy"
+		is "$(channel_jobs)" "org1/ch-mychannel-config org1/ch-mychannel-sign org2/ch-mychannel-submit " \
+			"$flow: org1's admin signs, org2's submits"
+		# shellcheck disable=SC2086
+		step "$flow: invoke, V2_5" $args CONFIGTX="$tmp/configtx-app.yaml" invoke
+		is "$rc:$(balances)" "0:a = 50 b = 250 " "$flow: the peers take the new capability: an invoke, a = 50, b = 250"
 	fi
 
 	ok "$([ -n "$(ours)" ]; echo $?)" "$flow: the network's objects are there, as kapply lists them"

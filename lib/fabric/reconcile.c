@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pki.h"
 #include "txgen.h"
 #include "util.h"
 
@@ -184,25 +185,108 @@ static void replace_fields(const uint8_t *msg, size_t len, uint32_t num, const s
 	}
 }
 
+/* Put list[0..n) as the consenters of the ConsensusType value dv of the Orderer group ord. */
+static void set_consenters(struct cgroup *ord, const struct cvalue *dv, const struct pb_field *list, size_t n)
+{
+	size_t mlen;
+	const uint8_t *m = pb_get_bytes(dv->data, dv->len, 2, &mlen);
+	struct pbuf meta = {0}, value = {0};
+	struct pb_field mf = { .num = 2, .type = PB_LEN };
+	char *mod_policy = xstrdup(dv->mod_policy);
+
+	replace_fields(m, mlen, 1, list, n, &meta);
+	mf.data = meta.buf;
+	mf.len = meta.len;
+	replace_fields(dv->data, dv->len, 2, &mf, 1, &value);
+	cg_add_value(ord, "ConsensusType", mod_policy, &value);     /* (dv goes) */
+	free(mod_policy);
+	pb_free(&meta);
+	pb_free(&value);
+}
+
+/* Do two consenters' client TLS certificates (how Fabric knows a node) hold the same key? */
+static bool same_key(const struct consenter *a, const struct consenter *b)
+{
+	size_t la, lb;
+	const uint8_t *pa = pb_get_bytes(a->msg.data, a->msg.len, 3, &la);
+	const uint8_t *pb = pb_get_bytes(b->msg.data, b->msg.len, 3, &lb);
+	struct pki_cert *ca = pa ? pki_cert_from_pem((const char *)pa, la) : NULL;
+	struct pki_cert *cb = pb ? pki_cert_from_pem((const char *)pb, lb) : NULL;
+	bool same = ca && cb && pki_cert_same_key(ca, cb);
+
+	pki_cert_free(ca);
+	pki_cert_free(cb);
+	return same;
+}
+
+/* The orderer groups and ConsensusType values of live and declared, or -1 when either has none. */
+static int consensus_values(const struct cgroup *live, struct cgroup *declared, struct cgroup **dord,
+			    const struct cvalue **lv, const struct cvalue **dv)
+{
+	struct cgroup *lo = cg_group(live, "Orderer");
+
+	*dord = cg_group(declared, "Orderer");
+	*lv = lo ? cg_value(lo, "ConsensusType") : NULL;
+	*dv = *dord ? cg_value(*dord, "ConsensusType") : NULL;
+	return *lv && *dv ? 0 : -1;
+}
+
+int tx_keep_sole_consenter(const struct cgroup *live, struct cgroup *declared, struct strbuf *note, char **why)
+{
+	struct cgroup *dord;
+	const struct cvalue *lv, *dv;
+	struct raft_config from = {0}, to = {0};
+	size_t count[CONSENTER_KINDS];
+	const struct consenter *first[CONSENTER_KINDS];
+	int rc = 0;
+
+	if (consensus_values(live, declared, &dord, &lv, &dv) < 0 || read_consenters(lv, &from) <= 0 ||
+	    read_consenters(dv, &to) <= 0)
+		goto done;
+	consenter_changes(&from, &to, count, first);
+	if (from.n == 1 && count[CONSENTER_ADD] == 0 && count[CONSENTER_CERT] == 1) {
+		const struct consenter *c = first[CONSENTER_CERT];
+		int hl = (int)c->hostlen;
+		const char *host = (const char *)c->host;
+		unsigned long long port = (unsigned long long)c->port;
+		struct pb_field *list = xcalloc(to.n, sizeof(*list));
+
+		if (!same_key(&from.c[0], c)) {
+			*why = xasprintf("consenter %.*s:%llu is the channel's only one, and its new certificate has "
+					 "another key: Fabric cannot rotate it (its leader would have no one to hand over "
+					 "to); add a second consenter first", hl, host, port);
+			free(list);
+			rc = -1;
+			goto done;
+		}
+		sb_addf(note, "(consenter %.*s:%llu keeps its certificate on the channel: the only consenter "
+			"cannot take a new one, its leader would have no one to hand over to; the new certificate "
+			"has the same key, by which the orderers know the node)\n", hl, host, port);
+		for (size_t i = 0; i < to.n; i++)
+			list[i] = &to.c[i] == c ? from.c[0].msg : to.c[i].msg;
+		set_consenters(dord, dv, list, to.n);
+		free(list);
+	}
+done:
+	free(from.c);
+	free(to.c);
+	return rc;
+}
+
 size_t tx_one_consenter_change(const struct cgroup *live, struct cgroup *declared)
 {
-	struct cgroup *lo = cg_group(live, "Orderer"), *dord = cg_group(declared, "Orderer");
-	struct cvalue *lv = lo ? cg_value(lo, "ConsensusType") : NULL;
-	struct cvalue *dv = dord ? cg_value(dord, "ConsensusType") : NULL;
+	struct cgroup *dord;
+	const struct cvalue *lv, *dv;
 	struct raft_config from = {0}, to = {0};
 	size_t count[CONSENTER_KINDS], left = 0;
 	const struct consenter *first[CONSENTER_KINDS];
 
-	if (!lv || !dv || read_consenters(lv, &from) <= 0)
+	if (consensus_values(live, declared, &dord, &lv, &dv) < 0 || read_consenters(lv, &from) <= 0)
 		return 0;
 	if (read_consenters(dv, &to) > 0 && consenter_changes(&from, &to, count, first) > 1) {
 		/* live's consenters with one change: grow before shrinking, for the quorum */
 		struct pb_field *step = xcalloc(from.n + 1, sizeof(*step));
-		struct pbuf meta = {0}, value = {0};
 		size_t n = 0;
-		size_t mlen;
-		const uint8_t *m = pb_get_bytes(dv->data, dv->len, 2, &mlen);
-		struct pb_field mf = { .num = 2, .type = PB_LEN, .data = m, .len = mlen };
 		int k = count[CONSENTER_ADD] ? CONSENTER_ADD : count[CONSENTER_CERT] ? CONSENTER_CERT : CONSENTER_REMOVE;
 
 		for (size_t i = 0; i < from.n; i++) {
@@ -213,16 +297,8 @@ size_t tx_one_consenter_change(const struct cgroup *live, struct cgroup *declare
 		}
 		if (k == CONSENTER_ADD)
 			step[n++] = first[k]->msg;
-		replace_fields(m, mlen, 1, step, n, &meta);
-		mf.data = meta.buf;
-		mf.len = meta.len;
-		replace_fields(dv->data, dv->len, 2, &mf, 1, &value);
 		left = count[CONSENTER_ADD] + count[CONSENTER_CERT] + count[CONSENTER_REMOVE] - 1;
-		char *mod_policy = xstrdup(dv->mod_policy);
-		cg_add_value(dord, "ConsensusType", mod_policy, &value);
-		free(mod_policy);
-		pb_free(&meta);
-		pb_free(&value);
+		set_consenters(dord, dv, step, n);
 		free(step);
 	}
 	free(from.c);

@@ -874,6 +874,11 @@ bool pki_cert_matches_key(const struct pki_cert *c, const struct pki_key *k)
 		memcmp(c->pub, k->pub, k->publen) == 0;
 }
 
+bool pki_cert_same_key(const struct pki_cert *a, const struct pki_cert *b)
+{
+	return a->spki.rawlen == b->spki.rawlen && memcmp(a->spki.raw, b->spki.raw, a->spki.rawlen) == 0;
+}
+
 bool pki_cert_signed_by(const struct pki_cert *c, const struct pki_cert *issuer)
 {
 	const unsigned char *p = issuer->spki.raw;

@@ -407,7 +407,8 @@ static int reconcile(struct txctx *ctx, const struct args *a, struct cgroup *ch)
 	struct block_config bc;
 	struct cgroup *live = read_config_block(a->live, &bc), *ord = NULL, *declared, *rs, *ws;
 	const char *channel;
-	struct strbuf out = {0};
+	struct strbuf out = {0}, note = {0};
+	char *why;
 	size_t left;
 	int rc = -1;
 
@@ -420,11 +421,18 @@ static int reconcile(struct txctx *ctx, const struct args *a, struct cgroup *ch)
 			goto done;
 	}
 	declared = tx_declared_config(live, ch, ord);
+	if (tx_keep_sole_consenter(live, declared, &note, &why) < 0) {
+		warnf("%s", why);
+		free(why);
+		goto out;
+	}
 	tx_describe_changes(live, declared, &out);
+	sb_add(&out, note.buf ? note.buf : "", note.len);
 	left = tx_one_consenter_change(live, declared);
 	if (left)
 		sb_addf(&out, "(one consenter change per update: this one makes the first, %zu more follow)\n", left);
 	if (cg_compute_update(live, declared, &rs, &ws) < 0) {
+		fputs(note.buf ? note.buf : "", stdout);
 		printf("channel %s (config sequence %llu) is as declared\n", channel,
 		       (unsigned long long)bc.sequence);
 		rc = 0;
@@ -448,7 +456,9 @@ static int reconcile(struct txctx *ctx, const struct args *a, struct cgroup *ch)
 			cg_free(ws);
 		}
 	}
+out:
 	sb_free(&out);
+	sb_free(&note);
 	cg_free(declared);
 done:
 	cg_free(ord);
