@@ -8,7 +8,8 @@
  * Properties: what the inspector prints is JSON (it parses); a decoded
  * group encodes to bytes that decode to the same encoding; it differs in
  * nothing from itself; whose signatures its mod_policies want is answered
- * (a list or a reason), whatever its policies say.
+ * (a list or a reason), whatever its policies say.  The input as two raft
+ * consenter sets: one update's step leaves no second step.
  */
 #include <string.h>
 
@@ -59,6 +60,44 @@ static void config_group(struct cgroup *g)
 	pb_free(&b);
 }
 
+/*
+ * The input as the ConsensusType values of a live and a declared Orderer
+ * group (a 2-byte big-endian length, the live value, the declared one): a
+ * raft consenter step (when there is one) leaves at most one change, so a
+ * second step finds none.
+ */
+static void consenter_steps(const uint8_t *data, size_t size)
+{
+	size_t n = size < 2 ? 0 : (size_t)data[0] << 8 | data[1];
+	struct cgroup *live, *declared, *lo, *dord;
+	struct pbuf a, b;
+	struct strbuf note = {0}, changes = {0};
+	char *why = NULL;
+
+	if (size < 2)
+		return;
+	if (n > size - 2)
+		n = size - 2;
+	a = (struct pbuf){ .buf = (uint8_t *)data + 2, .len = n };
+	b = (struct pbuf){ .buf = (uint8_t *)data + 2 + n, .len = size - 2 - n };
+	live = cg_new(""), declared = cg_new(""), lo = cg_new("Admins"), dord = cg_new("Admins");
+
+	cg_add_value(lo, "ConsensusType", "Admins", &a);
+	cg_add_value(dord, "ConsensusType", "Admins", &b);
+	cg_add_group(live, "Orderer", lo);
+	cg_add_group(declared, "Orderer", dord);
+	if (tx_keep_sole_consenter(live, declared, &note, &why) == 0) {
+		tx_describe_changes(live, declared, &changes);
+		if (tx_one_consenter_change(live, declared) > 0)
+			fuzz_assert(tx_one_consenter_change(live, declared) == 0);
+	}
+	free(why);
+	sb_free(&note);
+	sb_free(&changes);
+	cg_free(live);
+	cg_free(declared);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum inspect_what whats[] = { INSPECT_BLOCK, INSPECT_ENVELOPE, INSPECT_ORDERER_ORG };
@@ -68,6 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (pb_next(&r, &f) == 1)
 		fuzz_assert(f.type != PB_LEN || (f.data >= data && f.data + f.len <= data + size));
 	config_group(cg_decode(data, size));
+	consenter_steps(data, size);
 	{
 		struct block_config bc;
 		const char *why;

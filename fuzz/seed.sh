@@ -183,6 +183,23 @@ done
 for f in "$b/channel-artifacts"/*; do
 	put inspect "txgen-$(basename "$f")" "$f"
 done
+# pairs of raft consenter sets (ConsensusType values), live then declared,
+# as the consenter steps of -liveConfig read them: a 2-byte length first
+# (decoded by tests/node/decode.js: with fabric-protos, NODE_PATH as make
+# check sets it, else none)
+U=$FIXTURES/fabric-2.5/two-org-raft-participation/updates
+ct() { node tests/node/decode.js consensustype "$1" 2>/dev/null; }
+pair() { # pair NAME LIVE-BLOCK DECLARED-BLOCK
+	ct "$2" >"$work/live" && ct "$3" >"$work/declared" || return 0
+	n=$(wc -c <"$work/live")
+	{ printf "\\$(printf '%03o' $((n / 256)))\\$(printf '%03o' $((n % 256)))"; cat "$work/live" "$work/declared"; } \
+		>"$c/inspect/seed-consenters-$1"
+}
+base=$FIXTURES/fabric-2.5/two-org-raft-participation/channel-artifacts/mychannel.block
+pair add-two "$base" "$U/add-two-consenters/mychannel.block"
+pair replace "$base" "$U/replace-consenter/mychannel.block"
+pair remove "$U/add-consenter/mychannel.block" "$base"
+pair renew-two "$U/add-consenter/mychannel.block" "$U/renew-two/mychannel.block"
 
 # --- JSON: the recorded API server answers, each with a status byte in front ---
 n=0

@@ -125,7 +125,7 @@ channel-reconcile: $(CONFIG_JOB)
 channel-update-run:
 	$(call sign_and_submit)
 # what make channel would change on the channel, changing nothing
-channel-plan: $(CONFIG_JOB)
+channel-plan: $(CONFIG_JOB) $(TXGEN_DEPS)
 ifeq ($(CHANNEL_MADE),)
 	@echo "make: channel $(CHANNEL) is not made yet by this build ($(CHANNEL_STAMPS)/config): make channel makes it as declared" >&2
 	@exit 1

@@ -246,6 +246,11 @@ for flow in system participation; do
 		edit "$tmp/crypto-config-orderers.yaml"
 		raft="$args CONFIGTX=$tmp/configtx-orderers.yaml"
 		# shellcheck disable=SC2086
+		step "$flow: make plan, two consenters declared" $raft plan
+		is "$rc" 0 "$flow: make plan with orderer1 and orderer2 declared"
+		like "$out" "created +orgorderer1/Deployment/orderer2" "$flow: make plan shows the orderers to be created"
+		like "$out" "add consenter orderer2.orgorderer1:7050" "$flow: and the consenters to be added"
+		# shellcheck disable=SC2086
 		step "$flow: two consenters added: deploy channel" $raft WAIT=1 deploy channel
 		is "$rc" 0 "$flow: orderer1 and orderer2 in both files: deploy, channel"
 		like "$out" "one consenter change per update: this one makes the first, 1 more follow" \

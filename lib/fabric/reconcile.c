@@ -65,9 +65,16 @@ struct raft_config {
 	size_t n;
 };
 
+static bool same_address(const struct consenter *a, const struct consenter *b)
+{
+	return a->port == b->port && a->hostlen == b->hostlen &&
+	       (a->hostlen == 0 || memcmp(a->host, b->host, a->hostlen) == 0);
+}
+
 /*
  * The consenters of a ConsensusType value (type "etcdraft", its metadata's
- * field 1): 1, 0 when the value is no etcdraft one, -1 when malformed.
+ * field 1): 1, 0 when the value is no etcdraft one, -1 when it is not one
+ * the orderer takes (malformed, no consenter, two at one address).
  */
 static int read_consenters(const struct cvalue *v, struct raft_config *rc)
 {
@@ -82,6 +89,8 @@ static int read_consenters(const struct cvalue *v, struct raft_config *rc)
 	*rc = (struct raft_config){0};
 	if (!type || tlen != 8 || memcmp(type, "etcdraft", 8) != 0)
 		return 0;
+	if (!pb_valid(v->data, v->len))
+		return -1;
 	while ((got = pb_next(&r, &f)) > 0) {
 		struct consenter *c;
 
@@ -93,18 +102,18 @@ static int read_consenters(const struct cvalue *v, struct raft_config *rc)
 		c->host = pb_get_bytes(f.data, f.len, 1, &c->hostlen);
 		c->port = pb_get_varint(f.data, f.len, 2);
 	}
+	if (rc->n == 0)
+		got = -1;
+	for (size_t i = 0; got == 0 && i < rc->n; i++)
+		for (size_t j = i + 1; j < rc->n; j++)
+			if (same_address(&rc->c[i], &rc->c[j]))
+				got = -1;
 	if (got < 0) {
 		free(rc->c);
 		*rc = (struct raft_config){0};
 		return -1;
 	}
 	return 1;
-}
-
-static bool same_address(const struct consenter *a, const struct consenter *b)
-{
-	return a->port == b->port && a->hostlen == b->hostlen &&
-	       (a->hostlen == 0 || memcmp(a->host, b->host, a->hostlen) == 0);
 }
 
 static bool same_consenter(const struct consenter *a, const struct consenter *b)

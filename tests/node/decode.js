@@ -1,4 +1,5 @@
 // decode.js block|envelope|configupdate|ordererorg FILE - print a Fabric message as JSON
+// (consensustype FILE: the raw ConsensusType value of a config block)
 // the way Fabric's configtxlator (protolator) prints it.
 //
 // An independent decoder for the tests: it walks the messages with the
@@ -212,9 +213,17 @@ function goJSON(v) {
 
 const [what, file] = process.argv.slice(2);
 const buf = fs.readFileSync(file);
+if (what === 'consensustype') {
+	// the bytes of a config block's /Channel/Orderer/ConsensusType value, as
+	// they are (fuzz/seed.sh pairs them as seeds)
+	const env = T.Envelope.decode(T.Block.decode(buf).data.data[0]);
+	const config = T.ConfigEnvelope.decode(T.Payload.decode(env.payload).data).config;
+	process.stdout.write(config.channel_group.groups.Orderer.values.ConsensusType.value);
+	process.exit(0);
+}
 const root = { block: T.Block, envelope: T.Envelope, configupdate: T.ConfigUpdate, ordererorg: T.ConfigGroup }[what];
 if (!root) {
-	process.stderr.write('usage: decode.js block|envelope|configupdate|ordererorg FILE\n');
+	process.stderr.write('usage: decode.js block|envelope|configupdate|ordererorg|consensustype FILE\n');
 	process.exit(2);
 }
 const ctx = what === 'ordererorg' ? { kind: 'ordererorg' } : {};
