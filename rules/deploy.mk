@@ -38,7 +38,7 @@ consenters_gone = for f in $(notdir $(filter %.yaml,$(call gone_manifests,$(1)))
 # $(call deploy_rules,org)
 define deploy_rules
 $$(call applied_stamp,$(1)): $$($(1)_MANIFESTS) \
-		$$$$(if $$$$(wildcard $$(STAMP_DIR)/$(1).prune-waits),$$$$(RECONCILED_CONFIGTX)) | $$(BINDIR)/kapply
+		$$$$(if $$$$(wildcard $$(STAMP_DIR)/$(1).prune-waits),$$$$(wildcard $$$$(RECONCILED_CONFIGTX))) | $$(BINDIR)/kapply
 	$$(call msg,APPLY,$(1))$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_MANIFESTS))
 	$$(Q)keep=$$$$($$(call consenters_gone,$(1))); if [ -n "$$$$keep" ]; then \
 		echo "make: $(1) keeps" $$$$keep "while they are raft consenters of $$(CHANNEL):" \
@@ -77,7 +77,7 @@ else
 		--timeout $$(WAIT_TIMEOUT) -n $$(call cc_namespace,$(1)) \
 		-l app.kubernetes.io/managed-by=fabric-k8s$$(comma)fabric-k8s/chaincode-of=$$($(1)_NAMESPACE))
 endif
-	$$(Q)rm -f $$(call applied_stamp,$(1)) $$(STAMP_DIR)/$(1).ready
+	$$(Q)rm -f $$(call applied_stamp,$(1)) $$(STAMP_DIR)/$(1).ready $$(STAMP_DIR)/$(1).prune-waits
 	$$(Q)rm -rf $$(STAMP_DIR)/channel-* $$(STAMP_DIR)/chaincode-*
 endef
 $(foreach org,$(ORGS),$(eval $(call deploy_rules,$(org))))

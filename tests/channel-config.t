@@ -170,6 +170,7 @@ like "$out" "make: orgorderer1 keeps orderer2 while they are raft consenters of 
 	"the orderer org keeps orderer2, and says why"
 is "$(api_get /apis/apps/v1/namespaces/orgorderer1/deployments/orderer2 | js 'o.metadata.name')" "orderer2" \
 	"orderer2 still runs"
+ok "$([ -f "$B/stamps/orgorderer1.prune-waits" ]; echo $?)" "the orderer org is marked: its prune waits"
 log_mark
 run m channel
 is "$rc" 0 "make channel"
@@ -182,6 +183,13 @@ ok "$([ -n "$submit" ] && [ -n "$gone" ] && [ "$submit" -lt "$gone" ]; echo $?)"
 	"then, and only then, deletes orderer2 (request $gone after the update's $submit)"
 run m deploy
 like "$rc:$out" "^0:make: Nothing to be done for .deploy.\.$" "make deploy afterwards: nothing left to do"
+ok "$([ ! -e "$B/stamps/orgorderer1.prune-waits" ]; echo $?)" "and the mark is gone"
+# a mark left without the channel's record (make clean-cluster forgets the channel)
+touch "$B/stamps/orgorderer1.prune-waits"
+mv "$B/stamps/channel-mychannel/configtx.yaml" reconciled.yaml
+run m deploy
+is "$rc" 0 "a prune mark without the channel's record: make deploy still works"
+mv reconciled.yaml "$B/stamps/channel-mychannel/configtx.yaml"
 # an orderer that is no consenter (a follower) goes at once
 sed -i 's/^      - Hostname: orderer1$/&\n      - Hostname: orderer3/' cc.yaml
 run m deploy
