@@ -204,6 +204,11 @@ for flow in system participation; do
 		edit "$tmp/crypto-config-org3.yaml"
 		org3="$args CONFIGTX=$tmp/configtx-org3.yaml"
 		# shellcheck disable=SC2086
+		step "$flow: make plan, Org3 declared" $org3 plan
+		is "$rc" 0 "$flow: make plan with Org3 in both files"
+		like "$out" "created +Namespace/org3" "$flow: make plan shows Org3's namespace to be created"
+		like "$out" "add    /Channel/Application/Org3MSP" "$flow: and Org3 to be added to the channel"
+		# shellcheck disable=SC2086
 		step "$flow: Org3 joins: deploy channel chaincode" $org3 WAIT=1 deploy channel chaincode
 		is "$rc" 0 "$flow: Org3 added to configtx.yaml and crypto-config.yaml: deploy, channel, chaincode"
 		like "$out" "add    /Channel/Application/Org3MSP" "$flow: make channel says Org3 is added"
