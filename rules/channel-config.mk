@@ -18,10 +18,10 @@
 # `make channel-plan` does 1 and 2 and changes nothing.  The step reruns
 # when the copy of configtx.yaml, an org's MSP or txgen changes.
 CHANNEL_DIR := $(BUILD)/channel/$(CHANNEL)
-CHANNEL_CONFIG := $(CHANNEL_STAMPS)/config
 # what configtx.yaml declared when make channel last brought the channel to
-# it (rules/deploy.mk reads its raft consenters)
-RECONCILED_CONFIGTX := $(CHANNEL_STAMPS)/configtx.yaml
+# it (rules/deploy.mk reads its raft consenters; clean-cluster forgets it)
+RECONCILED_CONFIGTX := $(CHANNEL_DIR)/configtx.yaml
+CHANNEL_CONFIG := $(CHANNEL_STAMPS)/config
 # what txgen compares the channel with: its profile and, in the system
 # flow, the system channel's profile, which its Orderer group came from
 RECONCILE_ARGS := -configPath $(BUILD) -profile $(CHANNEL_PROFILE) -channelID $(CHANNEL) \
@@ -99,7 +99,7 @@ else
 	$(Q)$(SUBMAKE) --no-print-directory channel-reconcile
 endif
 	$(Q)$(call record,$(call cmd_file,$@),txgen $(RECONCILE_ARGS))
-	$(Q)cp $(TXGEN_CONFIG) $(RECONCILED_CONFIGTX)
+	$(Q)mkdir -p $(CHANNEL_DIR) && cp $(TXGEN_CONFIG) $(RECONCILED_CONFIGTX)
 	$(Q)touch $@
 	$(Q)waiting=$$(for f in $(STAMP_DIR)/*.prune-waits; do [ ! -e "$$f" ] || echo "$${f%.prune-waits}.applied"; done); \
 	[ -z "$$waiting" ] || $(SUBMAKE) --no-print-directory $$waiting

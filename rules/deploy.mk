@@ -78,7 +78,7 @@ else
 		-l app.kubernetes.io/managed-by=fabric-k8s$$(comma)fabric-k8s/chaincode-of=$$($(1)_NAMESPACE))
 endif
 	$$(Q)rm -f $$(call applied_stamp,$(1)) $$(STAMP_DIR)/$(1).ready $$(STAMP_DIR)/$(1).prune-waits
-	$$(Q)rm -rf $$(STAMP_DIR)/channel-* $$(STAMP_DIR)/chaincode-*
+	$$(Q)rm -rf $$(STAMP_DIR)/channel-* $$(STAMP_DIR)/chaincode-* $$(RECONCILED_CONFIGTX)
 endef
 $(foreach org,$(ORGS),$(eval $(call deploy_rules,$(org))))
 

@@ -186,10 +186,10 @@ like "$rc:$out" "^0:make: Nothing to be done for .deploy.\.$" "make deploy after
 ok "$([ ! -e "$B/stamps/orgorderer1.prune-waits" ]; echo $?)" "and the mark is gone"
 # a mark left without the channel's record (make clean-cluster forgets the channel)
 touch "$B/stamps/orgorderer1.prune-waits"
-mv "$B/stamps/channel-mychannel/configtx.yaml" reconciled.yaml
+mv "$B/channel/mychannel/configtx.yaml" reconciled.yaml
 run m deploy
 is "$rc" 0 "a prune mark without the channel's record: make deploy still works"
-mv reconciled.yaml "$B/stamps/channel-mychannel/configtx.yaml"
+mv reconciled.yaml "$B/channel/mychannel/configtx.yaml"
 # an orderer that is no consenter (a follower) goes at once
 sed -i 's/^      - Hostname: orderer1$/&\n      - Hostname: orderer3/' cc.yaml
 run m deploy

@@ -57,7 +57,7 @@ printf 'balances\n' > bad/q.sh
 sed 's/chaincode query -C/chaincode query --nosuch -C/; s/querycommitted -C/querycommitted --nosuch -C/' \
 	"$TOP/templates/jobs/common.sh" > bad/common.sh
 run "$PY" "$TOP/tests/check-cli-flags.py" "$TOP/tests/data/fabric-cli-flags.txt" 2.5 bad/q.sh bad/common.sh
-like "$out" "^common.sh:[0-9]+: \\`peer chaincode query\\` has no flag --nosuch
+like "$out" "^common.sh:[0-9]+: \`peer chaincode query\` has no flag --nosuch
 1 command lines checked$" "the flag check covers the common.sh helper a script calls, and not the others"
 
 # the orderer join: mutual TLS as the orderer org's Admin
