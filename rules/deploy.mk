@@ -41,8 +41,8 @@ $$(call applied_stamp,$(1)): $$($(1)_MANIFESTS) \
 		$$$$(if $$$$(wildcard $$(STAMP_DIR)/$(1).prune-waits),$$$$(wildcard $$$$(RECONCILED_CONFIGTX))) | $$(BINDIR)/kapply
 	$$(call msg,APPLY,$(1))$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_MANIFESTS))
 	$$(Q)keep=$$$$($$(call consenters_gone,$(1))); if [ -n "$$$$keep" ]; then \
-		echo "make: $(1) keeps" $$$$keep "while they are raft consenters of $$(CHANNEL):" \
-			"make channel takes out those configtx.yaml's EtcdRaft Consenters leave out, then removes them"; \
+		echo "make: $(1) keeps" $$$$keep "for now: $$(CHANNEL)'s raft consenters still name them;" \
+			"make channel takes out the consenters configtx.yaml no longer lists, then removes them"; \
 		touch $$(STAMP_DIR)/$(1).prune-waits $$@; \
 	else \
 		$$(KAPPLY) prune -q $$(call own_prune,$(1)) $$(addprefix -f ,$$($(1)_MANIFESTS)) && \
