@@ -94,6 +94,5 @@ $(foreach org,$(CHANNEL_PEER_ORGS),$(eval $(call peer_channel_rules,$(org))))
 $(foreach org,$(CHANNEL_ORGS),$(eval $(CHANNEL_STAMPS)/$(org): $(VARS_DIR)/$(org).vars))
 CHANNEL_DONE := $(CHANNEL_ORGS:%=$(CHANNEL_STAMPS)/%) $(CHANNEL_STAMPS)/config
 
-
 .PHONY: channel
 channel: $(CHANNEL_DONE)

@@ -133,28 +133,46 @@ static const struct consenter *find_address(const struct raft_config *rc, const 
 enum consenter_change { CONSENTER_ADD, CONSENTER_CERT, CONSENTER_REMOVE, CONSENTER_KINDS };
 
 /*
- * The changes that turn the consenters of from into those of to, by kind
- * (a consenter is known by its address; a new certificate at an address is
- * a change of its own), into count[], and each one's first into first[].
+ * Each change that turns the consenters of from into those of to, to fn:
+ * a consenter is known by its address, and a new certificate at an
+ * address is a change of its own.  Additions and new certificates in to's
+ * order, then removals in from's.
  */
-static size_t consenter_changes(const struct raft_config *from, const struct raft_config *to,
-				size_t count[CONSENTER_KINDS], const struct consenter *first[CONSENTER_KINDS])
+typedef void consenter_fn(void *ctx, enum consenter_change k, const struct consenter *c);
+static void each_change(const struct raft_config *from, const struct raft_config *to, consenter_fn *fn, void *ctx)
 {
-	for (int k = 0; k < CONSENTER_KINDS; k++) {
-		count[k] = 0;
-		first[k] = NULL;
-	}
 	for (size_t i = 0; i < to->n; i++) {
 		const struct consenter *was = find_address(from, &to->c[i]);
-		int k = !was ? CONSENTER_ADD : !same_consenter(was, &to->c[i]) ? CONSENTER_CERT : -1;
 
-		if (k >= 0 && count[k]++ == 0)
-			first[k] = &to->c[i];
+		if (!was)
+			fn(ctx, CONSENTER_ADD, &to->c[i]);
+		else if (!same_consenter(was, &to->c[i]))
+			fn(ctx, CONSENTER_CERT, &to->c[i]);
 	}
 	for (size_t i = 0; i < from->n; i++)
-		if (!find_address(to, &from->c[i]) && count[CONSENTER_REMOVE]++ == 0)
-			first[CONSENTER_REMOVE] = &from->c[i];
-	return count[CONSENTER_ADD] + count[CONSENTER_CERT] + count[CONSENTER_REMOVE];
+		if (!find_address(to, &from->c[i]))
+			fn(ctx, CONSENTER_REMOVE, &from->c[i]);
+}
+
+/* How many changes of each kind, and the first of each. */
+struct tally {
+	size_t count[CONSENTER_KINDS];
+	const struct consenter *first[CONSENTER_KINDS];
+};
+
+static void count_change(void *ctx, enum consenter_change k, const struct consenter *c)
+{
+	struct tally *t = ctx;
+
+	if (t->count[k]++ == 0)
+		t->first[k] = c;
+}
+
+static size_t consenter_changes(const struct raft_config *from, const struct raft_config *to, struct tally *t)
+{
+	*t = (struct tally){0};
+	each_change(from, to, count_change, t);
+	return t->count[CONSENTER_ADD] + t->count[CONSENTER_CERT] + t->count[CONSENTER_REMOVE];
 }
 
 static void add_field(struct pbuf *b, const struct pb_field *f)
@@ -245,16 +263,15 @@ int tx_keep_sole_consenter(const struct cgroup *live, struct cgroup *declared, s
 	struct cgroup *dord;
 	const struct cvalue *lv, *dv;
 	struct raft_config from = {0}, to = {0};
-	size_t count[CONSENTER_KINDS];
-	const struct consenter *first[CONSENTER_KINDS];
+	struct tally t;
 	int rc = 0;
 
 	if (consensus_values(live, declared, &dord, &lv, &dv) < 0 || read_consenters(lv, &from) <= 0 ||
 	    read_consenters(dv, &to) <= 0)
 		goto done;
-	consenter_changes(&from, &to, count, first);
-	if (from.n == 1 && count[CONSENTER_ADD] == 0 && count[CONSENTER_CERT] == 1) {
-		const struct consenter *c = first[CONSENTER_CERT];
+	consenter_changes(&from, &to, &t);
+	if (from.n == 1 && t.count[CONSENTER_ADD] == 0 && t.count[CONSENTER_CERT] == 1) {
+		const struct consenter *c = t.first[CONSENTER_CERT];
 		int hl = (int)c->hostlen;
 		const char *host = (const char *)c->host;
 		unsigned long long port = (unsigned long long)c->port;
@@ -287,26 +304,27 @@ size_t tx_one_consenter_change(const struct cgroup *live, struct cgroup *declare
 	struct cgroup *dord;
 	const struct cvalue *lv, *dv;
 	struct raft_config from = {0}, to = {0};
-	size_t count[CONSENTER_KINDS], left = 0;
-	const struct consenter *first[CONSENTER_KINDS];
+	struct tally t;
+	size_t total, left = 0;
 
 	if (consensus_values(live, declared, &dord, &lv, &dv) < 0 || read_consenters(lv, &from) <= 0)
 		return 0;
-	if (read_consenters(dv, &to) > 0 && consenter_changes(&from, &to, count, first) > 1) {
+	if (read_consenters(dv, &to) > 0 && (total = consenter_changes(&from, &to, &t)) > 1) {
 		/* live's consenters with one change: grow before shrinking, for the quorum */
 		struct pb_field *step = xcalloc(from.n + 1, sizeof(*step));
 		size_t n = 0;
-		int k = count[CONSENTER_ADD] ? CONSENTER_ADD : count[CONSENTER_CERT] ? CONSENTER_CERT : CONSENTER_REMOVE;
+		int k = t.count[CONSENTER_ADD] ? CONSENTER_ADD : t.count[CONSENTER_CERT] ? CONSENTER_CERT : CONSENTER_REMOVE;
+		const struct consenter *c = t.first[k];
 
 		for (size_t i = 0; i < from.n; i++) {
-			if (!same_address(&from.c[i], first[k]))
+			if (!same_address(&from.c[i], c))
 				step[n++] = from.c[i].msg;
 			else if (k == CONSENTER_CERT)
-				step[n++] = first[k]->msg;
+				step[n++] = c->msg;
 		}
 		if (k == CONSENTER_ADD)
-			step[n++] = first[k]->msg;
-		left = count[CONSENTER_ADD] + count[CONSENTER_CERT] + count[CONSENTER_REMOVE] - 1;
+			step[n++] = c->msg;
+		left = total - 1;
 		set_consenters(dord, dv, step, n);
 		free(step);
 	}
@@ -315,25 +333,21 @@ size_t tx_one_consenter_change(const struct cgroup *live, struct cgroup *declare
 	return left;
 }
 
+static void say_consenter(void *ctx, enum consenter_change k, const struct consenter *c)
+{
+	static const char *const what[CONSENTER_KINDS] = { "add", "change", "remove" };
+
+	sb_addf(ctx, "         %s consenter %.*s:%llu\n", what[k], (int)c->hostlen, (const char *)c->host,
+		(unsigned long long)c->port);
+}
+
 /* "add consenter host:port" lines under a ConsensusType change: how the consenters of a and b differ. */
 static void describe_consenters(const struct cvalue *a, const struct cvalue *b, struct strbuf *out)
 {
 	struct raft_config from = {0}, to = {0};
 
-	if (read_consenters(a, &from) > 0 && read_consenters(b, &to) > 0) {
-		for (size_t i = 0; i < to.n; i++) {
-			const struct consenter *c = &to.c[i], *was = find_address(&from, c);
-			if (!was || !same_consenter(was, c))
-				sb_addf(out, "         %s consenter %.*s:%llu\n", was ? "change" : "add",
-					(int)c->hostlen, (const char *)c->host, (unsigned long long)c->port);
-		}
-		for (size_t i = 0; i < from.n; i++) {
-			const struct consenter *c = &from.c[i];
-			if (!find_address(&to, c))
-				sb_addf(out, "         remove consenter %.*s:%llu\n", (int)c->hostlen,
-					(const char *)c->host, (unsigned long long)c->port);
-		}
-	}
+	if (read_consenters(a, &from) > 0 && read_consenters(b, &to) > 0)
+		each_change(&from, &to, say_consenter, out);
 	free(from.c);
 	free(to.c);
 }

@@ -144,7 +144,6 @@ static void add_pods(struct run *r, struct logs *ls, const struct kreq *list, co
 	const struct jval *items = jobj_get(doc, "items");
 	size_t n = items && items->type == J_ARR ? items->n : 0;
 	const struct jval **pods = xcalloc(n ? n : 1, sizeof(*pods));
-
 	size_t kept = 0;
 
 	for (size_t i = 0; i < n; i++)
