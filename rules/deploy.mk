@@ -31,8 +31,9 @@ gone_manifests = $(filter-out $($(1)_MANIFESTS) %.vars,$(wildcard $(MANIFESTS_DI
 # nothing, and marked <org>.prune-waits; make channel then applies it
 # again, once the channel's consenters are what configtx.yaml declares.
 # $(call consenters_gone,org): a shell command that prints those nodes
+# (configtx.yaml's keys are read without regard to case, as txgen does)
 consenters_gone = for f in $(notdir $(filter %.yaml,$(call gone_manifests,$(1)))); do n=$${f%.yaml}; \
-	grep -Eq "Host: *[\"']?$$n\.$($(1)_NAMESPACE)[\"']?([ ,}]|$$)" $(RECONCILED_CONFIGTX) 2>/dev/null && \
+	grep -Eiq "Host: *[\"']?$$n\.$($(1)_NAMESPACE)[\"']?([ ,}]|$$)" $(RECONCILED_CONFIGTX) 2>/dev/null && \
 	echo $$n; done; true
 
 # $(call deploy_rules,org)
