@@ -32,8 +32,11 @@ PROFILE_FLOW := $(strip $(if $(filter $(CHANNEL_PROFILE),$(CONFIGTX_APP_GENESIS_
 	$(if $(filter $(CHANNEL_PROFILE),$(CONFIGTX_CHANNEL_PROFILES)),system)))
 CHANNEL_FLOW := $(or $(CHANNEL_FLOW),$(PROFILE_FLOW),system)
 GENESIS_PROFILE ?= $(firstword $(CONFIGTX_SYS_GENESIS_PROFILES))
-# MSP IDs of the orgs that get an anchor peer update (their AnchorPeers in configtx.yaml)
-ANCHOR_ORGS ?= $(if $(filter system,$(CHANNEL_FLOW)),$(foreach o,$(PEER_ORGS),$($(o)_MSP_ID)))
+# MSP IDs of the orgs that get an anchor peer update (their AnchorPeers in
+# configtx.yaml): in the system flow, the channel profile's orgs (an org may
+# stay in crypto-config.yaml once it left the channel)
+ANCHOR_ORGS ?= $(if $(filter system,$(CHANNEL_FLOW)),$(or $($(CHANNEL_PROFILE)_APP_MSPS),\
+	$(foreach o,$(PEER_ORGS),$($(o)_MSP_ID))))
 
 # What is wrong with the profiles or the flow, said before anything is made
 # (once network.mk, which lists the profiles, is up to date).
@@ -62,6 +65,8 @@ endif
 endif
 
 ARTIFACTS_DIR := $(BUILD)/channel-artifacts
+# (a command of its own, which tests/crash.t replaces with a txgen it kills)
+TXGEN = $(BINDIR)/txgen -configPath $(BUILD)
 # The artifacts embed each org's verifying MSP (msp/) and, for etcdraft,
 # the orderers' TLS certificates: they depend on those files, which mspgen
 # leaves alone when it adds a node, and only wait for the MSP stamps, so
@@ -89,22 +94,30 @@ ANCHOR_TXS := $(ANCHOR_ORGS:%=$(ARTIFACTS_DIR)/%anchors.tx)
 # profile), recorded in .<artifact>.cmd beside it (rules/defs.mk)
 define txgen_rule
 $(1): $(call changed,$(call cmd_file,$(1)),txgen $(2) $(1)) $(TXGEN_DEPS)
-	$$(call msg,TXGEN,$$@)$$(BINDIR)/txgen -configPath $$(BUILD) $(2) $$@
+	$$(call msg,TXGEN,$$@)$$(TXGEN) $(2) $$@
 	$$(Q)$$(call record,$$(call cmd_file,$$@),txgen $(2) $$@)
 endef
-# The genesis block of a channel that runs is the channel's block 0, which
-# an org joining later joins with (Fabric's way: it then pulls the updates
-# from the orderers): it is not made again when configtx.yaml changes, as
-# the channel's config now changes by updates (rules/channel-config.mk).
-ifneq ($(and $(filter participation,$(CHANNEL_FLOW)),$(wildcard $(GENESIS)),$(wildcard $(STAMP_DIR)/channel-$(CHANNEL)/*)),)
-$(GENESIS): | $(TXGEN_CONFIG)
-else
-$(eval $(call txgen_rule,$(GENESIS),$(GENESIS_ARGS)))
-endif
-$(if $(CHANNEL_TX),$(eval $(call txgen_rule,$(CHANNEL_TX),-profile $(CHANNEL_PROFILE) -channelID $(CHANNEL) \
-	-outputCreateChannelTx)))
-$(foreach m,$(ANCHOR_ORGS),$(eval $(call txgen_rule,$(ARTIFACTS_DIR)/$(m)anchors.tx,-profile $(CHANNEL_PROFILE) \
-	-channelID $(CHANNEL) -asOrg $(m) -outputAnchorPeersUpdate)))
+# What the network runs on is history, not made again when configtx.yaml
+# changes, as the channel's config now changes by updates
+# (rules/channel-config.mk): the genesis block of a channel that runs
+# (participation flow) is the channel's block 0, which an org joining
+# later joins with (Fabric's way: it then pulls the updates from the
+# orderers); the system channel's, once an orderer org was applied with
+# it (a new one would roll the orderers for nothing: they read it only
+# when their ledger is empty); a channel's creation transaction, once the
+# channel is made; an org's anchor peer update, once the org joined.
+# clean-cluster forgets the stamps that say so.
+CHANNEL_RUNS := $(wildcard $(STAMP_DIR)/channel-$(CHANNEL)/*)
+GENESIS_RUNS := $(if $(filter participation,$(CHANNEL_FLOW)),$(CHANNEL_RUNS),\
+	$(wildcard $(ORDERER_ORGS:%=$(STAMP_DIR)/%.applied)))
+# $(call artifact_rule,artifact,arguments,whether it is history)
+artifact_rule = $(if $(and $(strip $(3)),$(wildcard $(1))),$(1): | $(TXGEN_CONFIG),$(call txgen_rule,$(1),$(2)))
+$(eval $(call artifact_rule,$(GENESIS),$(GENESIS_ARGS),$(GENESIS_RUNS)))
+$(if $(CHANNEL_TX),$(eval $(call artifact_rule,$(CHANNEL_TX),-profile $(CHANNEL_PROFILE) -channelID $(CHANNEL) \
+	-outputCreateChannelTx,$(CHANNEL_RUNS))))
+$(foreach m,$(ANCHOR_ORGS),$(eval $(call artifact_rule,$(ARTIFACTS_DIR)/$(m)anchors.tx,-profile $(CHANNEL_PROFILE) \
+	-channelID $(CHANNEL) -asOrg $(m) -outputAnchorPeersUpdate,$(filter \
+	$(STAMP_DIR)/channel-$(CHANNEL)/$(call msp_org,$(m)),$(CHANNEL_RUNS)))))
 
 .PHONY: artifacts
 artifacts: $(GENESIS) $(CHANNEL_TX) $(ANCHOR_TXS)

@@ -61,6 +61,8 @@ ORGS := $(ORDERER_ORGS) $(PEER_ORGS)
 # $(call org_named,name): the org a name means, by its domain or an alias
 # (its namespace, or the first label of its domain when no other org has it)
 org_named = $(or $(filter $(1),$(ORGS)),$(firstword $(foreach o,$(ORGS),$(if $(filter $(1),$($(o)_ALIASES)),$(o)))))
+# $(call msp_org,MSP ID): the org with that MSP ID
+msp_org = $(firstword $(foreach o,$(ORGS),$(if $(filter $(1),$($(o)_MSP_ID)),$(o))))
 
 .PHONY: vars
 vars: $(VARS_DIR)/network.mk $(ORGS:%=$(VARS_DIR)/%.vars)

@@ -96,16 +96,16 @@ tmake() {
 
 # fabric-samples' addOrg3, on the test's own files: with_org3_crypto FILE
 # prints the crypto-config.yaml FILE with PeerOrgs Org3 (domain org3, one
-# peer, one user) added; with_org3_configtx FILE prints the configtx.yaml
-# FILE with Org3MSP in its Organizations (anchor peer peer0.org3) and in
-# the Application orgs of its profile TwoOrgsApplicationGenesis, and fails
-# when it has no such profile.
+# peer, one user) added; with_org3_configtx FILE [PROFILE] prints the
+# configtx.yaml FILE with Org3MSP in its Organizations (anchor peer
+# peer0.org3) and in the Application orgs of its profile PROFILE
+# (TwoOrgsApplicationGenesis), and fails when it has no such profile.
 with_org3_crypto() {
 	cat "$1"
 	printf '\n  - Name: Org3\n    Domain: org3\n    EnableNodeOUs: true\n    Template:\n      Count: 1\n    Users:\n      Count: 1\n'
 }
 with_org3_configtx() {
-	awk '/^Capabilities:/ && !org {
+	awk -v profile="${2:-TwoOrgsApplicationGenesis}" '/^Capabilities:/ && !org {
 		print "  - &Org3"; print "    Name: Org3MSP"; print "    ID: Org3MSP"
 		print "    MSPDir: crypto-config/peerOrganizations/org3/msp"
 		print "    Policies:"
@@ -115,7 +115,7 @@ with_org3_configtx() {
 		print "      Endorsement: {Type: Signature, Rule: \"OR('"'"'Org3MSP.member'"'"')\"}"
 		print "    AnchorPeers: [{Host: peer0.org3, Port: 7051}]"
 		print ""; org = 1 }
-		/^  TwoOrgsApplicationGenesis:/ { p = 1 }
+		$0 == "  " profile ":" { p = 1 }
 		{ print }
 		p && /^        - \*Org2$/ { print "        - *Org3"; p = 0; added = 1 }
 		END { exit !(org && added) }' "$1"
