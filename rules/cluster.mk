@@ -23,20 +23,51 @@ cluster_stamp = $(STAMP_DIR)/$(1).cluster
 cluster_selector = $(call org_selector,$(1)),fabric-k8s/scope=cluster
 
 # Each org's chaincode server runs in a namespace of its own,
-# <namespace>-cc: it is the org's code, not Fabric's, and a server built
-# from source at start (no CC_IMAGE) runs npm install as root, which only
-# the baseline Pod Security level allows; with CC_IMAGE the namespace
-# enforces POD_SECURITY as the org's does.  (CC_POD_SECURITY reads CC_IMAGE,
-# which rules/chaincode.mk defaults: a recursive variable.)
+# <namespace>-cc: it is the org's code, not Fabric's.  It enforces
+# POD_SECURITY as the org's namespace does.
 cc_namespace = $($(1)_NAMESPACE)-cc
-CC_POD_SECURITY = $(if $(CC_IMAGE),$(POD_SECURITY),$(if $(filter privileged,$(POD_SECURITY)),privileged,baseline))
+
+# Whose namespaces they are.  The cluster step claims each of an org's
+# namespaces for this build with the annotation fabric-k8s/network (an ID
+# made once per org, kept with its crypto material: make clean keeps it,
+# clean-crypto makes a new network) and says where it was deployed from
+# (fabric-k8s/deployed-from).  A namespace that another build claimed
+# holds another network, whose ledgers this one would run on: the cluster
+# step stops before it applies a thing, and names that build.  WIPE=1
+# deletes what such namespaces hold first, and deploys this network.
+WIPE ?= 0
+DEPLOYED_FROM := $(or $(USER),$(LOGNAME),$(shell id -un))@$(strip $(if $(wildcard /etc/hostname),\
+	$(file </etc/hostname),localhost)):$(abspath $(BUILD))
+network_id = $(SECRETS_DIR)/$(1)/network.vars
+$(SECRETS_DIR)/%/network.vars:
+	$(call msg,SECRET,$*/network)mkdir -p $(@D) && umask 077 && \
+		printf 'NETWORK_ID=%s\n' "$$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" > $@.tmp && mv $@.tmp $@
+# $(call wipe_org,org): delete what the org's label finds (its namespaces
+# too) and its chaincode servers', and wait
+wipe_org = $(KAPPLY) prune -q --all --wait --timeout $(WAIT_TIMEOUT) -l $(call org_selector,$(1)) && \
+	$(KAPPLY) prune -q --all --wait --timeout $(WAIT_TIMEOUT) \
+		-l app.kubernetes.io/managed-by=fabric-k8s,fabric-k8s/chaincode-of=$($(1)_NAMESPACE)
+# $(call claimed_apply,org): the recipe lines that apply the org's cluster
+# step unless another network holds its namespaces (kapply's exit status 3)
+define claimed_apply
+$(KAPPLY) apply -q --claim fabric-k8s/network $(addprefix -f ,$($(1)_CLUSTER_MANIFESTS)) || { rc=$$?; \
+	[ $$rc -eq 3 ] || exit $$rc; \
+	if [ "$(WIPE)" != 1 ]; then \
+		echo "make: $(1)'s namespaces hold another network (above, where it was deployed from): run make clean-cluster in that build, or this make again with WIPE=1 to delete what they hold and deploy this network" >&2; \
+		exit 1; \
+	fi; \
+	$(call note,WIPE,$(1)) $(call wipe_org,$(1)) && \
+	$(KAPPLY) apply -q $(addprefix -f ,$($(1)_CLUSTER_MANIFESTS)); }
+endef
 
 # $(call cluster_rules,org)
 define cluster_rules
 $(1)_CLUSTER_MANIFESTS := $$(CLUSTER_DIR)/$(1)/namespace.yaml $$(CLUSTER_DIR)/$(1)/rbac.yaml
 $(1)_RBAC := $$(CLUSTER_DIR)/$(1)/rbac.yaml
-$$(CLUSTER_DIR)/$(1)/namespace.yaml: private RENDER_ARGS = -D POD_SECURITY_LEVEL=$$(if $$(filter peer,$$($(1)_TYPE)),$$(PEER_POD_SECURITY),$$(POD_SECURITY))
-$$(CLUSTER_DIR)/$(1)/namespace.yaml: templates/namespace.yaml $$(call RENDER_DEPS,$(1))
+$$(CLUSTER_DIR)/$(1)/namespace.yaml: private RENDER_ARGS = -f $$(call network_id,$(1)) \
+		-D POD_SECURITY_LEVEL=$$(if $$(filter peer,$$($(1)_TYPE)),$$(PEER_POD_SECURITY),$$(POD_SECURITY)) \
+		-D 'DEPLOYED_FROM=$$(DEPLOYED_FROM)'
+$$(CLUSTER_DIR)/$(1)/namespace.yaml: templates/namespace.yaml $$(call RENDER_DEPS,$(1)) $$(call network_id,$(1))
 	$$(call cmd_render,$(1))
 $$(CLUSTER_DIR)/$(1)/rbac.yaml: private RENDER_ARGS =
 $$(CLUSTER_DIR)/$(1)/rbac.yaml: templates/rbac.yaml $$(call RENDER_DEPS,$(1))
@@ -50,9 +81,10 @@ endif
 ifeq ($$($(1)_TYPE)$$(filter 1.4,$$(FABRIC_VERSION)),peer)
 $(1)_CLUSTER_MANIFESTS += $$(CLUSTER_DIR)/$(1)/chaincode-namespace.yaml
 $(1)_RBAC += $$(CLUSTER_DIR)/$(1)/chaincode-namespace.yaml
-$$(CLUSTER_DIR)/$(1)/chaincode-namespace.yaml: private RENDER_ARGS = -D CC_NAMESPACE=$$(call cc_namespace,$(1)) \
-		-D CC_POD_SECURITY=$$(CC_POD_SECURITY)
-$$(CLUSTER_DIR)/$(1)/chaincode-namespace.yaml: templates/chaincode-namespace.yaml $$(call RENDER_DEPS,$(1))
+$$(CLUSTER_DIR)/$(1)/chaincode-namespace.yaml: private RENDER_ARGS = -f $$(call network_id,$(1)) \
+		-D CC_NAMESPACE=$$(call cc_namespace,$(1)) -D 'DEPLOYED_FROM=$$(DEPLOYED_FROM)'
+$$(CLUSTER_DIR)/$(1)/chaincode-namespace.yaml: templates/chaincode-namespace.yaml $$(call RENDER_DEPS,$(1)) \
+		$$(call network_id,$(1))
 	$$(call cmd_render,$(1))
 endif
 
@@ -63,7 +95,7 @@ $$(call cluster_stamp,$(1)): $$($(1)_CLUSTER_MANIFESTS) | $$(BINDIR)/kapply
 	$$(Q)sum=$$$$(cat $$($(1)_CLUSTER_MANIFESTS) | cksum) && \
 	if [ "$$$$sum" = "$$$$(cat $$@ 2>/dev/null)" ]; then touch $$@; else \
 		$$(call note,APPLY,$(1) (cluster step)) \
-		$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_CLUSTER_MANIFESTS)) && \
+		$$(call claimed_apply,$(1)) && \
 		$$(KAPPLY) prune -q -l $$(call cluster_selector,$(1)) $$(addprefix -f ,$$($(1)_CLUSTER_MANIFESTS)) && \
 		rm -f $$(filter-out $$($(1)_CLUSTER_MANIFESTS),$$(wildcard $$(CLUSTER_DIR)/$(1)/*.yaml)) && \
 		mkdir -p $$(@D) && echo "$$$$sum" > $$@; fi

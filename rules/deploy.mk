@@ -67,10 +67,7 @@ $(1)-status: $$($(1)_MANIFESTS) $$(BINDIR)/kapply
 # what is in them, and only what the org's operator may see)
 $(1)-clean-cluster: $$(BINDIR)/kapply
 ifeq ($$(SCOPE),cluster)
-	$$(call msg,DELETE,$(1))$$(KAPPLY) prune -q --all --wait --timeout $$(WAIT_TIMEOUT) \
-		-l $$(call org_selector,$(1))
-	$$(Q)$$(KAPPLY) prune -q --all --wait --timeout $$(WAIT_TIMEOUT) \
-		-l app.kubernetes.io/managed-by=fabric-k8s,fabric-k8s/chaincode-of=$$($(1)_NAMESPACE)
+	$$(call msg,DELETE,$(1))$$(call wipe_org,$(1))
 	$$(Q)rm -f $$(call cluster_stamp,$(1))
 else
 	$$(call msg,DELETE,$(1))$$(KAPPLY) prune -q --all --wait --timeout $$(WAIT_TIMEOUT) $$(call own_prune,$(1))

@@ -352,12 +352,17 @@ for org, objs in docs.items():
                 ok_key = hostnames.get(parts[3]) == node
             if not ok_key:
                 bad(f'{o["_file"]}: Secret/{name}', f"holds {owner}, which is not its own")
-# the orgs' namespaces enforce POD_SECURITY, peer orgs' privileged with CHAINCODE=docker
-for org, objs in docs.items():
-    ns = namespace_of(org)
-    expect = "privileged" if (opt.get("CHAINCODE") == "docker" and org_types[org] == "peer") else want
-    if levels.get(ns) != expect:
-        bad(org, f"namespace {ns} enforces {levels.get(ns)}, not {expect}")
+# every namespace enforces POD_SECURITY (the chaincode servers' too): the
+# peer orgs' own privileged with CHAINCODE=docker
+docker_peers = {namespace_of(org) for org in docs
+                if opt.get("CHAINCODE") == "docker" and org_types[org] == "peer"}
+for org in docs:
+    if namespace_of(org) not in levels:
+        bad(org, f"no namespace {namespace_of(org)}")
+for ns, level in levels.items():
+    expect = "privileged" if ns in docker_peers else want
+    if level != expect:
+        bad(ns, f"namespace {ns} enforces {level}, not {expect}")
 
 for p in problems:
     print(p)

@@ -108,7 +108,7 @@ is "$(find "$B/crypto-config" -type f ! \( -name priv_sk -o -name '*.key' \) ! -
 	"every certificate and config.yaml is mode 644"
 is "$(find "$B/crypto-config" -type d ! -perm 755 | wc -l)" 0 "every directory is mode 755"
 is "$(find "$B/manifests" -name '*-crypto.yaml' ! -perm 600 | wc -l)" 0 "Secret manifests are mode 600"
-is "$(find "$B/secrets" -type f ! -perm 600 | wc -l)" 0 "generated passwords are mode 600"
+is "$(find "$B/secrets" -type f ! -perm 600 | wc -l)" 0 "what is made once per org (passwords, the network's ID) is mode 600"
 is "$(find "$B/manifests" -name '*.yaml' ! -name '*-crypto.yaml' ! -name 'genesis.yaml' ! -perm 644 | wc -l)" 0 \
 	"the other manifests are mode 644"
 

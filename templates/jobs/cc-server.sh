@@ -9,7 +9,15 @@
 # stays PID 1 and passes the signal on.
 set -eu
 
+# The pod runs as a user of its own on a read-only root file system: what
+# npm writes goes to /tmp, its cache too, which starts as a copy of the
+# image's own where it has one (npm_config_cache; fabric-nodeenv images
+# may hold fabric-shim there, so that no registry is needed).
 cp -rL /cc/src /tmp/cc
+if [ -n "${npm_config_cache:-}" ] && [ -d "$npm_config_cache" ] && [ -r "$npm_config_cache" ]; then
+	cp -r "$npm_config_cache" /tmp/npm-cache
+fi
+export HOME=/tmp npm_config_cache=/tmp/npm-cache
 cd /tmp/cc
 npm install --omit=dev --no-audit --no-fund --prefer-offline
 node . &

@@ -10,6 +10,9 @@
 set -eu
 
 say() { printf '%s: %s\n' "${STEP:-step}" "$*"; }
+# what a step had to wait for goes to stderr, a line of its own in the
+# Job's log, never into the output of the command it waits on
+warn() { say "$@" >&2; }
 
 # Arguments that reach the orderer: with TLS, its TLS CA and, for mutual
 # TLS, the Admin's client certificate.
@@ -56,7 +59,8 @@ sequence_of() {
 }
 
 # Print "a = 90" for each account of ACCOUNTS, as the chaincode answers
-# a query of it through CORE_PEER_ADDRESS.
+# a query of it through CORE_PEER_ADDRESS: the whole line once the value
+# is known.
 balances() {
 	for acct in $ACCOUNTS; do
 		v=$(retry peer chaincode query -C "$CHANNEL" -n "$CC_NAME" -c "{\"Args\":[\"query\",\"$acct\"]}")
@@ -70,10 +74,10 @@ retry() {
 	until "$@"; do
 		n=$((n + 1))
 		if [ "$n" -ge "${RETRIES:-5}" ]; then
-			say "giving up after $n attempts: $*"
+			warn "giving up after $n attempts: $*"
 			return 1
 		fi
-		say "attempt $n failed, retrying in $((n * 5))s"
+		warn "attempt $n failed, retrying in $((n * 5))s"
 		sleep $((n * 5))
 	done
 }
@@ -86,7 +90,7 @@ poll() {
 	until "$@" 2>/dev/null; do
 		t=$((t - 1))
 		if [ "$t" -le 0 ]; then
-			say "gave up waiting for: $*"
+			warn "gave up waiting for: $*"
 			return 1
 		fi
 		sleep 1

@@ -29,8 +29,82 @@ static const char *conflict_hint(const struct run *r, const struct kreq *q)
 		"(another field manager owns these fields; --force takes them over)" : NULL;
 }
 
+/* The live annotations of q's object under the prefix of key ("fabric-k8s/"), but key. */
+static void describe_owner(struct strbuf *sb, const struct jval *live, const char *key)
+{
+	const struct jval *a = jget(live, "metadata", "annotations", NULL);
+	const char *slash = strchr(key, '/');
+	size_t plen = slash ? (size_t)(slash - key) + 1 : 0;
+
+	for (size_t i = 0; a && a->type == J_OBJ && i < a->n; i++)
+		if (strncmp(a->k[i], key, plen) == 0 && strcmp(a->k[i], key) != 0 && a->v[i]->type == J_STR)
+			sb_addf(sb, "; %s: %s", a->k[i], a->v[i]->s);
+}
+
+/*
+ * --claim KEY: an object whose manifest carries the annotation KEY is
+ * someone else's where the live object has another value there (fabric-k8s:
+ * the Namespace of another network).  Each is named with the live
+ * annotations beside KEY, which say whose it is; then nothing is applied.
+ * A live object without KEY is taken.
+ */
+static int check_claims(struct run *r)
+{
+	const char *key = r->o->claim;
+	struct kreq **gets = xcalloc(r->nt ? r->nt : 1, sizeof(*gets));
+	size_t n = 0;
+	int taken = 0;
+
+	for (size_t i = 0; i < r->nt; i++)
+		if (jget_str(r->t[i].o->body, "metadata", "annotations", key, NULL))
+			gets[n++] = get_req(&r->t[i]);
+	kclient_run(r->c, gets, n);
+	for (size_t i = 0; i < n; i++) {
+		struct target *t = gets[i]->data;
+		const char *ours = jget_str(t->o->body, "metadata", "annotations", key, NULL);
+		struct jval *live = NULL;
+		const char *theirs;
+
+		if (gets[i]->status == 404) {
+			kreq_free(gets[i]);
+			continue;
+		}
+		if (!kreq_ok(gets[i])) {
+			report(r, t->id, gets[i], NULL);
+		} else {
+			live = json_parse(gets[i]->resp.buf, gets[i]->resp.len, NULL, 0);
+			theirs = jget_str(live, "metadata", "annotations", key, NULL);
+			if (theirs && strcmp(theirs, ours) != 0) {
+				struct strbuf sb = {0};
+
+				describe_owner(&sb, live, key);
+				warnf("%s: held by another: its %s is %s, not %s%s", t->id, key, theirs, ours,
+				      sb.len ? sb.buf : "");
+				sb_free(&sb);
+				taken++;
+			}
+		}
+		jfree(live);
+		kreq_free(gets[i]);
+	}
+	free(gets);
+	if (taken) {
+		warnf("%d object%s held by another: nothing was applied", taken, taken == 1 ? "" : "s");
+		return EXIT_CLAIMED;
+	}
+	if (r->failed) {
+		warnf("could not read %d of the claimed objects: nothing was applied", r->failed);
+		return EXIT_USER;
+	}
+	return 0;
+}
+
 static int do_apply(struct run *r)
 {
+	int rc;
+
+	if (r->o->claim && (rc = check_claims(r)) != 0)
+		return rc;
 	for (int ph = 0; ph < PH_COUNT; ph++) {
 		struct kreq **reqs = xcalloc(r->nt ? r->nt : 1, sizeof(*reqs));
 		size_t n = 0;

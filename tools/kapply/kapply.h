@@ -15,6 +15,8 @@
 
 #define FIELD_MANAGER "fabric-k8s"
 #define MANAGED_BY "app.kubernetes.io/managed-by=fabric-k8s"
+/* apply --claim found objects that another owner holds: nothing was applied */
+#define EXIT_CLAIMED 3
 
 /* Objects go to the server in this order (deletes in reverse). */
 enum phase { PH_NAMESPACE, PH_CRD, PH_CLUSTER, PH_NAMESPACED, PH_COUNT };
@@ -26,6 +28,7 @@ struct opts {
 	const char *selector;           /* -l */
 	const char *output;             /* -o */
 	const char *propagation;        /* --propagation-policy */
+	const char *claim;              /* apply --claim: the annotation that says whose */
 	bool force, dry_run, wait, quiet;
 	bool all;                       /* prune without -f: everything -l selects */
 	long timeout_ms;                /* --timeout: wait, delete --wait */

@@ -55,6 +55,9 @@ static void help(void)
 	       "  -n, --namespace NS        for objects without metadata.namespace; prune: look\n"
 	       "                            in NS only and leave cluster-scoped objects alone\n"
 	       "      --force               apply: take over fields another manager owns\n"
+	       "      --claim KEY           apply: an object whose manifest has the annotation KEY\n"
+	       "                            is someone else's where the live one has another\n"
+	       "                            value there: then nothing is applied (exit 3)\n"
 	       "      --all                 prune without -f: delete every object -l selects\n"
 	       "      --dry-run             apply, delete, prune: ask the server, change nothing\n"
 	       "      --propagation-policy P  delete, prune: Background (default), Foreground, Orphan\n"
@@ -72,7 +75,8 @@ static void help(void)
 	       "  -v, --verbose             log each request (method, path, status) to stderr\n"
 	       "  -h, --help                this help\n"
 	       "\n"
-	       "Exit status: 0 when every object succeeded, 1 when any failed, 2 on a usage error.\n");
+	       "Exit status: 0 when every object succeeded, 1 when any failed, 2 on a usage error,\n"
+	       "3 when apply --claim found objects another owner holds.\n");
 	exit(0);
 }
 
@@ -112,6 +116,7 @@ static int config_cmd(struct run *r)
 enum {
 	O_KUBECONFIG = 256, O_CONTEXT, O_FORCE, O_DRY_RUN, O_PROPAGATION, O_WAIT,
 	O_TIMEOUT, O_REQUEST_TIMEOUT, O_RETRIES, O_ALL, O_TAIL, O_SERVICE_ACCOUNT, O_DURATION,
+	O_CLAIM,
 };
 
 /* The value of a numeric option, from lo to hi; else usage, saying what is expected. */
@@ -164,6 +169,9 @@ static void option(int opt, struct opts *o)
 		break;
 	case O_FORCE:
 		o->force = true;
+		break;
+	case O_CLAIM:
+		o->claim = optarg;
 		break;
 	case O_ALL:
 		o->all = true;
@@ -226,6 +234,7 @@ int main(int argc, char **argv)
 		{ "kubeconfig", required_argument, NULL, O_KUBECONFIG },
 		{ "context", required_argument, NULL, O_CONTEXT },
 		{ "force", no_argument, NULL, O_FORCE },
+		{ "claim", required_argument, NULL, O_CLAIM },
 		{ "dry-run", no_argument, NULL, O_DRY_RUN },
 		{ "propagation-policy", required_argument, NULL, O_PROPAGATION },
 		{ "wait", no_argument, NULL, O_WAIT },
@@ -286,6 +295,10 @@ int main(int argc, char **argv)
 	}
 	if (o.all && (strcmp(cmd, "prune") != 0 || o.nfiles > 0)) {
 		warnf("--all goes with prune and no -f");
+		usage();
+	}
+	if (o.claim && (strcmp(cmd, "apply") != 0 || !*o.claim)) {
+		warnf("--claim KEY goes with apply");
 		usage();
 	}
 	if (o.tail >= 0 && strcmp(cmd, "logs") != 0) {
