@@ -31,7 +31,7 @@ define job_rules
 ALL_JOBS += $(call job_yaml,$(1),$(2))
 $(call job_yaml,$(1),$(2)): private RENDER_ARGS = -f templates/job.vars -f $(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
 		-f $(MANIFESTS_DIR)/$(1)/scripts.vars -D JOB=$(2) -D STEP=$(2) -D SCRIPT=$(3) \
-		-D ORDERER_ADDRESS=$(ORDERER_ADDRESS) -D ORDERER_ORG=$(first_orderer_org) \
+		-D ORDERER_ADDRESS=$(call orderer_address,$(1)) -D ORDERER_ORG=$(call orderer_org_of,$(1)) \
 		-D 'ORDERER_ADMINS=$(call orderer_admins,$(1))' -D 'PEERS=$(call peer_addresses,$(1))' \
 		-D PEER_ADDRESS=$(firstword $(call peer_addresses,$(1))) $$(JOB_ARGS)
 $(call job_yaml,$(1),$(2)): templates/job.yaml templates/job.vars $$(call RENDER_DEPS,$(1)) \
@@ -42,13 +42,17 @@ $(4): $(call job_yaml,$(1),$(2)) | $(call ready_stamp,$(1))
 	$(if $(filter $(STAMP_DIR)/%,$(4)),$$(Q)mkdir -p $$(@D) && touch $$@)
 endef
 
-# Run one Job from scratch and wait for it; on failure show its log.
+# Run one Job from scratch and wait for it; on failure show its log.  A
+# step whose Job waits for what another org's step makes (its target's
+# WAITS_FOR: that step's org/job) also shows how that step's Job is.
 define run_job
 	$(call msg,JOB,$(1)/$(2))$(KAPPLY) delete -q --wait -f $(JOBS_DIR)/$(1)/$(2).yaml
 	$(Q)$(KAPPLY) apply -q -f $(JOBS_DIR)/$(1)/$(2).yaml
 	$(Q)$(KAPPLY) wait -q --timeout $(JOB_TIMEOUT) -f $(JOBS_DIR)/$(1)/$(2).yaml || \
 		{ echo "make: step $(1)/$(2) failed; the log of its Job:" >&2; \
-		  $(KAPPLY) logs -f $(JOBS_DIR)/$(1)/$(2).yaml >&2; exit 1; }
+		  $(KAPPLY) logs -f $(JOBS_DIR)/$(1)/$(2).yaml >&2; \
+		  $(if $(WAITS_FOR),echo "make: step $(1)/$(2) waited for step $(WAITS_FOR); the state of its Job:" >&2; \
+		  $(KAPPLY) get -f $(JOBS_DIR)/$(WAITS_FOR).yaml >&2;) exit 1; }
 endef
 
 # One Job per org and its stamp $(CHANNEL_STAMPS)/<domain>, all at once:
@@ -67,17 +71,28 @@ ANCHOR_STEPS := $(foreach org,$(CHANNEL_PEER_ORGS),$(if $(filter $($(org)_MSP_ID
 ifeq ($(CHANNEL_FLOW),participation)
 $(foreach o,$(ORDERER_ORGS),$(eval $(call job_rules,$(o),ch-$(CHANNEL),orderer-join.sh,$(CHANNEL_STAMPS)/$(o))))
 CHANNEL_ORGS := $(ORDERER_ORGS) $(CHANNEL_PEER_ORGS)
+CREATOR :=
 # an anchor peer update goes to orderers that serve the channel
 channel_after = $(if $(filter $(1),$(ANCHOR_STEPS)),$(ORDERER_ORGS:%=$(CHANNEL_STAMPS)/%))
 else
 CHANNEL_ORGS := $(CHANNEL_PEER_ORGS)
 channel_after = $(foreach o,$(ORDERER_ORGS),$(call ready_stamp,$(o)))
+# the first peer org creates the channel from its creation transaction;
+# the others wait in their Jobs for its block 0, so their Jobs start once
+# the creator's may start too (it is applied, or ready with WAIT=1): a Job
+# that started waiting while the creator's org still came up could give
+# up before the creator's Job even began
+CREATOR := $(first_peer_org)
 endif
+# $(call joins_created,org): non-empty when org's Job waits for the creator's block 0
+joins_created = $(if $(CREATOR),$(filter-out $(CREATOR),$(1)))
 define peer_channel_rules
 $(call job_rules,$(1),ch-$(CHANNEL),channel.sh,$(CHANNEL_STAMPS)/$(1))
 $(call job_yaml,$(1),ch-$(CHANNEL)): JOB_ARGS = -D ANCHORS=$(if $(filter $(1),$(ANCHOR_STEPS)),true,false) \
-	-D CREATE=$(if $(filter system,$(CHANNEL_FLOW)),$(if $(filter $(first_peer_org),$(1)),true,false),false)
+	-D CREATE=$(if $(filter $(1),$(CREATOR)),true,false) $(if $(call joins_created,$(1)),-D WAITS_FOR=$(CREATOR)/ch-$(CHANNEL))
 $(CHANNEL_STAMPS)/$(1): | $(call channel_after,$(1))
+$(if $(call joins_created,$(1)),$(CHANNEL_STAMPS)/$(1): private WAITS_FOR = $(CREATOR)/ch-$(CHANNEL)
+$(CHANNEL_STAMPS)/$(1): | $(call ready_stamp,$(CREATOR)))
 endef
 
 # A channel that runs is brought to what configtx.yaml declares for it (an

@@ -14,9 +14,13 @@ msp_files = $(or $(wildcard $(2)),$(call msp_stamp,$(1)))
 labels = -l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/org=$($(1)_NAMESPACE)
 # ", nodePort: N" for port $(2) of the node port list $(1), with NodePort
 nodeport = $(if $(filter NodePort,$(SERVICE_TYPE)),$(comma) nodePort: $(word $(2),$(1)))
-# the first orderer of the first orderer org, which peers and CLIs talk to
+# the first orderer of the first orderer org, which peers and CLIs talk to;
+# an orderer org's own steps talk to its own first orderer, whose TLS CA
+# is its own: $(call orderer_org_of,org) and $(call orderer_address,org)
 first_orderer_org := $(firstword $(ORDERER_ORGS))
 ORDERER_ADDRESS = $(firstword $($(first_orderer_org)_NODE_HOSTS)):7050
+orderer_org_of = $(if $(filter orderer,$($(1)_TYPE)),$(1),$(first_orderer_org))
+orderer_address = $(firstword $($(call orderer_org_of,$(1))_NODE_HOSTS)):7050
 
 # A workload's pod template carries its Secret's digest (mksecret writes it
 # into the Secret's .vars, with the volume), so that new certificates

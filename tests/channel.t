@@ -108,21 +108,44 @@ like "$(cat "$B/jobs/org1/cc-abstore-invoke.yaml")" "CC_ARGS, value: '{\"Args\":
 	"the invoke moves 10 from a to b"
 ok "$(ls "$TOP" | grep -c -e '-run$')" "query and invoke leave no stamp file in the project directory"
 
-# a failing approval stops the chain before the commit
+# the Jobs that wait for the channel's block 0 start once the Job that
+# creates it may start too: with WAIT=1, once the creator's org is ready
+# (org1's peer never is here: make stops with no Job at all, where org2's
+# Job used to wait for a channel nobody was creating)
+B=$tmp/slow
+faults "READY /namespaces/org1/deployments/peer0 never-ready *"
+log_mark
+run m WIPE=1 WAIT=1 WAIT_TIMEOUT=2s deploy channel
+is "$rc" 2 "org1 never ready: make deploy channel WAIT=1 fails"
+is "$(jobs_created)" "" "and no org's channel Job was created"
+faults
+# when a joining org's step fails, make says what it waited for
+faults "JOB /namespaces/org1/jobs/ch-mychannel$ never-complete" "JOB /namespaces/org2/jobs/ch-mychannel$ fail"
+run m JOB_TIMEOUT=3s channel
+like "$err" "make: step org2/ch-mychannel waited for step org1/ch-mychannel; the state of its Job:" \
+	"a joining org's failed step says which step it waited for"
+like "$err" "org1/Job/ch-mychannel.*0/1 succeeded" "and how that step's Job is"
+faults
+run m WIPE=1 clean-cluster
+
+# a failing approval stops the chain before the commit (another build of
+# the same files: it wipes the first's network)
 B=$tmp/sys2
 faults "JOB /jobs/cc-abstore-1-approve$ fail"
 log_mark
-run m chaincode
-ok "$([ "$rc" -ne 0 ]; echo $?)" "a failing approval fails make chaincode"
+run m WIPE=1 chaincode
+is "$rc" 2 "a failing approval fails make chaincode"
+like "$err" "^make: step org[12]/cc-abstore-1-approve failed" "and says which step failed"
 ok "$(jobs_created | grep -q commit; [ $? -ne 0 ]; echo $?)" "and no commit is tried"
 faults
 
 # --- channel participation flow ---
 B=$tmp/part
 log_mark
-run m channel CHANNEL_FLOW=participation CRYPTO_CONFIG="$RAFT/crypto-config.yaml" CONFIGTX="$RAFT/configtx.yaml" \
+run m WIPE=1 channel CHANNEL_FLOW=participation CRYPTO_CONFIG="$RAFT/crypto-config.yaml" CONFIGTX="$RAFT/configtx.yaml" \
 	GENESIS_PROFILE=TwoOrgsApplicationGenesis
 is "$rc" 0 "participation: make channel"
+[ "$rc" -eq 0 ] || diag "$err"
 j=$(jobs_created)
 is "$(steps "$j")" "org1/ch-mychannel org2/ch-mychannel orgorderer1/ch-mychannel " \
 	"participation: the orderers join through their admin endpoint, the peers with the genesis block"
@@ -130,7 +153,7 @@ is "$(steps "$j")" "org1/ch-mychannel org2/ch-mychannel orgorderer1/ch-mychannel
 # --- chaincode, Fabric 1.4 ---
 B=$tmp/v14
 log_mark
-run m chaincode FABRIC_VERSION=1.4 CHAINCODE=docker
+run m WIPE=1 chaincode FABRIC_VERSION=1.4 CHAINCODE=docker
 is "$rc" 0 "Fabric 1.4: make chaincode"
 j=$(jobs_created | sed 's|[^ ]*/ch-[^ ]* ||g')
 is "$(steps "$j")" "org1/cc-abstore-1-install org1/cc-abstore-1-instantiate org1/cc-abstore-query org2/cc-abstore-1-install " \

@@ -23,12 +23,18 @@
 # two removed, each running
 # until an update took it out, and pruned then; the Application capability
 # V2_5 and Endorsement policy ANY, and an invoke).  The orgs' namespaces
-# enforce the restricted Pod Security level (the chaincode servers, built
-# from source as root, run in <namespace>-cc at baseline).  Then test-network's shape
-# (tests/fixtures/fabric-2.5/test-network: three cryptogen files, dotted
-# domains, paths under ../organizations, ChannelUsingRaft), the files
-# unchanged, in one make: a = 90, b = 210; queries through either org by
-# its short name.  Each step's time is printed.
+# enforce the restricted Pod Security level, the chaincode servers' too
+# (<namespace>-cc: built from source, as user 1000).  The system flow adds
+# Org3 to the channel and takes it out again, keeping the system channel's
+# genesis block and its orderer as they run; at the end of the
+# participation flow another build of the same files is stopped before it
+# deploys over the running network, then wipes it (WIPE=1).  Then
+# test-network's shape (tests/fixtures/fabric-2.5/test-network: three
+# cryptogen files, dotted domains, paths under ../organizations,
+# ChannelUsingRaft), the files unchanged, in one make: a = 90, b = 210;
+# queries through either org by its short name.  Last, the two shapes of
+# tests/networks/ (two orderer orgs; every node on 127.0.0.1 at a port of
+# its own), each in one make to a = 90.  Each step's time is printed.
 . "$TOP/tests/lib.sh"
 
 if [ "${K8S_E2E:-}" != 1 ] || [ -z "${KUBECONFIG:-}" ]; then
@@ -46,6 +52,7 @@ ours() {
 }
 NS='org1|org2|orgorderer1|example-com|org1-example-com|org2-example-com'
 NS="$NS|org1-cc|org2-cc|org1-example-com-cc|org2-example-com-cc|org3|org3-cc"
+NS="$NS|ordera-policy-test|orderb-policy-test|org[123]-policy-test|org[123]-policy-test-cc"
 
 step() { # step NAME make-args...: run make, print its time; $out, $rc
 	_name=$1
@@ -117,6 +124,9 @@ for flow in system participation; do
 	# shellcheck disable=SC2086
 	step "$flow: make chaincode" $args chaincode
 	is "$rc:$(balances)" "0:a = 100 b = 200 " "$flow: chaincode committed and initialised: a = 100, b = 200"
+	run "$BINDIR/kapply" get -o json -f "$B/cluster/org1/chaincode-namespace.yaml"
+	like "$out" '"pod-security.kubernetes.io/enforce": "restricted"' \
+		"$flow: the chaincode servers run in a namespace that enforces the restricted level"
 	# shellcheck disable=SC2086
 	step "$flow: make invoke" $args invoke
 	is "$rc:$(balances)" "0:a = 90 b = 210 " "$flow: invoke moves 10: a = 90, b = 210"
@@ -197,6 +207,33 @@ for flow in system participation; do
 		# shellcheck disable=SC2086
 		step "$flow: make query after the renewal" $args CC_VERSION=2.0 CC_SEQUENCE=2 query
 		is "$rc:$(balances)" "0:a = 80 b = 220 " "$flow: after the renewal and the rollout, queries answer: a = 80"
+		# Org3 joins the channel of the system flow, then leaves it while
+		# it stays deployed: the system channel's genesis block, and the
+		# orderer running on it, stay as they are
+		with_org3_configtx "$TOP/configtx.yaml" TwoOrgsChannel >"$tmp/configtx-sys-org3.yaml" ||
+			{ echo "Bail out! cannot add Org3 to TwoOrgsChannel"; exit 1; }
+		edit "$tmp/crypto-config-org3.yaml"
+		v2="CC_VERSION=2.0 CC_SEQUENCE=2"
+		genesis=$(sha256sum <"$B/channel-artifacts/genesis.block")
+		g0=$(gen orgorderer1/orderer0)
+		# shellcheck disable=SC2086
+		step "$flow: Org3 joins: deploy channel chaincode" $args $v2 CONFIGTX="$tmp/configtx-sys-org3.yaml" \
+			WAIT=1 deploy channel chaincode
+		is "$rc" 0 "$flow: Org3 in both files: deploy, channel, chaincode"
+		is "$(channel_jobs)" "org1/ch-mychannel-config org1/ch-mychannel-sign org2/ch-mychannel-submit " \
+			"$flow: org1 fetches the config, org1's admin signs, org2's submits"
+		# shellcheck disable=SC2086
+		step "$flow: make query ORG=org3" $args $v2 CONFIGTX="$tmp/configtx-sys-org3.yaml" query ORG=org3
+		is "$rc:$(balances)" "0:a = 80 b = 220 " "$flow: Org3's peer joined, has the chaincode and answers a = 80"
+		# shellcheck disable=SC2086
+		step "$flow: Org3 leaves the channel: channel" $args $v2 channel
+		is "$rc" 0 "$flow: Org3 out of configtx.yaml, still in crypto-config.yaml: make channel"
+		like "$out" "remove /Channel/Application/Org3MSP" "$flow: make channel says Org3 leaves"
+		is "$(sha256sum <"$B/channel-artifacts/genesis.block"):$(gen orgorderer1/orderer0)" "$genesis:$g0" \
+			"$flow: the system channel's genesis block is kept, and the orderer did not roll"
+		# shellcheck disable=SC2086
+		step "$flow: make query, Org3 gone" $args $v2 query
+		is "$rc:$(balances)" "0:a = 80 b = 220 " "$flow: queries still answer: a = 80"
 	else
 		# fabric-samples' addOrg3, by make: Org3 deployed, added to the
 		# channel by an update org1 signs and org2 submits, joined, given
@@ -321,6 +358,22 @@ for flow in system participation; do
 	fi
 
 	ok "$([ -n "$(ours)" ]; echo $?)" "$flow: the network's objects are there, as kapply lists them"
+	if [ "$flow" = participation ]; then
+		# another build of the same files (its own keys) over this
+		# network: stopped before it applies anything, and told whose
+		# the namespaces are; WIPE=1 deletes this network and deploys it
+		args="BUILD=$tmp/foreign CHANNEL_FLOW=$flow CRYPTO_CONFIG=$tmp/crypto-config.yaml"
+		# shellcheck disable=SC2086
+		step "$flow: another build's make deploy" $args deploy
+		like "$rc:$err" "^2:.*held by another: its fabric-k8s/network is [0-9a-f]+, not [0-9a-f]+;.* fabric-k8s/deployed-from: [^ ]*:$B" \
+			"$flow: another build over the running network: stopped, the build that holds it named"
+		like "$err" "run make clean-cluster in that build, or this make again with WIPE=1" "$flow: and told what to do"
+		ok "$(ls "$tmp/foreign/stamps/"*.cluster >/dev/null 2>&1; [ $? -ne 0 ]; echo $?)" "$flow: nothing was applied"
+		# shellcheck disable=SC2086
+		step "$flow: another build's make deploy WIPE=1" $args WIPE=1 WAIT=1 deploy
+		is "$rc" 0 "$flow: WIPE=1 deletes the running network and deploys the other build's"
+		like "$out" "WIPE +org1" "$flow: and says whose namespaces it wiped"
+	fi
 	# shellcheck disable=SC2086
 	step "$flow: make clean-cluster" $args clean-cluster
 	is "$rc" 0 "$flow: clean-cluster"
@@ -360,5 +413,19 @@ ok "$(printf '%s\n' "$out" | grep -c absent)" "test-network: its peer0's Service
 tn "make clean-cluster" clean-cluster
 is "$rc" 0 "test-network: clean-cluster"
 is "$(ours)" "" "test-network: no object of ours is left on the cluster"
+
+# ---- two shapes no other test runs: two orderer orgs (each one's steps
+# trust its own orderers' TLS CA), and every address on 127.0.0.1 ----
+for shape in two-orderer-orgs loopback; do
+	N=$TOP/tests/networks/$shape
+	net="BUILD=$tmp/$shape CRYPTO_CONFIG=$N/crypto-config.yaml CONFIGTX=$N/configtx.yaml"
+	# shellcheck disable=SC2086
+	step "$shape: make deploy channel chaincode invoke" $net WAIT=1 deploy channel chaincode invoke
+	is "$rc:$(balances | sed 's/.*\(a = [0-9]* b = [0-9]* \)$/\1/')" "0:a = 90 b = 210 " \
+		"$shape: deploy, channel, chaincode, invoke: a = 90, b = 210"
+	# shellcheck disable=SC2086
+	step "$shape: make clean-cluster" $net clean-cluster
+	is "$rc:$(ours)" "0:" "$shape: clean-cluster leaves no object of ours"
+done
 
 done_testing

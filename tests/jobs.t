@@ -46,6 +46,23 @@ flow participation 2.5 "org1/cc-abstore-1-approve cc-approve.sh org1/cc-abstore-
 flow fabric14 1.4 "org1/cc-abstore-1-install cc14-install.sh org1/cc-abstore-1-instantiate cc14-instantiate.sh org1/cc-abstore-invoke cc-invoke.sh org1/cc-abstore-query cc-query.sh org1/ch-mychannel-config channel-config.sh org1/ch-mychannel-sign channel-sign.sh org1/ch-mychannel-submit channel-update.sh org1/ch-mychannel channel.sh org2/cc-abstore-1-install cc14-install.sh org2/ch-mychannel-sign channel-sign.sh org2/ch-mychannel-submit channel-update.sh org2/ch-mychannel channel.sh orgorderer1/ch-mychannel-sign channel-sign.sh orgorderer1/ch-mychannel-submit channel-update.sh " \
 	FABRIC_VERSION=1.4 CHAINCODE=docker
 
+# two orderer orgs: each one's steps go to its own orderer, trusting its
+# own TLS CA (its join checks its own orderers' admin endpoints); a peer
+# org's go to the first orderer org's
+TWO=$TOP/tests/networks/two-orderer-orgs
+run tmake BUILD="$tmp/two" CRYPTO_CONFIG="$TWO/crypto-config.yaml" CONFIGTX="$TWO/configtx.yaml" jobs
+is "$rc" 0 "two orderer orgs: make jobs"
+for o in ordera orderb; do
+	j=$(cat "$tmp/two/jobs/$o.policy.test/ch-mychannel.yaml")
+	like "$j" "ORDERER_CA, value: \"/crypto/orderer-tls/$o.policy.test.pem\"" "two orderer orgs: $o's join trusts its own TLS CA"
+	like "$j" "ORDERER_ADDRESS, value: \"orderer0.$o-policy-test:7050\"" "two orderer orgs: $o's steps go to its own orderer"
+	like "$j" "ORDERER_ADMINS, value: \"orderer0.$o-policy-test:7053\"" "two orderer orgs: $o joins its own orderers"
+	like "$(cat "$tmp/two/jobs/$o.policy.test/ch-mychannel-submit.yaml")" "ORDERER_CA, value: \"/crypto/orderer-tls/$o.policy.test.pem\"" \
+		"two orderer orgs: $o's channel updates too"
+done
+like "$(cat "$tmp/two/jobs/org2.policy.test/ch-mychannel.yaml")" 'ORDERER_CA, value: "/crypto/orderer-tls/ordera.policy.test.pem"' \
+	"two orderer orgs: a peer org's steps trust the first orderer org's TLS CA"
+
 # the checker itself catches a flag Fabric does not have
 mkdir -p bad && cp "$TOP/templates/jobs/common.sh" bad/ &&
 	printf 'peer channel join -b x --channel mychannel\nosnadmin channel join -c x\n' > bad/s.sh
@@ -99,5 +116,19 @@ like "$err" 'Fabric 1.4 builds chaincode with Docker: make chaincode needs CHAIN
 run tmake BUILD="$tmp/r" CC_NAME=My_CC chaincode
 like "$err" "CC_NAME=My_CC: the chaincode names a Service" "a chaincode name that cannot name a Service is refused"
 ok "$([ ! -e "$tmp/r" ]; echo $?)" "and nothing is generated"
+
+# the balances of a query that had to wait: each line whole, once its value
+# is known, and the wait said on a line of its own (a fake peer whose first
+# query fails, as while the chaincode servers start; sleep does not wait)
+mkdir -p fake
+printf '%s\n' '#!/bin/sh' '[ -e "$FAKE_STATE" ] || { touch "$FAKE_STATE"; echo "Error: endorsement failure" >&2; exit 1; }' \
+	'echo 80' >fake/peer
+printf '#!/bin/sh\n' >fake/sleep
+chmod +x fake/peer fake/sleep
+run env PATH="$tmp/fake:$PATH" FAKE_STATE="$tmp/state" STEP=cc-abstore-query ACCOUNTS="a b" CHANNEL=mychannel \
+	CC_NAME=abstore sh -c '. "$1" && balances' sh "$TOP/templates/jobs/common.sh"
+is "$rc:$out" "0:a = 80
+b = 80" "a query that waited: the balances, each line whole"
+like "$err" "^cc-abstore-query: attempt 1 failed, retrying in 5s$" "and the wait on a line of its own"
 
 done_testing

@@ -133,11 +133,10 @@ is "$(diff "$TN/configtx/configtx.yaml" tn/configtx.yaml | grep -c '^>')" 8 \
 	"test-network: the copy differs in those eight lines alone (comments, anchors and layout stay)"
 
 # anchor peers (test-network sets them later; other networks list them),
-# a quoted path, a flow sequence, an address outside the network, and
-# namespaces given with -n
+# a quoted path, a flow sequence, and namespaces given with -n
 sed -e 's|^\(  - &Org2\)$|\1\n    AnchorPeers:\n      - Host: peer0.org2.example.com\n        Port: 9051|' \
 	-e 's|MSPDir: \(.*org1.example.com/msp\)|MSPDir: "\1"|' \
-	-e 's|^\(  Addresses:\)$|  Addresses: [orderer.example.com:7050, orderer.elsewhere.test:7050]\n  OldAddresses:|' \
+	-e 's|^\(  Addresses:\)$|  Addresses: [orderer.example.com:7050]\n  OldAddresses:|' \
 	"$TN/configtx/configtx.yaml" >anchors.yaml
 grep -q 'Port: 9051' anchors.yaml && grep -q 'OldAddresses' anchors.yaml
 ok $? "(a configtx.yaml with anchor peers made)"
@@ -150,9 +149,35 @@ d=$(diffvals anchors.yaml tn2/configtx.yaml)
 like "$d" '^peer0.org2.example.com -> peer0.team2$' "anchor peer host: the cluster's name"
 like "$d" '^9051 -> 7051$' "anchor peer port: the peer's port in the cluster"
 like "$d" '^orderer.example.com:7050 -> orderer.ordering:7050$' "orderer endpoints and addresses, in a flow sequence too"
-ok "$(printf '%s\n' "$d" | grep -c elsewhere)" "an address outside the network stays as written"
 like "$(grep 'org1.example.com/msp' tn2/configtx.yaml)" 'MSPDir: "crypto-config/peerOrganizations/org1.example.com/msp"' \
 	"a quoted path stays quoted"
+
+# a network written for one host (tests/networks/loopback): each orderer
+# endpoint is the consenter with that Host and Port, each anchor peer its
+# org's first peer
+LB=$TOP/tests/networks/loopback
+run yaml2vars -c "$LB/configtx.yaml" -w lb/configtx.yaml -o lb/vars "$LB/crypto-config.yaml"
+is "$rc:$err" "0:" "loopback addresses: the copy made"
+is "$(grep -E '^ +- [0-9a-z.-]+:[0-9]+$|^ +(- )?(Host|Port): ' lb/configtx.yaml | tr '\n' ' ' | tr -s ' ')" \
+	" - orderer1.example-com:7050 - orderer2.example-com:7050 - orderer3.example-com:7050 - Host: peer0.org1-example-com Port: 7051 - Host: peer0.org2-example-com Port: 7051 - Host: orderer1.example-com Port: 7050 - Host: orderer2.example-com Port: 7050 - Host: orderer3.example-com Port: 7050 " \
+	"loopback addresses: the endpoints are the consenters' orderers, the anchors each org's first peer"
+# what the file does not determine stops yaml2vars, naming file, line and value
+sed 's|^      - 127.0.0.1:6052$|&\n      - 127.0.0.1:6053|' "$LB/configtx.yaml" >lb-endpoint.yaml
+run yaml2vars -c lb-endpoint.yaml -w lb2/configtx.yaml -o lb2/vars "$LB/crypto-config.yaml"
+like "$rc:$err" "^1:yaml2vars: lb-endpoint.yaml:19:9: Organizations\[0\]\.OrdererEndpoints\[3\]: \"127\.0\.0\.1:6053\" names no node of the network, so nothing in the cluster could reach it: write an orderer's name" \
+	"an orderer endpoint no consenter has: the file, line and value"
+ok "$([ ! -e lb2 ]; echo $?)" "and nothing written"
+sed 's|^        Port: 7051$|&\n      - Host: 127.0.0.1\n        Port: 7052|' "$LB/configtx.yaml" >lb-anchor.yaml
+run yaml2vars -c lb-anchor.yaml -w lb2/configtx.yaml -o lb2/vars "$LB/crypto-config.yaml"
+like "$rc:$err" "^1:yaml2vars: lb-anchor.yaml:[0-9]+:[0-9]+: Organizations\[1\]\.AnchorPeers\[1\]\.Host: \"127\.0\.0\.1\" names no node of the network, so nothing in the cluster could reach it: the org has no other peer" \
+	"a second anchor peer of a one-peer org, on a loopback address: refused"
+sed 's|^\(  Addresses:\)$|  Addresses: [orderer.example.com:7050, orderer.elsewhere.test:7050]\n  OldAddresses:|' \
+	"$TN/configtx/configtx.yaml" >elsewhere.yaml
+run yaml2vars -c elsewhere.yaml -w lb2/configtx.yaml -o lb2/vars \
+	"$TNC/crypto-config-orderer.yaml" "$TNC/crypto-config-org1.yaml" "$TNC/crypto-config-org2.yaml"
+like "$rc:$err" "^1:yaml2vars: elsewhere.yaml:[0-9]+:[0-9]+: Orderer\.Addresses\[1\]: \"orderer\.elsewhere\.test:7050\" names no node of the network" \
+	"an address of a host no node has: refused"
+ok "$([ ! -e lb2 ]; echo $?)" "and nothing written"
 
 # mistakes: a path that names no org, a -n for no org, an org in two files
 sed 's|org2.example.com/msp|org9.example.com/msp|' "$TN/configtx/configtx.yaml" >bad.yaml

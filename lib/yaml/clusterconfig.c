@@ -25,6 +25,13 @@ struct edit {
 	char *text;
 };
 
+/* A consenter's Host and Port as the file writes them, and the node its certificates name. */
+struct written {
+	const char *host;
+	long port;
+	size_t oi, ni;
+};
+
 struct rewriter {
 	const struct cluster *cl;
 	const char *msp_root;
@@ -32,6 +39,8 @@ struct rewriter {
 	size_t nedits, cap;
 	const struct ynode **seen;     /* org and consenter mappings already walked */
 	size_t nseen, seencap;
+	struct written *consenters;    /* every consenter of the file */
+	size_t nconsenters, ccap;
 	int errors;
 };
 
@@ -144,26 +153,26 @@ static long rewrite_path(struct rewriter *rw, const struct ynode *n, const struc
 }
 
 /*
- * The node an address names: the one whose CommonName it is, else the one
- * whose SANS alone hold it (a name several nodes share, such as
- * "localhost", names none).  false when the network has no such node: the
- * address is left as written (a node outside the cluster).
+ * The node a host names: the one whose CommonName or name in the cluster
+ * ("peer0.org1-example-com") it is, else the one whose SANS alone hold it
+ * (a name several nodes share, such as "localhost", names none).  false
+ * when the network has no such node.
  */
-static bool node_of_host(const struct crypto_config *cfg, const char *host, size_t hl,
-			 size_t *oi, size_t *ni)
+static bool node_of_host(const struct cluster *cl, const char *host, size_t hl, size_t *oi, size_t *ni)
 {
 	size_t hits = 0;
 
-	for (int pass = 0; pass < 2 && hits == 0; pass++) {
-		for (size_t i = 0; i < cfg->norgs; i++) {
-			const struct org_spec *o = &cfg->orgs[i];
+	for (int pass = 0; pass < 3 && hits == 0; pass++) {
+		for (size_t i = 0; i < cl->cfg->norgs; i++) {
+			const struct org_spec *o = &cl->cfg->orgs[i];
 
 			for (size_t j = 0; j < o->nnodes; j++) {
 				const struct node_spec *s = &o->nodes[j];
 				bool match = false;
 
-				for (size_t k = 0; k < (pass ? s->nsans : 1) && !match; k++) {
-					const char *name = pass ? s->sans[k] : s->common_name;
+				for (size_t k = 0; k < (pass == 2 ? s->nsans : 1) && !match; k++) {
+					const char *name = pass == 0 ? s->common_name :
+							   pass == 1 ? cl->orgs[i].hosts[j] : s->sans[k];
 
 					match = strlen(name) == hl && strncasecmp(name, host, hl) == 0;
 				}
@@ -178,24 +187,80 @@ static bool node_of_host(const struct crypto_config *cfg, const char *host, size
 	return hits == 1;
 }
 
-/* "host:port" of a node of the network, in the cluster. */
-static void rewrite_address(struct rewriter *rw, const struct ynode *n)
+/* A port as written ("7050"), or -1. */
+static long port_number(const char *s, size_t len)
+{
+	long port = 0;
+
+	if (len == 0 || len > 5)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		port = port * 10 + (s[i] - '0');
+	}
+	return port <= 65535 ? port : -1;
+}
+
+/*
+ * The node "host:port" names (hl: the host's length): by its name, else as
+ * the Host and Port the file gives one consenter (a file that puts every
+ * node on 127.0.0.1, each at a port of its own, says so there).
+ */
+static bool node_of_address(const struct rewriter *rw, const char *addr, size_t hl, size_t *oi, size_t *ni)
+{
+	long port = port_number(addr + hl + 1, strlen(addr + hl + 1));
+	bool found = false;
+
+	if (node_of_host(rw->cl, addr, hl, oi, ni))
+		return true;
+	for (size_t i = 0; i < rw->nconsenters; i++) {
+		const struct written *w = &rw->consenters[i];
+
+		if (w->port != port || strlen(w->host) != hl || strncasecmp(w->host, addr, hl) != 0)
+			continue;
+		if (found && (w->oi != *oi || w->ni != *ni))
+			return false;   /* two nodes at one address: it names neither */
+		*oi = w->oi;
+		*ni = w->ni;
+		found = true;
+	}
+	return found;
+}
+
+/* An address the cluster cannot reach: where it is, and what would name a node. */
+static void unknown_address(struct rewriter *rw, const struct ynode *n, const struct ypath *p, const char *what)
+{
+	yerror(n, p, "\"%s\" names no node of the network, so nothing in the cluster could reach it: "
+	       "%s", n->str, what);
+	rw->errors++;
+}
+
+/* "host:port" of a node of the network, in the cluster (an orderer's: OrdererEndpoints, Addresses). */
+static void rewrite_address(struct rewriter *rw, const struct ynode *n, const struct ypath *p)
 {
 	const char *colon;
 	size_t oi, ni;
 
-	if (!n || n->kind != Y_SCALAR || !(colon = strrchr(n->str, ':')))
+	if (!n || n->kind != Y_SCALAR || ynode_is_null(n))
 		return;
-	if (!node_of_host(rw->cl->cfg, n->str, (size_t)(colon - n->str), &oi, &ni))
+	if (!(colon = strrchr(n->str, ':')) ||
+	    !node_of_address(rw, n->str, (size_t)(colon - n->str), &oi, &ni)) {
+		unknown_address(rw, n, p, "write an orderer's name (its CommonName, or a SANS name of "
+				"its own) and port, or the Host and Port of its consenter");
 		return;
+	}
 	replace(rw, n, xasprintf("%s:%d", rw->cl->orgs[oi].hosts[ni],
 				 node_port(&rw->cl->cfg->orgs[oi])));
 }
 
-static void rewrite_addresses(struct rewriter *rw, const struct ynode *seq)
+static void rewrite_addresses(struct rewriter *rw, const struct ynode *seq, const struct ypath *p)
 {
-	for (size_t i = 0; seq && seq->kind == Y_SEQ && i < seq->n; i++)
-		rewrite_address(rw, seq->items[i]);
+	for (size_t i = 0; seq && seq->kind == Y_SEQ && i < seq->n; i++) {
+		struct ypath ip = YPATH_INDEX(p, i);
+
+		rewrite_address(rw, seq->items[i], &ip);
+	}
 }
 
 /* Host and Port of a mapping, for node ni of org oi. */
@@ -209,25 +274,49 @@ static void rewrite_host_port(struct rewriter *rw, const struct ynode *m, size_t
 		replace(rw, port, xasprintf("%d", node_port(&rw->cl->cfg->orgs[oi])));
 }
 
+/*
+ * The anchor peers of org oi (-1: its MSPDir named no org): each is the
+ * peer its Host names, else the org's next peer in the order of the
+ * crypto config (a file that puts every peer on 127.0.0.1, each at a port
+ * of its own, gives no name to go by).
+ */
+static void rewrite_anchors(struct rewriter *rw, const struct ynode *anchors, const struct ypath *p, long oi)
+{
+	size_t next = 0;
+
+	for (size_t i = 0; anchors && anchors->kind == Y_SEQ && i < anchors->n; i++) {
+		const struct ynode *a = anchors->items[i], *host = ymap_get_nocase(a, "Host");
+		struct ypath ip = YPATH_INDEX(p, i), hp = YPATH_KEY(&ip, "Host");
+		size_t o, n;
+
+		if (!host || host->kind != Y_SCALAR || a->kind != Y_MAP)
+			continue;
+		if (node_of_host(rw->cl, host->str, host->len, &o, &n)) {
+			rewrite_host_port(rw, a, o, n);
+		} else if (oi >= 0 && rw->cl->cfg->orgs[oi].type == ORG_PEER &&
+			   next < rw->cl->cfg->orgs[oi].nnodes) {
+			rewrite_host_port(rw, a, (size_t)oi, next++);
+		} else if (oi >= 0) {
+			unknown_address(rw, host, &hp, rw->cl->cfg->orgs[oi].type == ORG_PEER ?
+					"the org has no other peer to take it for: write a peer's name "
+					"(its CommonName, or a SANS name of its own)" :
+					"anchor peers belong to a peer org");
+		}
+	}
+}
+
 /* An entry of Organizations (or one written inside a profile). */
 static void walk_org(struct rewriter *rw, const struct ynode *m, const struct ypath *p)
 {
-	const struct ynode *anchors = ymap_get_nocase(m, "AnchorPeers");
-	struct ypath dp = YPATH_KEY(p, "MSPDir");
-	long node;
+	struct ypath dp = YPATH_KEY(p, "MSPDir"), ep = YPATH_KEY(p, "OrdererEndpoints");
+	struct ypath ap = YPATH_KEY(p, "AnchorPeers");
+	long node, oi;
 
 	if (!m || m->kind != Y_MAP || seen_before(rw, m))
 		return;
-	rewrite_path(rw, ymap_get_nocase(m, "MSPDir"), &dp, &node);
-	rewrite_addresses(rw, ymap_get_nocase(m, "OrdererEndpoints"));
-	for (size_t i = 0; anchors && anchors->kind == Y_SEQ && i < anchors->n; i++) {
-		const struct ynode *a = anchors->items[i], *host = ymap_get_nocase(a, "Host");
-		size_t oi, ni;
-
-		if (host && host->kind == Y_SCALAR &&
-		    node_of_host(rw->cl->cfg, host->str, host->len, &oi, &ni))
-			rewrite_host_port(rw, a, oi, ni);
-	}
+	oi = rewrite_path(rw, ymap_get_nocase(m, "MSPDir"), &dp, &node);
+	rewrite_addresses(rw, ymap_get_nocase(m, "OrdererEndpoints"), &ep);
+	rewrite_anchors(rw, ymap_get_nocase(m, "AnchorPeers"), &ap, oi);
 }
 
 static void walk_orgs(struct rewriter *rw, const struct ynode *seq, const struct ypath *p)
@@ -239,11 +328,60 @@ static void walk_orgs(struct rewriter *rw, const struct ynode *seq, const struct
 	}
 }
 
+/* The certificates that name a consenter's node (etcdraft's two, BFT's three). */
+static const char *const consenter_certs[] = { "ClientTLSCert", "ServerTLSCert", "Identity" };
+
+/* The node a consenter's certificate paths name, without rewriting them; false when none. */
+static bool consenter_node(const struct crypto_config *cfg, const struct ynode *c, size_t *oi, size_t *ni)
+{
+	bool found = false;
+
+	for (size_t k = 0; k < sizeof(consenter_certs) / sizeof(*consenter_certs); k++) {
+		const struct ynode *path = ymap_get_nocase(c, consenter_certs[k]);
+		char *rest;
+		long o, n = -1;
+
+		if (!path || path->kind != Y_SCALAR || ynode_is_null(path))
+			continue;
+		o = org_of_path(cfg, path->str, &rest);
+		if (o >= 0 && (n = node_of_path(&cfg->orgs[o], rest)) >= 0) {
+			*oi = (size_t)o;
+			*ni = (size_t)n;
+			found = true;
+		}
+		free(rest);
+	}
+	return found;
+}
+
+/* Record every consenter's Host and Port as written, with its node: what addresses may name. */
+static void collect_consenters(struct rewriter *rw, const struct ynode *orderer)
+{
+	const struct ynode *lists[2] = {
+		ymap_get_nocase(ymap_get_nocase(orderer, "EtcdRaft"), "Consenters"),
+		ymap_get_nocase(orderer, "ConsenterMapping"),
+	};
+
+	for (size_t l = 0; l < 2; l++) {
+		for (size_t i = 0; lists[l] && lists[l]->kind == Y_SEQ && i < lists[l]->n; i++) {
+			const struct ynode *c = lists[l]->items[i];
+			const struct ynode *host = ymap_get_nocase(c, "Host"), *port = ymap_get_nocase(c, "Port");
+			size_t oi, ni;
+
+			if (c->kind != Y_MAP || !host || host->kind != Y_SCALAR || !port || port->kind != Y_SCALAR ||
+			    !consenter_node(rw->cl->cfg, c, &oi, &ni))
+				continue;
+			rw->consenters = xgrow(rw->consenters, &rw->ccap, rw->nconsenters + 1,
+					       sizeof(*rw->consenters));
+			rw->consenters[rw->nconsenters++] = (struct written){
+				host->str, port_number(port->str, port->len), oi, ni };
+		}
+	}
+}
+
 /* Consenters (etcdraft) or ConsenterMapping (BFT): known by their certificates. */
 static void walk_consenters(struct rewriter *rw, const struct ynode *seq, const struct ypath *p)
 {
-	static const char *const certs[] = { "ClientTLSCert", "ServerTLSCert", "Identity" };
-
 	for (size_t i = 0; seq && seq->kind == Y_SEQ && i < seq->n; i++) {
 		const struct ynode *c = seq->items[i];
 		struct ypath ip = YPATH_INDEX(p, i);
@@ -251,11 +389,11 @@ static void walk_consenters(struct rewriter *rw, const struct ynode *seq, const 
 
 		if (c->kind != Y_MAP || seen_before(rw, c))
 			continue;       /* (a consenter an alias repeats: once) */
-		for (size_t k = 0; k < sizeof(certs) / sizeof(certs[0]); k++) {
-			struct ypath kp = YPATH_KEY(&ip, certs[k]);
+		for (size_t k = 0; k < sizeof(consenter_certs) / sizeof(*consenter_certs); k++) {
+			struct ypath kp = YPATH_KEY(&ip, consenter_certs[k]);
 			long o, n;
 
-			o = rewrite_path(rw, ymap_get_nocase(c, certs[k]), &kp, &n);
+			o = rewrite_path(rw, ymap_get_nocase(c, consenter_certs[k]), &kp, &n);
 			if (o >= 0 && n >= 0) {
 				org = o;
 				node = n;
@@ -270,10 +408,11 @@ static void walk_orderer(struct rewriter *rw, const struct ynode *m, const struc
 {
 	struct ypath op = YPATH_KEY(p, "Organizations"), ep = YPATH_KEY(p, "EtcdRaft");
 	struct ypath cp = YPATH_KEY(&ep, "Consenters"), mp = YPATH_KEY(p, "ConsenterMapping");
+	struct ypath ap = YPATH_KEY(p, "Addresses");
 
 	if (!m || m->kind != Y_MAP)
 		return;
-	rewrite_addresses(rw, ymap_get_nocase(m, "Addresses"));
+	rewrite_addresses(rw, ymap_get_nocase(m, "Addresses"), &ap);
 	walk_consenters(rw, ymap_get_nocase(ymap_get_nocase(m, "EtcdRaft"), "Consenters"), &cp);
 	walk_consenters(rw, ymap_get_nocase(m, "ConsenterMapping"), &mp);
 	walk_orgs(rw, ymap_get_nocase(m, "Organizations"), &op);
@@ -383,9 +522,12 @@ int cluster_configtx_mem(const struct cluster *cl, const char *name, const char 
 		warnf("%s: expected one YAML document, a mapping", name);
 		goto done;
 	}
+	profiles = ymap_get_nocase(root, "Profiles");
+	collect_consenters(&rw, ymap_get_nocase(root, "Orderer"));
+	for (size_t i = 0; profiles && profiles->kind == Y_MAP && i < profiles->n; i++)
+		collect_consenters(&rw, ymap_get_nocase(profiles->pairs[i].val, "Orderer"));
 	walk_orgs(&rw, ymap_get_nocase(root, "Organizations"), &orgp);
 	walk_orderer(&rw, ymap_get_nocase(root, "Orderer"), &ordp);
-	profiles = ymap_get_nocase(root, "Profiles");
 	for (size_t i = 0; profiles && profiles->kind == Y_MAP && i < profiles->n; i++) {
 		struct ypath kp = YPATH_KEY(&pp, profiles->pairs[i].key->str);
 
@@ -400,6 +542,7 @@ done:
 		free(rw.edits[i].text);
 	free(rw.edits);
 	free(rw.seen);
+	free(rw.consenters);
 	yfile_free(f);
 	return rc;
 }

@@ -23,8 +23,9 @@ if [ "$CREATE" = true ]; then
 elif [ -f "/crypto/$CHANNEL.block" ]; then
 	cp "/crypto/$CHANNEL.block" "$block"
 else
-	# the first peer org is creating it meanwhile
-	poll 120 peer channel fetch 0 "$block" -c "$CHANNEL" -o "$ORDERER_ADDRESS" $(orderer_tls)
+	# the first peer org's step (WAITS_FOR) is creating it meanwhile
+	poll 120 peer channel fetch 0 "$block" -c "$CHANNEL" -o "$ORDERER_ADDRESS" $(orderer_tls) ||
+		{ warn "$CHANNEL has no block 0 on $ORDERER_ADDRESS after 120s: step ${WAITS_FOR:-(none)} creates it"; exit 1; }
 fi
 
 for p in $PEERS; do
