@@ -42,13 +42,17 @@ done
 to_data() {
 	sed -e 's|^\( *MSPDir:\).*peerOrganizations.*|\1 msp-admins|' \
 	    -e 's|^\( *MSPDir:\).*|\1 msp|' \
-	    -e 's|^\( *\(Client\|Server\)TLSCert:\).*|\1 tls/server.crt|' "$1" >"$2"
+	    -e 's#^\( *\(Client\|Server\)TLSCert:\).*#\1 tls/server.crt#' \
+	    -e 's#^\( *Identity:\).*#\1 tls/server.crt#' "$1" >"$2"
 }
 to_data configtx.yaml "$c/configtx/seed-sample.yaml"
 for set in fabric-2.5/original fabric-2.5/two-org-solo fabric-2.5/two-org-raft-participation fabric-1.4/original; do
 	to_data "$FIXTURES/$set/configtx.yaml" "$c/configtx/seed-$(echo "$set" | tr / -).yaml"
 done
 to_data "$FIXTURES/fabric-2.5/original/configtx-channelpolicyfix.yaml" "$c/configtx/seed-channelpolicyfix.yaml"
+# Fabric 3.1: BFT (SmartBFT options, consenter mappings) and the V3_0 rules
+to_data "$FIXTURES/fabric-3.1/test-network-bft/configtx/configtx.yaml" "$c/configtx/seed-fabric-3.1-test-network-bft.yaml"
+to_data "$FIXTURES/fabric-3.1/sample-profiles/configtx.yaml" "$c/configtx/seed-fabric-3.1-sample-profiles.yaml"
 
 # --- the cluster's copy of configtx.yaml: test-network's, the sample's, the fixtures' ---
 put clusterconfig test-network.yaml "$FIXTURES/fabric-2.5/test-network/configtx/configtx.yaml"
@@ -183,6 +187,10 @@ done
 for f in "$b/channel-artifacts"/*; do
 	put inspect "txgen-$(basename "$f")" "$f"
 done
+# Fabric 3.1's BFT blocks: consenter mappings, SmartBFT options (every one in BftCase)
+put inspect fabric-3.1-test-network-bft-mychannel.block "$FIXTURES/fabric-3.1/test-network-bft/channel-artifacts/mychannel.block"
+put inspect fabric-3.1-sample-profiles-DemoAppChannelBftCase.block \
+	"$FIXTURES/fabric-3.1/sample-profiles/channel-artifacts/DemoAppChannelBftCase.block"
 # pairs of raft consenter sets (ConsensusType values), live then declared,
 # as the consenter steps of -liveConfig read them: a 2-byte length first
 # (decoded by tests/node/decode.js: with fabric-protos, NODE_PATH as make

@@ -18,6 +18,13 @@
 /* Group and value names of a channel config, as Fabric spells them. */
 #define ADMINS "Admins"
 #define ORDERER_ADMINS "/Channel/Orderer/Admins"
+#define BLOCK_VALIDATION "BlockValidation"
+/* The Orderer group's value of BFT's consenters (Fabric 3). */
+#define ORDERERS "Orderers"
+/* The consensus type of BFT (SmartBFT) ordering, spelled as Fabric 3 does. */
+#define ORDERER_TYPE_BFT "BFT"
+/* The channel capability of Fabric 3, which BFT needs and which changes configtxgen's rules. */
+#define CAPABILITY_V3_0 "V3_0"
 
 /* An org seen while building, for the preflight checks. */
 struct org_seen {
@@ -33,6 +40,7 @@ struct txctx {
 	const struct ynode *root;
 	bool skip_preflight;
 	bool genesis;                   /* a genesis block is asked for (-outputBlock) */
+	bool v3;                        /* the profile being built has the channel capability V3_0 */
 	struct org_seen *orgs;
 	size_t norgs, caporgs;
 };
@@ -58,6 +66,43 @@ struct cgroup *tx_channel_group(struct txctx *ctx, const struct ynode *profile, 
 const char *tx_org_name_by_id(const struct txctx *ctx, const char *id);
 /* An org of the top-level Organizations, by Name, as an orderer org group (-printOrg). */
 struct cgroup *tx_print_org(struct txctx *ctx, const char *name);
+/*
+ * For the other files that read a profile: an unsigned 32-bit number of
+ * parent's key as Fabric reads one, plain (decimal, or 0x hex) or a size
+ * ("98 MB", "512 KB", "2g"); *out untouched when the key is absent or
+ * null.  0, or -1 after a positioned error.
+ */
+int tx_get_u32(const struct ynode *parent, const char *key, const struct ypath *p, uint32_t *out);
+/* A path of configtx.yaml as Fabric resolves it: from the file's directory, cleaned; allocated. */
+char *tx_resolve_path(const struct txctx *ctx, const char *path);
+
+/* ---- bft.c: BFT (SmartBFT) ordering, Fabric 3 ---- */
+
+/*
+ * The SmartBFT and ConsenterMapping keys of an Orderer section, checked
+ * (keys and types) as configtxgen 3.1 reads them whatever the orderer
+ * type.  0, or -1 after positioned errors.
+ */
+int tx_bft_check(const struct ynode *ord, const struct ypath *p);
+/*
+ * BFT ordering as configtxgen 3.1 encodes it: the ConsenterMapping
+ * (certificate files read from disk) becomes the Orderers value of the
+ * Orderer group g, the BlockValidation policy of g becomes a quorum of the
+ * consenters' signing identities, and the SmartBFT options (the SmartBFT
+ * library's defaults when the section is absent) are written to meta, the
+ * ConsensusType metadata.  Unless ctx->skip_preflight, refuses what Fabric
+ * 3's orderers refuse at run time: options they cannot run with, consenter
+ * IDs 0 or twice, certificates that are not PEM.  0, or -1 after
+ * positioned errors.
+ */
+int tx_bft_orderer(const struct txctx *ctx, const struct ynode *ord, const struct ypath *p,
+		   struct cgroup *g, struct pbuf *meta);
+/*
+ * Preflight, once every org of the profile is read: each consenter's
+ * MSPID names an org of the channel (an orderer refuses a consenter whose
+ * MSP the channel lacks).  0, or -1 after positioned errors.
+ */
+int tx_bft_preflight_msps(const struct txctx *ctx, const struct ynode *ord, const struct ypath *p);
 
 /* ---- artifact.c: blocks and envelopes ---- */
 
@@ -123,7 +168,11 @@ char **tx_update_signers(const struct cgroup *live, const struct cgroup *read_se
 /* ---- inspect.c: Fabric's JSON rendering ---- */
 
 enum inspect_what { INSPECT_BLOCK, INSPECT_ENVELOPE, INSPECT_ORDERER_ORG };
-/* Print data as Fabric's configtxlator does; 0, or -1 with an allocated message in *err. */
+/*
+ * Print data as Fabric's configtxlator does: a block of a Fabric 3 channel
+ * (channel capability V3_0) as 3.x's does, anything else as 2.x's; 0, or
+ * -1 with an allocated message in *err.
+ */
 int tx_inspect(enum inspect_what what, const uint8_t *data, size_t len, struct strbuf *out, char **err);
 
 #endif

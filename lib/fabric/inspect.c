@@ -9,6 +9,12 @@
  *
  * The decoding is driven by the message descriptions below, written from
  * the .proto files that ship with Fabric.
+ *
+ * configtxlator 3.x prints an empty bytes field as "" where 2.x printed
+ * null; the rest is the same.  A block of a Fabric 3 channel (its channel
+ * capabilities name V3_0) is printed as 3.x prints it, anything else as
+ * 2.x does (channel creation transactions are of Fabric 2's system
+ * channel flow).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -202,6 +208,7 @@ enum gkind { G_NONE, G_CHANNEL, G_ORDERER, G_ORDERER_ORG, G_APPLICATION, G_APP_O
 struct dctx {
 	enum gkind kind;        /* the group being decoded (or the group of a value) */
 	const char *key;        /* the name of a config value */
+	bool v3;                /* print as configtxlator 3.x: empty bytes as "", not null */
 };
 
 enum ftype { T_STRING, T_BYTES, T_INT32, T_UINT32, T_INT64, T_UINT64, T_BOOL, T_ENUM, T_MSG,
@@ -244,6 +251,7 @@ static const char *const classification_names[] = { "ROLE", "ORGANIZATION_UNIT",
 static const char *const role_names[] = { "MEMBER", "ADMIN", "CLIENT", "PEER", "ORDERER" };
 static const char *const implicit_names[] = { "ANY", "ALL", "MAJORITY" };
 static const char *const state_names[] = { "STATE_NORMAL", "STATE_MAINTENANCE" };
+static const char *const rotation_names[] = { "ROTATION_UNSPECIFIED", "ROTATION_OFF", "ROTATION_ON" };
 
 static resolver payload_data, header_extension, policy_value, principal_value, msp_config_value,
 	config_value, consensus_metadata, no_isolated_data;
@@ -401,6 +409,36 @@ MSG(RaftOptions,
 MSG(RaftMetadata,
     { .num = 1, .name = "consenters", .type = T_MSG, .flags = REPEATED, .msg = &Consenter },
     { .num = 2, .name = "options", .type = T_MSG, .msg = &RaftOptions });
+/* BFT (Fabric 3): common.Consenter and common.Orderers, orderer.smartbft.Options */
+MSG(BftConsenter,
+    { .num = 1, .name = "id", .type = T_UINT32 },
+    { .num = 2, .name = "host", .type = T_STRING },
+    { .num = 3, .name = "port", .type = T_UINT32 },
+    { .num = 4, .name = "msp_id", .type = T_STRING },
+    { .num = 5, .name = "identity", .type = T_BYTES },
+    { .num = 6, .name = "client_tls_cert", .type = T_BYTES },
+    { .num = 7, .name = "server_tls_cert", .type = T_BYTES });
+MSG(Orderers,
+    { .num = 1, .name = "consenter_mapping", .type = T_MSG, .flags = REPEATED, .msg = &BftConsenter });
+MSG(SmartBFTOptions,
+    { .num = 1, .name = "request_batch_max_count", .type = T_UINT64 },
+    { .num = 2, .name = "request_batch_max_bytes", .type = T_UINT64 },
+    { .num = 3, .name = "request_batch_max_interval", .type = T_STRING },
+    { .num = 4, .name = "incoming_message_buffer_size", .type = T_UINT64 },
+    { .num = 5, .name = "request_pool_size", .type = T_UINT64 },
+    { .num = 6, .name = "request_forward_timeout", .type = T_STRING },
+    { .num = 7, .name = "request_complain_timeout", .type = T_STRING },
+    { .num = 8, .name = "request_auto_remove_timeout", .type = T_STRING },
+    { .num = 9, .name = "request_max_bytes", .type = T_UINT64 },
+    { .num = 10, .name = "view_change_resend_interval", .type = T_STRING },
+    { .num = 11, .name = "view_change_timeout", .type = T_STRING },
+    { .num = 12, .name = "leader_heartbeat_timeout", .type = T_STRING },
+    { .num = 13, .name = "leader_heartbeat_count", .type = T_UINT64 },
+    { .num = 14, .name = "collect_timeout", .type = T_STRING },
+    { .num = 15, .name = "sync_on_start", .type = T_BOOL },
+    { .num = 16, .name = "speed_up_view_change", .type = T_BOOL },
+    { .num = 17, .name = "leader_rotation", ENUM(rotation_names) },
+    { .num = 18, .name = "decisions_per_leader", .type = T_UINT64 });
 MSG(AnchorPeer,
     { .num = 1, .name = "host", .type = T_STRING },
     { .num = 2, .name = "port", .type = T_INT32 });
@@ -528,6 +566,8 @@ static const struct msgdesc *consensus_metadata(const struct dctx *ctx, const ui
 	(void)ctx, (void)err;
 	if (type && len == 8 && memcmp(type, "etcdraft", 8) == 0)
 		return &RaftMetadata;
+	if (type && len == strlen(ORDERER_TYPE_BFT) && memcmp(type, ORDERER_TYPE_BFT, len) == 0)
+		return &SmartBFTOptions;
 	return &Empty;
 }
 
@@ -555,6 +595,7 @@ static const struct {
 	{ G_ORDERER, "KafkaBrokers", &KafkaBrokers },
 	{ G_ORDERER, "ChannelRestrictions", &ChannelRestrictions },
 	{ G_ORDERER, "Capabilities", &Capabilities },
+	{ G_ORDERER, ORDERERS, &Orderers },
 	{ G_ORDERER_ORG, "MSP", &MSPConfig },
 	{ G_ORDERER_ORG, "Endpoints", &OrdererAddresses },
 	{ G_APPLICATION, "Capabilities", &Capabilities },
@@ -662,7 +703,7 @@ static void scalar(const struct fdesc *f, const struct pb_field *w, struct jval 
 }
 
 /* The JSON of a field that is absent: proto3 defaults, as jsonpb's EmitDefaults shows them. */
-static void absent(const struct fdesc *f, struct jval *v)
+static void absent(const struct fdesc *f, const struct dctx *ctx, struct jval *v)
 {
 	if (f->flags & REPEATED) {
 		v->t = J_ARR;
@@ -678,6 +719,7 @@ static void absent(const struct fdesc *f, struct jval *v)
 	case T_INT64: case T_UINT64: jstr(v, "0", 1); break;
 	case T_BOOL: jraw(v, "false"); break;
 	case T_ENUM: v->t = J_STR; v->s = xstrdup(f->nenums ? f->enums[0] : "0"); break;
+	case T_BYTES: if (ctx->v3) jstr(v, "", 0); break;       /* else J_NULL */
 	default: v->t = J_NULL; break;
 	}
 }
@@ -845,7 +887,7 @@ static int decode(const struct msgdesc *d, const uint8_t *p, size_t n, const str
 			}
 		}
 		if (!seen || ((f->type == T_BYTES || f->type == T_OPAQUE) && last.len == 0)) {
-			absent(f, v);
+			absent(f, ctx, v);
 			continue;
 		}
 		if (f->type == T_MSG || f->type == T_OPAQUE) {
@@ -861,9 +903,31 @@ static int decode(const struct msgdesc *d, const uint8_t *p, size_t n, const str
 	return 0;
 }
 
+/* Is data a config block of a Fabric 3 channel: do its channel capabilities name V3_0? */
+static bool fabric3_block(const uint8_t *data, size_t len)
+{
+	struct block_config bc;
+	const char *why;
+	struct cgroup *g = tx_block_config(data, len, &bc, &why);
+	const struct cvalue *caps = g ? cg_value(g, "Capabilities") : NULL;
+	struct pb_reader r = pb_reader(caps ? caps->data : NULL, caps ? caps->len : 0);
+	struct pb_field e;
+	bool v3 = false;
+
+	while (!v3 && pb_next(&r, &e) == 1) {   /* map<string, Capability> capabilities = 1 */
+		size_t klen = 0;
+		const uint8_t *key = e.num == 1 && e.type == PB_LEN ? pb_get_bytes(e.data, e.len, 1, &klen) : NULL;
+
+		v3 = key && klen == strlen(CAPABILITY_V3_0) && memcmp(key, CAPABILITY_V3_0, klen) == 0;
+	}
+	cg_free(g);
+	free(bc.channel_id);
+	return v3;
+}
+
 int tx_inspect(enum inspect_what what, const uint8_t *data, size_t len, struct strbuf *out, char **err)
 {
-	struct dctx ctx = { G_NONE, NULL };
+	struct dctx ctx = { G_NONE, NULL, false };
 	const struct msgdesc *d = what == INSPECT_BLOCK ? &Block : what == INSPECT_ENVELOPE ? &Envelope :
 		&ConfigGroup;
 	struct jval root = {0};
@@ -871,6 +935,8 @@ int tx_inspect(enum inspect_what what, const uint8_t *data, size_t len, struct s
 
 	if (what == INSPECT_ORDERER_ORG)
 		ctx.kind = G_ORDERER_ORG;
+	if (what == INSPECT_BLOCK)
+		ctx.v3 = fabric3_block(data, len);
 	rc = decode(d, data, len, &ctx, &root, err, 0);
 	if (rc == 0) {
 		jwrite(out, &root, 0);

@@ -49,7 +49,7 @@ static int get_str(const struct ynode *parent, const char *key, const struct ypa
  * hex) or with a size unit, "98 MB", "512 KB", "2g" (k, m, g with an
  * optional b, any case).
  */
-static int get_u32(const struct ynode *parent, const char *key, const struct ypath *p, uint32_t *out)
+int tx_get_u32(const struct ynode *parent, const char *key, const struct ypath *p, uint32_t *out)
 {
 	const struct ynode *n = ymap_get_nocase(parent, key);
 	struct ypath kp = YPATH_KEY(p, key);
@@ -242,7 +242,7 @@ static int string_list(const struct ynode *seq, const struct ypath *p, const cha
 	return 0;
 }
 
-static char *resolve_path(const struct txctx *ctx, const char *path)
+char *tx_resolve_path(const struct txctx *ctx, const char *path)
 {
 	char *joined = path_join(ctx->config_dir, path);
 	char *clean = path_clean(joined);
@@ -255,6 +255,27 @@ enum org_kind { ORG_OF_ORDERER, ORG_OF_APPLICATION, ORG_OF_CONSORTIUM };
 
 static const char *const org_keys[] = { "Name", "ID", "MSPDir", "MSPType", "Policies", "AnchorPeers",
 					 "OrdererEndpoints", "AdminPrincipal", "SkipAsForeign", NULL };
+
+/* An orderer org's Endpoints, which V3_0 requires. */
+static int org_endpoints(const struct txctx *ctx, const struct ynode *o, const struct ypath *p,
+			 const char *name, const struct ynode *endpoints, struct cgroup *g)
+{
+	struct ypath ep = YPATH_KEY(p, "OrdererEndpoints");
+	struct pbuf b = {0};
+
+	if (endpoints && endpoints->n) {
+		if (string_list(endpoints, p, "OrdererEndpoints", &b) < 0) {
+			pb_free(&b);
+			return -1;
+		}
+		put_value(g, "Endpoints", ADMINS, &b);
+	} else if (ctx->v3) {
+		yerror(o, &ep, "required with the channel capability V3_0, and missing: the addresses of "
+		       "org %s's orderers (configtxgen 3.1 refuses an orderer org without them)", name);
+		return -1;
+	}
+	return 0;
+}
 
 /* An org's group: MSP, policies, and Endpoints or AnchorPeers by kind. */
 static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const struct ypath *p,
@@ -313,7 +334,7 @@ static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const 
 		yerror(o, &dp, "required, and missing (the org's MSP directory)");
 		goto fail;
 	}
-	dir = resolve_path(ctx, mspdir);
+	dir = tx_resolve_path(ctx, mspdir);
 	if (msp_load(dir, id, &b, &facts, &err) < 0) {
 		yerror(ymap_get_nocase(o, "MSPDir"), &dp, "%s", err);
 		free(err);
@@ -327,11 +348,8 @@ static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const 
 		goto fail;
 	put_value(g, "MSP", ADMINS, &b);
 
-	if (kind == ORG_OF_ORDERER && endpoints && endpoints->n) {
-		if (string_list(endpoints, p, "OrdererEndpoints", &b) < 0)
-			goto fail;
-		put_value(g, "Endpoints", ADMINS, &b);
-	}
+	if (kind == ORG_OF_ORDERER && org_endpoints(ctx, o, p, name, endpoints, g) < 0)
+		goto fail;
 	if (kind == ORG_OF_APPLICATION && anchors && anchors->n) {
 		struct ypath ap = YPATH_KEY(p, "AnchorPeers");
 
@@ -395,8 +413,8 @@ static int add_orgs(struct txctx *ctx, struct cgroup *g, const struct ynode *par
 }
 
 static const char *const orderer_keys[] = { "OrdererType", "Addresses", "BatchTimeout", "BatchSize",
-					     "Kafka", "EtcdRaft", "Organizations", "MaxChannels",
-					     "Capabilities", "Policies", NULL };
+					     "Kafka", "EtcdRaft", "ConsenterMapping", "SmartBFT",
+					     "Organizations", "MaxChannels", "Capabilities", "Policies", NULL };
 
 /* etcdraft ConfigMetadata: the consenters with their certificates, and the options. */
 static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const struct ypath *p,
@@ -440,7 +458,7 @@ static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const s
 			return -1;
 		}
 		if (ymap_check_keys_nocase(c, &ip, cons_keys) || get_str(c, "Host", &ip, &host) < 0 ||
-		    get_u32(c, "Port", &ip, &port) < 0 ||
+		    tx_get_u32(c, "Port", &ip, &port) < 0 ||
 		    get_str(c, "ClientTLSCert", &ip, &certs[0]) < 0 ||
 		    get_str(c, "ServerTLSCert", &ip, &certs[1]) < 0)
 			return -1;
@@ -457,7 +475,7 @@ static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const s
 				free(data[0]);
 				return -1;
 			}
-			path = resolve_path(ctx, certs[k]);
+			path = tx_resolve_path(ctx, certs[k]);
 			data[k] = read_file(path, &len[k]);
 			if (!data[k]) {
 				yerror(ymap_get_nocase(c, cert_keys[k]), &kp, "cannot load %s for consenter %s:%" PRIu32 ": %s",
@@ -479,10 +497,10 @@ static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const s
 		free(data[1]);
 	}
 	if (opts && (ymap_check_keys_nocase(opts, &op, opt_keys) || get_str(opts, "TickInterval", &op, &tick) < 0 ||
-		     get_u32(opts, "ElectionTick", &op, &election) < 0 ||
-		     get_u32(opts, "HeartbeatTick", &op, &heartbeat) < 0 ||
-		     get_u32(opts, "MaxInflightBlocks", &op, &inflight) < 0 ||
-		     get_u32(opts, "SnapshotIntervalSize", &op, &snapshot) < 0))
+		     tx_get_u32(opts, "ElectionTick", &op, &election) < 0 ||
+		     tx_get_u32(opts, "HeartbeatTick", &op, &heartbeat) < 0 ||
+		     tx_get_u32(opts, "MaxInflightBlocks", &op, &inflight) < 0 ||
+		     tx_get_u32(opts, "SnapshotIntervalSize", &op, &snapshot) < 0))
 		return -1;
 	/* 2.5's defaults for what is left out */
 	if (!tick || !*tick)
@@ -521,27 +539,81 @@ static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const s
 	return 0;
 }
 
+/*
+ * The values of the consensus type: KafkaBrokers, BFT's Orderers (and
+ * BlockValidation policy), the ConsensusType with its metadata.
+ */
+static int consensus(struct txctx *ctx, const struct ynode *ord, const struct ypath *p, const char *type,
+		     struct cgroup *g)
+{
+	const struct ynode *kafka, *brokers = NULL;
+	struct ypath kp = YPATH_KEY(p, "Kafka"), op = YPATH_KEY(p, "OrdererType");
+	static const char *const kafka_keys[] = { "Brokers", NULL };
+	struct pbuf b = {0}, meta = {0};
+	int rc = -1;
+
+	if (get_map(ord, "Kafka", p, &kafka) < 0 || (kafka && (ymap_check_keys_nocase(kafka, &kp, kafka_keys) ||
+							       get_seq(kafka, "Brokers", &kp, &brokers) < 0)) ||
+	    tx_bft_check(ord, p) < 0)
+		goto out;
+	if (strcmp(type, "kafka") == 0 && ctx->v3) {
+		yerror(ymap_get_nocase(ord, "OrdererType"), &op, "orderer type kafka with the channel capability "
+		       "V3_0: Fabric 3 has no kafka ordering (configtxgen 3.1 refuses it)");
+		goto out;
+	} else if (strcmp(type, "kafka") == 0) {
+		if (brokers && string_list(brokers, p, "Brokers", &b) < 0)
+			goto out;
+		if (!brokers)
+			pb_str(&b, 1, "127.0.0.1:9092");
+		put_value(g, "KafkaBrokers", ADMINS, &b);
+	} else if (strcmp(type, "etcdraft") == 0) {
+		if (etcdraft_metadata(ctx, ord, p, &meta) < 0)
+			goto out;
+	} else if (strcmp(type, ORDERER_TYPE_BFT) == 0) {
+		if (!ctx->v3) {
+			yerror(ymap_get_nocase(ord, "OrdererType"), &op, "orderer type BFT needs the channel "
+			       "capability V3_0 (Fabric 3) in the profile's Capabilities (configtxgen 3.1 refuses "
+			       "it without)");
+			goto out;
+		}
+		if (tx_bft_orderer(ctx, ord, p, g, &meta) < 0)
+			goto out;
+	} else if (strcmp(type, "solo") != 0) {
+		/* (with V3_0, Fabric 3's list: kafka is gone) */
+		yerror(ymap_get_nocase(ord, "OrdererType"), &op, "unknown orderer type \"%s\" (%s)", type,
+		       strcasecmp(type, ORDERER_TYPE_BFT) == 0 ? "orderer types are case-sensitive: BFT" :
+		       ctx->v3 ? "expected solo, etcdraft or BFT" : "expected solo, kafka or etcdraft");
+		goto out;
+	}
+	pb_str(&b, 1, type);
+	pb_bytes(&b, 2, meta.buf, meta.len);
+	put_value(g, "ConsensusType", ADMINS, &b);
+	rc = 0;
+out:
+	pb_free(&b);
+	pb_free(&meta);
+	return rc;
+}
+
 /* The Orderer group of a profile; *typep is its consensus type. */
 static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, const struct ypath *p,
 				    const char **typep)
 {
 	const char *type = NULL, *timeout = NULL;
-	const struct ynode *batch, *kafka, *brokers = NULL, *caps, *pols;
+	const struct ynode *batch, *caps, *pols;
 	struct ypath bp = YPATH_KEY(p, "BatchSize"), tp = YPATH_KEY(p, "BatchTimeout");
 	static const char *const batch_keys[] = { "MaxMessageCount", "AbsoluteMaxBytes",
 						  "PreferredMaxBytes", NULL };
-	static const char *const kafka_keys[] = { "Brokers", NULL };
 	uint32_t maxmsg = 0, absmax = 0, prefmax = 0;
 	long long maxchannels = 0;
 	int64_t ns = 0;
 	struct cgroup *g = cg_new(ADMINS);
-	struct pbuf b = {0}, meta = {0};
+	struct pbuf b = {0};
 	struct strbuf sb = {0};
 
 	if (ymap_check_keys_nocase(ord, p, orderer_keys) || get_str(ord, "OrdererType", p, &type) < 0 ||
 	    get_str(ord, "BatchTimeout", p, &timeout) < 0 || get_map(ord, "BatchSize", p, &batch) < 0 ||
-	    get_map(ord, "Kafka", p, &kafka) < 0 || get_map(ord, "Capabilities", p, &caps) < 0 ||
-	    get_map(ord, "Policies", p, &pols) < 0)
+	    get_map(ord, "Capabilities", p, &caps) < 0 || get_map(ord, "Policies", p, &pols) < 0)
 		goto fail;
 	{
 		struct ypath mp = YPATH_KEY(p, "MaxChannels");
@@ -550,16 +622,10 @@ static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, 
 			goto fail;
 	}
 	if (batch && (ymap_check_keys_nocase(batch, &bp, batch_keys) ||
-		      get_u32(batch, "MaxMessageCount", &bp, &maxmsg) < 0 ||
-		      get_u32(batch, "AbsoluteMaxBytes", &bp, &absmax) < 0 ||
-		      get_u32(batch, "PreferredMaxBytes", &bp, &prefmax) < 0))
+		      tx_get_u32(batch, "MaxMessageCount", &bp, &maxmsg) < 0 ||
+		      tx_get_u32(batch, "AbsoluteMaxBytes", &bp, &absmax) < 0 ||
+		      tx_get_u32(batch, "PreferredMaxBytes", &bp, &prefmax) < 0))
 		goto fail;
-	if (kafka) {
-		struct ypath kp = YPATH_KEY(p, "Kafka");
-
-		if (ymap_check_keys_nocase(kafka, &kp, kafka_keys) || get_seq(kafka, "Brokers", &kp, &brokers) < 0)
-			goto fail;
-	}
 	/* configtxgen's defaults */
 	if (!type || !*type)
 		type = "solo";
@@ -602,39 +668,14 @@ static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, 
 	put_value(g, "BatchTimeout", ADMINS, &b);
 	pb_uint(&b, 1, (uint64_t)maxchannels);
 	put_value(g, "ChannelRestrictions", ADMINS, &b);
-	if (add_capabilities(g, caps, p, ADMINS) < 0)
+	if (add_capabilities(g, caps, p, ADMINS) < 0 || consensus(ctx, ord, p, type, g) < 0)
 		goto fail;
-
-	if (strcmp(type, "kafka") == 0) {
-		if (brokers) {
-			if (string_list(brokers, p, "Brokers", &b) < 0)
-				goto fail;
-		} else {
-			pb_str(&b, 1, "127.0.0.1:9092");
-		}
-		put_value(g, "KafkaBrokers", ADMINS, &b);
-	} else if (strcmp(type, "etcdraft") == 0) {
-		if (etcdraft_metadata(ctx, ord, p, &meta) < 0)
-			goto fail;
-	} else if (strcmp(type, "solo") != 0) {
-		struct ypath op = YPATH_KEY(p, "OrdererType");
-
-		yerror(ymap_get_nocase(ord, "OrdererType"), &op,
-		       "unknown orderer type \"%s\" (expected solo, kafka or etcdraft)", type);
-		goto fail;
-	}
 	*typep = type;
-	pb_str(&b, 1, type);
-	pb_bytes(&b, 2, meta.buf, meta.len);
-	pb_free(&meta);
-	put_value(g, "ConsensusType", ADMINS, &b);
-
 	if (add_orgs(ctx, g, ord, p, ORG_OF_ORDERER) < 0)
 		goto fail;
 	return g;
 fail:
 	pb_free(&b);
-	pb_free(&meta);
 	sb_free(&sb);
 	cg_free(g);
 	return NULL;
@@ -815,33 +856,144 @@ static int preflight_participation(const struct ynode *ord, const char *type, co
 	yerror(at ? at : ord, at ? &tp : &op,
 	       "orderer type %s in an application channel's genesis block (Orderer and Application, no "
 	       "Consortiums): orderers join such a channel through channel participation, which needs "
-	       "etcdraft; a %s orderer refuses the join", type, type);
-	warnf("note: use OrdererType: etcdraft (with EtcdRaft Consenters), or keep %s for a system "
-	      "channel profile (Orderer and Consortiums); -skipPreflight generates it anyway", type);
+	       "etcdraft (or BFT, Fabric 3); a %s orderer refuses the join", type, type);
+	warnf("note: use OrdererType: etcdraft (with EtcdRaft Consenters) or BFT (with a ConsenterMapping), "
+	      "or keep %s for a Fabric 2 system channel profile (Orderer and Consortiums); -skipPreflight generates "
+	      "it anyway", type);
 	return -1;
+}
+
+/*
+ * A profile whose channel Capabilities turn V3_0 on is a Fabric 3 channel,
+ * which configtxgen 3.1 builds by other rules (the key must be spelled
+ * exactly so: Fabric looks it up in the map).
+ */
+static bool capability_v3(const struct ynode *caps)
+{
+	bool on = false;
+
+	yget_bool(ymap_get(caps, CAPABILITY_V3_0), NULL, &on);
+	return on;
+}
+
+/* Orderer.Addresses as the channel's OrdererAddresses; V3_0 takes none. */
+static int orderer_addresses(const struct txctx *ctx, const struct ynode *ord, const struct ypath *p,
+			     struct cgroup *g)
+{
+	const struct ynode *addrs;
+	struct ypath op = YPATH_KEY(p, "Orderer"), ap = YPATH_KEY(&op, "Addresses");
+	struct pbuf b = {0};
+
+	if (!ord)
+		return 0;
+	if (get_seq(ord, "Addresses", &op, &addrs) < 0)
+		return -1;
+	if (!addrs || !addrs->n)
+		return 0;
+	if (ctx->v3) {
+		yerror(addrs, &ap, "the channel capability V3_0 takes no channel-wide orderer addresses "
+		       "(configtxgen 3.1 refuses them): list them as each orderer org's OrdererEndpoints");
+		return -1;
+	}
+	if (string_list(addrs, &op, "Addresses", &b) < 0) {
+		pb_free(&b);
+		return -1;
+	}
+	put_value(g, "OrdererAddresses", ORDERER_ADMINS, &b);
+	return 0;
+}
+
+/*
+ * With V3_0 no orderer can use a system channel's genesis block: Fabric 3
+ * has no system channel (its orderers refuse to start from one, or to
+ * join one), and orderers before 3 do not have V3_0.
+ */
+static int preflight_system_v3(const struct ynode *cons, const struct ypath *p)
+{
+	struct ypath cp = YPATH_KEY(p, "Consortiums");
+
+	yerror(cons, &cp, "a system channel's genesis block (Consortiums) with the channel capability V3_0: "
+	       "Fabric 3's orderers have no system channel, and earlier ones do not know V3_0");
+	warnf("note: configtxgen 3.1 writes it, with a warning; make an application channel's genesis block "
+	      "(Orderer and Application, no Consortiums), which orderers join through the channel "
+	      "participation API; -skipPreflight generates it anyway");
+	return -1;
+}
+
+/* The sections of a profile (NULL: absent or null). */
+struct sections {
+	const struct ynode *ord, *app, *cons, *caps;
+	const char *ord_type;           /* once the Orderer group is built */
+};
+
+/* The preflight checks of a whole profile, once every org is read. */
+static int preflight(struct txctx *ctx, const struct ynode *profile, const struct ypath *p,
+		     const struct sections *s)
+{
+	struct ypath op = YPATH_KEY(p, "Orderer");
+
+	if (ctx->skip_preflight)
+		return 0;
+	if (preflight_admin_ou(ctx, profile, s->caps, p) < 0)
+		return -1;
+	if (ctx->genesis && s->ord && s->app && !s->cons && preflight_participation(s->ord, s->ord_type, p) < 0)
+		return -1;
+	if (ctx->genesis && ctx->v3 && s->ord && s->cons && preflight_system_v3(s->cons, p) < 0)
+		return -1;
+	if (s->ord && strcmp(s->ord_type, ORDERER_TYPE_BFT) == 0 && tx_bft_preflight_msps(ctx, s->ord, &op) < 0)
+		return -1;
+	return 0;
 }
 
 static const char *const profile_keys[] = { "Consortium", "Application", "Orderer", "Consortiums",
 					     "Capabilities", "Policies", NULL };
 
+/* The Orderer, Application and Consortiums groups of a profile's sections. */
+static int sub_groups(struct txctx *ctx, struct cgroup *g, const struct ypath *p, struct sections *s)
+{
+	struct ypath op = YPATH_KEY(p, "Orderer"), ap = YPATH_KEY(p, "Application"),
+		     cp = YPATH_KEY(p, "Consortiums");
+	struct cgroup *sub;
+
+	if (s->ord) {
+		if (!(sub = orderer_group(ctx, s->ord, &op, &s->ord_type)))
+			return -1;
+		cg_add_group(g, "Orderer", sub);
+	}
+	if (s->app) {
+		if (!(sub = application_group(ctx, s->app, &ap)))
+			return -1;
+		cg_add_group(g, "Application", sub);
+	}
+	if (s->cons) {
+		if (!(sub = consortiums_group(ctx, s->cons, &cp)))
+			return -1;
+		cg_add_group(g, "Consortiums", sub);
+	}
+	return 0;
+}
+
 struct cgroup *tx_channel_group(struct txctx *ctx, const struct ynode *profile, const char *name)
 {
 	struct ypath top = YPATH_KEY(NULL, "Profiles"), p = YPATH_KEY(&top, name);
-	const struct ynode *ord, *app, *cons, *caps, *pols, *addrs = NULL;
-	const char *consortium = NULL, *ord_type = NULL;
-	struct cgroup *g = cg_new(ADMINS), *sub;
+	struct sections s = {0};
+	const struct ynode *pols;
+	const char *consortium = NULL;
+	struct cgroup *g = cg_new(ADMINS);
 	struct pbuf b = {0};
 
 	ctx->norgs = 0;
+	ctx->v3 = false;
 	if (profile->kind != Y_MAP) {
 		yerror(profile, &p, "expected a profile (a mapping), got %s", ynode_kind_name(profile));
 		goto fail;
 	}
 	if (ymap_check_keys_nocase(profile, &p, profile_keys) || get_str(profile, "Consortium", &p, &consortium) < 0 ||
-	    get_map(profile, "Orderer", &p, &ord) < 0 || get_map(profile, "Application", &p, &app) < 0 ||
-	    get_map(profile, "Consortiums", &p, &cons) < 0 ||
-	    get_map(profile, "Capabilities", &p, &caps) < 0 || get_map(profile, "Policies", &p, &pols) < 0)
+	    get_map(profile, "Orderer", &p, &s.ord) < 0 || get_map(profile, "Application", &p, &s.app) < 0 ||
+	    get_map(profile, "Consortiums", &p, &s.cons) < 0 ||
+	    get_map(profile, "Capabilities", &p, &s.caps) < 0 || get_map(profile, "Policies", &p, &pols) < 0)
 		goto fail;
+	ctx->v3 = capability_v3(s.caps);
 	if (!pols) {
 		yerror(profile, &p, "no channel-level Policies: Fabric 2.x needs Readers, Writers and Admins "
 		       "here (configtxgen fails with \"no policies defined\"); merge the defaults in, e.g. "
@@ -854,48 +1006,14 @@ struct cgroup *tx_channel_group(struct txctx *ctx, const struct ynode *profile, 
 	put_value(g, "HashingAlgorithm", ADMINS, &b);
 	pb_uint(&b, 1, 0xffffffffu);
 	put_value(g, "BlockDataHashingStructure", ADMINS, &b);
-	if (ord) {
-		struct ypath op = YPATH_KEY(&p, "Orderer");
-
-		if (get_seq(ord, "Addresses", &op, &addrs) < 0)
-			goto fail;
-		if (addrs && addrs->n) {
-			if (string_list(addrs, &op, "Addresses", &b) < 0)
-				goto fail;
-			put_value(g, "OrdererAddresses", ORDERER_ADMINS, &b);
-		}
-	}
+	if (orderer_addresses(ctx, s.ord, &p, g) < 0)
+		goto fail;
 	if (consortium && *consortium) {
 		pb_str(&b, 1, consortium);
 		put_value(g, "Consortium", ADMINS, &b);
 	}
-	if (add_capabilities(g, caps, &p, ADMINS) < 0)
-		goto fail;
-	if (ord) {
-		struct ypath op = YPATH_KEY(&p, "Orderer");
-
-		if (!(sub = orderer_group(ctx, ord, &op, &ord_type)))
-			goto fail;
-		cg_add_group(g, "Orderer", sub);
-	}
-	if (app) {
-		struct ypath ap = YPATH_KEY(&p, "Application");
-
-		if (!(sub = application_group(ctx, app, &ap)))
-			goto fail;
-		cg_add_group(g, "Application", sub);
-	}
-	if (cons) {
-		struct ypath cp = YPATH_KEY(&p, "Consortiums");
-
-		if (!(sub = consortiums_group(ctx, cons, &cp)))
-			goto fail;
-		cg_add_group(g, "Consortiums", sub);
-	}
-	if (!ctx->skip_preflight && preflight_admin_ou(ctx, profile, caps, &p) < 0)
-		goto fail;
-	if (!ctx->skip_preflight && ctx->genesis && ord && app && !cons &&
-	    preflight_participation(ord, ord_type, &p) < 0)
+	if (add_capabilities(g, s.caps, &p, ADMINS) < 0 || sub_groups(ctx, g, &p, &s) < 0 ||
+	    preflight(ctx, profile, &p, &s) < 0)
 		goto fail;
 	return g;
 fail:
@@ -917,6 +1035,7 @@ struct cgroup *tx_print_org(struct txctx *ctx, const char *name)
 	const struct ynode *orgs;
 	struct ypath op = YPATH_KEY(NULL, "Organizations");
 
+	ctx->v3 = false;        /* an org of its own, outside any profile */
 	if (get_seq(ctx->root, "Organizations", NULL, &orgs) < 0)
 		return NULL;
 	for (size_t i = 0; orgs && i < orgs->n; i++) {

@@ -1,6 +1,8 @@
-// decode.js block|envelope|configupdate|ordererorg FILE - print a Fabric message as JSON
+// decode.js block|envelope|configupdate|ordererorg FILE [3] - print a Fabric message as JSON
 // (consensustype FILE: the raw ConsensusType value of a config block)
-// the way Fabric's configtxlator (protolator) prints it.
+// the way Fabric's configtxlator (protolator) prints it: 2.x's, or with
+// the argument 3, 3.x's (which prints an empty bytes field as "" rather
+// than null).
 //
 // An independent decoder for the tests: it walks the messages with the
 // classes that the npm package fabric-protos generates from Fabric's .proto
@@ -33,6 +35,51 @@ P.loadSync(['common/common.proto', 'common/configtx.proto', 'common/configuratio
 P.resolveAll();
 const type = (name) => P.lookupType(name);
 
+// Fabric 3's messages, which fabric-protos 2.2 lacks (common.Orderers,
+// common.Consenter, orderer.smartbft.Options), from the npm package
+// @hyperledger/fabric-protos.  It ships classes that google-protobuf's
+// code generator wrote, no .proto files: each field's number, type and
+// name are read from the class's generated serializer (and an enum's type
+// from its deserializer), and made into a protobufjs type of a root of
+// their own.
+const F3 = require('@hyperledger/fabric-protos');
+const R3 = new protobuf.Root();
+const WIRE = { Uint64: 'uint64', Uint32: 'uint32', Int32: 'int32', Int64: 'int64', String: 'string',
+	Bool: 'bool', Bytes: 'bytes' };
+const snake = (camel) => camel.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+const classOf = (dotted) => dotted.split('.').reduce((o, k) => o[k], F3);
+
+function fabric3Type(fullName) {
+	const found = R3.lookup(fullName);
+	if (found) return found;
+	const cls = classOf(fullName);
+	const dot = fullName.lastIndexOf('.');
+	const t = new protobuf.Type(fullName.slice(dot + 1));
+	R3.define(fullName.slice(0, dot)).add(t);
+	const enums = {};
+	const de = /case (\d+):\s*var value = \/\*\* @type \{!proto\.([\w.]+)\} \*\/ \(reader\.readEnum\(\)\)/g;
+	for (const m of cls.deserializeBinaryFromReader.toString().matchAll(de)) enums[m[1]] = m[2];
+	const re = /f = message\.get(\w+?)(?:_asU8)?\(\);[^]*?writer\.write(Repeated)?(\w+)\(\s*(\d+),\s*f(?:,\s*proto\.([\w.]+)\.serializeBinaryToWriter)?/g;
+	for (const m of cls.serializeBinaryToWriter.toString().matchAll(re)) {
+		const [, getter, repeated, wire, num, msg] = m;
+		const name = snake(repeated ? getter.replace(/List$/, '') : getter);
+		let ftype = WIRE[wire];
+		if (wire === 'Message') ftype = fabric3Type(msg).fullName;
+		if (wire === 'Enum') {
+			const e = classOf(enums[num]);
+			const et = new protobuf.Enum(enums[num].split('.').pop(), e);
+			t.add(et);
+			ftype = et.name;
+		}
+		if (!ftype) throw new Error(`${fullName}: field ${num} is written by writer.write${wire}`);
+		t.add(new protobuf.Field(name, Number(num), ftype, repeated ? 'repeated' : undefined));
+	}
+	if (!t.fieldsArray.length) throw new Error(`${fullName}: no fields found in its generated code`);
+	return t;
+}
+const F3T = { Orderers: fabric3Type('common.Orderers'), SmartBFTOptions: fabric3Type('orderer.smartbft.Options') };
+R3.resolveAll();
+
 const T = {
 	Block: type('common.Block'), Envelope: type('common.Envelope'), Payload: type('common.Payload'),
 	ChannelHeader: type('common.ChannelHeader'), SignatureHeader: type('common.SignatureHeader'),
@@ -49,6 +96,12 @@ const opaque = {
 	'common.BlockData': { data: () => T.Envelope },
 	'common.Envelope': { payload: () => T.Payload },
 	'common.Header': { channel_header: () => T.ChannelHeader, signature_header: () => T.SignatureHeader },
+	'common.ChannelHeader': {
+		extension: (m) => {
+			if (m.extension && m.extension.length) throw new Error('a channel header extension');
+			return null;
+		},
+	},
 	'common.SignatureHeader': { creator: () => T.SerializedIdentity },
 	'common.Payload': {
 		data: (m) => {
@@ -76,7 +129,7 @@ const opaque = {
 	},
 	'msp.MSPConfig': { config: () => T.FabricMSPConfig },
 	'orderer.ConsensusType': {
-		metadata: (m) => (m.type === 'etcdraft' ? T.RaftMetadata : null),
+		metadata: (m) => ({ etcdraft: T.RaftMetadata, BFT: F3T.SmartBFTOptions }[m.type] || null),
 	},
 };
 
@@ -85,7 +138,7 @@ const valueTypes = {
 		OrdererAddresses: 'common.OrdererAddresses', Consortium: 'common.Consortium', Capabilities: 'common.Capabilities' },
 	orderer: { ConsensusType: 'orderer.ConsensusType', BatchSize: 'orderer.BatchSize', BatchTimeout: 'orderer.BatchTimeout',
 		KafkaBrokers: 'orderer.KafkaBrokers', ChannelRestrictions: 'orderer.ChannelRestrictions',
-		Capabilities: 'common.Capabilities' },
+		Capabilities: 'common.Capabilities', Orderers: F3T.Orderers },
 	ordererorg: { MSP: 'msp.MSPConfig', Endpoints: 'common.OrdererAddresses' },
 	application: { Capabilities: 'common.Capabilities', ACLs: 'protos.ACLs' },
 	apporg: { MSP: 'msp.MSPConfig', AnchorPeers: 'protos.AnchorPeers' },
@@ -94,7 +147,7 @@ const valueTypes = {
 };
 
 function lookup(name) {
-	return type(name);
+	return typeof name === 'string' ? type(name) : name;
 }
 
 function valueType(ctx) {
@@ -122,7 +175,7 @@ function scalar(field, v, repeated) {
 		return name === undefined ? v : name;
 	}
 	if (field.type === 'bytes') {
-		if (!repeated && (!v || v.length === 0)) return null;
+		if (!repeated && (!v || v.length === 0)) return FABRIC3 ? '' : null;
 		return Buffer.from(v || []).toString('base64');
 	}
 	if (is64(field.type)) return String(v === null || v === undefined ? 0 : v);
@@ -211,7 +264,8 @@ function goJSON(v) {
 		.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029') + '\n';
 }
 
-const [what, file] = process.argv.slice(2);
+const [what, file, version] = process.argv.slice(2);
+const FABRIC3 = version === '3';
 const buf = fs.readFileSync(file);
 if (what === 'consensustype') {
 	// the bytes of a config block's /Channel/Orderer/ConsensusType value, as
@@ -223,7 +277,7 @@ if (what === 'consensustype') {
 }
 const root = { block: T.Block, envelope: T.Envelope, configupdate: T.ConfigUpdate, ordererorg: T.ConfigGroup }[what];
 if (!root) {
-	process.stderr.write('usage: decode.js block|envelope|configupdate|ordererorg|consensustype FILE\n');
+	process.stderr.write('usage: decode.js block|envelope|configupdate|ordererorg|consensustype FILE [3]\n');
 	process.exit(2);
 }
 const ctx = what === 'ordererorg' ? { kind: 'ordererorg' } : {};
