@@ -47,12 +47,14 @@ int cluster_configtx_mem(const struct cluster *cl, const char *name, const char 
  * names: application-channel genesis (Orderer and Application, no
  * Consortiums), system-channel genesis (Consortiums), channel creation
  * (Application without Orderer).  Names Make cannot carry are left out.
- * With them, the MSP IDs of each profile's Application orgs.
+ * With them, the MSP IDs of each profile's Application orgs and the
+ * OrdererType of each profile with an Orderer section.
  * Returns 0, or -1 after printing an error.
  */
 struct profile_kinds {
 	struct strbuf app_genesis, sys_genesis, channel;
-	struct strbuf msps;     /* "<profile>_APP_MSPS := <MSP IDs>" lines: the channel's orgs */
+	struct strbuf msps;     /* "<profile>_APP_MSPS := <MSP IDs>" lines: the channel's orgs, and
+				   "<profile>_ORDERER_TYPE := <type>" lines */
 };
 int configtx_profiles(const char *configtx, struct profile_kinds *pk);
 

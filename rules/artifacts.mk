@@ -27,10 +27,11 @@
 channel_profile_default = $(firstword $(if $(filter participation,$(1)),\
 	$(filter $(GENESIS_PROFILE),$(CONFIGTX_APP_GENESIS_PROFILES)) $(CONFIGTX_APP_GENESIS_PROFILES),\
 	$(CONFIGTX_CHANNEL_PROFILES) $(if $(1),,$(CONFIGTX_APP_GENESIS_PROFILES))))
-CHANNEL_PROFILE ?= $(strip $(call channel_profile_default,$(CHANNEL_FLOW)))
+# (Fabric 3 has no system channel: with 3.x, participation is the default)
+CHANNEL_PROFILE ?= $(strip $(call channel_profile_default,$(or $(CHANNEL_FLOW),$(if $(FABRIC3),participation))))
 PROFILE_FLOW := $(strip $(if $(filter $(CHANNEL_PROFILE),$(CONFIGTX_APP_GENESIS_PROFILES)),participation,\
 	$(if $(filter $(CHANNEL_PROFILE),$(CONFIGTX_CHANNEL_PROFILES)),system)))
-CHANNEL_FLOW := $(or $(CHANNEL_FLOW),$(PROFILE_FLOW),system)
+CHANNEL_FLOW := $(or $(CHANNEL_FLOW),$(PROFILE_FLOW),$(if $(FABRIC3),participation,system))
 GENESIS_PROFILE ?= $(firstword $(CONFIGTX_SYS_GENESIS_PROFILES))
 # MSP IDs of the orgs that get an anchor peer update (their AnchorPeers in
 # configtx.yaml): in the system flow, the channel profile's orgs (an org may
@@ -61,6 +62,20 @@ $(error CHANNEL_PROFILE=$(CHANNEL_PROFILE) means CHANNEL_FLOW=participation, whi
 endif
 ifeq ($(FABRIC_VERSION)$(CHANNEL_FLOW),1.4participation)
 $(error CHANNEL_PROFILE=$(CHANNEL_PROFILE) means CHANNEL_FLOW=participation, which needs Fabric 2.3 or later, not FABRIC_VERSION=1.4)
+endif
+# The ordering service the channel's profile asks for, against the version:
+# Fabric 3 removed the system channel, solo and kafka (its path from them is
+# etcdraft first), and BFT is Fabric 3's alone
+ORDERER_TYPE := $($(if $(filter system,$(CHANNEL_FLOW)),$(GENESIS_PROFILE),$(CHANNEL_PROFILE))_ORDERER_TYPE)
+ifneq ($(FABRIC3),)
+ifeq ($(CHANNEL_FLOW),system)
+$(error FABRIC_VERSION=$(FABRIC_VERSION) has no system channel, and CHANNEL_PROFILE=$(CHANNEL_PROFILE) is a channel creation profile (no Orderer section): the system flow's; give a profile with an Orderer section, the channel's genesis block for the participation flow ($(or $(CONFIGTX_APP_GENESIS_PROFILES),none in $(CONFIGTX))))
+endif
+$(if $(filter solo kafka,$(ORDERER_TYPE)),$(error FABRIC_VERSION=$(FABRIC_VERSION) has no $(ORDERER_TYPE) ordering, \
+	which CHANNEL_PROFILE=$(CHANNEL_PROFILE) asks for (OrdererType: $(ORDERER_TYPE)): Fabric 3 orders with etcdraft or BFT))
+else
+$(if $(filter BFT,$(ORDERER_TYPE)),$(error CHANNEL_PROFILE=$(CHANNEL_PROFILE) orders with BFT, which Fabric $(FABRIC_VERSION) \
+	lacks: BFT ordering needs FABRIC_VERSION=3.0 or later))
 endif
 endif
 

@@ -47,7 +47,7 @@ help:
 	'  ANCHOR_ORGS     MSP IDs that get an anchor peer update [system flow: all peer orgs]' \
 	'  CC_NAME, CC_VERSION, CC_SEQUENCE  the chaincode [$(CC_NAME) $(CC_VERSION) $(CC_SEQUENCE)]' \
 	'  CC_PATH, CC_IMAGE  its source, or a chaincode server image [$(CC_PATH)]' \
-	'  FABRIC_VERSION  1.4, 2.2, 2.4 or 2.5: images and version-specific settings [$(FABRIC_VERSION)]' \
+	'  FABRIC_VERSION  1.4, 2.2, 2.4, 2.5, 3.0 or 3.1: images and version-specific settings [$(FABRIC_VERSION)]' \
 	'  TLS             0 turns TLS off [$(TLS)]' \
 	'  POD_SECURITY    restricted, baseline or privileged: what the namespaces enforce [$(POD_SECURITY)]' \
 	'  NETWORK_POLICY  1: NetworkPolicies let in what Fabric needs alone; 0: none [$(NETWORK_POLICY)]' \

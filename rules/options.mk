@@ -3,6 +3,8 @@
 # (Kbuild's filechk), and every manifest depends on that file: switching TLS
 # or FABRIC_VERSION re-renders, nothing else does.
 FABRIC_VERSION ?= 2.5
+# Fabric 3 (3.0, 3.1): the current line, with BFT ordering (rules/artifacts.mk)
+FABRIC3 = $(filter 3.%,$(FABRIC_VERSION))
 TLS ?= 1
 COUCHDB ?= 0
 CHAINCODE ?= ccaas
@@ -36,7 +38,7 @@ $(call one_of,CHAINCODE,ccaas docker)
 $(if $(CHANNEL_FLOW),$(call one_of,CHANNEL_FLOW,system participation))
 $(call one_of,STORAGE,pvc nfs)
 $(call one_of,SERVICE_TYPE,ClusterIP NodePort)
-$(call one_of,FABRIC_VERSION,1.4 2.2 2.4 2.5)
+$(call one_of,FABRIC_VERSION,1.4 2.2 2.4 2.5 3.0 3.1)
 $(call one_of,POD_SECURITY,restricted baseline privileged)
 $(call one_of,NETWORK_POLICY,0 1)
 $(call one_of,SCOPE,cluster namespace)
@@ -48,6 +50,15 @@ endif
 ifeq ($(FABRIC_VERSION)$(CHANNEL_FLOW),1.4participation)
 $(error CHANNEL_FLOW=participation needs Fabric 2.3 or later, not FABRIC_VERSION=1.4)
 endif
+# Fabric 3 has no system channel, and its orderers run with TLS alone
+ifneq ($(FABRIC3),)
+ifeq ($(TLS),0)
+$(error FABRIC_VERSION=$(FABRIC_VERSION) needs TLS=1: Fabric 3's orderers run with TLS only)
+endif
+ifeq ($(CHANNEL_FLOW),system)
+$(error FABRIC_VERSION=$(FABRIC_VERSION) has no system channel: Fabric 3's orderers join channels through the channel participation API (CHANNEL_FLOW=participation, the default with 3.x))
+endif
+endif
 ifeq ($(STORAGE),nfs)
 $(if $(NFS_SERVER),,$(error STORAGE=nfs needs NFS_SERVER, the address of the NFS server))
 endif
@@ -58,6 +69,8 @@ endif
 # node's Docker socket is asked for.
 FABRIC_IMAGE_TAG := $(FABRIC_VERSION)
 CA_IMAGE_TAG := $(if $(filter 1.4,$(FABRIC_VERSION)),1.4,1.5)
+# Node.js chaincode runs in fabric-nodeenv, whose current line stays 2.5 under Fabric 3
+NODEENV_IMAGE_TAG := $(if $(FABRIC3),2.5,$(FABRIC_VERSION))
 TLS_ENABLED := $(if $(filter 1,$(TLS)),true,false)
 STATE_DATABASE := $(if $(filter 1,$(COUCHDB)),CouchDB,goleveldb)
 VM_ENDPOINT := $(if $(filter docker,$(CHAINCODE)),unix:///host/var/run/docker.sock)

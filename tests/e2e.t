@@ -428,4 +428,58 @@ for shape in two-orderer-orgs loopback; do
 	is "$rc:$(ours)" "0:" "$shape: clean-cluster leaves no object of ours"
 done
 
+# ---- Fabric 3.1: the sample (Raft), and test-network's BFT files as they
+# are (four orderers, SmartBFT), with one orderer down ----
+last_balances() { balances | sed 's/.*\(a = [0-9]* b = [0-9]* \)$/\1/'; }
+f3="BUILD=$tmp/fabric3 FABRIC_VERSION=3.1 CRYPTO_CONFIG=$TOP/crypto-config.yaml"
+# shellcheck disable=SC2086
+step "Fabric 3.1, Raft: make deploy channel chaincode invoke" $f3 WAIT=1 deploy channel chaincode invoke
+is "$rc:$(last_balances)" "0:a = 90 b = 210 " "Fabric 3.1, the sample (Raft): a = 90, b = 210"
+like "$(cat "$tmp/fabric3/manifests/orgorderer1/orderer0.yaml")" "image: hyperledger/fabric-orderer:3.1" \
+	"Fabric 3.1: the orderers run 3.1"
+# shellcheck disable=SC2086
+step "Fabric 3.1, Raft: make clean-cluster" $f3 clean-cluster
+is "$rc:$(ours)" "0:" "Fabric 3.1, Raft: clean-cluster leaves no object of ours"
+
+BT=$FIXTURES/fabric-3.1/test-network-bft
+bft="BUILD=$tmp/bft FABRIC_VERSION=3.1 CONFIGTX=$BT/configtx/configtx.yaml CHANNEL_PROFILE=ChannelUsingBFT"
+bft_cc="$BT/organizations/cryptogen/crypto-config-orderer.yaml $BT/organizations/cryptogen/crypto-config-org1.yaml"
+bft_cc="$bft_cc $BT/organizations/cryptogen/crypto-config-org2.yaml"
+# shellcheck disable=SC2086
+step "Fabric 3.1, BFT: make deploy channel chaincode invoke" $bft CRYPTO_CONFIG="$bft_cc" WAIT=1 \
+	deploy channel chaincode invoke
+is "$rc:$(last_balances)" "0:a = 90 b = 210 " "Fabric 3.1, test-network's BFT files: a = 90, b = 210"
+like "$out" "JOB     example.com/ch-mychannel" "BFT: the four orderers joined the channel through their admin endpoints"
+# one of the four down (its Deployment scaled to 0): SmartBFT goes on with three
+O4=$tmp/bft/manifests/example.com/orderer4.yaml
+sed 's/^  replicas: 1$/  replicas: 0/' "$O4" >"$tmp/orderer4-down.yaml"
+run "$BINDIR/kapply" apply -q -f "$tmp/orderer4-down.yaml"
+run "$BINDIR/kapply" get -f "$tmp/orderer4-down.yaml"
+like "$out" "Deployment/orderer4.*0/0" "BFT: orderer4 is down"
+# shellcheck disable=SC2086
+step "Fabric 3.1, BFT: invoke, orderer4 down" $bft CRYPTO_CONFIG="$bft_cc" invoke
+is "$rc:$(balances)" "0:a = 80 b = 220 " "BFT: with one orderer of four down, an invoke commits: a = 80"
+# back again, it catches up (once the channel moves on: SmartBFT syncs a
+# follower that sees it is behind): every orderer at one height
+run "$BINDIR/kapply" apply -q -f "$O4"
+run "$BINDIR/kapply" wait -q --timeout 2m -f "$O4"
+is "$rc" 0 "BFT: orderer4 is back"
+# shellcheck disable=SC2086
+step "Fabric 3.1, BFT: invoke, orderer4 back" $bft CRYPTO_CONFIG="$bft_cc" invoke
+is "$rc:$(balances)" "0:a = 70 b = 230 " "BFT: the next invoke commits: a = 70"
+heights=
+for _try in 1 2 3 4 5 6; do
+	rm -f "$tmp/bft/stamps/channel-mychannel/example.com"
+	# shellcheck disable=SC2086
+	run tmake $bft CRYPTO_CONFIG="$bft_cc" channel
+	heights=$("$BINDIR/kapply" logs -f "$tmp/bft/jobs/example.com/ch-mychannel.yaml" |
+		sed -n 's/.* serves mychannel already, at height \([0-9]*\)$/\1/p' | sort -u | tr '\n' ' ')
+	[ "$(printf '%s\n' $heights | wc -l)" -eq 1 ] && break
+	sleep 5
+done
+like "$heights" '^[0-9]+ $' "BFT: orderer4 caught up: the four orderers serve mychannel at one height ($heights)"
+# shellcheck disable=SC2086
+step "Fabric 3.1, BFT: make clean-cluster" $bft CRYPTO_CONFIG="$bft_cc" clean-cluster
+is "$rc:$(ours)" "0:" "Fabric 3.1, BFT: clean-cluster leaves no object of ours"
+
 done_testing

@@ -111,9 +111,16 @@ like "$(cat "$B/manifests/org1/peer0.yaml")" 'CORE_PEER_TLS_ENABLED, value: "fal
 run tmake BUILD="$B" TLS=0 -q all
 is "$rc" 0 "and then it is up to date"
 
-# option values make refuses, before it does anything
+# option values make refuses, before it does anything (Fabric 3's refusals
+# of the 3.1 sample profiles' solo, and of BFT for 2.5, among them)
+SP=$FIXTURES/fabric-3.1/sample-profiles
 for bad in "TLS=yes:TLS=yes is not one of: 0 1" "STORAGE=nfs:STORAGE=nfs needs NFS_SERVER" \
-	"FABRIC_VERSION=3.0:FABRIC_VERSION=3.0 is not one of: 1.4 2.2 2.4 2.5" \
+	"FABRIC_VERSION=4.0:FABRIC_VERSION=4.0 is not one of: 1.4 2.2 2.4 2.5 3.0 3.1" \
+	"FABRIC_VERSION=3.1 TLS=0:FABRIC_VERSION=3.1 needs TLS=1: Fabric 3's orderers run with TLS only" \
+	"FABRIC_VERSION=3.0 CHANNEL_FLOW=system:FABRIC_VERSION=3.0 has no system channel" \
+	"FABRIC_VERSION=3.1 CHANNEL_PROFILE=TwoOrgsChannel:FABRIC_VERSION=3.1 has no system channel, and CHANNEL_PROFILE=TwoOrgsChannel is a channel creation profile .no Orderer section.: the system flow's; give a profile with an Orderer section, the channel's genesis block for the participation flow .TwoOrgsApplicationGenesis." \
+	"FABRIC_VERSION=3.1 CHANNEL_PROFILE=DemoAppChannelInsecureSolo CRYPTO_CONFIG=$SP/crypto-config.yaml CONFIGTX=$SP/configtx.yaml:FABRIC_VERSION=3.1 has no solo ordering, which CHANNEL_PROFILE=DemoAppChannelInsecureSolo asks for" \
+	"CHANNEL_PROFILE=DemoAppChannelSmartBft CRYPTO_CONFIG=$SP/crypto-config.yaml CONFIGTX=$SP/configtx.yaml:CHANNEL_PROFILE=DemoAppChannelSmartBft orders with BFT, which Fabric 2.5 lacks: BFT ordering needs FABRIC_VERSION=3.0 or later" \
 	"SERVICE_TYPE=LoadBalancer:SERVICE_TYPE=LoadBalancer is not one of: ClusterIP NodePort" \
 	"POD_SECURITY=strict:POD_SECURITY=strict is not one of: restricted baseline privileged" \
 	"CHANNEL_FLOW=participation TLS=0:CHANNEL_FLOW=participation needs TLS=1" \
@@ -123,6 +130,7 @@ for bad in "TLS=yes:TLS=yes is not one of: 0 1" "STORAGE=nfs:STORAGE=nfs needs N
 	"CHANNEL_PROFILE=NoSuch:CHANNEL_PROFILE=NoSuch is not a channel profile of configtx.yaml: an application channel genesis profile .Orderer, Application.: TwoOrgsApplicationGenesis; a system channel genesis profile .Consortiums.: TwoOrgsOrdererGenesis; a channel creation profile .Application alone.: TwoOrgsChannel" \
 	"GENESIS_PROFILE=TwoOrgsChannel:GENESIS_PROFILE=TwoOrgsChannel is not a system channel genesis profile"; do
 	args=${bad%%:*}
+	# shellcheck disable=SC2086
 	run tmake BUILD="$tmp/refused" $args all
 	is "$rc" 2 "make $args: refused"
 	like "$err" "${bad#*:}" "make $args: says why"

@@ -590,6 +590,15 @@ static void app_msps(const char *name, const struct ynode *app, struct strbuf *o
 	sb_addc(out, '\n');
 }
 
+/* "<profile>_ORDERER_TYPE := <type>" of a profile whose Orderer section names one. */
+static void orderer_type(const char *name, const struct ynode *orderer, struct strbuf *out)
+{
+	const struct ynode *t = ymap_get_nocase(orderer, "OrdererType");
+
+	if (t && t->kind == Y_SCALAR && make_word(t->str))
+		sb_addf(out, "%s_ORDERER_TYPE := %s\n", name, t->str);
+}
+
 int configtx_profiles(const char *configtx, struct profile_kinds *pk)
 {
 	const struct ynode *root, *profiles;
@@ -615,6 +624,7 @@ int configtx_profiles(const char *configtx, struct profile_kinds *pk)
 			continue;
 		sb_addf(list, "%s%s", list->len ? " " : "", name);
 		app_msps(name, ymap_get_nocase(p, "Application"), &pk->msps);
+		orderer_type(name, ymap_get_nocase(p, "Orderer"), &pk->msps);
 	}
 	yfile_free(f);
 	return 0;

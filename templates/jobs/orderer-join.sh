@@ -2,14 +2,15 @@
 # orderer-join.sh - join every orderer of this org (ORDERER_ADMINS: admin
 # endpoints "host:port ...") to CHANNEL through the channel participation
 # API, over mutual TLS with the org Admin's TLS client certificate.  An
-# orderer that serves the channel already is skipped.  osnadmin exits 0
-# whatever the HTTP status, so its status line decides.
+# orderer that serves the channel already is skipped, and its height said.
+# osnadmin exits 0 whatever the HTTP status, so its status line decides.
 . /scripts/common.sh
 
-joined() { # joined ADMIN-ENDPOINT: does the orderer serve CHANNEL?
-	osnadmin channel list -c "$CHANNEL" -o "$1" --ca-file "$ORDERER_CA" \
-		--client-cert /crypto/admin/tls/client.crt --client-key /crypto/admin/tls/client.key \
-		2>/dev/null | grep -q '^Status: 200$'
+joined() { # joined ADMIN-ENDPOINT: does the orderer serve CHANNEL? (its height in $height)
+	info=$(osnadmin channel list -c "$CHANNEL" -o "$1" --ca-file "$ORDERER_CA" \
+		--client-cert /crypto/admin/tls/client.crt --client-key /crypto/admin/tls/client.key 2>/dev/null) || return 1
+	printf '%s\n' "$info" | grep -q '^Status: 200$' || return 1
+	height=$(printf '%s\n' "$info" | sed -n 's/.*"height": *\([0-9][0-9]*\).*/\1/p')
 }
 
 join() { # join ADMIN-ENDPOINT: print the reply, succeed on 201 Created only
@@ -22,7 +23,7 @@ join() { # join ADMIN-ENDPOINT: print the reply, succeed on 201 Created only
 
 for o in $ORDERER_ADMINS; do
 	if joined "$o"; then
-		say "$o serves $CHANNEL already"
+		say "$o serves $CHANNEL already, at height ${height:-?}"
 		continue
 	fi
 	retry join "$o"
