@@ -53,6 +53,8 @@ to_data "$FIXTURES/fabric-2.5/original/configtx-channelpolicyfix.yaml" "$c/confi
 # Fabric 3.1: BFT (SmartBFT options, consenter mappings) and the V3_0 rules
 to_data "$FIXTURES/fabric-3.1/test-network-bft/configtx/configtx.yaml" "$c/configtx/seed-fabric-3.1-test-network-bft.yaml"
 to_data "$FIXTURES/fabric-3.1/sample-profiles/configtx.yaml" "$c/configtx/seed-fabric-3.1-sample-profiles.yaml"
+to_data "$FIXTURES/fabric-3.1/two-org-bft-participation/configtx.yaml" \
+	"$c/configtx/seed-fabric-3.1-two-org-bft-participation.yaml"
 
 # --- the cluster's copy of configtx.yaml: test-network's, the sample's, the fixtures' ---
 put clusterconfig test-network.yaml "$FIXTURES/fabric-2.5/test-network/configtx/configtx.yaml"
@@ -191,6 +193,11 @@ done
 put inspect fabric-3.1-test-network-bft-mychannel.block "$FIXTURES/fabric-3.1/test-network-bft/channel-artifacts/mychannel.block"
 put inspect fabric-3.1-sample-profiles-DemoAppChannelBftCase.block \
 	"$FIXTURES/fabric-3.1/sample-profiles/channel-artifacts/DemoAppChannelBftCase.block"
+# a BFT channel's block, and one with two consenters more (the live configs of -liveConfig)
+put inspect fabric-3.1-two-org-bft-participation-mychannel.block \
+	"$FIXTURES/fabric-3.1/two-org-bft-participation/channel-artifacts/mychannel.block"
+put inspect fabric-3.1-two-org-bft-participation-add-two-consenters.block \
+	"$FIXTURES/fabric-3.1/two-org-bft-participation/updates/add-two-consenters/mychannel.block"
 # pairs of raft consenter sets (ConsensusType values), live then declared,
 # as the consenter steps of -liveConfig read them: a 2-byte length first
 # (decoded by tests/node/decode.js: with fabric-protos, NODE_PATH as make

@@ -138,10 +138,11 @@ struct cgroup *tx_declared_config(const struct cgroup *live, const struct cgroup
 				  const struct cgroup *orderer);
 /*
  * etcdraft takes one consenter change per config update (Fabric refuses an
- * update that adds, removes or re-certifies more than one).  When the
- * consenters of declared differ from live's by more, declared gets live's
- * consenters with one change made: an addition first, then new
- * certificates, then a removal (growing before shrinking keeps a quorum).
+ * update that adds, removes or re-certifies more than one; BFT's are left
+ * as they are, see tx_check_bft).  When the consenters of declared differ
+ * from live's by more, declared gets live's consenters with one change
+ * made: an addition first, then new certificates, then a removal (growing
+ * before shrinking keeps a quorum).
  * Returns how many changes are left for the updates after this one.
  */
 size_t tx_one_consenter_change(const struct cgroup *live, struct cgroup *declared);
@@ -154,7 +155,27 @@ size_t tx_one_consenter_change(const struct cgroup *live, struct cgroup *declare
  * says so; with another key, -1 and an allocated *why.
  */
 int tx_keep_sole_consenter(const struct cgroup *live, struct cgroup *declared, struct strbuf *note, char **why);
-/* "add|remove|change /Channel/..." lines, one per element that differs. */
+/*
+ * BFT (Fabric 3) takes any number of consenter changes in one config
+ * update: its orderers check only that the BlockValidation policy is the
+ * quorum configtxgen computes for the new Orderers value (declared has
+ * it) and that leader rotation is off.  What they take and should not:
+ * a consenter that declared gives another ID than the channel has it
+ * under (known by the key of its Identity) is refused, -1 with an
+ * allocated *why (a running orderer keeps the ID it started with, and
+ * would leave the channel's consensus).  note says when the new set's
+ * quorum needs consenters the channel does not have yet, and what of
+ * the update the orderers take only when they restart (RequestPoolSize)
+ * or never (BatchTimeout).  0 otherwise, and for a channel of another
+ * orderer type.
+ */
+int tx_check_bft(const struct cgroup *live, const struct cgroup *declared, struct strbuf *note, char **why);
+/*
+ * "add|remove|change /Channel/..." lines, one per element that differs;
+ * under a change of the consenters (etcdraft's ConsensusType, BFT's
+ * Orderers), a line per consenter ("add consenter host:port", BFT's
+ * with "(ID n)").
+ */
 void tx_describe_changes(const struct cgroup *live, const struct cgroup *declared, struct strbuf *out);
 /*
  * MSP IDs whose admins' signatures meet the mod_policy of every element

@@ -8,7 +8,8 @@
 #   - the decoder, and txgen's -inspect*, against configtxlator 3.1's JSON
 #     of every fixture artifact;
 #   - txgen's artifact of every fixture profile (test-network's BFT shape,
-#     and one profile of each kind of Fabric 3.1's sample configuration)
+#     one profile of each kind of Fabric 3.1's sample configuration, and
+#     the BFT channel of the config update tests with each of its changes)
 #     against configtxgen 3.1's, and -printOrg;
 #   - the consenters, the BlockValidation quorum (1 to 7 consenters) and
 #     the SmartBFT options, one by one;
@@ -95,6 +96,19 @@ same_as_fixture tn/mychannel.block "$TN" mychannel.block "test-network BFT mycha
 for org in OrdererOrg Org1MSP Org2MSP; do
 	txgen -configPath "$TN/configtx" -printOrg $org >org.json
 	same_json org.json "$TN/printOrg/$org.json" "test-network BFT: -printOrg $org equals configtxgen 3.1's"
+done
+
+# ---- the BFT channel of the config updates, and each change of it (its updates/) ----
+BU=$F31/two-org-bft-participation
+run txgen -configPath "$BU" -profile TwoOrgsBFTGenesis -channelID mychannel -outputBlock bu/mychannel.block
+is "$rc:$err" "0:" "two-org-bft-participation: txgen writes mychannel.block"
+same_as_fixture bu/mychannel.block "$BU" mychannel.block "two-org-bft-participation mychannel.block"
+for b in "$BU"/updates/*/mychannel.block; do
+	v=$(basename "$(dirname "$b")")
+	run txgen -configPath "$BU/updates/$v" -profile TwoOrgsBFTGenesis -channelID mychannel -outputBlock "bu/$v.block"
+	decode block "bu/$v.block" 3 | norm /dev/stdin >a.json
+	decode block "$b" 3 | norm /dev/stdin >b.json
+	same_json a.json b.json "two-org-bft-participation, $v: txgen's block decodes as configtxgen 3.1's"
 done
 
 # ---- a profile of each kind of Fabric 3.1's sample configuration, and two of BFT ----

@@ -50,19 +50,27 @@ struct cgroup *tx_declared_config(const struct cgroup *live, const struct cgroup
 	return d;
 }
 
-/* ---- etcdraft consenters: one change per update ---- */
+/*
+ * ---- consenters: etcdraft's, one change per update; BFT's, any ----
+ *
+ * etcdraft's are the ConsensusType metadata's, known by their address;
+ * BFT's (Fabric 3) are the Orderer group's Orderers value, known by their
+ * SmartBFT ID.
+ */
 
-/* A consenter of an etcdraft ConsensusType value (pointers into the value). */
+/* A consenter of either (pointers into the value). */
 struct consenter {
 	struct pb_field msg;            /* the Consenter message */
 	const uint8_t *host;
 	size_t hostlen;
 	uint64_t port;
+	uint64_t id;                    /* BFT: its ID in SmartBFT */
 };
 
-struct raft_config {
+struct consenter_set {
 	struct consenter *c;
 	size_t n;
+	bool bft;                       /* BFT's: known by ID, not by address */
 };
 
 static bool same_address(const struct consenter *a, const struct consenter *b)
@@ -71,49 +79,78 @@ static bool same_address(const struct consenter *a, const struct consenter *b)
 	       (a->hostlen == 0 || memcmp(a->host, b->host, a->hostlen) == 0);
 }
 
+/* One consenter twice (at one address, or with one ID): not a set the orderers take. */
+static bool has_twice(const struct consenter_set *rc)
+{
+	for (size_t i = 0; i < rc->n; i++)
+		for (size_t j = i + 1; j < rc->n; j++)
+			if (rc->bft ? rc->c[i].id == rc->c[j].id : same_address(&rc->c[i], &rc->c[j]))
+				return true;
+	return false;
+}
+
+/*
+ * The consenters of the Consenter messages (field num) of msg, each
+ * with its host (field 2 of raft's and BFT's), port, and BFT's ID: 1, or
+ * -1 (rc emptied) when msg is malformed, has none, or one twice.
+ */
+static int collect_consenters(const uint8_t *msg, size_t len, uint32_t num, struct consenter_set *rc)
+{
+	struct pb_reader r = pb_reader(msg, len);
+	struct pb_field f;
+	size_t cap = 0;
+	int got;
+
+	while ((got = pb_next(&r, &f)) > 0) {
+		struct consenter *c;
+
+		if (f.num != num || f.type != PB_LEN)
+			continue;
+		rc->c = xgrow(rc->c, &cap, rc->n + 1, sizeof(*rc->c));
+		c = &rc->c[rc->n++];
+		c->msg = f;
+		c->host = pb_get_bytes(f.data, f.len, rc->bft ? 2 : 1, &c->hostlen);
+		c->port = pb_get_varint(f.data, f.len, rc->bft ? 3 : 2);
+		c->id = rc->bft ? pb_get_varint(f.data, f.len, 1) : 0;
+	}
+	if (got < 0 || rc->n == 0 || has_twice(rc)) {
+		free(rc->c);
+		*rc = (struct consenter_set){0};
+		return -1;
+	}
+	return 1;
+}
+
 /*
  * The consenters of a ConsensusType value (type "etcdraft", its metadata's
  * field 1): 1, 0 when the value is no etcdraft one, -1 when it is not one
  * the orderer takes (malformed, no consenter, two at one address).
  */
-static int read_consenters(const struct cvalue *v, struct raft_config *rc)
+static int read_consenters(const struct cvalue *v, struct consenter_set *rc)
 {
 	size_t tlen, mlen;
 	const uint8_t *type = pb_get_bytes(v->data, v->len, 1, &tlen);
 	const uint8_t *meta = pb_get_bytes(v->data, v->len, 2, &mlen);
-	struct pb_reader r = pb_reader(meta, mlen);
-	struct pb_field f;
-	size_t cap = 0;
-	int got;
 
-	*rc = (struct raft_config){0};
+	*rc = (struct consenter_set){0};
 	if (!type || tlen != 8 || memcmp(type, "etcdraft", 8) != 0)
 		return 0;
 	if (!pb_valid(v->data, v->len))
 		return -1;
-	while ((got = pb_next(&r, &f)) > 0) {
-		struct consenter *c;
+	return collect_consenters(meta, mlen, 1, rc);
+}
 
-		if (f.num != 1 || f.type != PB_LEN)
-			continue;
-		rc->c = xgrow(rc->c, &cap, rc->n + 1, sizeof(*rc->c));
-		c = &rc->c[rc->n++];
-		c->msg = f;
-		c->host = pb_get_bytes(f.data, f.len, 1, &c->hostlen);
-		c->port = pb_get_varint(f.data, f.len, 2);
-	}
-	if (rc->n == 0)
-		got = -1;
-	for (size_t i = 0; got == 0 && i < rc->n; i++)
-		for (size_t j = i + 1; j < rc->n; j++)
-			if (same_address(&rc->c[i], &rc->c[j]))
-				got = -1;
-	if (got < 0) {
-		free(rc->c);
-		*rc = (struct raft_config){0};
+/*
+ * The consenters of an Orderers value (BFT's, Fabric 3: consenter_mapping,
+ * field 1): 1, or -1 when it is not one the orderers take (malformed, no
+ * consenter, two with one ID).
+ */
+static int read_orderers(const struct cvalue *v, struct consenter_set *rc)
+{
+	*rc = (struct consenter_set){ .bft = true };
+	if (!pb_valid(v->data, v->len))
 		return -1;
-	}
-	return 1;
+	return collect_consenters(v->data, v->len, 1, rc);
 }
 
 static bool same_consenter(const struct consenter *a, const struct consenter *b)
@@ -121,12 +158,38 @@ static bool same_consenter(const struct consenter *a, const struct consenter *b)
 	return a->msg.len == b->msg.len && memcmp(a->msg.data, b->msg.data, a->msg.len) == 0;
 }
 
-/* The consenter of rc at c's address, or NULL. */
-static const struct consenter *find_address(const struct raft_config *rc, const struct consenter *c)
+/* The Consenter fields of the certificates by whose key Fabric knows a node. */
+enum { RAFT_CLIENT_TLS_CERT = 3, BFT_IDENTITY = 5 };
+
+/* Do two consenters' certificates of field num (how Fabric knows a node) hold the same key? */
+static bool same_key(const struct consenter *a, const struct consenter *b, uint32_t num)
 {
-	for (size_t i = 0; i < rc->n; i++)
-		if (same_address(&rc->c[i], c))
-			return &rc->c[i];
+	size_t la, lb;
+	const uint8_t *pa = pb_get_bytes(a->msg.data, a->msg.len, num, &la);
+	const uint8_t *pb = pb_get_bytes(b->msg.data, b->msg.len, num, &lb);
+	struct pki_cert *ca = pa ? pki_cert_from_pem((const char *)pa, la) : NULL;
+	struct pki_cert *cb = pb ? pki_cert_from_pem((const char *)pb, lb) : NULL;
+	bool same = ca && cb && pki_cert_same_key(ca, cb);
+
+	pki_cert_free(ca);
+	pki_cert_free(cb);
+	return same;
+}
+
+/*
+ * The consenter of rc that c is, or NULL: the one at c's address; BFT's,
+ * the one with c's ID at c's address or with c's Identity key (another
+ * node that takes a leaving one's ID is another consenter).
+ */
+static const struct consenter *find_same(const struct consenter_set *rc, const struct consenter *c)
+{
+	for (size_t i = 0; i < rc->n; i++) {
+		const struct consenter *x = &rc->c[i];
+
+		if (rc->bft ? x->id == c->id && (same_address(x, c) || same_key(x, c, BFT_IDENTITY)) :
+		    same_address(x, c))
+			return x;
+	}
 	return NULL;
 }
 
@@ -134,15 +197,16 @@ enum consenter_change { CONSENTER_ADD, CONSENTER_CERT, CONSENTER_REMOVE, CONSENT
 
 /*
  * Each change that turns the consenters of from into those of to, to fn:
- * a consenter is known by its address, and a new certificate at an
- * address is a change of its own.  Additions and new certificates in to's
- * order, then removals in from's.
+ * a consenter is known by its address (BFT's: by its ID), and a new
+ * certificate (BFT's: anything else new) is a change of its own.
+ * Additions and new certificates in to's order, then removals in from's.
  */
 typedef void consenter_fn(void *ctx, enum consenter_change k, const struct consenter *c);
-static void each_change(const struct raft_config *from, const struct raft_config *to, consenter_fn *fn, void *ctx)
+static void each_change(const struct consenter_set *from, const struct consenter_set *to, consenter_fn *fn,
+			void *ctx)
 {
 	for (size_t i = 0; i < to->n; i++) {
-		const struct consenter *was = find_address(from, &to->c[i]);
+		const struct consenter *was = find_same(from, &to->c[i]);
 
 		if (!was)
 			fn(ctx, CONSENTER_ADD, &to->c[i]);
@@ -150,7 +214,7 @@ static void each_change(const struct raft_config *from, const struct raft_config
 			fn(ctx, CONSENTER_CERT, &to->c[i]);
 	}
 	for (size_t i = 0; i < from->n; i++)
-		if (!find_address(to, &from->c[i]))
+		if (!find_same(to, &from->c[i]))
 			fn(ctx, CONSENTER_REMOVE, &from->c[i]);
 }
 
@@ -168,7 +232,7 @@ static void count_change(void *ctx, enum consenter_change k, const struct consen
 		t->first[k] = c;
 }
 
-static size_t consenter_changes(const struct raft_config *from, const struct raft_config *to, struct tally *t)
+static size_t consenter_changes(const struct consenter_set *from, const struct consenter_set *to, struct tally *t)
 {
 	*t = (struct tally){0};
 	each_change(from, to, count_change, t);
@@ -231,21 +295,6 @@ static void set_consenters(struct cgroup *ord, const struct cvalue *dv, const st
 	pb_free(&value);
 }
 
-/* Do two consenters' client TLS certificates (how Fabric knows a node) hold the same key? */
-static bool same_key(const struct consenter *a, const struct consenter *b)
-{
-	size_t la, lb;
-	const uint8_t *pa = pb_get_bytes(a->msg.data, a->msg.len, 3, &la);
-	const uint8_t *pb = pb_get_bytes(b->msg.data, b->msg.len, 3, &lb);
-	struct pki_cert *ca = pa ? pki_cert_from_pem((const char *)pa, la) : NULL;
-	struct pki_cert *cb = pb ? pki_cert_from_pem((const char *)pb, lb) : NULL;
-	bool same = ca && cb && pki_cert_same_key(ca, cb);
-
-	pki_cert_free(ca);
-	pki_cert_free(cb);
-	return same;
-}
-
 /* The orderer groups and ConsensusType values of live and declared, or -1 when either has none. */
 static int consensus_values(const struct cgroup *live, struct cgroup *declared, struct cgroup **dord,
 			    const struct cvalue **lv, const struct cvalue **dv)
@@ -262,7 +311,7 @@ int tx_keep_sole_consenter(const struct cgroup *live, struct cgroup *declared, s
 {
 	struct cgroup *dord;
 	const struct cvalue *lv, *dv;
-	struct raft_config from = {0}, to = {0};
+	struct consenter_set from = {0}, to = {0};
 	struct tally t;
 	int rc = 0;
 
@@ -277,7 +326,7 @@ int tx_keep_sole_consenter(const struct cgroup *live, struct cgroup *declared, s
 		unsigned long long port = (unsigned long long)c->port;
 		struct pb_field *list = xcalloc(to.n, sizeof(*list));
 
-		if (!same_key(&from.c[0], c)) {
+		if (!same_key(&from.c[0], c, RAFT_CLIENT_TLS_CERT)) {
 			*why = xasprintf("consenter %.*s:%llu is the channel's only one, and its new certificate has "
 					 "another key: Fabric cannot rotate it (its leader would have no one to hand over "
 					 "to); add a second consenter first", hl, host, port);
@@ -303,7 +352,7 @@ size_t tx_one_consenter_change(const struct cgroup *live, struct cgroup *declare
 {
 	struct cgroup *dord;
 	const struct cvalue *lv, *dv;
-	struct raft_config from = {0}, to = {0};
+	struct consenter_set from = {0}, to = {0};
 	struct tally t;
 	size_t total, left = 0;
 
@@ -333,26 +382,167 @@ size_t tx_one_consenter_change(const struct cgroup *live, struct cgroup *declare
 	return left;
 }
 
+/* ---- BFT: every consenter change in one update ---- */
+
+/* The BFT consenters of live's and declared's Orderer groups: true when both have a set the orderers take. */
+static bool bft_sets(const struct cgroup *live, const struct cgroup *declared, struct consenter_set *from,
+		     struct consenter_set *to)
+{
+	const struct cgroup *lo = cg_group(live, "Orderer"), *dord = cg_group(declared, "Orderer");
+	const struct cvalue *lv = lo ? cg_value(lo, ORDERERS) : NULL, *dv = dord ? cg_value(dord, ORDERERS) : NULL;
+
+	*from = *to = (struct consenter_set){0};
+	return lv && dv && read_orderers(lv, from) > 0 && read_orderers(dv, to) > 0;
+}
+
+/* A consenter of to that from has under another ID (by its Identity's key), with *was that one; or NULL. */
+static const struct consenter *renumbered(const struct consenter_set *from, const struct consenter_set *to,
+					  const struct consenter **was)
+{
+	for (size_t i = 0; i < to->n; i++) {
+		for (size_t j = 0; j < from->n; j++) {
+			if (from->c[j].id != to->c[i].id && same_key(&from->c[j], &to->c[i], BFT_IDENTITY)) {
+				*was = &from->c[j];
+				return &to->c[i];
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * When fewer of to's consenters than its quorum, ceil((n + f + 1) / 2)
+ * with f = (n - 1) / 3 as SmartBFT computes it, are consenters in from:
+ * the channel waits for new ones.
+ */
+static void quorum_note(const struct consenter_set *from, const struct consenter_set *to, struct strbuf *note)
+{
+	size_t f = (to->n - 1) / 3, quorum = (to->n + f + 2) / 2, kept = 0;
+
+	for (size_t i = 0; i < to->n; i++)
+		kept += find_same(from, &to->c[i]) != NULL;
+	if (kept < quorum)
+		sb_addf(note, "(with this update a quorum is %zu of the %zu consenters, and %zu of them order the "
+			"channel now: it orders nothing more until new ones have joined it and caught up)\n",
+			quorum, to->n, kept);
+}
+
+/* A field of a BFT channel's SmartBFT options (the ConsensusType metadata) in g, or 0. */
+static uint64_t smartbft_option(const struct cgroup *g, uint32_t num)
+{
+	const struct cvalue *v = cg_value(g, "ConsensusType");
+	const uint8_t *meta;
+	size_t mlen;
+
+	if (!v || !(meta = pb_get_bytes(v->data, v->len, 2, &mlen)))
+		return 0;
+	return pb_get_varint(meta, mlen, num);
+}
+
+/* What a BFT channel's orderers take of the update only when they restart, or never. */
+static void option_notes(const struct cgroup *live, const struct cgroup *declared, struct strbuf *note)
+{
+	enum { REQUEST_POOL_SIZE = 5 };         /* smartbft.Options */
+	const struct cgroup *lo = cg_group(live, "Orderer"), *dord = cg_group(declared, "Orderer");
+	const struct cvalue *lt = cg_value(lo, "BatchTimeout"), *dt = cg_value(dord, "BatchTimeout");
+
+	if (lt && dt && !cg_same_value(lt, dt))
+		sb_adds(note, "(BatchTimeout changes nothing on a BFT channel: its orderers cut blocks by the SmartBFT "
+			"option RequestBatchMaxInterval)\n");
+	if (smartbft_option(lo, REQUEST_POOL_SIZE) != smartbft_option(dord, REQUEST_POOL_SIZE))
+		sb_adds(note, "(a new RequestPoolSize takes effect on each orderer when it restarts)\n");
+}
+
+int tx_check_bft(const struct cgroup *live, const struct cgroup *declared, struct strbuf *note, char **why)
+{
+	struct consenter_set from, to;
+	const struct consenter *c, *was = NULL;
+	int rc = 0;
+
+	if (!bft_sets(live, declared, &from, &to))
+		goto done;
+	if ((c = renumbered(&from, &to, &was))) {
+		*why = xasprintf("consenter %.*s:%llu is the channel's consenter %llu (the key of its Identity says so), "
+				 "and configtx.yaml gives it the ID %llu: a running orderer keeps the ID it started "
+				 "with, and would leave the channel's consensus until restarted; keep its ID %llu",
+				 (int)c->hostlen, (const char *)c->host, (unsigned long long)c->port,
+				 (unsigned long long)was->id, (unsigned long long)c->id, (unsigned long long)was->id);
+		rc = -1;
+		goto done;
+	}
+	quorum_note(&from, &to, note);
+	option_notes(live, declared, note);
+done:
+	free(from.c);
+	free(to.c);
+	return rc;
+}
+
+/* A set's consenter as the output names it: host:port, and a BFT consenter's ID. */
 static void say_consenter(void *ctx, enum consenter_change k, const struct consenter *c)
 {
 	static const char *const what[CONSENTER_KINDS] = { "add", "change", "remove" };
 
-	sb_addf(ctx, "         %s consenter %.*s:%llu\n", what[k], (int)c->hostlen, (const char *)c->host,
+	sb_addf(ctx, "         %s consenter %.*s:%llu", what[k], (int)c->hostlen, (const char *)c->host,
 		(unsigned long long)c->port);
+	if (c->id)
+		sb_addf(ctx, " (ID %llu)", (unsigned long long)c->id);
+	sb_addc(ctx, '\n');
 }
 
-/* "add consenter host:port" lines under a ConsensusType change: how the consenters of a and b differ. */
-static void describe_consenters(const struct cvalue *a, const struct cvalue *b, struct strbuf *out)
-{
-	struct raft_config from = {0}, to = {0};
+typedef int consenters_fn(const struct cvalue *v, struct consenter_set *rc);
 
-	if (read_consenters(a, &from) > 0 && read_consenters(b, &to) > 0)
+/*
+ * "add consenter host:port" lines under a change of the value that holds
+ * the consenters (etcdraft's ConsensusType, BFT's Orderers), read by
+ * read: how the consenters of a and b differ.
+ */
+static void describe_consenters(const struct cvalue *a, const struct cvalue *b, consenters_fn *read,
+				struct strbuf *out)
+{
+	struct consenter_set from = {0}, to = {0};
+
+	if (read(a, &from) > 0 && read(b, &to) > 0)
 		each_change(&from, &to, say_consenter, out);
 	free(from.c);
 	free(to.c);
 }
 
 /* ---- what differs ---- */
+
+/* A signature policy's n of n_out_of and how many identities it names: false when p is none. */
+static bool quorum_of(const struct cpolicy *p, uint64_t *n, size_t *of)
+{
+	const uint8_t *rule, *out;
+	size_t rlen, olen;
+	struct pb_reader r;
+	struct pb_field f;
+
+	if (!p->present || p->type != POLICY_SIGNATURE || !(rule = pb_get_bytes(p->data, p->len, 2, &rlen)) ||
+	    !(out = pb_get_bytes(rule, rlen, 2, &olen)))
+		return false;
+	*n = pb_get_varint(out, olen, 1);
+	*of = 0;
+	r = pb_reader(p->data, p->len);
+	while (pb_next(&r, &f) > 0)
+		*of += f.num == 3 && f.type == PB_LEN;
+	return true;
+}
+
+/* A line under a change of BFT's BlockValidation policy: the quorum of signatures it wants, and wanted. */
+static void describe_quorum(const struct cpolicy *a, const struct cpolicy *b, struct strbuf *out)
+{
+	uint64_t na, nb;
+	size_t oa, ob;
+
+	if (!quorum_of(b, &nb, &ob))
+		return;
+	sb_addf(out, "         quorum: %llu of %zu signatures", (unsigned long long)nb, ob);
+	if (quorum_of(a, &na, &oa))
+		sb_addf(out, " (was %llu of %zu)", (unsigned long long)na, oa);
+	sb_addc(out, '\n');
+}
+
 
 static void say_change(struct strbuf *out, const char *what, const char *path, const char *key)
 {
@@ -371,7 +561,9 @@ static void diff_group(const struct cgroup *a, const struct cgroup *b, const cha
 		if (!y || !cg_same_value(x, y)) {
 			say_change(out, y ? "change" : "remove", path, x->key);
 			if (y && strcmp(x->key, "ConsensusType") == 0)
-				describe_consenters(x, y, out);
+				describe_consenters(x, y, read_consenters, out);
+			else if (y && strcmp(x->key, ORDERERS) == 0)
+				describe_consenters(x, y, read_orderers, out);
 		}
 	}
 	for (size_t i = 0; i < b->nvalues; i++)
@@ -379,8 +571,11 @@ static void diff_group(const struct cgroup *a, const struct cgroup *b, const cha
 			say_change(out, "add", path, b->values[i].key);
 	for (size_t i = 0; i < a->npolicies; i++) {
 		const struct cpolicy *x = &a->policies[i], *y = cg_policy(b, x->key);
-		if (!y || !cg_same_policy(x, y))
+		if (!y || !cg_same_policy(x, y)) {
 			say_change(out, y ? "change" : "remove", policies, x->key);
+			if (y && strcmp(x->key, BLOCK_VALIDATION) == 0)
+				describe_quorum(x, y, out);
+		}
 	}
 	for (size_t i = 0; i < b->npolicies; i++)
 		if (!cg_policy(a, b->policies[i].key))

@@ -72,6 +72,7 @@ static void help(void)
 	       "                                 and UPDATES_LEFT=<n>: etcdraft takes one\n"
 	       "                                 consenter change per update, so with more the\n"
 	       "                                 update makes the first, and n more follow\n"
+	       "                                 (BFT takes them all in one)\n"
 	       "  -original BLOCK -updated BLOCK the update from one config block's config to\n"
 	       "                                 the other's (configtxlator compute_update)\n"
 	       "  -skipPreflight                 generate even what would fail at run time\n"
@@ -421,7 +422,7 @@ static int reconcile(struct txctx *ctx, const struct args *a, struct cgroup *ch)
 			goto done;
 	}
 	declared = tx_declared_config(live, ch, ord);
-	if (tx_keep_sole_consenter(live, declared, &note, &why) < 0) {
+	if (tx_keep_sole_consenter(live, declared, &note, &why) < 0 || tx_check_bft(live, declared, &note, &why) < 0) {
 		warnf("%s", why);
 		free(why);
 		goto out;
