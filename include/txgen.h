@@ -41,6 +41,7 @@ struct txctx {
 	bool skip_preflight;
 	bool genesis;                   /* a genesis block is asked for (-outputBlock) */
 	bool v3;                        /* the profile being built has the channel capability V3_0 */
+	size_t bft_consenters;          /* its BFT consenters (0: it orders otherwise) */
 	struct org_seen *orgs;
 	size_t norgs, caporgs;
 };
@@ -95,7 +96,7 @@ int tx_bft_check(const struct ynode *ord, const struct ypath *p);
  * IDs 0 or twice, certificates that are not PEM.  0, or -1 after
  * positioned errors.
  */
-int tx_bft_orderer(const struct txctx *ctx, const struct ynode *ord, const struct ypath *p,
+int tx_bft_orderer(struct txctx *ctx, const struct ynode *ord, const struct ypath *p,
 		   struct cgroup *g, struct pbuf *meta);
 /*
  * Preflight, once every org of the profile is read: each consenter's

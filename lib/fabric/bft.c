@@ -551,7 +551,7 @@ static int preflight_bft(const struct bft_opts *o, const struct consenters *cs, 
 	return bad ? -1 : 0;
 }
 
-int tx_bft_orderer(const struct txctx *ctx, const struct ynode *ord, const struct ypath *p,
+int tx_bft_orderer(struct txctx *ctx, const struct ynode *ord, const struct ypath *p,
 		   struct cgroup *g, struct pbuf *meta)
 {
 	struct bft_opts o;
@@ -561,6 +561,7 @@ int tx_bft_orderer(const struct txctx *ctx, const struct ynode *ord, const struc
 	if (read_options(ord, p, &o) < 0 || read_consenters(ord, p, &cs) < 0 ||
 	    load_consenters(ctx, &cs, ord, p) < 0 || (!ctx->skip_preflight && preflight_bft(&o, &cs, p) < 0))
 		goto out;
+	ctx->bft_consenters = cs.n;
 	put_orderers(&cs, g);
 	put_block_validation(&cs, g);
 	put_options(&o, meta);

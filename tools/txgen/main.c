@@ -489,6 +489,10 @@ static int run(const struct args *a)
 	}
 	if (a->block && output_block(ch, a->channel, a->block) < 0)
 		goto done;
+	if (a->block && ctx.bft_consenters && ctx.bft_consenters < 4)
+		warnf("note: %s's %zu BFT consenter%s tolerate%s no faulty orderer: SmartBFT tolerates f "
+		      "with 3f+1 consenters, so four for one", a->profile, ctx.bft_consenters,
+		      ctx.bft_consenters == 1 ? "" : "s", ctx.bft_consenters == 1 ? "s" : "");
 	if (a->create && output_create_tx(ch, a->channel, a->create) < 0)
 		goto done;
 	if (a->inspect_block && inspect(a->inspect_block, INSPECT_BLOCK) < 0)
