@@ -105,6 +105,7 @@ struct pki_cert {
 	enum pki_alg alg;               /* of the subject's public key */
 	const uint8_t *pub;             /* subject public key bytes, into der */
 	size_t publen;
+	struct der_value san;           /* subjectAltName's GeneralNames, tag 0 when absent */
 	char *cn;                       /* subject CN, "" when absent */
 };
 
@@ -128,6 +129,39 @@ struct pki_cert *pki_cert_issue(const struct pki_profile *p, const struct pki_ke
  */
 struct pki_cert *pki_cert_reissue(const struct pki_cert *old, struct pki_key *issuer_key,
 				  int64_t not_before, int64_t not_after);
+
+/*
+ * The same, but for its subjectAltName, which becomes the one
+ * pki_cert_issue writes for sans (in the old one's place among the
+ * extensions, last when there was none, left out when nsans is 0): the
+ * certificate of a node whose names changed.
+ */
+struct pki_cert *pki_cert_reissue_sans(const struct pki_cert *old, struct pki_key *issuer_key,
+				       int64_t not_before, int64_t not_after,
+				       char *const *sans, size_t nsans);
+
+/* How the names of a certificate differ from a list of SANs, as text. */
+struct pki_san_diff {
+	char **added;           /* in the list, not in the certificate */
+	size_t nadded;
+	char **removed;         /* in the certificate, not in the list */
+	size_t nremoved;
+};
+
+/*
+ * Compare c's subjectAltName entries with those pki_cert_issue writes for
+ * sans, as sets: an entry is its type and encoded value, so "10.0.0.1"
+ * is the IP address the certificate holds and "::ffff:10.0.0.1" the same,
+ * while the DNS name "Peer0" is not "peer0".  Order and repetition do not
+ * count.  Each difference, once, as "DNS:<name>" or "IP:<address>" (or
+ * "name of tag 0x..": a kind pki_cert_issue never writes), in the order
+ * of the certificate, or that pki_cert_issue would write them in (DNS
+ * names, then addresses).  0 (free *diff with pki_san_diff_free),
+ * or -1 without a message when c's entries are malformed.
+ */
+int pki_cert_san_diff(const struct pki_cert *c, char *const *sans, size_t nsans,
+		      struct pki_san_diff *diff);
+void pki_san_diff_free(struct pki_san_diff *diff);
 
 /* Parse DER (copied) or the first CERTIFICATE of a PEM text; NULL without a message. */
 struct pki_cert *pki_cert_from_der(const uint8_t *der, size_t len);

@@ -397,6 +397,33 @@ const char *pki_san_problem(const char *san)
 	return NULL;
 }
 
+/* GeneralNames as Go writes them: DNS names first (tag [2]), then IP addresses ([7]). */
+static void general_names(struct der *d, char *const *sans, size_t nsans)
+{
+	size_t s = der_begin(d, DER_SEQUENCE);
+	uint8_t ip[16];
+
+	for (size_t i = 0; i < nsans; i++)
+		if (!parse_ip(sans[i], ip))
+			der_tlv(d, DER_CONTEXT | 2, sans[i], strlen(sans[i]));
+	for (size_t i = 0; i < nsans; i++) {
+		size_t n = parse_ip(sans[i], ip);
+
+		if (n)
+			der_tlv(d, DER_CONTEXT | 7, ip, n);
+	}
+	der_end(d, s);
+}
+
+/* The subjectAltName extension of sans (not critical: the subject is never empty). */
+static void san_extension(struct der *d, char *const *sans, size_t nsans)
+{
+	struct ext_marks m = ext_begin(d, OID_SAN, false);
+
+	general_names(d, sans, nsans);
+	ext_end(d, m);
+}
+
 static void extensions(struct der *d, const struct pki_profile *p, const uint8_t *ski,
 		       const struct pki_cert *issuer)
 {
@@ -452,24 +479,8 @@ static void extensions(struct der *d, const struct pki_profile *p, const uint8_t
 		der_end(d, s);
 		ext_end(d, m);
 	}
-	if (p->nsans) {
-		uint8_t ip[16];
-
-		m = ext_begin(d, OID_SAN, false);
-		size_t s = der_begin(d, DER_SEQUENCE);
-
-		for (size_t i = 0; i < p->nsans; i++)         /* DNS names first */
-			if (!parse_ip(p->sans[i], ip))
-				der_tlv(d, DER_CONTEXT | 2, p->sans[i], strlen(p->sans[i]));
-		for (size_t i = 0; i < p->nsans; i++) {       /* then addresses */
-			size_t n = parse_ip(p->sans[i], ip);
-
-			if (n)
-				der_tlv(d, DER_CONTEXT | 7, ip, n);
-		}
-		der_end(d, s);
-		ext_end(d, m);
-	}
+	if (p->nsans)
+		san_extension(d, p->sans, p->nsans);
 	der_end(d, seq);
 	der_end(d, outer);
 }
@@ -672,8 +683,10 @@ struct pki_cert *pki_cert_issue(const struct pki_profile *p, const struct pki_ke
 	return c;
 }
 
-struct pki_cert *pki_cert_reissue(const struct pki_cert *old, struct pki_key *issuer_key,
-				  int64_t not_before, int64_t not_after)
+/* old issued again with the extensions exts (the whole [3], or none when extlen is 0). */
+static struct pki_cert *reissue(const struct pki_cert *old, struct pki_key *issuer_key,
+				int64_t not_before, int64_t not_after, const uint8_t *ext,
+				size_t extlen)
 {
 	struct der tbs = {0};
 	struct pki_cert *c;
@@ -688,12 +701,170 @@ struct pki_cert *pki_cert_reissue(const struct pki_cert *old, struct pki_key *is
 	validity(&tbs, not_before, not_after);
 	der_raw(&tbs, old->subject.raw, old->subject.rawlen);
 	der_raw(&tbs, old->spki.raw, old->spki.rawlen);
-	if (old->extensions.rawlen)
-		der_raw(&tbs, old->extensions.raw, old->extensions.rawlen);
+	if (extlen)
+		der_raw(&tbs, ext, extlen);
 	der_end(&tbs, m);
 	c = finish(&tbs, issuer_key, !self);
 	der_free(&tbs);
 	return c;
+}
+
+struct pki_cert *pki_cert_reissue(const struct pki_cert *old, struct pki_key *issuer_key,
+				  int64_t not_before, int64_t not_after)
+{
+	return reissue(old, issuer_key, not_before, not_after, old->extensions.raw,
+		       old->extensions.rawlen);
+}
+
+/*
+ * old's extensions with subjectAltName replaced by that of sans, in its
+ * place (last when old has none; none when nsans is 0), as a whole [3]
+ * into d (nothing when no extension is left).  -1 when old's are malformed.
+ */
+static int with_sans(struct der *d, const struct pki_cert *old, char *const *sans, size_t nsans)
+{
+	struct der exts = {0};
+	struct der_value seq = { .len = 0 }, ext, oid;
+	const uint8_t *p = old->extensions.val, *end;
+	bool put = nsans == 0;
+	int rc = -1;
+
+	if (old->extensions.rawlen &&
+	    der_expect(&p, p + old->extensions.len, DER_SEQUENCE, &seq) < 0)
+		goto out;
+	for (p = seq.val, end = p ? p + seq.len : p; p < end;) {
+		const uint8_t *q;
+
+		if (der_expect(&p, end, DER_SEQUENCE, &ext) < 0)
+			goto out;
+		q = ext.val;
+		if (der_expect(&q, ext.val + ext.len, DER_OID, &oid) < 0)
+			goto out;
+		if (!der_oid_is(&oid, OID_SAN))
+			der_raw(&exts, ext.raw, ext.rawlen);
+		else if (!put)
+			san_extension(&exts, sans, nsans);
+		put |= der_oid_is(&oid, OID_SAN);
+	}
+	if (!put)
+		san_extension(&exts, sans, nsans);
+	if (exts.len) {
+		size_t outer = der_begin(d, DER_CONTEXT | DER_CONSTRUCTED | 3);
+		size_t s = der_begin(d, DER_SEQUENCE);
+
+		der_raw(d, exts.buf, exts.len);
+		der_end(d, s);
+		der_end(d, outer);
+	}
+	rc = 0;
+out:
+	der_free(&exts);
+	return rc;
+}
+
+struct pki_cert *pki_cert_reissue_sans(const struct pki_cert *old, struct pki_key *issuer_key,
+				       int64_t not_before, int64_t not_after,
+				       char *const *sans, size_t nsans)
+{
+	struct der ext = {0};
+	struct pki_cert *c = NULL;
+
+	if (with_sans(&ext, old, sans, nsans) < 0)
+		warnf("cannot issue a certificate again: its extensions are malformed");
+	else
+		c = reissue(old, issuer_key, not_before, not_after, ext.buf, ext.len);
+	der_free(&ext);
+	return c;
+}
+
+/* ---- subject alternative names ---- */
+
+/* One GeneralName as text: "DNS:<name>", "IP:<address>", or its tag. */
+static char *general_name_text(const struct der_value *v)
+{
+	char addr[INET6_ADDRSTRLEN];
+	struct strbuf sb = {0};
+
+	if (v->tag == (DER_CONTEXT | 2)) {
+		sb_adds(&sb, "DNS:");
+		for (size_t i = 0; i < v->len; i++)     /* never a control character out */
+			sb_addc(&sb, v->val[i] >= 0x20 && v->val[i] < 0x7f ? (char)v->val[i] : '?');
+		return sb_detach(&sb);
+	}
+	if (v->tag == (DER_CONTEXT | 7) && (v->len == 4 || v->len == 16) &&
+	    inet_ntop(v->len == 4 ? AF_INET : AF_INET6, v->val, addr, sizeof(addr)))
+		return xasprintf("IP:%s", addr);
+	return xasprintf("name of tag 0x%02x", v->tag);
+}
+
+/* Is the encoding v among the GeneralNames in [p, end)? */
+static bool has_name(const uint8_t *p, const uint8_t *end, const struct der_value *v)
+{
+	struct der_value x;
+
+	while (p < end && der_read(&p, end, &x) == 0)
+		if (x.rawlen == v->rawlen && memcmp(x.raw, v->raw, v->rawlen) == 0)
+			return true;
+	return false;
+}
+
+/* The names of [from, fend) that [in, iend) lacks, once each, as text into *out. */
+static void names_missing(const uint8_t *from, const uint8_t *fend, const uint8_t *in,
+			  const uint8_t *iend, char ***out, size_t *n)
+{
+	size_t cap = 0;
+	struct der_value v;
+
+	for (const uint8_t *p = from; p < fend && der_read(&p, fend, &v) == 0;) {
+		if (has_name(in, iend, &v) || has_name(from, v.raw, &v))
+			continue;
+		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+		(*out)[(*n)++] = general_name_text(&v);
+	}
+}
+
+/* Are [p, end) GeneralNames, each a well-formed value? */
+static bool names_ok(const uint8_t *p, const uint8_t *end)
+{
+	struct der_value v;
+
+	while (p < end)
+		if (der_read(&p, end, &v) < 0)
+			return false;
+	return true;
+}
+
+int pki_cert_san_diff(const struct pki_cert *c, char *const *sans, size_t nsans,
+		      struct pki_san_diff *diff)
+{
+	struct der want = {0};
+	const uint8_t *have = c->san.val, *hend = have ? have + c->san.len : have, *p;
+	struct der_value seq;
+
+	memset(diff, 0, sizeof(*diff));
+	if (!names_ok(have, hend))
+		return -1;
+	general_names(&want, sans, nsans);
+	p = want.buf;
+	if (der_expect(&p, want.buf + want.len, DER_SEQUENCE, &seq) < 0) {
+		der_free(&want);
+		return -1;
+	}
+	names_missing(seq.val, seq.val + seq.len, have, hend, &diff->added, &diff->nadded);
+	names_missing(have, hend, seq.val, seq.val + seq.len, &diff->removed, &diff->nremoved);
+	der_free(&want);
+	return 0;
+}
+
+void pki_san_diff_free(struct pki_san_diff *diff)
+{
+	for (size_t i = 0; i < diff->nadded; i++)
+		free(diff->added[i]);
+	for (size_t i = 0; i < diff->nremoved; i++)
+		free(diff->removed[i]);
+	free(diff->added);
+	free(diff->removed);
+	memset(diff, 0, sizeof(*diff));
 }
 
 /* ---- reading ---- */
@@ -733,6 +904,9 @@ static int parse_extensions(struct pki_cert *c)
 				memcpy(c->ski, x.val, x.len);
 				c->skilen = x.len;
 			}
+		} else if (der_oid_is(&oid, OID_SAN)) {
+			if (der_expect(&q, val.val + val.len, DER_SEQUENCE, &c->san) < 0)
+				return -1;
 		} else if (der_oid_is(&oid, OID_AKI)) {
 			if (der_expect(&q, val.val + val.len, DER_SEQUENCE, &inner) < 0)
 				return -1;

@@ -1,7 +1,8 @@
 /*
  * Unit tests of der.h and pki.h against encodings fixed by the standards
  * and by the cryptogen facts (fixtures' FACTS.md): OIDs, INTEGERs, times,
- * keyUsage bit strings, PKCS#8 sizes, validity rounding, reissue.
+ * keyUsage bit strings, PKCS#8 sizes, validity rounding, reissue (also
+ * with other subject alternative names) and the comparison of SANs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +199,124 @@ static void test_keys_and_certs(void)
 	pki_key_free(ca_key);
 }
 
+/* The diff's entries joined by spaces ("" when none), for is_str. */
+static char *joined(char **v, size_t n)
+{
+	size_t len = 1;
+	char *s;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	s = calloc(1, len);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, v[i]);
+	}
+	return s;
+}
+
+/* diff of c against sans as "+added... -removed...", or "malformed" */
+static char *san_diff(const struct pki_cert *c, char *const *sans, size_t n)
+{
+	struct pki_san_diff d;
+	char *a, *r, *out;
+
+	if (pki_cert_san_diff(c, sans, n, &d) < 0)
+		return strdup("malformed");
+	a = joined(d.added, d.nadded);
+	r = joined(d.removed, d.nremoved);
+	out = malloc(strlen(a) + strlen(r) + 4);
+	sprintf(out, "+%s -%s", a, r);
+	free(a);
+	free(r);
+	pki_san_diff_free(&d);
+	return out;
+}
+
+static void is_diff(const struct pki_cert *c, char *const *sans, size_t n, const char *want,
+		    const char *what)
+{
+	char *got = c ? san_diff(c, sans, n) : NULL;
+
+	is_str(got, want, "%s", what);
+	free(got);
+}
+
+static bool same(const struct der_value *a, const struct der_value *b)
+{
+	return a->rawlen == b->rawlen && memcmp(a->raw, b->raw, a->rawlen) == 0;
+}
+
+/* A node's names changed: the SAN comparison and the re-issue with new SANs. */
+static void test_sans(void)
+{
+	static const enum pki_eku eku[] = { PKI_EKU_SERVER_AUTH, PKI_EKU_CLIENT_AUTH };
+	char *names[] = { "peer0.org1", "peer0" };
+	char *reordered[] = { "peer0", "peer0.org1", "peer0" };
+	char *more[] = { "peer0.org1", "peer0", "10.244.255.1", "ext.example.com" };
+	char *mapped[] = { "peer0.org1", "peer0", "ext.example.com", "::ffff:10.244.255.1" };
+	char *fewer[] = { "peer0.org1", "fd00::1" };
+	struct pki_key *ca_key = pki_key_generate(PKI_ECDSA_P256);
+	struct pki_key *key = pki_key_generate(PKI_ECDSA_P256);
+	struct pki_profile p = {0};
+	struct pki_cert *ca, *leaf, *again, *fresh, *bare, *none;
+
+	p.subject.cn = "tlsca.org1";
+	p.is_ca = true;
+	p.key_usage = PKI_KU_KEY_CERT_SIGN;
+	pki_validity(1700000000, 0, 3650, &p.not_before, &p.not_after);
+	ca = pki_cert_issue(&p, ca_key, NULL, ca_key);
+	memset(&p, 0, sizeof(p));
+	p.subject.cn = "peer0.org1";
+	p.key_usage = PKI_KU_DIGITAL_SIGNATURE | PKI_KU_KEY_ENCIPHERMENT;
+	p.eku = eku;
+	p.neku = 2;
+	p.sans = names;
+	p.nsans = 2;
+	pki_validity(1700000000, 0, 3650, &p.not_before, &p.not_after);
+	leaf = pki_cert_issue(&p, key, ca, ca_key);
+
+	is_diff(leaf, names, 2, "+ -", "SAN diff: the names it was issued with");
+	is_diff(leaf, reordered, 3, "+ -", "SAN diff: order and repetition do not count");
+	is_diff(leaf, more, 4, "+DNS:ext.example.com IP:10.244.255.1 -",
+		"SAN diff: names and addresses added, DNS names first as issue writes them");
+	is_diff(leaf, fewer, 2, "+IP:fd00::1 -DNS:peer0", "SAN diff: one added, one gone");
+	is_diff(leaf, NULL, 0, "+ -DNS:peer0.org1 DNS:peer0", "SAN diff: every name gone");
+
+	again = pki_cert_reissue_sans(leaf, ca_key, 1800000000, 1900000000, mapped, 4);
+	is_diff(again, more, 4, "+ -", "reissue with SANs: it has the new names "
+		"(::ffff:10.244.255.1 is 10.244.255.1)");
+	p.sans = mapped;
+	p.nsans = 4;
+	fresh = pki_cert_issue(&p, key, ca, ca_key);
+	ok(again && fresh && same(&again->extensions, &fresh->extensions),
+	   "reissue with SANs: its extensions are byte for byte those issue writes for the names");
+	ok(again && same(&again->subject, &leaf->subject) && same(&again->issuer, &leaf->issuer) &&
+	   same(&again->spki, &leaf->spki), "reissue with SANs: subject, issuer and key kept");
+	ok(again && again->not_before == 1800000000 && again->not_after == 1900000000 &&
+	   pki_cert_signed_by(again, ca), "reissue with SANs: the new validity, signed by the CA");
+
+	none = again ? pki_cert_reissue_sans(again, ca_key, 1800000000, 1900000000, NULL, 0) : NULL;
+	p.nsans = 0;
+	bare = pki_cert_issue(&p, key, ca, ca_key);
+	ok(none && bare && none->san.tag == 0 && same(&none->extensions, &bare->extensions),
+	   "reissue without SANs: no subjectAltName, the rest as issue writes it");
+	pki_cert_free(again);
+	again = bare ? pki_cert_reissue_sans(bare, ca_key, 1800000000, 1900000000, names, 2) : NULL;
+	ok(again && same(&again->extensions, &leaf->extensions),
+	   "reissue of a certificate without SANs: subjectAltName added last, as issue puts it");
+
+	pki_cert_free(none);
+	pki_cert_free(bare);
+	pki_cert_free(fresh);
+	pki_cert_free(again);
+	pki_cert_free(leaf);
+	pki_cert_free(ca);
+	pki_key_free(key);
+	pki_key_free(ca_key);
+}
+
 static void test_ed25519(void)
 {
 	struct pki_key *k = pki_key_generate(PKI_ED25519), *back;
@@ -237,6 +356,7 @@ int main(void)
 	test_der();
 	test_validity();
 	test_keys_and_certs();
+	test_sans();
 	test_ed25519();
 	test_fresh_and_remove();
 	return done_testing();

@@ -5,6 +5,14 @@
  * missing node or user the same way, so a reader never sees half an org
  * or half a node, and an interrupted run leaves nothing a later run would
  * take for finished.
+ *
+ * extend also re-issues the TLS certificate (tls/server.crt) of an
+ * existing peer or orderer whose subject alternative names are not those
+ * the node would get now (CommonName, Hostname, SANS, --san): the same
+ * key, subject and other extensions, a new serial and validity, as renew
+ * issues them, and the file replaced atomically.  Nothing else of an
+ * existing node changes: its signing certificate names no host, and
+ * users' TLS certificates have no SANs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -33,6 +41,8 @@ struct org_gen {
 	char *admin_pem;        /* Admin's signcert, copied into admincerts (NodeOUs off) */
 	size_t admin_pemlen;
 	bool exists;            /* extend: the org is there already */
+	struct certfiles node_tls;      /* extend: the TLS certificates of its nodes */
+	size_t nstale;          /* extend: how many of them name other hosts than they should */
 };
 
 static const char *or_default(const char *s, const char *def)
@@ -56,6 +66,7 @@ static void free_org_gen(struct org_gen *g)
 	free_ca(&g->tls);
 	free(g->config_yaml);
 	free(g->admin_pem);
+	certfiles_free(&g->node_tls);
 }
 
 /* ---- writing ---- */
@@ -188,7 +199,7 @@ static int key_alg(const char *name, enum pki_alg *alg)
 
 static void validity(const struct run *r, struct pki_profile *p)
 {
-	pki_validity(r->now, r->now_nsec, CERT_DAYS, &p->not_before, &p->not_after);
+	cert_validity(r, &p->not_before, &p->not_after);
 }
 
 static int new_ca(struct org_gen *g, struct ca *ca, const char *name)
@@ -709,6 +720,22 @@ static char *find_one(const char *dir, const char *suffix, const char *preferred
 	return path;
 }
 
+/* The private key in path; NULL after a message naming the file. */
+static struct pki_key *read_key(const char *path)
+{
+	size_t len;
+	char *buf = read_whole(path, &len);
+	struct pki_key *k;
+
+	if (!buf)
+		return NULL;
+	k = pki_key_from_pem(buf, len);
+	pki_wipe_free(buf, len);
+	if (!k)
+		warnf("'%s': not a PEM private key (PKCS#8, P-256 or Ed25519)", path);
+	return k;
+}
+
 int load_ca(const char *dir, const char *name, struct ca *ca)
 {
 	char *want = name ? cert_file(name) : NULL, *kpath = find_one(dir, "_sk", "priv_sk");
@@ -716,16 +743,8 @@ int load_ca(const char *dir, const char *name, struct ca *ca)
 	size_t len;
 	int rc = -1;
 
-	if (!cpath)
+	if (!cpath || !(ca->key = read_key(kpath)))
 		goto out;
-	if (!(buf = read_whole(kpath, &len)))
-		goto out;
-	ca->key = pki_key_from_pem(buf, len);
-	pki_wipe_free(buf, len);
-	if (!ca->key) {
-		warnf("'%s': not a PEM private key (PKCS#8, P-256 or Ed25519)", kpath);
-		goto out;
-	}
 	if (!(buf = read_whole(cpath, &len)))
 		goto out;
 	ca->cert = pki_cert_from_pem(buf, len);
@@ -776,17 +795,13 @@ static int missing_count(const struct org_gen *g)
 	return n;
 }
 
-/* Read what extending an existing org needs, before anything is written. */
-static int prepare_extend(struct org_gen *g)
+/* The org's signing CA (ca/) and TLS CA (tlsca/). */
+static int load_org_cas(struct org_gen *g)
 {
 	const struct org_spec *o = g->o;
-	char *dir, *tlsname;
-	int rc;
+	char *dir = path_join(g->dir, "ca"), *tlsname;
+	int rc = load_ca(dir, o->ca.common_name, &g->sign);
 
-	if (missing_count(g) == 0)
-		return 0;
-	dir = path_join(g->dir, "ca");
-	rc = load_ca(dir, o->ca.common_name, &g->sign);
 	free(dir);
 	if (rc < 0)
 		return -1;
@@ -795,24 +810,161 @@ static int prepare_extend(struct org_gen *g)
 	rc = load_ca(dir, tlsname, &g->tls);
 	free(tlsname);
 	free(dir);
-	if (rc < 0)
-		return -1;
+	return rc;
+}
+
+/* What a new node's MSP copies from the org: config.yaml, or the Admin's cert. */
+static int load_org_msp(struct org_gen *g)
+{
+	const struct org_spec *o = g->o;
+	char *p;
+	struct pki_cert *c;
+
 	if (o->node_ous) {
 		g->config_yaml = node_ous_config(g->sign.name);
-	} else {
-		char *p = xasprintf("%s/users/Admin@%s/msp/signcerts/Admin@%s-cert.pem",
-				    g->dir, o->domain, o->domain);
-		struct pki_cert *c;
+		return 0;
+	}
+	p = xasprintf("%s/users/Admin@%s/msp/signcerts/Admin@%s-cert.pem", g->dir, o->domain,
+		      o->domain);
+	g->admin_pem = read_whole(p, &g->admin_pemlen);
+	c = g->admin_pem ? pki_cert_from_pem(g->admin_pem, g->admin_pemlen) : NULL;
+	if (g->admin_pem && !c)
+		warnf("'%s': not a PEM X.509 certificate", p);
+	pki_cert_free(c);
+	free(p);
+	return c ? 0 : -1;
+}
 
-		g->admin_pem = read_whole(p, &g->admin_pemlen);
-		c = g->admin_pem ? pki_cert_from_pem(g->admin_pem, g->admin_pemlen) : NULL;
-		if (g->admin_pem && !c)
-			warnf("'%s': not a PEM X.509 certificate", p);
-		pki_cert_free(c);
-		free(p);
-		if (!c)
+/* "added DNS:a, IP:b; removed DNS:c", or NULL when d holds no difference. */
+static char *describe_change(const struct pki_san_diff *d)
+{
+	struct strbuf sb = {0};
+
+	if (d->nadded == 0 && d->nremoved == 0)
+		return NULL;
+	for (size_t i = 0; i < d->nadded; i++)
+		sb_addf(&sb, "%s%s", i ? ", " : "added ", d->added[i]);
+	for (size_t i = 0; i < d->nremoved; i++)
+		sb_addf(&sb, "%s%s", i ? ", " : d->nadded ? "; removed " : "removed ",
+			d->removed[i]);
+	return sb_detach(&sb);
+}
+
+/*
+ * Read the TLS certificate of node n, which exists, into g->node_tls, and
+ * note how its names differ from those the node gets now.
+ */
+static int check_node_tls(struct org_gen *g, const struct node_spec *n)
+{
+	const struct org_spec *o = g->o;
+	char *rel = xasprintf("%s/%s/%s/%s/tls/server.crt", org_dir_name(o), o->domain,
+			      nodes_dir_name(o), n->common_name);
+	size_t before = g->node_tls.n;
+	struct pki_san_diff d;
+	struct certfile *cf;
+	int rc = -1;
+
+	if (add_certfile(g->r, &g->node_tls, rel) < 0)
+		goto out;
+	if (g->node_tls.n == before) {
+		char *path = path_join(g->r->root, rel);
+
+		warnf("'%s': no such file: the node has no TLS certificate", path);
+		free(path);
+		goto out;
+	}
+	cf = &g->node_tls.v[before];
+	if (pki_cert_san_diff(cf->cert, n->sans, n->nsans, &d) < 0) {
+		warnf("'%s': malformed subject alternative names", cf->path);
+		goto out;
+	}
+	cf->sans = n->sans;
+	cf->nsans = n->nsans;
+	cf->change = describe_change(&d);
+	g->nstale += cf->change != NULL;
+	pki_san_diff_free(&d);
+	rc = 0;
+out:
+	free(rel);
+	return rc;
+}
+
+/* Is the key beside a TLS certificate (server.key for server.crt) its key? */
+static int check_tls_key(const struct certfile *cf)
+{
+	size_t n = strlen(cf->path);
+	char *kpath = xasprintf("%.*s.key", (int)(n - strlen(".crt")), cf->path);
+	struct pki_key *k = read_key(kpath);
+	int rc = -1;
+
+	if (k && !pki_cert_matches_key(cf->cert, k))
+		warnf("'%s' is not the certificate of the key in '%s'", cf->path, kpath);
+	else if (k)
+		rc = 0;
+	pki_key_free(k);
+	free(kpath);
+	return rc;
+}
+
+/*
+ * Issue every TLS certificate whose names changed again, in memory, as
+ * renew does (same key, subject and other extensions; new serial and
+ * validity) with the new names, once its CA and key are checked.
+ */
+static int reissue_node_tls(struct org_gen *g)
+{
+	int64_t nb, na;
+
+	cert_validity(g->r, &nb, &na);
+	for (size_t i = 0; i < g->node_tls.n; i++) {
+		struct certfile *cf = &g->node_tls.v[i];
+
+		if (!cf->change)
+			continue;
+		if (!pki_cert_signed_by(cf->cert, g->tls.cert)) {
+			warnf("'%s': not issued by the org's TLS CA (tlsca/)", cf->path);
+			return -1;
+		}
+		if (check_tls_key(cf) < 0)
+			return -1;
+		cf->renewed = pki_cert_reissue_sans(cf->cert, g->tls.key, nb, na, cf->sans,
+						    cf->nsans);
+		if (!cf->renewed)
 			return -1;
 	}
+	return 0;
+}
+
+/*
+ * Read what extending an existing org needs, and sign the TLS certificates
+ * it re-issues, before anything is written.
+ */
+static int prepare_extend(struct org_gen *g)
+{
+	const struct org_spec *o = g->o;
+	int missing = missing_count(g);
+
+	for (size_t i = 0; i < o->nnodes; i++)
+		if (!node_missing(g, nodes_dir_name(o), o->nodes[i].common_name) &&
+		    check_node_tls(g, &o->nodes[i]) < 0)
+			return -1;
+	if (missing == 0 && g->nstale == 0)
+		return 0;
+	if (load_org_cas(g) < 0 || (g->nstale > 0 && reissue_node_tls(g) < 0))
+		return -1;
+	return missing > 0 ? load_org_msp(g) : 0;
+}
+
+/* Put the re-issued TLS certificates in place; a line each on stdout. */
+static int replace_node_tls(struct org_gen *g)
+{
+	int count = 0;
+
+	if (mspgen_interrupted || replace_certs(&g->node_tls, g->dir, &count) < 0)
+		return -1;
+	for (size_t i = 0; i < g->node_tls.n; i++)
+		if (g->node_tls.v[i].renewed)
+			printf("reissued %s: %s\n", g->node_tls.v[i].rel, g->node_tls.v[i].change);
 	return 0;
 }
 
@@ -872,7 +1024,7 @@ static int extend_org(struct org_gen *g)
 		if (rc < 0)
 			return -1;
 	}
-	return 0;
+	return g->nstale > 0 ? replace_node_tls(g) : 0;
 }
 
 int cmd_extend(struct run *r, struct crypto_config *cfg)

@@ -44,7 +44,9 @@ static void help(void)
 	       "  generate      write every org (or --org) into DIR (default crypto-config);\n"
 	       "                an org that exists is refused unless --force replaces it\n"
 	       "  extend        add the nodes and users the config has and DIR lacks, keeping\n"
-	       "                every existing key and certificate; a missing org is generated\n"
+	       "                every existing key; a missing org is generated; a node whose\n"
+	       "                names changed (SANS, --san) gets its TLS certificate issued\n"
+	       "                again with the same key, as renew does\n"
 	       "  renew         issue every certificate again (or only those expiring within\n"
 	       "                --days=N days) with the same keys, subjects and extensions\n"
 	       "  expiry        list every certificate with its days left, soonest first\n"
@@ -55,7 +57,9 @@ static void help(void)
 	       "  --org=DOMAIN   act on the org with this Domain only\n"
 	       "  --force        generate: replace orgs that exist (new keys and CAs)\n"
 	       "  --san=TEMPLATE generate, extend: one more SANS entry for every node, as\n"
-	       "                 if the config listed it (\"{{.Hostname}}.my-namespace\")\n"
+	       "                 if the config listed it (\"{{.Hostname}}.my-namespace\",\n"
+	       "                 \"peers.example.com\", \"10.0.0.5\"); an extend without it\n"
+	       "                 takes it out of the nodes' TLS certificates again\n"
 	       "  --days=N       renew, expiry: only certificates expiring within N days\n\n"
 	       "MSPGEN_NOW=<Unix seconds> in the environment replaces the clock.\n",
 	       synopsis);

@@ -1,6 +1,7 @@
 /*
  * mspgen.h - what the parts of mspgen share: the run's settings and the
- * commands (generate.c: generate and extend; renew.c: renew and expiry).
+ * commands (generate.c: generate and extend; renew.c: renew and expiry,
+ * and the replacing of certificate files that extend uses too).
  */
 #ifndef MSPGEN_H
 #define MSPGEN_H
@@ -33,6 +34,9 @@ int cmd_extend(struct run *r, struct crypto_config *cfg);
 int cmd_renew(struct run *r);
 int cmd_expiry(struct run *r);
 
+struct pki_cert;
+struct pki_key;
+
 /* A CA of an org: key and certificate. */
 struct ca {
 	char *name;             /* its CN, which names its files: <name>-cert.pem */
@@ -50,6 +54,44 @@ struct ca {
  */
 int load_ca(const char *dir, const char *name, struct ca *ca);
 void free_ca(struct ca *ca);
+
+/*
+ * renew's lists of certificate files (renew.c), which extend uses for the
+ * TLS certificates of nodes whose names changed.
+ */
+struct certfile {
+	char *path;             /* as opened */
+	char *rel;              /* relative to the crypto-config directory, for output */
+	struct pki_cert *cert;
+	struct pki_cert *renewed;       /* what replaces it; NULL: it stays */
+	/* extend: the names the node's TLS certificate must have, and how they differ */
+	char *const *sans;
+	size_t nsans;
+	char *change;           /* "added DNS:x; removed IP:y", NULL when they are equal */
+};
+
+struct certfiles {
+	struct certfile *v;
+	size_t n, cap;
+};
+
+/*
+ * Append root/rel when it is a regular file.  0 (also when it is not
+ * there: nothing appended), or -1 after a message when it cannot be read
+ * or is not a certificate.
+ */
+int add_certfile(const struct run *r, struct certfiles *cf, const char *rel);
+void certfiles_free(struct certfiles *cf);
+/*
+ * Every *.pem and *.crt under dir that holds, byte for byte, a certificate
+ * of cf that has a renewed one gets the renewed one, each file replaced
+ * atomically (write_file: a temporary file renamed over it) with its mode
+ * kept and without fsync (the caller syncs once); *count is raised by the
+ * files replaced.  0, or -1 after a message.
+ */
+int replace_certs(const struct certfiles *cf, const char *dir, int *count);
+/* The validity of a certificate issued now: cryptogen's CERT_DAYS window. */
+void cert_validity(const struct run *r, int64_t *not_before, int64_t *not_after);
 
 /* read_file with a message naming the file on failure. */
 char *read_whole(const char *path, size_t *len);

@@ -9,6 +9,8 @@
  * admincerts/) is replaced too.  Each file is replaced atomically, and at
  * every moment the tree is valid: an old and a new certificate of one CA
  * have the same name and key, so either verifies the other's leaves.
+ * extend re-issues a node's TLS certificate whose names changed with the
+ * same functions (certfiles, cert_validity, replace_certs).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,33 +27,25 @@
 static const char *const org_types[] = { "ordererOrganizations", "peerOrganizations" };
 static const char *const node_dirs[] = { "orderers", "peers", "users" };
 
-struct item {
-	char *path;             /* as opened */
-	char *rel;              /* relative to the crypto-config directory, for output */
-	struct pki_cert *cert;
-	struct pki_cert *renewed;
-	size_t issuer;          /* index of the issuing CA in the org */
-};
-
-struct items {
-	struct item *v;
-	size_t n, cap;
-};
-
-static void items_free(struct items *it)
+void certfiles_free(struct certfiles *it)
 {
 	for (size_t i = 0; i < it->n; i++) {
 		free(it->v[i].path);
 		free(it->v[i].rel);
 		pki_cert_free(it->v[i].cert);
 		pki_cert_free(it->v[i].renewed);
+		free(it->v[i].change);
 	}
 	free(it->v);
 	memset(it, 0, sizeof(*it));
 }
 
-/* Add rel (under root) when it is there; a file that is not a certificate is an error. */
-static int add_cert(const struct run *r, struct items *it, const char *rel)
+void cert_validity(const struct run *r, int64_t *not_before, int64_t *not_after)
+{
+	pki_validity(r->now, r->now_nsec, CERT_DAYS, not_before, not_after);
+}
+
+int add_certfile(const struct run *r, struct certfiles *it, const char *rel)
 {
 	char *path = path_join(r->root, rel), *buf;
 	struct pki_cert *c;
@@ -74,7 +68,7 @@ static int add_cert(const struct run *r, struct items *it, const char *rel)
 		return -1;
 	}
 	it->v = xgrow(it->v, &it->cap, it->n + 1, sizeof(*it->v));
-	it->v[it->n++] = (struct item){ .path = path, .rel = xstrdup(rel), .cert = c };
+	it->v[it->n++] = (struct certfile){ .path = path, .rel = xstrdup(rel), .cert = c };
 	return 0;
 }
 
@@ -121,7 +115,7 @@ static void free_list(char **names)
 }
 
 /* Every *.pem of rel/sub. */
-static int add_pems(const struct run *r, struct items *it, const char *rel, const char *sub)
+static int add_pems(const struct run *r, struct certfiles *it, const char *rel, const char *sub)
 {
 	char *drel = xasprintf("%s/%s", rel, sub), *dir = path_join(r->root, drel);
 	bool failed = false;
@@ -132,7 +126,7 @@ static int add_pems(const struct run *r, struct items *it, const char *rel, cons
 		if (has_suffix(names[i], ".pem")) {
 			char *f = xasprintf("%s/%s", drel, names[i]);
 
-			rc = add_cert(r, it, f);
+			rc = add_certfile(r, it, f);
 			free(f);
 		}
 	}
@@ -143,7 +137,7 @@ static int add_pems(const struct run *r, struct items *it, const char *rel, cons
 }
 
 /* The certificates of one org (rel "peerOrganizations/org1"): CAs first. */
-static int org_certs(const struct run *r, const char *rel, struct items *it)
+static int org_certs(const struct run *r, const char *rel, struct certfiles *it)
 {
 	if (add_pems(r, it, rel, "ca") < 0 || add_pems(r, it, rel, "tlsca") < 0)
 		return -1;
@@ -158,8 +152,8 @@ static int org_certs(const struct run *r, const char *rel, struct items *it)
 			char *srv = xasprintf("%s/tls/server.crt", node);
 			char *cli = xasprintf("%s/tls/client.crt", node);
 
-			rc = add_pems(r, it, node, "msp/signcerts") < 0 || add_cert(r, it, srv) < 0 ||
-				add_cert(r, it, cli) < 0 ? -1 : 0;
+			rc = add_pems(r, it, node, "msp/signcerts") < 0 ||
+				add_certfile(r, it, srv) < 0 || add_certfile(r, it, cli) < 0 ? -1 : 0;
 			free(node);
 			free(srv);
 			free(cli);
@@ -238,7 +232,7 @@ static bool due(const struct run *r, const struct pki_cert *c)
 
 static int by_expiry(const void *a, const void *b)
 {
-	const struct item *x = a, *y = b;
+	const struct certfile *x = a, *y = b;
 
 	if (x->cert->not_after != y->cert->not_after)
 		return x->cert->not_after < y->cert->not_after ? -1 : 1;
@@ -248,7 +242,7 @@ static int by_expiry(const void *a, const void *b)
 int cmd_expiry(struct run *r)
 {
 	char **orgs = find_orgs(r);
-	struct items it = {0};
+	struct certfiles it = {0};
 	int rc = 0;
 
 	if (!orgs)
@@ -274,7 +268,7 @@ int cmd_expiry(struct run *r)
 			rc = -1;
 		}
 	}
-	items_free(&it);
+	certfiles_free(&it);
 	free_list(orgs);
 	return rc < 0 ? EXIT_USER : 0;
 }
@@ -283,7 +277,7 @@ int cmd_expiry(struct run *r)
 
 struct org_renewal {
 	char *rel;
-	struct items certs;
+	struct certfiles certs;
 	struct ca cas[2];       /* ca/ and tlsca/ */
 	size_t ncas;
 };
@@ -311,9 +305,9 @@ static int plan_org(const struct run *r, struct org_renewal *o)
 			return -1;
 		o->ncas++;
 	}
-	pki_validity(r->now, r->now_nsec, CERT_DAYS, &nb, &na);
+	cert_validity(r, &nb, &na);
 	for (size_t i = 0; i < o->certs.n; i++) {
-		struct item *it = &o->certs.v[i];
+		struct certfile *it = &o->certs.v[i];
 		struct ca *issuer = NULL;
 
 		if (!due(r, it->cert))
@@ -338,7 +332,7 @@ static int plan_org(const struct run *r, struct org_renewal *o)
 }
 
 /* Replace path when it holds one of the renewed certificates. */
-static int replace_copy(struct org_renewal *o, const char *path, int *count)
+static int replace_copy(const struct certfiles *cf, const char *path, int *count)
 {
 	size_t len, plen;
 	char *buf = read_whole(path, &len), *pem;
@@ -352,8 +346,8 @@ static int replace_copy(struct org_renewal *o, const char *path, int *count)
 	free(buf);
 	if (!c)
 		return 0;       /* not a certificate: nothing to renew */
-	for (size_t i = 0; i < o->certs.n; i++) {
-		const struct item *it = &o->certs.v[i];
+	for (size_t i = 0; i < cf->n; i++) {
+		const struct certfile *it = &cf->v[i];
 
 		if (!it->renewed || it->cert->len != c->len ||
 		    memcmp(it->cert->der, c->der, c->len) != 0)
@@ -373,8 +367,7 @@ static int replace_copy(struct org_renewal *o, const char *path, int *count)
 	return rc;
 }
 
-/* Every *.pem and *.crt under dir. */
-static int replace_under(struct org_renewal *o, const char *dir, int *count)
+int replace_certs(const struct certfiles *cf, const char *dir, int *count)
 {
 	bool failed = false;
 	char **names = list_dir(dir, &failed);
@@ -384,11 +377,18 @@ static int replace_under(struct org_renewal *o, const char *dir, int *count)
 		char *p = path_join(dir, names[i]);
 		struct stat st;
 
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			rc = replace_under(o, p, count);
-		else if (S_ISREG(st.st_mode) &&
-			 (has_suffix(names[i], ".pem") || has_suffix(names[i], ".crt")))
-			rc = replace_copy(o, p, count);
+		if (lstat(p, &st) < 0) {
+			/* gone: a killed run's temporary file, removed by write_file */
+			if (errno != ENOENT) {
+				warnf("cannot read '%s':", p);
+				rc = -1;
+			}
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = replace_certs(cf, p, count);
+		} else if (S_ISREG(st.st_mode) &&
+			   (has_suffix(names[i], ".pem") || has_suffix(names[i], ".crt"))) {
+			rc = replace_copy(cf, p, count);
+		}
 		free(p);
 	}
 	free_list(names);
@@ -416,10 +416,10 @@ int cmd_renew(struct run *r)
 		char *dir = path_join(r->root, plan[i].rel);
 		int count = 0;
 
-		rc = replace_under(&plan[i], dir, &count);
+		rc = replace_certs(&plan[i].certs, dir, &count);
 		free(dir);
 		for (size_t k = 0; k < plan[i].certs.n && rc == 0; k++) {
-			const struct item *it = &plan[i].certs.v[k];
+			const struct certfile *it = &plan[i].certs.v[k];
 			char when[32];
 
 			if (!it->renewed)
@@ -429,7 +429,7 @@ int cmd_renew(struct run *r)
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		items_free(&plan[i].certs);
+		certfiles_free(&plan[i].certs);
 		for (size_t k = 0; k < plan[i].ncas; k++)
 			free_ca(&plan[i].cas[k]);
 	}
