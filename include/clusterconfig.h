@@ -10,11 +10,13 @@
 #include "util.h"
 
 /* The ports every node listens on inside the cluster (the templates). */
-enum { PEER_PORT = 7051, ORDERER_PORT = 7050 };
+enum { PEER_PORT = 7051, ORDERER_PORT = 7050, CA_PORT = 7054 };
 
 struct cluster_org {
 	char *namespace;           /* "org1-example-com" */
 	char **hosts;              /* per node: "peer0.org1-example-com" */
+	char **externals;          /* per node, with external endpoints: "10.0.0.1:30101", else NULL */
+	char *ca_external;         /* the CA's, likewise */
 };
 
 struct cluster {
@@ -25,6 +27,11 @@ struct cluster {
 /* The in-cluster port of a node of org o. */
 int node_port(const struct org_spec *o);
 
+/* A DNS name (labels of letters, digits and '-', at most 253 characters, not all-numeric at the end)? */
+bool is_dns_name(const char *s);
+/* An IPv4 address (four numbers of 0 to 255, no leading zeros)? */
+bool is_ipv4(const char *s);
+
 /*
  * The cluster's copy of configtx.yaml: the file as written, but with every
  * MSPDir and consenter certificate path pointing into msp_root (the
@@ -32,7 +39,9 @@ int node_port(const struct org_spec *o);
  * ".../ordererOrganizations|peerOrganizations/<domain>/..." suffix, and
  * every address of a node of the network (OrdererEndpoints, Addresses,
  * AnchorPeers, consenters' Host and Port) changed to its in-cluster name
- * and port.  Nothing else changes: comments, anchors and layout stay.
+ * and port, or, where the node has an external address, to that (but
+ * consenters, which the orderers reach in the cluster).  Nothing else
+ * changes: comments, anchors and layout stay.
  * Errors (a path that names no org) are printed with file and line;
  * returns 0 and the text in *out, or -1.
  */

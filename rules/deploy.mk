@@ -42,7 +42,7 @@ $$(call applied_stamp,$(1)): $$($(1)_MANIFESTS) \
 		$$$$(if $$$$(wildcard $$(STAMP_DIR)/$(1).prune-waits),$$$$(wildcard $$$$(RECONCILED_CONFIGTX))) | $$(BINDIR)/kapply
 	$$(call msg,APPLY,$(1))$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_MANIFESTS))
 	$$(Q)keep=$$$$($$(call consenters_gone,$(1))); if [ -n "$$$$keep" ]; then \
-		echo "make: $(1) keeps" $$$$keep "for now: $$(CHANNEL)'s raft consenters still name them;" \
+		echo "make: $(1) keeps" $$$$keep "for now: $$(CHANNEL)'s consenters still name them;" \
 			"make channel takes out the consenters configtx.yaml no longer lists, then removes them"; \
 		touch $$(STAMP_DIR)/$(1).prune-waits $$@; \
 	else \
@@ -99,6 +99,6 @@ ifneq ($(CONFIRM),1)
 	@echo "clean-crypto deletes every org's CA and keys in $(CRYPTO_DIR): run make clean-crypto CONFIRM=1" >&2
 	@exit 1
 else
-	$(call msg,CLEAN,$(CRYPTO_DIR) $(ARTIFACTS_DIR) $(SECRETS_DIR))rm -rf $(CRYPTO_DIR) \
-		$(ARTIFACTS_DIR) $(SECRETS_DIR) $(STAMP_DIR)
+	$(call msg,CLEAN,$(CRYPTO_DIR) $(ARTIFACTS_DIR) $(SECRETS_DIR) $(IDENTITIES_DIR))rm -rf $(CRYPTO_DIR) \
+		$(ARTIFACTS_DIR) $(SECRETS_DIR) $(IDENTITIES_DIR) $(STAMP_DIR)
 endif

@@ -19,6 +19,9 @@ help:
 	'  query, invoke   query a and b; move CC_AMOUNT from a to b (the old guide: 90 and 210)' \
 	'                  through ORG (a peer org) and PEER (one of its peers) if given' \
 	'  jobs            render every Job manifest of channel and chaincode, run none' \
+	'  endpoints       each node'"'"'s address as clients reach it' \
+	'  connection-profiles  $(BUILD)/connection/<domain>.json and .yaml per peer org' \
+	'  enroll, revoke  ORG=org1 USER=app1: an identity from the org'"'"'s CA, in $(BUILD)/identities/; or revoked' \
 	'  clean-cluster   delete what deploy created (every org at once) and wait until it is gone' \
 	'  clean-crypto    delete the crypto material and artifacts (needs CONFIRM=1: it destroys the CAs)' \
 	'  msp             every org'"'"'s crypto material (mspgen), nothing else' \
@@ -44,7 +47,7 @@ help:
 	'  GENESIS_PROFILE the system channel genesis block (system flow) [$(GENESIS_PROFILE)]' \
 	'  SYS_CHANNEL     the system channel ID [$(SYS_CHANNEL)]' \
 	'  CHANNEL         the application channel ID [$(CHANNEL)]' \
-	'  ANCHOR_ORGS     MSP IDs that get an anchor peer update [system flow: all peer orgs]' \
+	'  ANCHOR_ORGS     MSP IDs that get an anchor peer update [system flow: the channel profile'"'"'s orgs]' \
 	'  CC_NAME, CC_VERSION, CC_SEQUENCE  the chaincode [$(CC_NAME) $(CC_VERSION) $(CC_SEQUENCE)]' \
 	'  CC_PATH, CC_IMAGE  its source, or a chaincode server image [$(CC_PATH)]' \
 	'  FABRIC_VERSION  1.4, 2.2, 2.4, 2.5, 3.0 or 3.1: images and version-specific settings [$(FABRIC_VERSION)]' \
@@ -56,12 +59,17 @@ help:
 	'  COUCHDB         1 gives every peer a CouchDB [$(COUCHDB)]' \
 	'  CHAINCODE       ccaas, or docker to mount the node'"'"'s Docker socket [$(CHAINCODE)]' \
 	'  STORAGE         pvc (STORAGE_CLASS, LEDGER_SIZE) or nfs (NFS_SERVER, NFS_PATH) [$(STORAGE)]' \
-	'  SERVICE_TYPE    ClusterIP or NodePort (from NODEPORT_BASE) [$(SERVICE_TYPE)]' \
+	'  SERVICE_TYPE    ClusterIP, NodePort (from NODEPORT_BASE) or LoadBalancer [$(SERVICE_TYPE)]' \
+	'  EXTERNAL_HOST   NodePort: the nodes'"'"' DNS name or IPv4 address; LoadBalancer: a DNS zone [$(EXTERNAL_HOST)]' \
+	'  CONNECTION      external or internal: the addresses of connection profiles [$(CONNECTION)]' \
+	'  TYPE, CA_URL    enroll: the identity'"'"'s type [$(TYPE)]; where the CA is [its external address]' \
+	'  WIPE            1: namespaces holding another build'"'"'s network are emptied, then deployed [$(WIPE)]' \
 	'  KUBECONFIG      the cluster: kubeconfig files, colon-separated [$(or $(KUBECONFIG),~/.kube/config)]' \
 	'  CONTEXT         the kubeconfig context to use [$(or $(CONTEXT),its current-context)]' \
 	'  WAIT            1 waits until each applied org'"'"'s workloads are available [$(WAIT)]' \
 	'  CLUSTER_JOBS    cluster steps run at once by deploy, channel, chaincode... (-j wins) [$(CLUSTER_JOBS)]' \
 	'  ORG, DAYS       expiry/renew: one org only; only certificates expiring within DAYS' \
+	'  ORG, USER       enroll/revoke: the org, and the identity'"'"'s name' \
 	'  BUILD           where everything generated goes [$(BUILD)]' \
 	'  V               1 prints every command instead of one line per step [$(V)]' \
 	'  SANITIZE        1 builds the tools with -fsanitize=address,undefined [$(SANITIZE)]' \

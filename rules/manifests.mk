@@ -14,6 +14,9 @@ msp_files = $(or $(wildcard $(2)),$(call msp_stamp,$(1)))
 labels = -l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/org=$($(1)_NAMESPACE)
 # ", nodePort: N" for port $(2) of the node port list $(1), with NodePort
 nodeport = $(if $(filter NodePort,$(SERVICE_TYPE)),$(comma) nodePort: $(word $(2),$(1)))
+# the annotations of a node's Service: with load balancers, the DNS name of
+# its external address $(1), for ExternalDNS (or whatever serves the zone)
+service_annotations = {$(if $(filter LoadBalancer,$(SERVICE_TYPE)),external-dns.alpha.kubernetes.io/hostname: $(firstword $(subst :, ,$(1))))}
 # the first orderer of the first orderer org, which peers and CLIs talk to;
 # an orderer org's own steps talk to its own first orderer, whose TLS CA
 # is its own: $(call orderer_org_of,org) and $(call orderer_address,org)
@@ -78,6 +81,8 @@ $(1)_$(2)_STORAGE = -D 'CRYPTO_SOURCE=persistentVolumeClaim: {claimName: crypto,
 endif
 $$(MANIFESTS_DIR)/$(1)/$(2).yaml: private RENDER_ARGS = $$($(1)_$(2)_STORAGE) -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
 		-D NODE=$(2) -D NODE_CN=$(3) -D NODE_HOST=$(2).$$($(1)_NAMESPACE) \
+		-D NODE_EXTERNAL=$$(or $$($(1)_$(2)_EXTERNAL),$(2).$$($(1)_NAMESPACE):7051) \
+		-D 'SERVICE_ANNOTATIONS=$$(call service_annotations,$$($(1)_$(2)_EXTERNAL))' \
 		-D GOSSIP_BOOTSTRAP=$$(firstword $$($(1)_NODE_HOSTS)):7051 \
 		-D 'GRPC_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),1)' \
 		-D 'CHAINCODE_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
@@ -140,7 +145,10 @@ $$(MANIFESTS_DIR)/$(1)/ca.yaml: private RENDER_ARGS = -f $$(MANIFESTS_DIR)/$(1)/
 		$$(if $$(filter pvc,$$(STORAGE)),-D 'CA_DATA_SOURCE=persistentVolumeClaim: {claimName: ca-data}' \
 			-D CA_DATA_SUBPATH=,-D 'CA_DATA_SOURCE=persistentVolumeClaim: {claimName: data}' \
 			-D CA_DATA_SUBPATH=$$($(1)_CA_HOSTNAME)) \
-		-D 'CA_NODEPORT_FIELD=$$(call nodeport,$$($(1)_CA_NODEPORT),1)'
+		-D 'CA_NODEPORT_FIELD=$$(call nodeport,$$($(1)_CA_NODEPORT),1)' \
+		-D 'SERVICE_ANNOTATIONS=$$(call service_annotations,$$($(1)_CA_EXTERNAL))' \
+		-D 'CA_CSR_HOSTS=$$($(1)_CA_CN),$$($(1)_CA_HOSTNAME),$$($(1)_CA_HOSTNAME).$$($(1)_NAMESPACE),localhost$$(if \
+			$$($(1)_CA_EXTERNAL),$$(comma)$$(firstword $$(subst :, ,$$($(1)_CA_EXTERNAL))))'
 $$(MANIFESTS_DIR)/$(1)/ca.yaml: templates/ca.yaml $$(call RENDER_DEPS,$(1)) $$(MANIFESTS_DIR)/$(1)/ca-crypto.vars \
 		$$(MANIFESTS_DIR)/$(1)/ca-crypto.yaml \
 		$$(MANIFESTS_DIR)/$(1)/scripts.vars

@@ -13,10 +13,15 @@ MSPGEN = $(BINDIR)/mspgen
 # $(call org_dir,org): the org's tree in the crypto output
 org_dir = $(CRYPTO_DIR)/$(if $(filter peer,$($(1)_TYPE)),peerOrganizations,ordererOrganizations)/$(1)
 
+# With external endpoints each node's TLS certificate names its external
+# host too (extend issues an existing node's again, with its key, when its
+# names change: rules/options.mk).
+external_san = $(if $(filter NodePort,$(SERVICE_TYPE)),--san='$(EXTERNAL_HOST)',$(if \
+	$(filter LoadBalancer,$(SERVICE_TYPE)),--san='{{.Hostname}}.$($(1)_NAMESPACE).$(EXTERNAL_HOST)'))
 $(STAMP_DIR)/%.msp: $(VARS_DIR)/%.vars $(call tool,mspgen)
 	$(call msg,MSP,$*)mkdir -p $(@D) && \
 		$(MSPGEN) extend --config=$($*_CRYPTO_CONFIG) --input=$(CRYPTO_DIR) --org=$* \
-		--san='{{.Hostname}}.$($*_NAMESPACE)' >/dev/null
+		--san='{{.Hostname}}.$($*_NAMESPACE)' $(call external_san,$*) >/dev/null
 	$(Q)touch $@
 
 # every org's MSP, and nothing else

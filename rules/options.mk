@@ -13,6 +13,7 @@ STORAGE_CLASS ?=
 LEDGER_SIZE ?= 1Gi
 SERVICE_TYPE ?= ClusterIP
 NODEPORT_BASE ?= 30000
+EXTERNAL_HOST ?=
 CHANNEL ?= mychannel
 SYS_CHANNEL ?= syschannel
 NFS_SERVER ?=
@@ -37,7 +38,20 @@ $(call one_of,COUCHDB,0 1)
 $(call one_of,CHAINCODE,ccaas docker)
 $(if $(CHANNEL_FLOW),$(call one_of,CHANNEL_FLOW,system participation))
 $(call one_of,STORAGE,pvc nfs)
-$(call one_of,SERVICE_TYPE,ClusterIP NodePort)
+$(call one_of,SERVICE_TYPE,ClusterIP NodePort LoadBalancer)
+# External endpoints: with node ports, every node is reached at
+# EXTERNAL_HOST (a name or IPv4 address of the cluster's nodes) and its
+# node port; with load balancers, at <hostname>.<namespace>.EXTERNAL_HOST
+# (a DNS zone whose names point at them) and its port (yaml2vars -e, -d)
+ifeq ($(SERVICE_TYPE),NodePort)
+$(if $(EXTERNAL_HOST),,$(error SERVICE_TYPE=NodePort needs EXTERNAL_HOST: the DNS name or IPv4 address of the cluster's nodes at which clients outside reach the node ports))
+endif
+ifeq ($(SERVICE_TYPE),LoadBalancer)
+$(if $(EXTERNAL_HOST),,$(error SERVICE_TYPE=LoadBalancer needs EXTERNAL_HOST: the DNS zone in which <hostname>.<namespace>.EXTERNAL_HOST names each node's load balancer))
+endif
+ifeq ($(SERVICE_TYPE),ClusterIP)
+$(if $(EXTERNAL_HOST),$(error EXTERNAL_HOST=$(EXTERNAL_HOST) goes with SERVICE_TYPE=NodePort or LoadBalancer: with ClusterIP nothing is reached from outside the cluster))
+endif
 $(call one_of,FABRIC_VERSION,1.4 2.2 2.4 2.5 3.0 3.1)
 $(call one_of,POD_SECURITY,restricted baseline privileged)
 $(call one_of,NETWORK_POLICY,0 1)
@@ -101,7 +115,7 @@ endif
 # pods accept what Fabric needs alone; node ports and the chaincode
 # containers of a peer's Docker come from outside the cluster, so their
 # ports are open to any address
-EXTERNAL_PORTS := $(strip $(if $(filter NodePort,$(SERVICE_TYPE)),7050 7051 7052 7053 7054 8443 9443,\
+EXTERNAL_PORTS := $(strip $(if $(filter NodePort LoadBalancer,$(SERVICE_TYPE)),7050 7051 7052 7053 7054 8443 9443,\
 	$(if $(filter docker,$(CHAINCODE)),7052)))
 EXTERNAL_PORTS_YAML := $(if $(EXTERNAL_PORTS),[{port: $(firstword $(EXTERNAL_PORTS))}$(foreach \
 	p,$(wordlist 2,20,$(EXTERNAL_PORTS)),$(comma) {port: $(p)})])
@@ -119,7 +133,7 @@ STORAGE_CLASS_FIELD := $(if $(STORAGE_CLASS),storageClassName: $(STORAGE_CLASS))
 OPTIONS := FABRIC_VERSION FABRIC_IMAGE_REPO FABRIC_IMAGE_TAG CA_IMAGE_TAG COUCHDB_IMAGE \
 	TLS_ENABLED STATE_DATABASE VM_ENDPOINT DOCKER_SOURCE ORDERER_BOOTSTRAP \
 	CHANNEL_PARTICIPATION STORAGE STORAGE_CLASS_FIELD LEDGER_SIZE SERVICE_TYPE \
-	NODEPORT_BASE NFS_SERVER NFS_PATH LOGGING_SPEC CHANNEL SYS_CHANNEL NAMESPACES \
+	NODEPORT_BASE EXTERNAL_HOST NFS_SERVER NFS_PATH LOGGING_SPEC CHANNEL SYS_CHANNEL NAMESPACES \
 	POD_SECURITY POD_SECURITY_CONTEXT CONTAINER_SECURITY_CONTEXT PEER_POD_SECURITY_CONTEXT \
 	PEER_CONTAINER_SECURITY_CONTEXT
 

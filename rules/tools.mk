@@ -1,11 +1,12 @@
 # The tools: tools/<name>.c (or tools/<name>/*.c) linked against the shared
 # library built from lib/*/*.c.  Adding a tool is one word in TOOLS, plus its
 # pkg-config packages in PKGS_<name> when it needs more than libyaml.
-TOOLS := yaml2vars render mksecret mspgen txgen kapply
+TOOLS := yaml2vars render mksecret mspgen txgen kapply connprofile caclient
 PKGS_mspgen := openssl
 PKGS_txgen := openssl
 PKGS_mksecret := openssl
 PKGS_kapply := libcurl
+PKGS_caclient := openssl libcurl
 
 # How rules reach the cluster: kapply reads $(KUBECONFIG) as kubectl does (a
 # ':'-separated list, else ~/.kube/config, else the pod's service account)

@@ -17,7 +17,8 @@ TXGEN_CONFIG := $(BUILD)/configtx.yaml
 NAMESPACES ?=
 YAML2VARS = $(strip $(BINDIR)/yaml2vars \
 	$(if $(wildcard $(CONFIGTX)),-c $(CONFIGTX) -w $(TXGEN_CONFIG) -m crypto-config) \
-	$(addprefix -n ,$(NAMESPACES)) $(if $(filter NodePort,$(SERVICE_TYPE)),-p $(NODEPORT_BASE)) -r '$(GOALS)' \
+	$(addprefix -n ,$(NAMESPACES)) $(if $(filter NodePort,$(SERVICE_TYPE)),-p $(NODEPORT_BASE) -e $(EXTERNAL_HOST)) \
+	$(if $(filter LoadBalancer,$(SERVICE_TYPE)),-d $(EXTERNAL_HOST)) -r '$(GOALS)' \
 	-o $(VARS_DIR) $(CRYPTO_CONFIG))
 
 # the options decide whether node ports are assigned, and the namespaces;

@@ -168,7 +168,7 @@ faults "JOB /namespaces/org1/jobs/ch-mychannel-config$ log=$tmp/live5.log *"
 sed -i 's/Host:/host:/' "$B/channel/mychannel/configtx.yaml"
 run m deploy
 is "$rc" 0 "orderer2 taken out of both files: make deploy"
-like "$out" "make: orgorderer1 keeps orderer2 for now: mychannel's raft consenters still name them; make channel takes out" \
+like "$out" "make: orgorderer1 keeps orderer2 for now: mychannel's consenters still name them; make channel takes out" \
 	"the orderer org keeps orderer2, and says why"
 is "$(api_get /apis/apps/v1/namespaces/orgorderer1/deployments/orderer2 | js 'o.metadata.name')" "orderer2" \
 	"orderer2 still runs"

@@ -33,11 +33,22 @@ def namespace_of(org):
 
 
 def cert_names(pem_b64):
-    """The DNS names of a certificate, as openssl reads them."""
+    """The DNS names and IP addresses of a certificate, as openssl reads them."""
     text = subprocess.run(["openssl", "x509", "-noout", "-ext", "subjectAltName"],
                           input=base64.b64decode(pem_b64), capture_output=True, check=True).stdout
-    names = ",".join(text.decode().splitlines()[1:]).split(",")
-    return {n.strip()[4:] for n in names if n.strip().startswith("DNS:")}
+    names = [n.strip() for n in ",".join(text.decode().splitlines()[1:]).split(",")]
+    return ({n[4:] for n in names if n.startswith("DNS:")} |
+            {n[len("IP Address:"):] for n in names if n.startswith("IP Address:")})
+
+
+def grpc_nodeport(objs, name):
+    """The node port of the gRPC port of Service name, among an org's objects."""
+    for o in objs:
+        if o["kind"] == "Service" and o["metadata"]["name"] == name:
+            for p in o["spec"]["ports"]:
+                if p.get("name") == "grpc":
+                    return p.get("nodePort")
+    return None
 
 
 # an org's objects: those it applies in its namespace (manifests/) and its
@@ -163,12 +174,18 @@ for org, objs in docs.items():
                 if bool(env.get("CORE_VM_ENDPOINT")) != (opt["CHAINCODE"] == "docker"):
                     bad(where, f'CORE_VM_ENDPOINT={env.get("CORE_VM_ENDPOINT")!r} with CHAINCODE={opt["CHAINCODE"]}')
                 host = f'{md["name"]}.{ns}'
-                for k in ("CORE_PEER_ADDRESS", "CORE_PEER_GOSSIP_EXTERNALENDPOINT"):
-                    if env.get(k) != host + ":7051":
-                        bad(where, f"{k}={env.get(k)}, not {host}:7051")
+                # where clients reach it: the external host at its Service's
+                # node port, or its own name in the zone, or its name here
+                ext = opt.get("EXTERNAL_HOST")
+                announced = (f'{ext}:{grpc_nodeport(objs, md["name"])}' if opt["SERVICE_TYPE"] == "NodePort" else
+                             f'{host}.{ext}:7051' if opt["SERVICE_TYPE"] == "LoadBalancer" else host + ":7051")
+                for k, want in (("CORE_PEER_ADDRESS", host + ":7051"), ("CORE_PEER_GOSSIP_EXTERNALENDPOINT", announced)):
+                    if env.get(k) != want:
+                        bad(where, f"{k}={env.get(k)}, not {want}")
                 crypto = secrets.get(md["name"] + "-crypto")
-                if crypto and host not in cert_names(crypto["data"]["tls_server.crt"]):
-                    bad(where, f"{host} is not a name of its TLS certificate")
+                for name in {host, announced.rsplit(":", 1)[0]}:
+                    if crypto and name not in cert_names(crypto["data"]["tls_server.crt"]):
+                        bad(where, f"{name} is not a name of its TLS certificate")
                 if c.get("command") != ["sh", "/scripts/peer-start.sh"]:
                     bad(where, f'command {c.get("command")}, not peer-start.sh')
                 mounts = {m["name"]: m["mountPath"] for m in c.get("volumeMounts", [])}

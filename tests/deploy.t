@@ -146,7 +146,7 @@ ok "$([ "$rc" -ne 0 ]; echo $?)" "two orgs in one namespace fail make deploy"
 like "$err" 'PeerOrgs\[2\]\.Domain: "ORG2" maps to namespace "org2", as "org2" does' "with the field named"
 is "$(requests | wc -l)" 0 "and no request is sent"
 printf 'PeerOrgs:\n  - Name: Big\n    Domain: big\n    Template: {Count: 40}\n' > crowded.yaml
-run tmake BUILD="$tmp/b2" CRYPTO_CONFIG="$tmp/crowded.yaml" CONFIGTX="$TOP/configtx.yaml" SERVICE_TYPE=NodePort deploy
+run tmake BUILD="$tmp/b2" CRYPTO_CONFIG="$tmp/crowded.yaml" CONFIGTX="$TOP/configtx.yaml" SERVICE_TYPE=NodePort EXTERNAL_HOST=nodes.example.test deploy
 ok "$([ "$rc" -ne 0 ]; echo $?)" "node ports that do not fit fail make deploy"
 like "$err" '40 nodes need 120 node ports' "with the reason"
 is "$(requests | wc -l)" 0 "and no request is sent"

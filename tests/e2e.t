@@ -329,7 +329,7 @@ for flow in system participation; do
 		# shellcheck disable=SC2086
 		step "$flow: both consenters removed: deploy channel" $raft WAIT=1 deploy channel
 		is "$rc" 0 "$flow: orderer1 and orderer2 out of both files: deploy, channel"
-		like "$out" "make: orgorderer1 keeps orderer1 orderer2 for now: mychannel's raft consenters still name them" \
+		like "$out" "make: orgorderer1 keeps orderer1 orderer2 for now: mychannel's consenters still name them" \
 			"$flow: deploy keeps them while they are consenters"
 		is "$(channel_jobs)" \
 			"org1/ch-mychannel-config orgorderer1/ch-mychannel-submit org1/ch-mychannel-config orgorderer1/ch-mychannel-submit " \
@@ -428,6 +428,78 @@ for shape in two-orderer-orgs loopback; do
 	is "$rc:$(ours)" "0:" "$shape: clean-cluster leaves no object of ours"
 done
 
+# ---- applications reach the network: a network made with in-cluster
+# addresses gets external ones (node ports at the cluster node's address):
+# its certificates issued again with their keys and rolled out, the
+# channel's orderer endpoints and anchor peers updated; then an identity
+# from org1's CA (make enroll), the connection profile, and two programs
+# on this host with Fabric's own client libraries: the Gateway client
+# through one peer, and fabric-network with discovery on, which must
+# reach every peer and orderer discovery names ----
+EXT=${E2E_EXTERNAL_HOST:-$("$BINDIR/kapply" config | sed -n 's|^server: https\{0,1\}://\([^:/]*\).*|\1|p')}
+app="BUILD=$tmp/apps CHANNEL_FLOW=participation"
+ext="SERVICE_TYPE=NodePort EXTERNAL_HOST=$EXT"
+# shellcheck disable=SC2086
+step "apps: make deploy channel chaincode (in the cluster only)" $app WAIT=1 deploy channel chaincode
+is "$rc:$(balances)" "0:a = 100 b = 200 " "apps: a network with in-cluster addresses: a = 100"
+peer_crt=$tmp/apps/crypto-config/peerOrganizations/org1/peers/peer0.org1/tls/server.crt
+key_before=$(sha256sum <"${peer_crt%.crt}.key")
+# shellcheck disable=SC2086
+step "apps: make deploy channel, external endpoints" $app $ext WAIT=1 deploy channel
+is "$rc" 0 "apps: SERVICE_TYPE=NodePort EXTERNAL_HOST=$EXT: deploy, channel"
+like "$(openssl x509 -in "$peer_crt" -noout -ext subjectAltName)" "IP Address:$EXT" \
+	"apps: peer0's TLS certificate names the external address now"
+is "$(sha256sum <"${peer_crt%.crt}.key")" "$key_before" "apps: with the key it had"
+like "$out" "change /Channel/Orderer/Orgorderer1MSP/Endpoints" "apps: the channel's orderer endpoints become the external ones"
+like "$out" "change /Channel/Application/Org1MSP/AnchorPeers" "apps: and so do the anchor peers"
+# shellcheck disable=SC2086
+step "apps: make endpoints" $app $ext endpoints
+like "$out" "peer0.org1 +grpcs://$EXT:30100" "apps: make endpoints shows peer0.org1 at $EXT:30100"
+# shellcheck disable=SC2086
+step "apps: make connection-profiles" $app $ext connection-profiles
+is "$rc" 0 "apps: make connection-profiles"
+like "$(cat "$tmp/apps/connection/org1.json")" "\"url\": \"grpcs://$EXT:30100\"" "apps: org1's profile names peer0 at its external address"
+# shellcheck disable=SC2086
+step "apps: make enroll ORG=org1 USER=app1" $app $ext enroll ORG=org1 USER=app1
+is "$rc" 0 "apps: make enroll ORG=org1 USER=app1"
+ID=$tmp/apps/identities/org1/app1/msp
+run openssl verify -CAfile "$tmp/apps/crypto-config/peerOrganizations/org1/ca/ca.org1-cert.pem" "$ID"/signcerts/*
+is "$rc" 0 "apps: app1's certificate is issued by org1's CA (openssl verify)"
+like "$(openssl x509 -in "$ID"/signcerts/* -noout -subject)" "OU ?= ?client.*CN ?= ?app1" "apps: a client identity named app1"
+is "$(stat -c %a "$ID"/keystore/*)" 600 "apps: its key is mode 0600"
+# shellcheck disable=SC2086
+step "apps: make enroll again" $app $ext enroll ORG=org1 USER=app1
+is "$rc" 0 "apps: a second make enroll keeps the identity"
+if [ -d "$tmp/appdeps/node_modules" ] || { mkdir -p "$tmp/appdeps" &&
+	cp "$TOP/tests/apps/package.json" "$TOP/tests/apps/package-lock.json" "$tmp/appdeps/" &&
+	npm ci --prefix "$tmp/appdeps" --no-audit --no-fund >"$tmp/appdeps/npm.log" 2>&1; }; then
+	cp "$TOP/tests/apps/"*.js "$tmp/appdeps/"
+	run node "$tmp/appdeps/gateway.js" "$EXT:30100" \
+		"$tmp/apps/crypto-config/peerOrganizations/org1/tlsca/tlsca.org1-cert.pem" "$ID" Org1MSP mychannel abstore
+	is "$rc" 0 "apps: the Gateway client runs from outside the cluster"
+	[ "$rc" -eq 0 ] || diag "$err"
+	like "$out" '"before":"100".*"committed":true.*"after":"90"' "apps: Gateway: query a = 100, invoke committed, a = 90"
+	like "$out" '"block":([0-9]+),.*"event_block":\1}' "apps: Gateway: the block event names the block that holds the transaction"
+	run node "$tmp/appdeps/network.js" "$tmp/apps/connection/org1.json" "$ID" Org1MSP mychannel abstore
+	is "$rc" 0 "apps: fabric-network with discovery runs from outside the cluster"
+	[ "$rc" -eq 0 ] || diag "$err"
+	like "$out" '"before":"90".*"block_event":[0-9]+.*"after":"80"' "apps: fabric-network: a = 90, invoke, a block event, a = 80"
+	like "$out" "\"peers\":\\[\"grpcs://$EXT:30100\",\"grpcs://$EXT:30103\",\"grpcs://$EXT:30200\",\"grpcs://$EXT:30203\"\\]" \
+		"apps: discovery handed out every peer at its external address"
+	like "$out" "\"orderers\":\\[\"grpcs://$EXT:30000\"\\]" "apps: and the orderer at its external address"
+else
+	skip 7 "npm could not install tests/apps (Fabric's client libraries): $(tail -1 "$tmp/appdeps/npm.log" 2>/dev/null)"
+fi
+# shellcheck disable=SC2086
+step "apps: make revoke ORG=org1 USER=app1" $app $ext revoke ORG=org1 USER=app1
+is "$rc" 0 "apps: make revoke: app1 revoked at org1's CA"
+# shellcheck disable=SC2086
+step "apps: make revoke again" $app $ext revoke ORG=org1 USER=app1
+like "$rc:$err" "^2:.*app1" "apps: revoking it again: the CA refuses, and make says so"
+# shellcheck disable=SC2086
+step "apps: make clean-cluster" $app $ext clean-cluster
+is "$rc:$(ours)" "0:" "apps: clean-cluster leaves no object of ours"
+
 # ---- Fabric 3.1: the sample (Raft), and test-network's BFT files as they
 # are (four orderers, SmartBFT), with one orderer down ----
 last_balances() { balances | sed 's/.*\(a = [0-9]* b = [0-9]* \)$/\1/'; }
@@ -478,6 +550,50 @@ for _try in 1 2 3 4 5 6; do
 	sleep 5
 done
 like "$heights" '^[0-9]+ $' "BFT: orderer4 caught up: the four orderers serve mychannel at one height ($heights)"
+# a fifth orderer: in crypto-config and the consenters, deployed, joined as
+# a follower, made a consenter by one update; then it leaves again, kept
+# until the update took it out; and a batch size change
+mkdir -p "$tmp/bft5/configtx"
+awk '{ print } /Hostname: orderer4$/ { print "      - Hostname: orderer5"; print "        SANS:"; print "          - localhost" }' \
+	"$BT/organizations/cryptogen/crypto-config-orderer.yaml" >"$tmp/bft5/crypto-config-orderer.yaml"
+awk '{ print }
+	/^      - orderer4.example.com:7058$/ { print "      - orderer5.example.com:7060" }
+	/ServerTLSCert: .*orderer4.example.com\/tls\/server.crt$/ {
+		d = "../organizations/ordererOrganizations/example.com/orderers/orderer5.example.com"
+		print "        - ID: 5"; print "          Host: orderer5.example.com"; print "          Port: 7060"
+		print "          MSPID: OrdererMSP"; print "          Identity: " d "/msp/signcerts/orderer5.example.com-cert.pem"
+		print "          ClientTLSCert: " d "/tls/server.crt"; print "          ServerTLSCert: " d "/tls/server.crt" }' \
+	"$BT/configtx/configtx.yaml" >"$tmp/bft5/configtx/configtx.yaml"
+grep -q 'ID: 5' "$tmp/bft5/configtx/configtx.yaml" && grep -q 7060 "$tmp/bft5/configtx/configtx.yaml" ||
+	{ echo "Bail out! cannot add orderer5 to the BFT configtx.yaml"; exit 1; }
+bft5_cc="$tmp/bft5/crypto-config-orderer.yaml ${bft_cc#* }"
+bft5="BUILD=$tmp/bft FABRIC_VERSION=3.1 CONFIGTX=$tmp/bft5/configtx/configtx.yaml CHANNEL_PROFILE=ChannelUsingBFT"
+# shellcheck disable=SC2086
+step "Fabric 3.1, BFT: orderer5 added: deploy channel" $bft5 CRYPTO_CONFIG="$bft5_cc" WAIT=1 deploy channel
+is "$rc" 0 "BFT: orderer5 in both files: deploy, channel"
+like "$out" "add consenter orderer5.example-com:7050 \\(ID 5\\)" "BFT: make channel adds it to the consenters"
+like "$out" "quorum: 4 of 5 signatures \\(was 3 of 4\\)" "BFT: and raises the BlockValidation quorum with it"
+is "$(channel_jobs)" "org1.example.com/ch-mychannel-config example.com/ch-mychannel-submit " \
+	"BFT: one update, which the orderer org submits"
+# shellcheck disable=SC2086
+step "Fabric 3.1, BFT: invoke, five consenters" $bft5 CRYPTO_CONFIG="$bft5_cc" invoke
+is "$rc:$(balances)" "0:a = 60 b = 240 " "BFT: the five order an invoke: a = 60"
+cp "$tmp/bft/manifests/example.com/orderer5.yaml" "$tmp/orderer5.yaml"
+# shellcheck disable=SC2086
+step "Fabric 3.1, BFT: orderer5 removed: deploy channel" $bft CRYPTO_CONFIG="$bft_cc" WAIT=1 deploy channel
+is "$rc" 0 "BFT: orderer5 out of both files: deploy, channel"
+like "$out" "example.com keeps orderer5 for now" "BFT: deploy keeps it while it is a consenter"
+like "$out" "remove consenter orderer5.example-com:7050 \\(ID 5\\)" "BFT: make channel takes it out"
+run "$BINDIR/kapply" get -f "$tmp/orderer5.yaml"
+is "$(printf '%s\n' "$out" | cut -f2 | sort -u | tr '\n' ' ')" "absent " "BFT: then orderer5 is pruned"
+sed 's/MaxMessageCount: 10$/MaxMessageCount: 20/' "$BT/configtx/configtx.yaml" >"$tmp/bft5/configtx/batch.yaml"
+# shellcheck disable=SC2086
+step "Fabric 3.1, BFT: MaxMessageCount 20: channel" $bft CONFIGTX="$tmp/bft5/configtx/batch.yaml" CRYPTO_CONFIG="$bft_cc" channel
+is "$rc" 0 "BFT: MaxMessageCount 10 -> 20: make channel"
+like "$out" "change /Channel/Orderer/BatchSize" "BFT: a batch size change reaches the channel"
+# shellcheck disable=SC2086
+step "Fabric 3.1, BFT: invoke, four again" $bft CONFIGTX="$tmp/bft5/configtx/batch.yaml" CRYPTO_CONFIG="$bft_cc" invoke
+is "$rc:$(balances)" "0:a = 50 b = 250 " "BFT: the four order an invoke: a = 50"
 # shellcheck disable=SC2086
 step "Fabric 3.1, BFT: make clean-cluster" $bft CRYPTO_CONFIG="$bft_cc" clean-cluster
 is "$rc:$(ours)" "0:" "Fabric 3.1, BFT: clean-cluster leaves no object of ours"

@@ -27,9 +27,10 @@ combo() { # combo NAME make-variables...: render, then check with the same optio
 }
 
 combo defaults
-combo notls-couchdb-nodeport TLS=0 COUCHDB=1 SERVICE_TYPE=NodePort
+combo notls-couchdb-nodeport TLS=0 COUCHDB=1 SERVICE_TYPE=NodePort EXTERNAL_HOST=10.0.0.7
 combo fabric14-docker-nfs FABRIC_VERSION=1.4 CHAINCODE=docker STORAGE=nfs NFS_SERVER=nfs.example.test
-combo fabric22-nodeport-docker FABRIC_VERSION=2.2 SERVICE_TYPE=NodePort CHAINCODE=docker COUCHDB=1
+combo fabric22-nodeport-docker FABRIC_VERSION=2.2 SERVICE_TYPE=NodePort EXTERNAL_HOST=nodes.example.test CHAINCODE=docker COUCHDB=1
+combo loadbalancer-participation CHANNEL_FLOW=participation SERVICE_TYPE=LoadBalancer EXTERNAL_HOST=fabric.example.test
 combo participation-nfs CHANNEL_FLOW=participation STORAGE=nfs NFS_SERVER=nfs.example.test COUCHDB=1 \
 	CRYPTO_CONFIG="$RAFT/crypto-config.yaml" CONFIGTX="$RAFT/configtx.yaml" GENESIS_PROFILE=TwoOrgsApplicationGenesis
 # test-network's files: dotted domains in namespaces of their own, the flow from ChannelUsingRaft
@@ -95,6 +96,23 @@ like "$(cat "$tmp/baseline/cluster/org1/namespace.yaml")" "enforce: baseline" "P
 B=$tmp/notls-couchdb-nodeport
 like "$(cat "$B/manifests/org2/peer1.yaml")" 'name: grpc, port: 7051, targetPort: 7051 , nodePort: 30203' \
 	"NodePort: peer1 of org2 has the second node's ports of the third org"
+# external endpoints: EXTERNAL_HOST and each node's port, which the peers
+# announce, the CA's certificate names and the channel's config uses
+like "$(cat "$B/manifests/org2/peer1.yaml")" 'CORE_PEER_GOSSIP_EXTERNALENDPOINT, value: "10.0.0.7:30203"' \
+	"NodePort: peer1 of org2 announces 10.0.0.7:30203 as its gossip endpoint"
+like "$(cat "$B/manifests/org2/ca.yaml")" 'FABRIC_CA_SERVER_CSR_HOSTS, value: "ca.org2,ca,ca.org2,localhost,10.0.0.7"' \
+	"NodePort: org2's CA makes its TLS certificate for the external host too"
+like "$(openssl x509 -in "$B/crypto-config/peerOrganizations/org2/peers/peer1.org2/tls/server.crt" -noout -ext subjectAltName)" \
+	'IP Address:10.0.0.7' "NodePort: peer1.org2's TLS certificate names 10.0.0.7"
+like "$(cat "$B/configtx.yaml")" '^      - 10.0.0.7:30000$' "NodePort: the channel's orderer endpoint is the orderer's external address"
+B=$tmp/loadbalancer-participation
+like "$(cat "$B/manifests/org1/peer0.yaml")" 'type: LoadBalancer' "LoadBalancer: the nodes' Services are load balancers"
+like "$(cat "$B/manifests/org1/peer0.yaml")" 'annotations: \{external-dns.alpha.kubernetes.io/hostname: peer0.org1.fabric.example.test\}' \
+	"LoadBalancer: each named <hostname>.<namespace>.EXTERNAL_HOST for ExternalDNS"
+like "$(cat "$B/manifests/org1/peer0.yaml")" 'CORE_PEER_GOSSIP_EXTERNALENDPOINT, value: "peer0.org1.fabric.example.test:7051"' \
+	"LoadBalancer: which the peer announces"
+like "$(openssl x509 -in "$B/crypto-config/peerOrganizations/org1/peers/peer0.org1/tls/server.crt" -noout -ext subjectAltName)" \
+	'DNS:peer0.org1.fabric.example.test' "LoadBalancer: and its TLS certificate carries"
 # the participation flow: no genesis Secret, the channel block in the CLI Secret
 B=$tmp/participation-nfs
 ok "$([ ! -e "$B/manifests/orgorderer1/genesis.yaml" ] && grep -q 'mychannel.block' "$B/manifests/org1/cli-crypto.yaml"; echo $?)" \
@@ -121,7 +139,12 @@ for bad in "TLS=yes:TLS=yes is not one of: 0 1" "STORAGE=nfs:STORAGE=nfs needs N
 	"FABRIC_VERSION=3.1 CHANNEL_PROFILE=TwoOrgsChannel:FABRIC_VERSION=3.1 has no system channel, and CHANNEL_PROFILE=TwoOrgsChannel is a channel creation profile .no Orderer section.: the system flow's; give a profile with an Orderer section, the channel's genesis block for the participation flow .TwoOrgsApplicationGenesis." \
 	"FABRIC_VERSION=3.1 CHANNEL_PROFILE=DemoAppChannelInsecureSolo CRYPTO_CONFIG=$SP/crypto-config.yaml CONFIGTX=$SP/configtx.yaml:FABRIC_VERSION=3.1 has no solo ordering, which CHANNEL_PROFILE=DemoAppChannelInsecureSolo asks for" \
 	"CHANNEL_PROFILE=DemoAppChannelSmartBft CRYPTO_CONFIG=$SP/crypto-config.yaml CONFIGTX=$SP/configtx.yaml:CHANNEL_PROFILE=DemoAppChannelSmartBft orders with BFT, which Fabric 2.5 lacks: BFT ordering needs FABRIC_VERSION=3.0 or later" \
-	"SERVICE_TYPE=LoadBalancer:SERVICE_TYPE=LoadBalancer is not one of: ClusterIP NodePort" \
+	"SERVICE_TYPE=Ingress:SERVICE_TYPE=Ingress is not one of: ClusterIP NodePort LoadBalancer" \
+	"SERVICE_TYPE=NodePort:SERVICE_TYPE=NodePort needs EXTERNAL_HOST: the DNS name or IPv4 address of the cluster's nodes" \
+	"SERVICE_TYPE=LoadBalancer:SERVICE_TYPE=LoadBalancer needs EXTERNAL_HOST: the DNS zone" \
+	"EXTERNAL_HOST=10.0.0.7:EXTERNAL_HOST=10.0.0.7 goes with SERVICE_TYPE=NodePort or LoadBalancer" \
+	"SERVICE_TYPE=NodePort EXTERNAL_HOST=no_host:yaml2vars: -e no_host: not a host: expected a DNS name .letters, digits, '-' and '.'. or an IPv4 address" \
+	"SERVICE_TYPE=LoadBalancer EXTERNAL_HOST=10.0.0.7:yaml2vars: -d 10.0.0.7: not a host: expected a DNS name" \
 	"POD_SECURITY=strict:POD_SECURITY=strict is not one of: restricted baseline privileged" \
 	"CHANNEL_FLOW=participation TLS=0:CHANNEL_FLOW=participation needs TLS=1" \
 	"CHANNEL_PROFILE=TwoOrgsApplicationGenesis TLS=0:CHANNEL_PROFILE=TwoOrgsApplicationGenesis means CHANNEL_FLOW=participation, which needs TLS=1" \

@@ -61,7 +61,7 @@ deny outside org1/peer0 7052'
 flows nodeport '
 allow outside org1/peer0 7051
 allow outside orgorderer1/orderer0 7050
-allow outside org1/ca 7054' SERVICE_TYPE=NodePort
+allow outside org1/ca 7054' SERVICE_TYPE=NodePort EXTERNAL_HOST=nodes.example.test
 flows docker '
 allow outside org1/peer0 7052           # chaincode containers of the node'"'"'s Docker
 deny outside org1/peer0 7051' CHAINCODE=docker FABRIC_VERSION=2.2

@@ -20,6 +20,50 @@ int node_port(const struct org_spec *o)
 	return o->type == ORG_PEER ? PEER_PORT : ORDERER_PORT;
 }
 
+bool is_ipv4(const char *s)
+{
+	int parts = 0;
+
+	for (const char *p = s; *p; parts++) {
+		const char *start = p;
+		long v = 0;
+
+		while (isdigit((unsigned char)*p) && p - start < 4)
+			v = v * 10 + (*p++ - '0');
+		if (p == start || p - start > 3 || v > 255 || (*start == '0' && p - start > 1))
+			return false;
+		if (*p == '.' && p[1])
+			p++;
+		else if (*p)
+			return false;
+	}
+	return parts == 4;
+}
+
+bool is_dns_name(const char *s)
+{
+	size_t n = strlen(s), label = 0;
+
+	if (n == 0 || n > 253 || s[0] == '.' || s[n - 1] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return false;
+			label = 0;
+		} else if (isalnum((unsigned char)c) || (c == '-' && label > 0)) {
+			if (++label > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	/* a name, not a number: an all-digit last label would be an IP written wrong */
+	return s[n - 1] != '-' && !isdigit((unsigned char)*(strrchr(s, '.') ? strrchr(s, '.') + 1 : s));
+}
+
 struct edit {
 	const struct ynode *node;
 	char *text;
@@ -203,9 +247,10 @@ static long port_number(const char *s, size_t len)
 }
 
 /*
- * The node "host:port" names (hl: the host's length): by its name, else as
- * the Host and Port the file gives one consenter (a file that puts every
- * node on 127.0.0.1, each at a port of its own, says so there).
+ * The node "host:port" names (hl: the host's length): by its name or its
+ * external address, else as the Host and Port the file gives one
+ * consenter (a file that puts every node on 127.0.0.1, each at a port of
+ * its own, says so there).
  */
 static bool node_of_address(const struct rewriter *rw, const char *addr, size_t hl, size_t *oi, size_t *ni)
 {
@@ -214,6 +259,15 @@ static bool node_of_address(const struct rewriter *rw, const char *addr, size_t 
 
 	if (node_of_host(rw->cl, addr, hl, oi, ni))
 		return true;
+	for (size_t i = 0; i < rw->cl->cfg->norgs; i++) {
+		for (size_t j = 0; rw->cl->orgs[i].externals && j < rw->cl->cfg->orgs[i].nnodes; j++) {
+			if (rw->cl->orgs[i].externals[j] && strcmp(rw->cl->orgs[i].externals[j], addr) == 0) {
+				*oi = i;
+				*ni = j;
+				return true;
+			}
+		}
+	}
 	for (size_t i = 0; i < rw->nconsenters; i++) {
 		const struct written *w = &rw->consenters[i];
 
@@ -236,7 +290,15 @@ static void unknown_address(struct rewriter *rw, const struct ynode *n, const st
 	rw->errors++;
 }
 
-/* "host:port" of a node of the network, in the cluster (an orderer's: OrdererEndpoints, Addresses). */
+/* Where clients reach node ni of org oi: its external address, else its name and port in the cluster. */
+static char *client_address(const struct cluster *cl, size_t oi, size_t ni)
+{
+	if (cl->orgs[oi].externals && cl->orgs[oi].externals[ni])
+		return xstrdup(cl->orgs[oi].externals[ni]);
+	return xasprintf("%s:%d", cl->orgs[oi].hosts[ni], node_port(&cl->cfg->orgs[oi]));
+}
+
+/* "host:port" of a node of the network, as clients reach it (an orderer's: OrdererEndpoints, Addresses). */
 static void rewrite_address(struct rewriter *rw, const struct ynode *n, const struct ypath *p)
 {
 	const char *colon;
@@ -250,8 +312,7 @@ static void rewrite_address(struct rewriter *rw, const struct ynode *n, const st
 				"its own) and port, or the Host and Port of its consenter");
 		return;
 	}
-	replace(rw, n, xasprintf("%s:%d", rw->cl->orgs[oi].hosts[ni],
-				 node_port(&rw->cl->cfg->orgs[oi])));
+	replace(rw, n, client_address(rw->cl, oi, ni));
 }
 
 static void rewrite_addresses(struct rewriter *rw, const struct ynode *seq, const struct ypath *p)
@@ -263,15 +324,24 @@ static void rewrite_addresses(struct rewriter *rw, const struct ynode *seq, cons
 	}
 }
 
-/* Host and Port of a mapping, for node ni of org oi. */
-static void rewrite_host_port(struct rewriter *rw, const struct ynode *m, size_t oi, size_t ni)
+/*
+ * Host and Port of a mapping, for node ni of org oi: as clients reach it
+ * (an anchor peer), or in the cluster (a consenter: the orderers reach
+ * one another there).
+ */
+static void rewrite_host_port(struct rewriter *rw, const struct ynode *m, size_t oi, size_t ni, bool for_clients)
 {
 	const struct ynode *host = ymap_get_nocase(m, "Host"), *port = ymap_get_nocase(m, "Port");
+	char *addr = for_clients ? client_address(rw->cl, oi, ni) :
+		     xasprintf("%s:%d", rw->cl->orgs[oi].hosts[ni], node_port(&rw->cl->cfg->orgs[oi]));
+	char *colon = strrchr(addr, ':');
 
+	*colon = '\0';
 	if (host && host->kind == Y_SCALAR)
-		replace(rw, host, xstrdup(rw->cl->orgs[oi].hosts[ni]));
+		replace(rw, host, xstrdup(addr));
 	if (port && port->kind == Y_SCALAR)
-		replace(rw, port, xasprintf("%d", node_port(&rw->cl->cfg->orgs[oi])));
+		replace(rw, port, xstrdup(colon + 1));
+	free(addr);
 }
 
 /*
@@ -292,10 +362,10 @@ static void rewrite_anchors(struct rewriter *rw, const struct ynode *anchors, co
 		if (!host || host->kind != Y_SCALAR || a->kind != Y_MAP)
 			continue;
 		if (node_of_host(rw->cl, host->str, host->len, &o, &n)) {
-			rewrite_host_port(rw, a, o, n);
+			rewrite_host_port(rw, a, o, n, true);
 		} else if (oi >= 0 && rw->cl->cfg->orgs[oi].type == ORG_PEER &&
 			   next < rw->cl->cfg->orgs[oi].nnodes) {
-			rewrite_host_port(rw, a, (size_t)oi, next++);
+			rewrite_host_port(rw, a, (size_t)oi, next++, true);
 		} else if (oi >= 0) {
 			unknown_address(rw, host, &hp, rw->cl->cfg->orgs[oi].type == ORG_PEER ?
 					"the org has no other peer to take it for: write a peer's name "
@@ -400,7 +470,7 @@ static void walk_consenters(struct rewriter *rw, const struct ynode *seq, const 
 			}
 		}
 		if (org >= 0)
-			rewrite_host_port(rw, c, (size_t)org, (size_t)node);
+			rewrite_host_port(rw, c, (size_t)org, (size_t)node, false);
 	}
 }
 

@@ -4,8 +4,10 @@ PEER_ORGS := org1 org2
 CONFIGTX_APP_GENESIS_PROFILES := TwoOrgsApplicationGenesis
 CONFIGTX_SYS_GENESIS_PROFILES := TwoOrgsOrdererGenesis
 CONFIGTX_CHANNEL_PROFILES := TwoOrgsChannel
+TwoOrgsOrdererGenesis_ORDERER_TYPE := etcdraft
 TwoOrgsChannel_APP_MSPS := Org1MSP Org2MSP
 TwoOrgsApplicationGenesis_APP_MSPS := Org1MSP Org2MSP
+TwoOrgsApplicationGenesis_ORDERER_TYPE := etcdraft
 
 orgorderer1_TYPE := orderer
 orgorderer1_NAME := Orderer

@@ -71,14 +71,14 @@ static int check_nodeports(const struct crypto_config *cfg, int base)
 static void usage(void)
 {
 	fprintf(stderr, "usage: %s [-v] [-c configtx.yaml [-w copy] [-m dir]] [-n domain=namespace]...\n"
-		"          [-r names] [-p port] [-o dir] crypto-config.yaml...\n", progname());
+		"          [-r names] [-p port [-e host]] [-d zone] [-o dir] crypto-config.yaml...\n", progname());
 	exit(EXIT_USAGE);
 }
 
 static void help(void)
 {
 	printf("usage: %s [-v] [-c configtx.yaml [-w copy] [-m dir]] [-n domain=namespace]...\n"
-	       "          [-r names] [-p port] [-o dir] crypto-config.yaml...\n\n"
+	       "          [-r names] [-p port [-e host]] [-d zone] [-o dir] crypto-config.yaml...\n\n"
 	       "Write dir/network.mk and dir/<domain>.vars for every org of one or\n"
 	       "more cryptogen crypto-config files, merged as one network.  A .vars\n"
 	       "file is rewritten only when its content changes; .vars files of orgs\n"
@@ -98,6 +98,10 @@ static void help(void)
 	       "           not known by: the make goals\n"
 	       "  -p PORT  assign node ports from PORT: 100 per org, 3 per node, the\n"
 	       "           CA the org's last; refuse what does not fit below 32768\n"
+	       "  -e HOST  with -p, every node's external address is HOST (a DNS name\n"
+	       "           or an IPv4 address of the cluster's nodes) and its node port\n"
+	       "  -d ZONE  every node's external address is <hostname>.<namespace>.ZONE\n"
+	       "           (a load balancer's, by DNS) and its port in the cluster\n"
 	       "  -v       name every file written or removed\n"
 	       "  -h       this help\n", progname());
 	exit(0);
@@ -272,12 +276,38 @@ static int build_cluster(const struct crypto_config *cfg, struct ns_override *ov
 	return errors;
 }
 
+/*
+ * External addresses: with node ports, host and each node's gRPC port (the
+ * first of its three), the CA its own; with a load balancer, by DNS,
+ * <hostname>.<namespace>.<zone> and the port in the cluster.
+ */
+static void external_addresses(struct cluster *cl, int port_base, const char *host, const char *zone)
+{
+	for (size_t i = 0; (host || zone) && i < cl->cfg->norgs; i++) {
+		const struct org_spec *o = &cl->cfg->orgs[i];
+		struct cluster_org *co = &cl->orgs[i];
+
+		co->externals = xcalloc(o->nnodes ? o->nnodes : 1, sizeof(*co->externals));
+		for (size_t j = 0; j < o->nnodes; j++)
+			co->externals[j] = host ? xasprintf("%s:%d", host, nodeport_base(port_base, i) +
+							    (int)j * PORTS_PER_NODE) :
+				xasprintf("%s.%s.%s:%d", o->nodes[j].hostname, co->namespace, zone, node_port(o));
+		co->ca_external = host ? xasprintf("%s:%d", host, ca_nodeport(port_base, i)) :
+			xasprintf("%s.%s.%s:%d", o->ca.hostname, co->namespace, zone, CA_PORT);
+	}
+}
+
 static void free_cluster(struct cluster *cl)
 {
 	for (size_t i = 0; cl->orgs && i < cl->cfg->norgs; i++) {
-		for (size_t j = 0; j < cl->cfg->orgs[i].nnodes; j++)
+		for (size_t j = 0; j < cl->cfg->orgs[i].nnodes; j++) {
 			free(cl->orgs[i].hosts[j]);
+			if (cl->orgs[i].externals)
+				free(cl->orgs[i].externals[j]);
+		}
 		free(cl->orgs[i].hosts);
+		free(cl->orgs[i].externals);
+		free(cl->orgs[i].ca_external);
 		free(cl->orgs[i].namespace);
 	}
 	free(cl->orgs);
@@ -377,10 +407,20 @@ static void org_vars(const struct cluster *cl, size_t index, int port_base, stru
 			snprintf(num, sizeof(num), "%d %d %d", p, p + 1, p + 2);
 			var(sb, key, num);
 		}
+		if (co->externals) {
+			snprintf(key, sizeof(key), "NODE%zu_EXTERNAL", i);
+			var(sb, key, co->externals[i]);
+		}
 	}
 	if (port_base) {
 		snprintf(num, sizeof(num), "%d", ca_nodeport(port_base, index));
 		var(sb, "CA_NODEPORT", num);
+	}
+	if (co->ca_external) {
+		var(sb, "CA_EXTERNAL", co->ca_external);
+		sb_reset(&list);
+		sb_add(&list, co->ca_external, strrchr(co->ca_external, ':') - co->ca_external);
+		var(sb, "CA_EXTERNAL_HOST", list.buf);
 	}
 	sb_reset(&list);
 	sb_adds(&list, "Admin");
@@ -479,11 +519,24 @@ static void network_mk(const struct cluster *cl, int port_base, const struct pro
 			snprintf(ports, sizeof(ports), "%d %d %d", p, p + 1, p + 2);
 			make_var(sb, o->domain, name, ports);
 		}
+		for (size_t j = 0; cl->orgs[i].externals && j < o->nnodes; j++) {
+			char name[96];
+
+			snprintf(name, sizeof(name), "%s_EXTERNAL", o->nodes[j].hostname);
+			make_var(sb, o->domain, name, cl->orgs[i].externals[j]);
+		}
 		if (port_base) {
 			char port[16];
 
 			snprintf(port, sizeof(port), "%d", ca_nodeport(port_base, i));
 			make_var(sb, o->domain, "CA_NODEPORT", port);
+		}
+		if (cl->orgs[i].externals) {
+			sb_reset(&list);
+			for (size_t j = 0; j < o->nnodes; j++)
+				sb_addf(&list, "%s%s", j ? " " : "", cl->orgs[i].externals[j]);
+			make_var(sb, o->domain, "NODE_EXTERNALS", list.buf ? list.buf : "");
+			make_var(sb, o->domain, "CA_EXTERNAL", cl->orgs[i].ca_external);
 		}
 	}
 	sb_free(&list);
@@ -541,7 +594,7 @@ static int emit(const char *path, const struct strbuf *sb, int verbose)
 int main(int argc, char **argv)
 {
 	const char *configtx = NULL, *outdir = "build/vars", *copy = NULL, *msp_root = "crypto-config";
-	const char *goals = NULL;
+	const char *goals = NULL, *external_host = NULL, *zone = NULL;
 	struct ns_override *ov = NULL;
 	size_t nov = 0, ovcap = 0;
 	struct crypto_config *cfg;
@@ -552,10 +605,19 @@ int main(int argc, char **argv)
 	long long v;
 
 	set_progname(argv[0]);
-	while ((opt = getopt(argc, argv, "c:m:n:o:p:r:w:vh")) != -1) {
+	while ((opt = getopt(argc, argv, "c:d:e:m:n:o:p:r:w:vh")) != -1) {
 		switch (opt) {
 		case 'c':
 			configtx = optarg;
+			break;
+		case 'd':
+		case 'e':
+			if (!is_dns_name(optarg) && !(opt == 'e' && is_ipv4(optarg))) {
+				warnf("-%c %s: not a host: expected a DNS name (letters, digits, '-' and "
+				      "'.')%s", opt, optarg, opt == 'e' ? " or an IPv4 address" : "");
+				return EXIT_USER;
+			}
+			*(opt == 'e' ? &external_host : &zone) = optarg;
 			break;
 		case 'm':
 			msp_root = optarg;
@@ -598,7 +660,7 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (argc - optind < 1 || (copy && !configtx))
+	if (argc - optind < 1 || (copy && !configtx) || (external_host && (!port_base || zone)))
 		usage();
 
 	cfg = cryptocfg_load_files((const char *const *)argv + optind, (size_t)(argc - optind));
@@ -608,8 +670,10 @@ int main(int argc, char **argv)
 	}
 	if ((configtx && cryptocfg_read_msp_ids(cfg, configtx) < 0) ||
 	    (port_base && check_nodeports(cfg, port_base)) ||
-	    build_cluster(cfg, ov, nov, goals, &cl) ||
-	    (configtx && configtx_profiles(configtx, &pk) < 0) ||
+	    build_cluster(cfg, ov, nov, goals, &cl))
+		goto out;
+	external_addresses(&cl, port_base, external_host, zone);
+	if ((configtx && configtx_profiles(configtx, &pk) < 0) ||
 	    (copy && cluster_configtx(&cl, configtx, msp_root, &ctx) < 0))
 		goto out;
 	if (mkdir_p(outdir, 0755) < 0) {

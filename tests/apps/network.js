@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// An application outside the cluster, on the older SDK (fabric-network
+// 2.2) with the org's connection profile and discovery on: the SDK learns
+// the channel's peers and orderers from discovery, and must reach every
+// one it is told of.  With an identity enrolled from the org's CA it
+// evaluates `query a`, submits `invoke a b 10` and hears the block that
+// commits it through a block listener.  Prints one JSON line of what it
+// saw, with the peers and orderers discovery named.
+//
+// usage: network.js PROFILE_JSON MSP_DIR MSP_ID CHANNEL CHAINCODE
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const { Gateway, Wallets } = require('fabric-network');
+
+function onlyFile(dir) {
+	const names = fs.readdirSync(dir);
+	if (names.length !== 1) throw new Error(`${dir}: expected one file, found ${names.length}`);
+	return path.join(dir, names[0]);
+}
+
+async function main() {
+	const [profile, msp, mspId, channel, chaincode] = process.argv.slice(2);
+	if (!chaincode) throw new Error('usage: network.js PROFILE_JSON MSP_DIR MSP_ID CHANNEL CHAINCODE');
+	const wallet = await Wallets.newInMemoryWallet();
+	await wallet.put('app', {
+		credentials: {
+			certificate: fs.readFileSync(onlyFile(path.join(msp, 'signcerts')), 'utf8'),
+			privateKey: fs.readFileSync(onlyFile(path.join(msp, 'keystore')), 'utf8'),
+		},
+		mspId,
+		type: 'X.509',
+	});
+	const gateway = new Gateway();
+	const out = {};
+	try {
+		await gateway.connect(JSON.parse(fs.readFileSync(profile, 'utf8')), {
+			wallet,
+			identity: 'app',
+			discovery: { enabled: true, asLocalhost: false },
+		});
+		const network = await gateway.getNetwork(channel);
+		const contract = network.getContract(chaincode);
+		out.before = (await contract.evaluateTransaction('query', 'a')).toString();
+		const heard = new Promise((resolve) => {
+			network.addBlockListener(async (event) => resolve(Number(event.blockNumber)));
+		});
+		const tx = contract.createTransaction('invoke');
+		await tx.submit('a', 'b', '10');
+		out.txid = tx.getTransactionId();
+		out.block_event = await Promise.race([heard, new Promise((r) => setTimeout(() => r(null), 30000))]);
+		out.after = (await contract.evaluateTransaction('query', 'a')).toString();
+		// what discovery handed out: every peer and orderer the SDK knows of now
+		const ch = network.getChannel();
+		out.peers = ch.getEndorsers().map((e) => e.endpoint && e.endpoint.url).filter(Boolean).sort();
+		out.orderers = ch.getCommitters().map((c) => c.endpoint && c.endpoint.url).filter(Boolean).sort();
+	} finally {
+		gateway.disconnect();
+	}
+	console.log(JSON.stringify(out));
+}
+
+main().catch((e) => {
+	console.error(`network.js: ${e.stack || e}`);
+	process.exit(1);
+});
