@@ -41,13 +41,13 @@ $(error CONNECTION=external: the network has no external addresses (SERVICE_TYPE
 endif
 endif
 # $(call profile_args,org): what connprofile is told of the org
-profile_addresses = $(if $(filter external,$(CONNECTION)),$(call client_addresses,$(1)),\
-	$(addsuffix :7051,$($(1)_NODE_HOSTS)))
-profile_ca_address = $(if $(filter external,$(CONNECTION)),$(call ca_client_address,$(1)),\
-	$($(1)_CA_HOSTNAME).$($(1)_NAMESPACE):7054)
-profile_args = -n $($(1)_NAMESPACE) -O $($(1)_NAME) -m $($(1)_MSP_ID) $(join \
-	$(patsubst %,--peer %=$(grpc_scheme)://,$($(1)_NODE_CNS)),$(addsuffix \
-	=$(call org_dir,$(1))/tlsca/tls$($(1)_CA_CN)-cert.pem,$(call profile_addresses,$(1)))) \
+profile_addresses = $(strip $(if $(filter external,$(CONNECTION)),$(call client_addresses,$(1)),\
+	$(addsuffix :7051,$($(1)_NODE_HOSTS))))
+profile_ca_address = $(strip $(if $(filter external,$(CONNECTION)),$(call ca_client_address,$(1)),\
+	$($(1)_CA_HOSTNAME).$($(1)_NAMESPACE):7054))
+profile_args = -n $($(1)_NAMESPACE) -O $($(1)_NAME) -m $($(1)_MSP_ID) $(foreach \
+	p,$(join $(addsuffix =,$($(1)_NODE_CNS)),$(call profile_addresses,$(1))),--peer \
+	$(subst =,=$(grpc_scheme)://,$(p))=$(call org_dir,$(1))/tlsca/tls$($(1)_CA_CN)-cert.pem) \
 	--ca $($(1)_CA_CN)=$(http_scheme)://$(call profile_ca_address,$(1))=$($(1)_CA_CN)=$(call \
 	org_dir,$(1))/ca/$($(1)_CA_CN)-cert.pem
 define connection_rules

@@ -492,10 +492,15 @@ else
 fi
 # shellcheck disable=SC2086
 step "apps: make revoke ORG=org1 USER=app1" $app $ext revoke ORG=org1 USER=app1
-is "$rc" 0 "apps: make revoke: app1 revoked at org1's CA"
+like "$rc:$out" "^0:.*revoked app1 at https://$EXT:30199: 1 certificate" "apps: make revoke: app1's certificate revoked at org1's CA"
+ok "$([ ! -e "$ID" ]; echo $?)" "apps: and its MSP removed here"
 # shellcheck disable=SC2086
-step "apps: make revoke again" $app $ext revoke ORG=org1 USER=app1
-like "$rc:$err" "^2:.*app1" "apps: revoking it again: the CA refuses, and make says so"
+step "apps: make enroll, app1 revoked" $app $ext enroll ORG=org1 USER=app1
+like "$rc:$err" "^2:caclient: .*app1 was revoked" "apps: a revoked identity is not enrolled again, and make says why"
+# shellcheck disable=SC2086
+step "apps: make revoke of an unknown user" $app $ext revoke ORG=org1 USER=nobody
+like "$rc:$err" "^2:caclient: cannot revoke nobody: the CA at https://$EXT:30199 has no identity nobody" \
+	"apps: revoking a user the CA does not know: refused, named"
 # shellcheck disable=SC2086
 step "apps: make clean-cluster" $app $ext clean-cluster
 is "$rc:$(ours)" "0:" "apps: clean-cluster leaves no object of ours"

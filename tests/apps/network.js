@@ -4,7 +4,8 @@
 // the channel's peers and orderers from discovery, and must reach every
 // one it is told of.  With an identity enrolled from the org's CA it
 // evaluates `query a`, submits `invoke a b 10` and hears the block that
-// commits it through a block listener.  Prints one JSON line of what it
+// commits it through a block listener (the event whose transactions hold
+// its ID).  Prints one JSON line of what it
 // saw, with the peers and orderers discovery named.
 //
 // usage: network.js PROFILE_JSON MSP_DIR MSP_ID CHANNEL CHAINCODE
@@ -43,10 +44,14 @@ async function main() {
 		const network = await gateway.getNetwork(channel);
 		const contract = network.getContract(chaincode);
 		out.before = (await contract.evaluateTransaction('query', 'a')).toString();
-		const heard = new Promise((resolve) => {
-			network.addBlockListener(async (event) => resolve(Number(event.blockNumber)));
-		});
 		const tx = contract.createTransaction('invoke');
+		// the block event that carries this transaction
+		const heard = new Promise((resolve) => {
+			network.addBlockListener(async (event) => {
+				if (event.getTransactionEvents().some((t) => t.transactionId === tx.getTransactionId()))
+					resolve(Number(event.blockNumber));
+			});
+		});
 		await tx.submit('a', 'b', '10');
 		out.txid = tx.getTransactionId();
 		out.block_event = await Promise.race([heard, new Promise((r) => setTimeout(() => r(null), 30000))]);
