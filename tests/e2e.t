@@ -53,6 +53,7 @@ ours() {
 NS='org1|org2|orgorderer1|example-com|org1-example-com|org2-example-com'
 NS="$NS|org1-cc|org2-cc|org1-example-com-cc|org2-example-com-cc|org3|org3-cc"
 NS="$NS|ordera-policy-test|orderb-policy-test|org[123]-policy-test|org[123]-policy-test-cc"
+NS="$NS|other[012]|other[12]-cc"
 
 step() { # step NAME make-args...: run make, print its time; $out, $rc
 	_name=$1
@@ -455,6 +456,18 @@ like "$out" "change /Channel/Application/Org1MSP/AnchorPeers" "apps: and so do t
 # shellcheck disable=SC2086
 step "apps: make endpoints" $app $ext endpoints
 like "$out" "peer0.org1 +grpcs://$EXT:30100" "apps: make endpoints shows peer0.org1 at $EXT:30100"
+# another network asking for the same node ports: the cluster refuses
+# them, and make stops before it applies any object of an org
+# shellcheck disable=SC2086
+step "apps: another network on the same node ports" BUILD="$tmp/apps2" CHANNEL_FLOW=participation \
+	"NAMESPACES=orgorderer1=other0 org1=other1 org2=other2" $ext deploy
+like "$rc:$err" "^2:.*Service/[a-z0-9]+: 422 .*provided port is already allocated" \
+	"apps: another network on node ports the first holds: refused by the cluster"
+like "$err" "Services? refused: nothing was applied" "apps: before any object of the org was applied"
+run "$BINDIR/kapply" get -f "$tmp/apps2/manifests/org1/peer0.yaml"
+is "$(printf '%s\n' "$out" | cut -f2 | sort -u | tr '\n' ' ')" "absent " "apps: (its peer0 is not there)"
+# shellcheck disable=SC2086
+run tmake BUILD="$tmp/apps2" CHANNEL_FLOW=participation "NAMESPACES=orgorderer1=other0 org1=other1 org2=other2" $ext clean-cluster
 # shellcheck disable=SC2086
 step "apps: make connection-profiles" $app $ext connection-profiles
 is "$rc" 0 "apps: make connection-profiles"

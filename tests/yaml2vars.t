@@ -179,6 +179,32 @@ like "$rc:$err" "^1:yaml2vars: elsewhere.yaml:[0-9]+:[0-9]+: Orderer\.Addresses\
 	"an address of a host no node has: refused"
 ok "$([ ! -e lb2 ]; echo $?)" "and nothing written"
 
+# consenters whose files do not say one orderer (test-network's BFT shape):
+# one certificate another orderer's, one of an orderer the crypto config
+# lacks, a Host that names another orderer
+BT=$FIXTURES/fabric-3.1/test-network-bft
+BTC="$BT/organizations/cryptogen/crypto-config-orderer.yaml $BT/organizations/cryptogen/crypto-config-org1.yaml"
+BTC="$BTC $BT/organizations/cryptogen/crypto-config-org2.yaml"
+mkdir -p bftc
+sed '/ID: 2$/,/ServerTLSCert/s|signcerts/orderer2.example.com-cert.pem|signcerts/orderer3.example.com-cert.pem|; /ID: 2$/,/ServerTLSCert/s|orderers/orderer2.example.com/msp|orderers/orderer3.example.com/msp|' \
+	"$BT/configtx/configtx.yaml" >bftc/other.yaml
+# shellcheck disable=SC2086
+run yaml2vars -c bftc/other.yaml -w bftc/out/configtx.yaml -o bftc/out/vars $BTC
+like "$rc:$err" "^1:yaml2vars: bftc/other.yaml:[0-9]+:[0-9]+: Profiles.ChannelUsingBFT.Orderer.ConsenterMapping\[1\].Identity: \"[^\"]*orderer3.example.com-cert.pem\" is orderer3.example.com's, and the consenter's other certificates orderer2.example.com's" \
+	"a consenter's Identity of another orderer: refused, named"
+sed 's|orderers/orderer4.example.com/|orderers/orderer9.example.com/|g; s|orderer4.example.com-cert|orderer9.example.com-cert|' \
+	"$BT/configtx/configtx.yaml" >bftc/missing.yaml
+# shellcheck disable=SC2086
+run yaml2vars -c bftc/missing.yaml -w bftc/out/configtx.yaml -o bftc/out/vars $BTC
+like "$rc:$err" "^1:yaml2vars: bftc/missing.yaml:[0-9]+:[0-9]+: Profiles.ChannelUsingBFT.Orderer.ConsenterMapping\[3\].ClientTLSCert: \"[^\"]*\" names no orderer of example.com in the crypto config" \
+	"a consenter of an orderer the crypto config lacks: refused, named"
+sed '/ID: 3$/,/ServerTLSCert/s|Host: orderer3.example.com|Host: orderer.example.com|' "$BT/configtx/configtx.yaml" >bftc/host.yaml
+# shellcheck disable=SC2086
+run yaml2vars -c bftc/host.yaml -w bftc/out/configtx.yaml -o bftc/out/vars $BTC
+like "$rc:$err" "^1:yaml2vars: bftc/host.yaml:[0-9]+:[0-9]+: Profiles.ChannelUsingBFT.Orderer.ConsenterMapping\[2\].Host: \"orderer.example.com\" is orderer.example.com, but the consenter's certificates are orderer3.example.com's" \
+	"a consenter whose Host names another orderer: refused, named"
+ok "$([ ! -e bftc/out ]; echo $?)" "and nothing written"
+
 # mistakes: a path that names no org, a -n for no org, an org in two files
 sed 's|org2.example.com/msp|org9.example.com/msp|' "$TN/configtx/configtx.yaml" >bad.yaml
 run yaml2vars -c bad.yaml -w tn3/configtx.yaml -o tn3/vars \

@@ -450,27 +450,66 @@ static void collect_consenters(struct rewriter *rw, const struct ynode *orderer)
 }
 
 /* Consenters (etcdraft) or ConsenterMapping (BFT): known by their certificates. */
+/* The node a consenter's certificate k names ("orderer2.example.com"), for messages. */
+static const char *cn_of(const struct rewriter *rw, long org, long node)
+{
+	return rw->cl->cfg->orgs[org].nodes[node].common_name;
+}
+
+/*
+ * One consenter: its certificates are one orderer's (each names the same
+ * node of the crypto config), whose Host, when it names a node, is that
+ * one; then its Host and Port become the node's in the cluster.
+ */
+static void walk_consenter(struct rewriter *rw, const struct ynode *c, const struct ypath *ip)
+{
+	const struct ynode *host = ymap_get_nocase(c, "Host");
+	long org = -1, node = -1;
+	size_t ho, hn;
+
+	for (size_t k = 0; k < sizeof(consenter_certs) / sizeof(*consenter_certs); k++) {
+		const struct ynode *path = ymap_get_nocase(c, consenter_certs[k]);
+		struct ypath kp = YPATH_KEY(ip, consenter_certs[k]);
+		long o, n;
+
+		if ((o = rewrite_path(rw, path, &kp, &n)) < 0)
+			continue;
+		if (n < 0) {
+			yerror(path, &kp, "\"%s\" names no orderer of %s in the crypto config", path->str,
+			       rw->cl->cfg->orgs[o].domain);
+			rw->errors++;
+			return;         /* (its other certificates say the same) */
+		} else if (org >= 0 && (o != org || n != node)) {
+			yerror(path, &kp, "\"%s\" is %s's, and the consenter's other certificates %s's: "
+			       "a consenter's certificates are one orderer's", path->str, cn_of(rw, o, n),
+			       cn_of(rw, org, node));
+			rw->errors++;
+		} else {
+			org = o;
+			node = n;
+		}
+	}
+	if (org < 0)
+		return;
+	if (host && host->kind == Y_SCALAR && node_of_host(rw->cl, host->str, host->len, &ho, &hn) &&
+	    (ho != (size_t)org || hn != (size_t)node)) {
+		struct ypath hp = YPATH_KEY(ip, "Host");
+
+		yerror(host, &hp, "\"%s\" is %s, but the consenter's certificates are %s's", host->str,
+		       cn_of(rw, (long)ho, (long)hn), cn_of(rw, org, node));
+		rw->errors++;
+		return;
+	}
+	rewrite_host_port(rw, c, (size_t)org, (size_t)node, false);
+}
+
 static void walk_consenters(struct rewriter *rw, const struct ynode *seq, const struct ypath *p)
 {
 	for (size_t i = 0; seq && seq->kind == Y_SEQ && i < seq->n; i++) {
-		const struct ynode *c = seq->items[i];
 		struct ypath ip = YPATH_INDEX(p, i);
-		long org = -1, node = -1;
 
-		if (c->kind != Y_MAP || seen_before(rw, c))
-			continue;       /* (a consenter an alias repeats: once) */
-		for (size_t k = 0; k < sizeof(consenter_certs) / sizeof(*consenter_certs); k++) {
-			struct ypath kp = YPATH_KEY(&ip, consenter_certs[k]);
-			long o, n;
-
-			o = rewrite_path(rw, ymap_get_nocase(c, consenter_certs[k]), &kp, &n);
-			if (o >= 0 && n >= 0) {
-				org = o;
-				node = n;
-			}
-		}
-		if (org >= 0)
-			rewrite_host_port(rw, c, (size_t)org, (size_t)node, false);
+		if (seq->items[i]->kind == Y_MAP && !seen_before(rw, seq->items[i]))
+			walk_consenter(rw, seq->items[i], &ip);   /* (a consenter an alias repeats: once) */
 	}
 }
 

@@ -7,11 +7,12 @@
 
 #define MAX_DIFF_PATHS 8
 
-static struct kreq *apply_req(struct run *r, struct target *t)
+/* The server-side apply of t (a dry run: the server checks it and changes nothing). */
+static struct kreq *apply_req(struct run *r, struct target *t, bool dry_run)
 {
 	char *path = kapi_path(t->res, t->ns, t->o->name);
 	char *url = xasprintf("%s?fieldManager=%s&fieldValidation=Strict%s%s", path, FIELD_MANAGER,
-			      r->o->force ? "&force=true" : "", r->o->dry_run ? "&dryRun=All" : "");
+			      r->o->force ? "&force=true" : "", dry_run ? "&dryRun=All" : "");
 	struct strbuf body = {0};
 	struct kreq *q;
 
@@ -21,6 +22,52 @@ static struct kreq *apply_req(struct run *r, struct target *t)
 	q = kreq_new("PATCH", url, body.buf, body.len, "application/apply-patch+yaml");
 	q->data = t;
 	return q;
+}
+
+/* Does the manifest of t ask for a node port (a Service with spec.ports[].nodePort)? */
+static bool asks_nodeport(const struct target *t)
+{
+	const struct jval *ports = jget(t->o->body, "spec", "ports", NULL);
+
+	if (*t->res->group || strcmp(t->res->kind, "Service") != 0 || !ports || ports->type != J_ARR)
+		return false;
+	for (size_t i = 0; i < ports->n; i++)
+		if (jget(ports->v[i], "nodePort", NULL))
+			return true;
+	return false;
+}
+
+/*
+ * Node ports are the cluster's to give: one outside its range, or another
+ * Service's, fails the apply of its Service, which would leave the rest of
+ * the manifests applied.  So Services that ask for node ports are applied
+ * first as a server-side dry run (the server checks the range and whether
+ * the port is free, and allocates nothing): when one is refused, nothing is
+ * applied.  0, or EXIT_USER after each refusal.
+ */
+static int check_nodeports(struct run *r)
+{
+	struct kreq **reqs = xcalloc(r->nt ? r->nt : 1, sizeof(*reqs));
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nt; i++)
+		if (asks_nodeport(&r->t[i]))
+			reqs[n++] = apply_req(r, &r->t[i], true);
+	kclient_run(r->c, reqs, n);
+	for (size_t i = 0; i < n; i++) {
+		struct target *t = reqs[i]->data;
+
+		/* (a Service in a namespace this run creates: the real apply will tell) */
+		if (!kreq_ok(reqs[i]) && !(reqs[i]->status == 404 && reason_is(reqs[i], "NotFound")))
+			report(r, t->id, reqs[i], "(its node port: checked before anything was applied)");
+		kreq_free(reqs[i]);
+	}
+	free(reqs);
+	if (r->failed) {
+		warnf("%d Service%s refused: nothing was applied", r->failed, r->failed == 1 ? "" : "s");
+		return EXIT_USER;
+	}
+	return 0;
 }
 
 static const char *conflict_hint(const struct run *r, const struct kreq *q)
@@ -103,7 +150,7 @@ static int do_apply(struct run *r)
 {
 	int rc;
 
-	if (r->o->claim && (rc = check_claims(r)) != 0)
+	if ((r->o->claim && (rc = check_claims(r)) != 0) || (rc = check_nodeports(r)) != 0)
 		return rc;
 	for (int ph = 0; ph < PH_COUNT; ph++) {
 		struct kreq **reqs = xcalloc(r->nt ? r->nt : 1, sizeof(*reqs));
@@ -111,7 +158,7 @@ static int do_apply(struct run *r)
 
 		for (size_t i = 0; i < r->nt; i++)
 			if ((int)r->t[i].phase == ph)
-				reqs[n++] = apply_req(r, &r->t[i]);
+				reqs[n++] = apply_req(r, &r->t[i], false);
 		kclient_run(r->c, reqs, n);
 		for (size_t i = 0; i < n; i++) {
 			struct target *t = reqs[i]->data;
@@ -220,7 +267,7 @@ static int do_diff(struct run *r)
 	for (size_t i = 0; i < r->nt; i++) {
 		gets[i] = get_req(&r->t[i]);
 		all[2 * i] = gets[i];
-		all[2 * i + 1] = apply_req(r, &r->t[i]);
+		all[2 * i + 1] = apply_req(r, &r->t[i], true);
 	}
 	kclient_run(r->c, all, 2 * r->nt);
 	for (size_t i = 0; i < r->nt; i++) {
