@@ -197,6 +197,9 @@ chaincode: $(CC_READY)
 	$(Q)$(MAKE) --no-print-directory query
 cc-query-run: $(CC_READY)
 cc-invoke-run: $(CC_READY)
+# make chaincode invoke: the invoke after the chaincode's query, so that
+# the balances they print come in that order (a = 100, then a = 90)
+cc-invoke-run: | $(filter chaincode,$(MAKECMDGOALS))
 query: cc-query-run
 	$(Q)$(KAPPLY) logs -f $(JOBS_DIR)/$(QUERY_ORG)/cc-$(CC_NAME)-query.yaml | grep -v '^==> '
 invoke: cc-invoke-run
