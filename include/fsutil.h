@@ -58,6 +58,14 @@ int sync_fs(const char *path);
  */
 int dir_names(const char *path, char ***names, size_t *n);
 
+/*
+ * Remove the directories parent/.<name>.XXXXXX (mkdtemp's) that a run
+ * killed before its rename left, saying which cannot be removed.  For a
+ * writer that alone works on parent/<name> at a time: any such directory
+ * is stale.
+ */
+void remove_stale_dirs(const char *parent, const char *name);
+
 /* mkdir -p with the given mode; 0 or -1 with errno. */
 int mkdir_p(const char *path, mode_t mode);
 

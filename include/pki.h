@@ -33,6 +33,9 @@
 
 enum pki_alg { PKI_ECDSA_P256, PKI_ED25519 };
 
+/* Say OpenSSL's reason for its last failure, after what was being done (warnf). */
+void pki_ssl_warn(const char *what);
+
 /* "ecdsa" or "ed25519" (the crypto-config.yaml names) to an algorithm; 0 or -1. */
 int pki_alg_from_name(const char *name, enum pki_alg *alg);
 

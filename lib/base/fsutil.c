@@ -332,3 +332,27 @@ char *path_clean(const char *path)
 	free(copy);
 	return sb_detach(&sb);
 }
+
+void remove_stale_dirs(const char *parent, const char *name)
+{
+	size_t len = strlen(name);
+	char **names;
+	size_t n;
+
+	if (dir_names(parent, &names, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const char *e = names[i];
+
+		if (e[0] == '.' && strncmp(e + 1, name, len) == 0 && e[len + 1] == '.' &&
+		    strlen(e + len + 2) == 6) {
+			char *p = path_join(parent, e);
+
+			if (remove_tree(p) < 0)
+				warnf("cannot remove '%s':", p);
+			free(p);
+		}
+		free(names[i]);
+	}
+	free(names);
+}

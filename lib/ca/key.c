@@ -28,21 +28,6 @@ struct ca_key {
 	size_t pemlen;
 };
 
-/* OpenSSL's reason for the last failure, after what we were doing. */
-static void ssl_warn(const char *what)
-{
-	unsigned long e = ERR_get_error();
-	char buf[256];
-
-	if (e) {
-		ERR_error_string_n(e, buf, sizeof(buf));
-		warnf("%s: %s", what, buf);
-	} else {
-		warnf("%s failed", what);
-	}
-	ERR_clear_error();
-}
-
 static EVP_PKEY *evp_from_pem(const char *pem, size_t len)
 {
 	BIO *bio;
@@ -125,7 +110,7 @@ static char *req_pem(X509_REQ *req)
 	if (bio && PEM_write_bio_X509_REQ(bio, req) == 1 && (n = BIO_get_mem_data(bio, &data)) > 0)
 		out = xstrndup(data, (size_t)n);
 	else
-		ssl_warn("cannot write a certificate request");
+		pki_ssl_warn("cannot write a certificate request");
 	BIO_free(bio);
 	return out;
 }
@@ -141,7 +126,7 @@ char *ca_csr(const struct ca_key *k, const char *cn)
 	    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1,
 				       -1, 0) != 1 ||
 	    X509_REQ_set_pubkey(req, k->evp) != 1 || X509_REQ_sign(req, k->evp, EVP_sha256()) <= 0)
-		ssl_warn("cannot make a certificate request");
+		pki_ssl_warn("cannot make a certificate request");
 	else
 		out = req_pem(req);
 	X509_REQ_free(req);
@@ -219,7 +204,7 @@ int ca_sign(const struct ca_key *k, const void *msg, size_t len, uint8_t **sig, 
 	rc = *sig ? 0 : -1;
 out:
 	if (rc < 0)
-		ssl_warn("cannot sign a request to the CA");
+		pki_ssl_warn("cannot sign a request to the CA");
 	free(raw);
 	EVP_MD_CTX_free(md);
 	return rc;

@@ -232,30 +232,6 @@ static int fill(struct out *o, const struct ca_ident *id, const struct ca_msp_op
 	return opts->node_ous ? put_node_ous(o) : 0;
 }
 
-/* Remove parent/.<base>.XXXXXX directories a killed run left. */
-static void remove_stale(const char *parent, const char *base)
-{
-	size_t blen = strlen(base);
-	char **names;
-	size_t n;
-
-	if (dir_names(parent, &names, &n) < 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		const char *e = names[i];
-
-		if (e[0] == '.' && strncmp(e + 1, base, blen) == 0 && e[blen + 1] == '.' &&
-		    strlen(e + blen + 2) == 6) {
-			char *p = path_join(parent, e);
-
-			remove_tree(p);
-			free(p);
-		}
-		free(names[i]);
-	}
-	free(names);
-}
-
 /* A new hidden directory parent/.<base>.XXXXXX; NULL after a message. */
 static char *hidden_dir(const char *parent, const char *base)
 {
@@ -399,7 +375,7 @@ int ca_msp_write(const char *dir, const struct ca_ident *id, const struct ca_msp
 		target_free(&t);
 		return -1;
 	}
-	remove_stale(t.parent, t.base);
+	remove_stale_dirs(t.parent, t.base);
 	if (!(o.tmp = hidden_dir(t.parent, t.base)))
 		goto out;
 	if (chmod(o.tmp, opts->dir_mode & ~o.umask) < 0) {

@@ -36,8 +36,7 @@ struct pki_key {
 	size_t publen;
 };
 
-/* OpenSSL's reason for the last failure, after what we were doing. */
-static void ssl_warn(const char *what)
+void pki_ssl_warn(const char *what)
 {
 	unsigned long e = ERR_get_error();
 	char buf[256];
@@ -108,7 +107,7 @@ struct pki_key *pki_key_generate(enum pki_alg alg)
 	k->pkey = alg == PKI_ED25519 ? EVP_PKEY_Q_keygen(NULL, NULL, "ED25519") :
 		EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	if (!k->pkey || key_setup(k) < 0) {
-		ssl_warn("cannot generate a key");
+		pki_ssl_warn("cannot generate a key");
 		pki_key_free(k);
 		return NULL;
 	}
@@ -243,7 +242,7 @@ char *pki_key_to_pem(const struct pki_key *k, size_t *len)
 	return pem;
 fail:
 	OPENSSL_cleanse(priv, sizeof(priv));
-	ssl_warn("cannot export a private key");
+	pki_ssl_warn("cannot export a private key");
 	return NULL;
 }
 
@@ -588,7 +587,7 @@ static int sign(struct pki_key *k, const uint8_t *tbs, size_t n, bool normalise,
 	der_end(d, m);
 	return 0;
 fail:
-	ssl_warn("cannot sign a certificate");
+	pki_ssl_warn("cannot sign a certificate");
 	return -1;
 }
 

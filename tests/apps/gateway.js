@@ -12,24 +12,18 @@
 
 const crypto = require('crypto');
 const fs = require('fs');
-const path = require('path');
 const grpc = require('@grpc/grpc-js');
 const { connect, hash, signers } = require('@hyperledger/fabric-gateway');
-
-function onlyFile(dir) {
-	const names = fs.readdirSync(dir);
-	if (names.length !== 1) throw new Error(`${dir}: expected one file, found ${names.length}`);
-	return path.join(dir, names[0]);
-}
+const msp = require('./msp');
 
 async function main() {
-	const [address, tlsCa, msp, mspId, channel, chaincode] = process.argv.slice(2);
+	const [address, tlsCa, mspDir, mspId, channel, chaincode] = process.argv.slice(2);
 	if (!chaincode) throw new Error('usage: gateway.js PEER_ADDRESS TLS_CA_FILE MSP_DIR MSP_ID CHANNEL CHAINCODE');
 	const client = new grpc.Client(address, grpc.credentials.createSsl(fs.readFileSync(tlsCa)));
 	const gateway = connect({
 		client,
-		identity: { mspId, credentials: fs.readFileSync(onlyFile(path.join(msp, 'signcerts'))) },
-		signer: signers.newPrivateKeySigner(crypto.createPrivateKey(fs.readFileSync(onlyFile(path.join(msp, 'keystore'))))),
+		identity: { mspId, credentials: Buffer.from(msp.certificate(mspDir)) },
+		signer: signers.newPrivateKeySigner(crypto.createPrivateKey(msp.privateKey(mspDir))),
 		hash: hash.sha256,
 		evaluateOptions: () => ({ deadline: Date.now() + 30000 }),
 		endorseOptions: () => ({ deadline: Date.now() + 60000 }),

@@ -12,23 +12,17 @@
 'use strict';
 
 const fs = require('fs');
-const path = require('path');
 const { Gateway, Wallets } = require('fabric-network');
-
-function onlyFile(dir) {
-	const names = fs.readdirSync(dir);
-	if (names.length !== 1) throw new Error(`${dir}: expected one file, found ${names.length}`);
-	return path.join(dir, names[0]);
-}
+const msp = require('./msp');
 
 async function main() {
-	const [profile, msp, mspId, channel, chaincode] = process.argv.slice(2);
+	const [profile, mspDir, mspId, channel, chaincode] = process.argv.slice(2);
 	if (!chaincode) throw new Error('usage: network.js PROFILE_JSON MSP_DIR MSP_ID CHANNEL CHAINCODE');
 	const wallet = await Wallets.newInMemoryWallet();
 	await wallet.put('app', {
 		credentials: {
-			certificate: fs.readFileSync(onlyFile(path.join(msp, 'signcerts')), 'utf8'),
-			privateKey: fs.readFileSync(onlyFile(path.join(msp, 'keystore')), 'utf8'),
+			certificate: msp.certificate(mspDir),
+			privateKey: msp.privateKey(mspDir),
 		},
 		mspId,
 		type: 'X.509',

@@ -372,36 +372,6 @@ out:
 
 /* ---- temporary directories ---- */
 
-/*
- * Remove what a run that was killed left of parent/.<name>.XXXXXX: half an
- * org or a node, with private keys nobody will use.  Only one mspgen works
- * on an org at a time (make runs one per org), so any such directory is
- * stale.
- */
-static void remove_stale(const char *parent, const char *name)
-{
-	size_t len = strlen(name);
-	char **names;
-	size_t n;
-
-	if (dir_names(parent, &names, &n) < 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		const char *e = names[i];
-
-		if (e[0] == '.' && strncmp(e + 1, name, len) == 0 && e[len + 1] == '.' &&
-		    strlen(e + len + 2) == 6) {
-			char *p = path_join(parent, e);
-
-			if (remove_tree(p) < 0)
-				warnf("cannot remove '%s':", p);
-			free(p);
-		}
-		free(names[i]);
-	}
-	free(names);
-}
-
 /* A new empty directory parent/.<name>.XXXXXX with the mode mkdir would give. */
 static char *temp_dir(const struct run *r, const char *parent, const char *name)
 {
@@ -441,7 +411,7 @@ static int install(const struct run *r, const char *tmp, const char *final, bool
 		return -1;
 	if (replace && path_exists(final)) {
 		parent = path_dirname(final);
-		remove_stale(parent, "replaced");
+		remove_stale_dirs(parent, "replaced");
 		old = temp_dir(r, parent, "replaced");
 		free(parent);
 		if (!old)
@@ -583,7 +553,7 @@ static int generate_org(struct run *r, const struct org_spec *o)
 		warnf("cannot create directory '%s':", parent);
 		goto out;
 	}
-	remove_stale(parent, o->domain);
+	remove_stale_dirs(parent, o->domain);
 	tmp = temp_dir(r, parent, o->domain);
 	if (!tmp)
 		goto out;
@@ -977,7 +947,7 @@ static int extend_one(struct org_gen *g, const char *subdir, const char *cn, cha
 	int rc = -1;
 
 	/* also when the node is there: a run killed after its rename leaves an empty one */
-	remove_stale(parent, cn);
+	remove_stale_dirs(parent, cn);
 	if (path_exists(final)) {
 		rc = 0;
 		goto out;
