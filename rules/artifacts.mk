@@ -72,7 +72,8 @@ ifeq ($(CHANNEL_FLOW),system)
 $(error FABRIC_VERSION=$(FABRIC_VERSION) has no system channel, and CHANNEL_PROFILE=$(CHANNEL_PROFILE) is a channel creation profile (no Orderer section): the system flow's; give a profile with an Orderer section, the channel's genesis block for the participation flow ($(or $(CONFIGTX_APP_GENESIS_PROFILES),none in $(CONFIGTX))))
 endif
 $(if $(filter solo kafka,$(ORDERER_TYPE)),$(error FABRIC_VERSION=$(FABRIC_VERSION) has no $(ORDERER_TYPE) ordering, \
-	which CHANNEL_PROFILE=$(CHANNEL_PROFILE) asks for (OrdererType: $(ORDERER_TYPE)): Fabric 3 orders with etcdraft or BFT))
+	which CHANNEL_PROFILE=$(CHANNEL_PROFILE) asks for (OrdererType: $(ORDERER_TYPE)): Fabric 3 orders with etcdraft or BFT; \
+	a network that runs $(ORDERER_TYPE) migrates its ordering service to etcdraft first$(comma) at Fabric 2.x))
 else
 $(if $(filter BFT,$(ORDERER_TYPE)),$(error CHANNEL_PROFILE=$(CHANNEL_PROFILE) orders with BFT, which Fabric $(FABRIC_VERSION) \
 	lacks: BFT ordering needs FABRIC_VERSION=3.0 or later))
@@ -127,7 +128,14 @@ GENESIS_RUNS := $(if $(filter participation,$(CHANNEL_FLOW)),$(CHANNEL_RUNS),\
 	$(wildcard $(ORDERER_ORGS:%=$(STAMP_DIR)/%.applied)))
 # $(call artifact_rule,artifact,arguments,whether it is history)
 artifact_rule = $(if $(and $(strip $(3)),$(wildcard $(1))),$(1): | $(TXGEN_CONFIG),$(call txgen_rule,$(1),$(2)))
+# A channel that runs in the participation flow but whose block 0 this
+# build lacks (it was made in the system flow, which has none: the network
+# migrated) takes it from the channel (rules/upgrade.mk).
+ifeq ($(CHANNEL_FLOW):$(if $(CHANNEL_RUNS),runs):$(wildcard $(GENESIS)),participation:runs:)
+GENESIS_FROM_CHANNEL := 1
+else
 $(eval $(call artifact_rule,$(GENESIS),$(GENESIS_ARGS),$(GENESIS_RUNS)))
+endif
 $(if $(CHANNEL_TX),$(eval $(call artifact_rule,$(CHANNEL_TX),-profile $(CHANNEL_PROFILE) -channelID $(CHANNEL) \
 	-outputCreateChannelTx,$(CHANNEL_RUNS))))
 $(foreach m,$(ANCHOR_ORGS),$(eval $(call artifact_rule,$(ARTIFACTS_DIR)/$(m)anchors.tx,-profile $(CHANNEL_PROFILE) \

@@ -55,7 +55,7 @@ from_log = $(KAPPLY) logs -f $(1) | sed -n '/^-----BEGIN $(2)-----$$/,/^-----END
 define compare_channel
 	$(Q)mkdir -p $(CHANNEL_DIR)
 	$(call run_job,$(CONFIG_ORG),ch-$(CHANNEL)-config)
-	$(Q)$(call from_log,$(CONFIG_JOB),CONFIG BLOCK,$(CHANNEL_DIR)/live.block)
+	$(Q)$(call from_log,$(CONFIG_JOB),BLOCK,$(CHANNEL_DIR)/live.block)
 	$(Q)$(BINDIR)/txgen $(RECONCILE_ARGS) -liveConfig $(CHANNEL_DIR)/live.block $(1)
 endef
 
@@ -100,6 +100,7 @@ else
 endif
 	$(Q)$(call record,$(call cmd_file,$@),txgen $(RECONCILE_ARGS))
 	$(Q)mkdir -p $(CHANNEL_DIR) && cp $(TXGEN_CONFIG) $(RECONCILED_CONFIGTX)
+	$(Q)printf '%s\n' '$(CHANNEL_CAPABILITIES)' > $(LIVE_CAPABILITIES_FILE)
 	$(Q)touch $@
 	$(Q)waiting=$$(for f in $(STAMP_DIR)/*.prune-waits; do [ ! -e "$$f" ] || echo "$${f%.prune-waits}.applied"; done); \
 	[ -z "$$waiting" ] || $(SUBMAKE) --no-print-directory $$waiting
@@ -111,6 +112,7 @@ $(NEW_ORGS:%=$(CHANNEL_STAMPS)/%): | $(CHANNEL_CONFIG)
 # the channel has the update, so the next config fetched is a new one.
 .PHONY: channel-reconcile channel-update-run channel-plan
 channel-reconcile: $(CONFIG_JOB)
+	$(call capabilities_check)
 	$(call msg,CONFIG,$(CHANNEL) against $(CHANNEL_PROFILE))rm -f $(CHANNEL_DIR)/update.tx
 	$(call compare_channel,-outputConfigUpdate $(CHANNEL_DIR)/update.tx -outputSigners $(CHANNEL_DIR)/signers.vars)
 	$(Q)set -e; d=$(CHANNEL_DIR); [ -f $$d/update.tx ] || exit 0; \
@@ -134,7 +136,6 @@ else
 	$(call compare_channel,)
 endif
 
-# make plan shows the channel's too, once it runs
-plan: $(if $(CHANNEL_MADE),channel-plan)
+# (make plan shows the channel's too, once it runs: rules/upgrade.mk)
 
 CLEAN_DIRS += $(BUILD)/channel

@@ -28,6 +28,16 @@ orderer_admins = $(if $(filter orderer,$($(1)_TYPE)),$(addsuffix :7053,$($(1)_NO
 # the steps before it as order-only prerequisites of the stamp.
 job_yaml = $(JOBS_DIR)/$(1)/$(2).yaml
 define job_rules
+$(call job_manifest,$(1),$(2),$(3))
+$(4): $(call job_yaml,$(1),$(2)) | $(call ready_stamp,$(1))
+	$$(call run_job,$(1),$(2))
+	$(if $(filter $(STAMP_DIR)/%,$(4)),$$(Q)mkdir -p $$(@D) && touch $$@)
+endef
+# $(call job_manifest,org,job,script[,as applied]): the Job manifest alone,
+# for a step that another recipe runs (run_job); with a fourth argument, it
+# mounts the cli-crypto Secret as the cluster has it, and does not wait for
+# a new one (rules/upgrade.mk)
+define job_manifest
 ALL_JOBS += $(call job_yaml,$(1),$(2))
 $(call job_yaml,$(1),$(2)): private RENDER_ARGS = -f templates/job.vars -f $(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
 		-f $(MANIFESTS_DIR)/$(1)/scripts.vars -D JOB=$(2) -D STEP=$(2) -D SCRIPT=$(3) \
@@ -35,11 +45,8 @@ $(call job_yaml,$(1),$(2)): private RENDER_ARGS = -f templates/job.vars -f $(MAN
 		-D 'ORDERER_ADMINS=$(call orderer_admins,$(1))' -D 'PEERS=$(call peer_addresses,$(1))' \
 		-D PEER_ADDRESS=$(firstword $(call peer_addresses,$(1))) $$(JOB_ARGS)
 $(call job_yaml,$(1),$(2)): templates/job.yaml templates/job.vars $$(call RENDER_DEPS,$(1)) \
-		$(MANIFESTS_DIR)/$(1)/cli-crypto.vars $(MANIFESTS_DIR)/$(1)/scripts.vars
+		$(if $(4),,$(MANIFESTS_DIR)/$(1)/cli-crypto.vars) $(MANIFESTS_DIR)/$(1)/scripts.vars
 	$$(call cmd_render,$(1))
-$(4): $(call job_yaml,$(1),$(2)) | $(call ready_stamp,$(1))
-	$$(call run_job,$(1),$(2))
-	$(if $(filter $(STAMP_DIR)/%,$(4)),$$(Q)mkdir -p $$(@D) && touch $$@)
 endef
 
 # Run one Job from scratch and wait for it; on failure show its log.  A

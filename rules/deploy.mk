@@ -40,6 +40,7 @@ consenters_gone = for f in $(notdir $(filter %.yaml,$(call gone_manifests,$(1)))
 define deploy_rules
 $$(call applied_stamp,$(1)): $$($(1)_MANIFESTS) \
 		$$$$(if $$$$(wildcard $$(STAMP_DIR)/$(1).prune-waits),$$$$(wildcard $$$$(RECONCILED_CONFIGTX))) | $$(BINDIR)/kapply
+	$$(if $$(call roll_wanted,$(1)),$$(call roll_nodes,$(1)))
 	$$(call msg,APPLY,$(1))$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_MANIFESTS))
 	$$(Q)keep=$$$$($$(call consenters_gone,$(1))); if [ -n "$$$$keep" ]; then \
 		echo "make: $(1) keeps" $$$$keep "for now: $$(CHANNEL)'s consenters still name them;" \
@@ -49,12 +50,14 @@ $$(call applied_stamp,$(1)): $$($(1)_MANIFESTS) \
 		$$(KAPPLY) prune -q $$(call own_prune,$(1)) $$(addprefix -f ,$$($(1)_MANIFESTS)) && \
 		rm -f $$(call gone_manifests,$(1)) $$(STAMP_DIR)/$(1).prune-waits && touch $$@; \
 	fi
+	$$(Q)printf '%s %s\n' $$(FABRIC_VERSION) $$(CHANNEL_FLOW) > $$(call live_record,$(1))
 $$(STAMP_DIR)/$(1).ready: $$(call applied_stamp,$(1))
 	$$(call msg,WAIT,$(1))$$(KAPPLY) wait -q --timeout $$(WAIT_TIMEOUT) $$(addprefix -f ,$$($(1)_MANIFESTS))
 	$$(Q)touch $$@
 
 .PHONY: $(1)-plan $(1)-status $(1)-clean-cluster
 $(1)-plan: $$(call plan_manifests,$(1)) $$(BINDIR)/kapply
+	$$(Q)$$(call roll_plan,$(1)) true
 	$$(call msg,PLAN,$(1))$$(KAPPLY) diff $$(addprefix -f ,$$(call plan_manifests,$(1)))
 	$$(Q)$$(KAPPLY) prune --dry-run $$(call own_prune,$(1)) $$(addprefix -f ,$$($(1)_MANIFESTS))
 ifeq ($$(SCOPE),cluster)
@@ -75,8 +78,9 @@ else
 		--timeout $$(WAIT_TIMEOUT) -n $$(call cc_namespace,$(1)) \
 		-l app.kubernetes.io/managed-by=fabric-k8s$$(comma)fabric-k8s/chaincode-of=$$($(1)_NAMESPACE))
 endif
-	$$(Q)rm -f $$(call applied_stamp,$(1)) $$(STAMP_DIR)/$(1).ready $$(STAMP_DIR)/$(1).prune-waits
-	$$(Q)rm -rf $$(STAMP_DIR)/channel-* $$(STAMP_DIR)/chaincode-* $$(RECONCILED_CONFIGTX)
+	$$(Q)rm -f $$(call applied_stamp,$(1)) $$(STAMP_DIR)/$(1).ready $$(STAMP_DIR)/$(1).prune-waits \
+		$$(call live_record,$(1))
+	$$(Q)rm -rf $$(STAMP_DIR)/channel-* $$(STAMP_DIR)/chaincode-* $$(RECONCILED_CONFIGTX) $$(LIVE_CAPABILITIES_FILE)
 endef
 $(foreach org,$(ORGS),$(eval $(call deploy_rules,$(org))))
 

@@ -43,14 +43,14 @@ help:
 	'  CONFIGTX        the configtxgen input; paths in it may point anywhere [$(CONFIGTX)]' \
 	'  NAMESPACES      domain=namespace ... (default: the domain, dots as dashes) [$(NAMESPACES)]' \
 	'  CHANNEL_PROFILE the channel: a genesis block (Orderer section) or a channel tx [$(CHANNEL_PROFILE)]' \
-	'  CHANNEL_FLOW    system or participation; follows from CHANNEL_PROFILE [$(CHANNEL_FLOW)]' \
+	'  CHANNEL_FLOW    system or participation; follows from CHANNEL_PROFILE; participation on a system-flow network migrates it [$(CHANNEL_FLOW)]' \
 	'  GENESIS_PROFILE the system channel genesis block (system flow) [$(GENESIS_PROFILE)]' \
 	'  SYS_CHANNEL     the system channel ID [$(SYS_CHANNEL)]' \
 	'  CHANNEL         the application channel ID [$(CHANNEL)]' \
 	'  ANCHOR_ORGS     MSP IDs that get an anchor peer update [system flow: the channel profile'"'"'s orgs]' \
 	'  CC_NAME, CC_VERSION, CC_SEQUENCE  the chaincode [$(CC_NAME) $(CC_VERSION) $(CC_SEQUENCE)]' \
 	'  CC_PATH, CC_IMAGE  its source, or a chaincode server image [$(CC_PATH)]' \
-	'  FABRIC_VERSION  1.4, 2.2, 2.4, 2.5, 3.0 or 3.1: images and version-specific settings [$(FABRIC_VERSION)]' \
+	'  FABRIC_VERSION  1.4, 2.2, 2.4, 2.5, 3.0 or 3.1: images and settings; changed on a running network, rolls the nodes (orderers first) [$(FABRIC_VERSION)]' \
 	'  TLS             0 turns TLS off [$(TLS)]' \
 	'  POD_SECURITY    restricted, baseline or privileged: what the namespaces enforce [$(POD_SECURITY)]' \
 	'  NETWORK_POLICY  1: NetworkPolicies let in what Fabric needs alone; 0: none [$(NETWORK_POLICY)]' \

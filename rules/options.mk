@@ -2,7 +2,18 @@
 # written to $(OPTIONS_VARS) when make starts, but only when they changed
 # (Kbuild's filechk), and every manifest depends on that file: switching TLS
 # or FABRIC_VERSION re-renders, nothing else does.
-FABRIC_VERSION ?= 2.5
+# What the cluster runs, as each org's last apply left it: the record
+# $(STAMP_DIR)/<domain>.live holds "<FABRIC_VERSION> <CHANNEL_FLOW>"
+# (rules/upgrade.mk).  LIVE is "<domain>:<version>:<flow> ...".  A make
+# that names no FABRIC_VERSION keeps the network's (the newest, when an
+# upgrade was cut short: a rerun finishes it; a downgrade cut short is
+# finished by naming its version again), and a network that left the
+# system channel stays in the participation flow.
+LIVE := $(foreach f,$(wildcard $(STAMP_DIR)/*.live),$(notdir $(f:.live=)):$(subst $() ,:,$(strip $(file <$(f)))))
+LIVE_VERSIONS := $(sort $(foreach l,$(LIVE),$(word 2,$(subst :, ,$(l)))))
+LIVE_FLOWS := $(sort $(foreach l,$(LIVE),$(word 3,$(subst :, ,$(l)))))
+FABRIC_VERSION ?= $(or $(lastword $(LIVE_VERSIONS)),2.5)
+CHANNEL_FLOW ?= $(if $(filter participation,$(LIVE_FLOWS)),participation)
 # Fabric 3 (3.0, 3.1): the current line, with BFT ordering (rules/artifacts.mk)
 FABRIC3 = $(filter 3.%,$(FABRIC_VERSION))
 TLS ?= 1

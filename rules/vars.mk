@@ -21,16 +21,19 @@ YAML2VARS = $(strip $(BINDIR)/yaml2vars \
 	$(if $(filter LoadBalancer,$(SERVICE_TYPE)),-d $(EXTERNAL_HOST)) -r '$(GOALS)' \
 	-o $(VARS_DIR) $(CRYPTO_CONFIG))
 
-# the options decide whether node ports are assigned, and the namespaces;
-# another CONFIGTX or CRYPTO_CONFIG (an older file, which no timestamp
-# shows) makes it again too: the files' names are recorded (rules/defs.mk).
+# The options it takes (the namespaces, node ports, the external host) and
+# the files' names are recorded (rules/defs.mk): other ones, or another
+# CONFIGTX or CRYPTO_CONFIG (an older file, which no timestamp shows), make
+# it again.  (Not the whole of options.vars: that is written only once
+# network.mk is current, after what it says was checked: GNUmakefile.)
 # Without a CONFIGTX the copy of an earlier one goes, so that what needs it
 # says the file is missing.
 # A dry run does not remake it (make would, before reading it, even with -n).
-NETWORK_INPUTS = $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX))
+NETWORK_INPUTS = $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) NAMESPACES=$(NAMESPACES) SERVICE_TYPE=$(SERVICE_TYPE) \
+	NODEPORT_BASE=$(NODEPORT_BASE) EXTERNAL_HOST=$(EXTERNAL_HOST)
 network_changed := $(call changed,$(call cmd_file,$(VARS_DIR)/network.mk),$(NETWORK_INPUTS))
 ifndef DRY_RUN
-$(VARS_DIR)/network.mk: $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) $(OPTIONS_VARS) $(call tool,yaml2vars) \
+$(VARS_DIR)/network.mk: $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) $(call tool,yaml2vars) \
 		$(network_changed)
 	$(call msg,VARS,$(CRYPTO_CONFIG))$(YAML2VARS) && $(call record,$(call cmd_file,$@),$(NETWORK_INPUTS)) && touch $@
 	$(if $(wildcard $(CONFIGTX)),,$(Q)rm -f $(TXGEN_CONFIG))

@@ -46,7 +46,7 @@ live_block live0.block
 
 # --- batch size and timeout ---
 sed -i 's/BatchTimeout: 2s/BatchTimeout: 1s/; s/MaxMessageCount: 10/MaxMessageCount: 50/' ctx.yaml
-job_log live0.block "CONFIG BLOCK" live0.log
+job_log live0.block BLOCK live0.log
 faults "JOB /namespaces/org1/jobs/ch-mychannel-config$ log=$tmp/live0.log *"
 log_mark
 run m channel-plan
@@ -71,7 +71,7 @@ live_block live1.block
 with_org3_crypto "$RAFT/crypto-config.yaml" >cc.yaml
 with_org3_configtx ctx.yaml >ctx3.yaml || { echo "Bail out! cannot add Org3 to configtx.yaml"; exit 1; }
 mv ctx3.yaml ctx.yaml
-job_log live1.block "CONFIG BLOCK" live1.log
+job_log live1.block BLOCK live1.log
 printf 'signed by org1\n' >signed1
 job_log signed1 "CONFIG UPDATE" signed1.log
 faults "JOB /namespaces/org1/jobs/ch-mychannel-config$ log=$tmp/live1.log *" \
@@ -97,7 +97,7 @@ live_block live2.block
 
 # --- Org3 leaves the channel (it stays in crypto-config.yaml) ---
 sed -i '/^        - \*Org3$/d' ctx.yaml
-job_log live2.block "CONFIG BLOCK" live2.log
+job_log live2.block BLOCK live2.log
 faults "JOB /namespaces/org1/jobs/ch-mychannel-config$ log=$tmp/live2.log *" \
 	"JOB /namespaces/org1/jobs/ch-mychannel-sign$ log=$tmp/signed1.log *"
 log_mark
@@ -128,8 +128,8 @@ run m orgorderer1-files "$B/configtx.yaml"
 is "$rc" 0 "orderer1 and orderer2 generated"
 live_block live4.block          # what the channel has once orderer1 is in
 cp ctx2.yaml ctx.yaml
-job_log live3.block "CONFIG BLOCK" live3.log
-job_log live4.block "CONFIG BLOCK" live4.log
+job_log live3.block BLOCK live3.log
+job_log live4.block BLOCK live4.log
 faults "JOB /namespaces/org1/jobs/ch-mychannel-config$ log=$tmp/live3.log" \
 	"JOB /namespaces/org1/jobs/ch-mychannel-config$ log=$tmp/live4.log"
 log_mark
@@ -162,7 +162,7 @@ rm -f "$B/channel/mychannel/before.block"
 live_block live5.block
 sed -i '/^      - Hostname: orderer2$/d' cc.yaml
 cp ctx1.yaml ctx.yaml
-job_log live5.block "CONFIG BLOCK" live5.log
+job_log live5.block BLOCK live5.log
 faults "JOB /namespaces/org1/jobs/ch-mychannel-config$ log=$tmp/live5.log *"
 # (the channel's record spelling its keys in lower case, as txgen reads them too)
 sed -i 's/Host:/host:/' "$B/channel/mychannel/configtx.yaml"

@@ -45,7 +45,7 @@ with_org3_crypto "$TOP/crypto-config.yaml" >cc.yaml
 with_org3_configtx "$TOP/configtx.yaml" TwoOrgsChannel >ctx.yaml ||
 	{ echo "Bail out! cannot add Org3 to configtx.yaml"; exit 1; }
 live_block live0.block
-job_log live0.block "CONFIG BLOCK" live0.log
+job_log live0.block BLOCK live0.log
 printf 'signed by org1\n' >signed1
 job_log signed1 "CONFIG UPDATE" signed1.log
 faults "JOB /namespaces/org1/jobs/ch-mychannel-config$ log=$tmp/live0.log *" \
@@ -66,7 +66,7 @@ ok $? "the system channel's genesis block and the channel's creation transaction
 live_block live1.block Org3
 cp "$TOP/configtx.yaml" ctx.yaml
 anchors_before=$(ls -l --time-style=full-iso "$A"/*anchors.tx)
-job_log live1.block "CONFIG BLOCK" live1.log
+job_log live1.block BLOCK live1.log
 faults "JOB /namespaces/org1/jobs/ch-mychannel-config$ log=$tmp/live1.log *" \
 	"JOB /namespaces/org1/jobs/ch-mychannel-sign$ log=$tmp/signed1.log *"
 log_mark

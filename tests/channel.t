@@ -150,10 +150,11 @@ j=$(jobs_created)
 is "$(steps "$j")" "org1/ch-mychannel org2/ch-mychannel orgorderer1/ch-mychannel " \
 	"participation: the orderers join through their admin endpoint, the peers with the genesis block"
 
-# --- chaincode, Fabric 1.4 ---
+# --- chaincode, Fabric 1.4 (the sample with 1.4's capabilities) ---
 B=$tmp/v14
+configtx_14 >"$tmp/configtx-14.yaml"
 log_mark
-run m WIPE=1 chaincode FABRIC_VERSION=1.4 CHAINCODE=docker
+run m WIPE=1 chaincode FABRIC_VERSION=1.4 CHAINCODE=docker CONFIGTX="$tmp/configtx-14.yaml"
 is "$rc" 0 "Fabric 1.4: make chaincode"
 j=$(jobs_created | sed 's|[^ ]*/ch-[^ ]* ||g')
 is "$(steps "$j")" "org1/cc-abstore-1-install org1/cc-abstore-1-instantiate org1/cc-abstore-query org2/cc-abstore-1-install " \

@@ -32,9 +32,12 @@
 # test-network's shape (tests/fixtures/fabric-2.5/test-network: three
 # cryptogen files, dotted domains, paths under ../organizations,
 # ChannelUsingRaft), the files unchanged, in one make: a = 90, b = 210;
-# queries through either org by its short name.  Last, the two shapes of
+# queries through either org by its short name.  Then the two shapes of
 # tests/networks/ (two orderer orgs; every node on 127.0.0.1 at a port of
-# its own), each in one make to a = 90.  Each step's time is printed.
+# its own), each in one make to a = 90; applications from this host; an
+# upgrade in place (system flow at 2.5, migrated to participation, rolled
+# to 3.1, raised to Channel V3_0, queries answering throughout); Fabric
+# 3.1 with Raft and BFT.  Each step's time is printed.
 . "$TOP/tests/lib.sh"
 
 if [ "${K8S_E2E:-}" != 1 ] || [ -z "${KUBECONFIG:-}" ]; then
@@ -518,6 +521,102 @@ like "$rc:$err" "^2:caclient: cannot revoke nobody: the CA at https://$EXT:30199
 # shellcheck disable=SC2086
 step "apps: make clean-cluster" $app $ext clean-cluster
 is "$rc:$(ours)" "0:" "apps: clean-cluster leaves no object of ours"
+
+# ---- an upgrade in place (Fabric's order): the sample made in the system
+# flow at Fabric 2.5 (a = 90) migrates to channel participation, rolls to
+# 3.1 (the orderer, then each org's peers one at a time, each caught up
+# before the next) and raises the channel to V3_0, while an application on
+# this host queries through each org's peers; the longest time an org had
+# no peer answering is printed.  Then a = 90 still, and an invoke moves it
+# to 80.  What Fabric cannot do is refused before anything rolls ----
+up="BUILD=$tmp/upgrade $ext"
+records() { cat "$tmp/upgrade/stamps/"*.live | sort -u | tr '\n' ' '; }
+roll_lines() { printf '%s\n' "$out" | sed -n 's/^  ROLL    //p' | tr '\n' ' '; }
+# the rolls and Jobs of a make, in order, on one line
+roll_steps() { printf '%s\n' "$out" | sed -n 's/^  \(ROLL\|JOB\)  *//p' | tr '\n' ' '; }
+# shellcheck disable=SC2086
+step "upgrade: make deploy channel chaincode invoke (2.5, system flow)" $up WAIT=1 deploy channel chaincode invoke
+is "$rc:$(balances)" "0:a = 100 b = 200 a = 90 b = 210 " "upgrade: the sample at Fabric 2.5 in the system flow: a = 90"
+is "$(records)" "2.5 system " "upgrade: each org's record says what it runs: 2.5, system flow"
+# shellcheck disable=SC2086
+step "upgrade: make deploy FABRIC_VERSION=3.1, system channel" $up FABRIC_VERSION=3.1 deploy
+like "$rc:$err" "^2:.*FABRIC_VERSION=3.1: the network runs a system channel \(syschannel\).*migrate it first.*CHANNEL_FLOW=participation" \
+	"upgrade: Fabric 3.1 over a system channel: refused, and make says to migrate first"
+is "$(records)" "2.5 system " "upgrade: nothing rolled"
+probing=
+if [ -d "$tmp/appdeps/node_modules" ]; then
+	cp "$TOP/tests/apps/"*.js "$tmp/appdeps/"
+	probe() { # probe ORG MSPID PORT...: query a through the org's peers until killed
+		_org=$1 _msp=$2
+		shift 2
+		node "$tmp/appdeps/probe.js" "$tmp/upgrade/crypto-config/peerOrganizations/$_org/tlsca/tlsca.$_org-cert.pem" \
+			"$tmp/upgrade/crypto-config/peerOrganizations/$_org/users/User1@$_org/msp" "$_msp" mychannel abstore \
+			"$@" >"$tmp/probe-$_org.json" 2>"$tmp/probe-$_org.err" &
+	}
+	probe org1 Org1MSP "$EXT:30100" "$EXT:30103"
+	probe1=$!
+	probe org2 Org2MSP "$EXT:30200" "$EXT:30203"
+	probe2=$!
+	probing=1
+fi
+# shellcheck disable=SC2086
+step "upgrade: make plan CHANNEL_FLOW=participation" $up CHANNEL_FLOW=participation plan
+like "$out" "orgorderer1: rolls orderer0 one at a time, Fabric 2.5 -> 2.5, then removes the system channel syschannel" \
+	"upgrade: make plan shows the migration: the orderer rolls, then the system channel goes"
+# shellcheck disable=SC2086
+step "upgrade: migrate, make deploy channel CHANNEL_FLOW=participation" $up CHANNEL_FLOW=participation deploy channel
+is "$rc" 0 "upgrade: the network migrates to channel participation"
+like "$(roll_steps)" "org1/ch-mychannel-block0 .*orgorderer1/orderer0 orgorderer1/catchup-orderer0 orgorderer1/sys-remove " \
+	"upgrade: the channel's block 0 fetched, the orderer rolled and caught up, then the system channel removed"
+like "$out" "channel mychannel \(config sequence [0-9]+\) is as declared" \
+	"upgrade: the channel goes on, as the participation profile declares it"
+is "$(records)" "2.5 participation " "upgrade: each org's record: 2.5, participation"
+# shellcheck disable=SC2086
+step "upgrade: make plan FABRIC_VERSION=3.1" $up FABRIC_VERSION=3.1 plan
+like "$out" "org1: rolls peer0 peer1 one at a time, Fabric 2.5 -> 3.1" "upgrade: make plan shows the roll to 3.1"
+# shellcheck disable=SC2086
+step "upgrade: make deploy FABRIC_VERSION=3.1" $up FABRIC_VERSION=3.1 deploy
+is "$rc" 0 "upgrade: the network rolls to Fabric 3.1"
+like "$(roll_lines)" "^orgorderer1/orderer0 " "upgrade: the orderer first"
+like "$(roll_steps)" "org1/peer0 .*org1/catchup-peer0 .*org1/peer1 .*org1/catchup-peer1 " \
+	"upgrade: then org1's peers one at a time, each caught up before the next"
+is "$(records)" "3.1 participation " "upgrade: each org's record: 3.1"
+run "$BINDIR/kapply" get -o json -f "$tmp/upgrade/manifests/org2/peer1.yaml"
+like "$out" '"image": "hyperledger/fabric-peer:3.1"' "upgrade: org2's peer1 runs fabric-peer:3.1"
+# Channel V3_0, as configtx.yaml now says
+awk '/Channel: &ChannelCapabilities/ { c = 1 } c && /V2_0: true/ { sub(/V2_0/, "V3_0"); c = 0 } { print }' \
+	"$TOP/configtx.yaml" >"$tmp/configtx-v3.yaml"
+# shellcheck disable=SC2086
+step "upgrade: Channel V3_0 with FABRIC_VERSION=2.5" $up CONFIGTX="$tmp/configtx-v3.yaml" FABRIC_VERSION=2.5 channel
+like "$rc:$err" "^2:.*capabilities \(Channel:V3_0 .*\) that need Fabric 3.0 or later, not FABRIC_VERSION=2.5" \
+	"upgrade: Channel V3_0 with Fabric 2.5: refused"
+# shellcheck disable=SC2086
+step "upgrade: make channel, Channel V3_0" $up CONFIGTX="$tmp/configtx-v3.yaml" channel
+is "$rc" 0 "upgrade: make channel raises the channel to V3_0"
+like "$out" "change /Channel/Capabilities" "upgrade: the channel's capabilities changed"
+# shellcheck disable=SC2086
+step "upgrade: make deploy FABRIC_VERSION=2.5, a downgrade" $up FABRIC_VERSION=2.5 deploy
+like "$rc:$err" "^2:.*FABRIC_VERSION=2.5 is older than the channel mychannel runs with: its capabilities \(Channel:V3_0 .*\) need Fabric 3.0" \
+	"upgrade: a downgrade below the channel's capabilities: refused"
+if [ -n "$probing" ]; then
+	kill -TERM "$probe1" "$probe2"
+	wait "$probe1" "$probe2"
+	for o in org1 org2; do
+		diag "upgrade: $o's queries: $(cat "$tmp/probe-$o.json" "$tmp/probe-$o.err")"
+		like "$(cat "$tmp/probe-$o.json")" '"answered":[1-9][0-9]*,"longest_gap_ms":[0-9]+,"last":"90"' \
+			"upgrade: $o's peers answered queries through it all: a = 90"
+		printf '# %-52s %6.1f s\n' "upgrade: longest time $o had no peer answering" \
+			"$(sed -n 's/.*"longest_gap_ms":\([0-9]*\).*/\1/p' "$tmp/probe-$o.json")e-3" >&2
+	done
+else
+	skip 2 "npm could not install tests/apps (Fabric's client libraries)"
+fi
+# shellcheck disable=SC2086
+step "upgrade: make query invoke (3.1, V3_0)" $up CONFIGTX="$tmp/configtx-v3.yaml" query invoke
+is "$rc:$(balances)" "0:a = 90 b = 210 a = 80 b = 220 " "upgrade: after the upgrade a = 90, and an invoke moves it to 80"
+# shellcheck disable=SC2086
+step "upgrade: make clean-cluster" $up CONFIGTX="$tmp/configtx-v3.yaml" clean-cluster
+is "$rc:$(ours)" "0:" "upgrade: clean-cluster leaves no object of ours"
 
 # ---- Fabric 3.1: the sample (Raft), and test-network's BFT files as they
 # are (four orderers, SmartBFT), with one orderer down ----

@@ -94,6 +94,14 @@ tmake() {
 	make --no-print-directory -C "$TOP" $TOOL_MAKEFLAGS "$@"
 }
 
+# The sample's configtx.yaml with the capabilities of Fabric 1.4 (V1_4_3
+# for the channel and the orderers, V1_4_2 for the application: the 1.x
+# chaincode lifecycle), which a 1.4 network runs: configtx_14 > FILE
+configtx_14() {
+	sed '/&ChannelCapabilities/,/V2_0/s/V2_0/V1_4_3/; /&OrdererCapabilities/,/V2_0/s/V2_0/V1_4_3/
+		/&ApplicationCapabilities/,/V2_0/s/V2_0/V1_4_2/' "$TOP/configtx.yaml"
+}
+
 # fabric-samples' addOrg3, on the test's own files: with_org3_crypto FILE
 # prints the crypto-config.yaml FILE with PeerOrgs Org3 (domain org3, one
 # peer, one user) added; with_org3_configtx FILE [PROFILE] prints the

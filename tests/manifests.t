@@ -28,7 +28,9 @@ combo() { # combo NAME make-variables...: render, then check with the same optio
 
 combo defaults
 combo notls-couchdb-nodeport TLS=0 COUCHDB=1 SERVICE_TYPE=NodePort EXTERNAL_HOST=10.0.0.7
-combo fabric14-docker-nfs FABRIC_VERSION=1.4 CHAINCODE=docker STORAGE=nfs NFS_SERVER=nfs.example.test
+configtx_14 >"$tmp/configtx-14.yaml"
+combo fabric14-docker-nfs FABRIC_VERSION=1.4 CHAINCODE=docker STORAGE=nfs NFS_SERVER=nfs.example.test \
+	CONFIGTX="$tmp/configtx-14.yaml"
 combo fabric22-nodeport-docker FABRIC_VERSION=2.2 SERVICE_TYPE=NodePort EXTERNAL_HOST=nodes.example.test CHAINCODE=docker COUCHDB=1
 combo loadbalancer-participation CHANNEL_FLOW=participation SERVICE_TYPE=LoadBalancer EXTERNAL_HOST=fabric.example.test
 combo participation-nfs CHANNEL_FLOW=participation STORAGE=nfs NFS_SERVER=nfs.example.test COUCHDB=1 \

@@ -179,12 +179,26 @@ like "$rc:$err" "^1:yaml2vars: elsewhere.yaml:[0-9]+:[0-9]+: Orderer\.Addresses\
 	"an address of a host no node has: refused"
 ok "$([ ! -e lb2 ]; echo $?)" "and nothing written"
 
-# consenters whose files do not say one orderer (test-network's BFT shape):
-# one certificate another orderer's, one of an orderer the crypto config
-# lacks, a Host that names another orderer
 BT=$FIXTURES/fabric-3.1/test-network-bft
 BTC="$BT/organizations/cryptogen/crypto-config-orderer.yaml $BT/organizations/cryptogen/crypto-config-org1.yaml"
 BTC="$BTC $BT/organizations/cryptogen/crypto-config-org2.yaml"
+# each profile's capabilities (what make tells the Fabric versions from,
+# rules/upgrade.mk): those set true, at the channel's, the Orderer's and
+# the Application's level; one set false is not one
+mkdir -p caps
+# shellcheck disable=SC2086
+run yaml2vars -c "$BT/configtx/configtx.yaml" -w caps/configtx.yaml -o caps/vars $BTC
+like "$(cat caps/vars/network.mk 2>&1)" '^ChannelUsingBFT_CAPABILITIES := Channel:V3_0 Orderer:V2_0 Application:V2_5$' \
+	"test-network's BFT profile: Channel V3_0, Orderer V2_0, Application V2_5"
+sed 's/^    V2_5: true$/    V2_5: false\n    V2_0: true/' "$BT/configtx/configtx.yaml" >caps/false.yaml
+# shellcheck disable=SC2086
+run yaml2vars -c caps/false.yaml -w caps/false-out.yaml -o caps/vars2 $BTC
+like "$(cat caps/vars2/network.mk 2>&1)" '^ChannelUsingBFT_CAPABILITIES := Channel:V3_0 Orderer:V2_0 Application:V2_0$' \
+	"a capability set false is none"
+
+# consenters whose files do not say one orderer (test-network's BFT shape):
+# one certificate another orderer's, one of an orderer the crypto config
+# lacks, a Host that names another orderer
 mkdir -p bftc
 sed '/ID: 2$/,/ServerTLSCert/s|signcerts/orderer2.example.com-cert.pem|signcerts/orderer3.example.com-cert.pem|; /ID: 2$/,/ServerTLSCert/s|orderers/orderer2.example.com/msp|orderers/orderer3.example.com/msp|' \
 	"$BT/configtx/configtx.yaml" >bftc/other.yaml

@@ -31,17 +31,32 @@ struct cgroup *tx_declared_config(const struct cgroup *live, const struct cgroup
 {
 	struct cgroup *d = cg_clone(live);
 	const struct cvalue *caps = cg_value(channel, "Capabilities");
+	const struct cvalue *addrs;
 
 	/*
 	 * The Application group as the channel profile makes it (its orgs,
 	 * their MSPs, policies and anchor peers; its ACLs, capabilities and
 	 * policies); the Orderer group as the profile with the Orderer section
 	 * makes it (the channel's own, or the system channel's that the
-	 * channel was created from); the channel's capabilities.  The rest
-	 * (hashing, the consortium, the channel's policies) stays as it is.
+	 * channel was created from), and the orderer addresses; the channel's
+	 * capabilities.  The rest (hashing, the consortium, the channel's
+	 * policies) stays as it is.
 	 */
 	take_group(d, channel, "Application");
 	take_group(d, orderer ? orderer : channel, "Orderer");
+	/*
+	 * The channel-wide orderer addresses come with the Orderer section
+	 * (Orderer.Addresses), and go with it: the channel capability V3_0
+	 * takes none, so raising a channel to V3_0 deletes them (Fabric 3.1's
+	 * orderers refuse V3_0 while the channel has them).
+	 */
+	addrs = cg_value(orderer ? orderer : channel, "OrdererAddresses");
+	if (addrs) {
+		struct pbuf b = { .buf = addrs->data, .len = addrs->len };
+		cg_add_value(d, "OrdererAddresses", addrs->mod_policy, &b);
+	} else {
+		cg_del_value(d, "OrdererAddresses");
+	}
 	if (caps) {
 		struct pbuf b = { .buf = caps->data, .len = caps->len };
 		cg_add_value(d, "Capabilities", caps->mod_policy, &b);

@@ -708,6 +708,32 @@ static void orderer_type(const char *name, const struct ynode *orderer, struct s
 		sb_addf(out, "%s_ORDERER_TYPE := %s\n", name, t->str);
 }
 
+/* The capabilities of one level set true: " Channel:V3_0 ..." */
+static void level_capabilities(const char *level, const struct ynode *section, struct strbuf *out)
+{
+	const struct ynode *caps = section && section->kind == Y_MAP ? ymap_get_nocase(section, "Capabilities") : NULL;
+
+	for (size_t i = 0; caps && caps->kind == Y_MAP && i < caps->n; i++) {
+		const struct ynode *v = caps->pairs[i].val;
+		if (v->kind == Y_SCALAR && strcasecmp(v->str, "true") == 0 && make_word(caps->pairs[i].key->str))
+			sb_addf(out, " %s:%s", level, caps->pairs[i].key->str);
+	}
+}
+
+/*
+ * "<profile>_CAPABILITIES := Channel:V3_0 Orderer:V2_0 Application:V2_5",
+ * what the profile's channel would run with: make tells from it which
+ * Fabric versions can run the channel (rules/upgrade.mk).
+ */
+static void capabilities(const char *name, const struct ynode *p, struct strbuf *out)
+{
+	sb_addf(out, "%s_CAPABILITIES :=", name);
+	level_capabilities("Channel", p, out);
+	level_capabilities("Orderer", ymap_get_nocase(p, "Orderer"), out);
+	level_capabilities("Application", ymap_get_nocase(p, "Application"), out);
+	sb_addc(out, '\n');
+}
+
 int configtx_profiles(const char *configtx, struct profile_kinds *pk)
 {
 	const struct ynode *root, *profiles;
@@ -734,6 +760,7 @@ int configtx_profiles(const char *configtx, struct profile_kinds *pk)
 		sb_addf(list, "%s%s", list->len ? " " : "", name);
 		app_msps(name, ymap_get_nocase(p, "Application"), &pk->msps);
 		orderer_type(name, ymap_get_nocase(p, "Orderer"), &pk->msps);
+		capabilities(name, p, &pk->msps);
 	}
 	yfile_free(f);
 	return 0;

@@ -1,11 +1,13 @@
 #!/bin/sh
-# channel-config.sh - print CHANNEL's current config block (peer channel
-# fetch config), base64 between two marker lines, for make channel to
-# compare with what configtx.yaml declares (txgen -liveConfig).
+# channel-config.sh - print a block of CHANNEL (BLOCK: "config", its
+# current config block, for make channel to compare with what configtx.yaml
+# declares, txgen -liveConfig; or "0", its genesis block, which a channel
+# made in the system flow keeps once it moved to channel participation),
+# base64 between two marker lines.
 . /scripts/common.sh
 
 # shellcheck disable=SC2046
-retry peer channel fetch config /tmp/config.block -c "$CHANNEL" -o "$ORDERER_ADDRESS" $(orderer_tls)
-echo "-----BEGIN CONFIG BLOCK-----"
-base64 /tmp/config.block
-echo "-----END CONFIG BLOCK-----"
+retry peer channel fetch "$BLOCK" /tmp/channel.block -c "$CHANNEL" -o "$ORDERER_ADDRESS" $(orderer_tls)
+echo "-----BEGIN BLOCK-----"
+base64 /tmp/channel.block
+echo "-----END BLOCK-----"

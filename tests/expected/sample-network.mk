@@ -5,9 +5,12 @@ CONFIGTX_APP_GENESIS_PROFILES := TwoOrgsApplicationGenesis
 CONFIGTX_SYS_GENESIS_PROFILES := TwoOrgsOrdererGenesis
 CONFIGTX_CHANNEL_PROFILES := TwoOrgsChannel
 TwoOrgsOrdererGenesis_ORDERER_TYPE := etcdraft
+TwoOrgsOrdererGenesis_CAPABILITIES := Channel:V2_0 Orderer:V2_0
 TwoOrgsChannel_APP_MSPS := Org1MSP Org2MSP
+TwoOrgsChannel_CAPABILITIES := Channel:V2_0 Application:V2_0
 TwoOrgsApplicationGenesis_APP_MSPS := Org1MSP Org2MSP
 TwoOrgsApplicationGenesis_ORDERER_TYPE := etcdraft
+TwoOrgsApplicationGenesis_CAPABILITIES := Channel:V2_0 Orderer:V2_0 Application:V2_0
 
 orgorderer1_TYPE := orderer
 orgorderer1_NAME := Orderer
