@@ -234,4 +234,20 @@ run m2 deploy FABRIC_VERSION=3.1 WAIT_TIMEOUT=5s
 is "$rc" 0 "two-orderer-orgs: a peer added to org3 as it rolls to 3.1: the roll goes on"
 [ "$rc" -eq 0 ] || diag "$(printf '%s\n' "$err" | grep -E 'peer1|does not roll')"
 
+# --- a migration asked of a network the cluster no longer runs ---
+# (its orderer gone behind make's back): make stops before it fetches,
+# rolls or removes anything, and says what to do
+m3() { tmake BUILD="$tmp/gone" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$TOP/configtx.yaml" "$@"; }
+run m3 WIPE=1 deploy channel
+is "$rc" 0 "another network, system flow: make deploy channel"
+run kapply delete --wait -f "$tmp/gone/manifests/orgorderer1/orderer0.yaml"
+is "$rc" 0 "its orderer deleted behind make's back"
+log_mark
+run m3 deploy channel CHANNEL_FLOW=participation
+is "$rc" 2 "a migration of a network whose orderers the cluster does not run: refused"
+like "$err" "^make: mychannel runs in the system flow, as this build made it, and the cluster does not run its orderers \(above\): nothing to migrate" \
+	"and said why, after kapply named the missing orderer"
+is "$(jobs_created)" "" "no Job runs"
+is "$(cat "$tmp"/gone/stamps/*.live | sort -u | tr '\n' ' ')" "2.5 system " "and the records stay"
+
 done_testing
