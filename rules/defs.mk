@@ -8,7 +8,9 @@
 # $(call changed,record,command) gives the step the prerequisite FORCE if
 # the record differs.  A step whose command did not change stays up to date
 # (make -q says so), and nothing is written while the makefiles are read.
-# (Words are compared, as Kbuild does: a command must not hold '%'.)
+# The whole command is compared, as Kbuild does (its spacing aside): the
+# same words in another order are another command (render's later -f
+# wins).
 .PHONY: FORCE
 FORCE:
 # (a rule's prerequisites may name $$(...) to be read with its target's own
@@ -16,7 +18,9 @@ FORCE:
 .SECONDEXPANSION:
 
 escsq = $(subst ','\'',$(1))
-differ = $(strip $(filter-out $(strip $(1)),$(strip $(2)))$(filter-out $(strip $(2)),$(strip $(1))))
+# $(call differ,a,b): non-empty unless a and b are the same words in the
+# same order (each taken out of the other leaves nothing but spaces)
+differ = $(subst $(strip $(1)),,$(strip $(2)))$(subst $(strip $(2)),,$(strip $(1)))
 # $(call changed,record-file,command): FORCE unless record-file holds command
 changed = $(if $(call differ,$(file <$(1)),$(2)),FORCE)
 # the record of a target's command: .<name>.cmd beside it

@@ -66,6 +66,16 @@ like "$out" "RENDER  org2.example.com/peer1.yaml" "test-network: org2 gets its p
 is "$(stamp "$T/vars/example.com.vars" "$T/vars/org1.example.com.vars" "$T/manifests/org1.example.com/peer0.yaml" \
 	"$T/channel-artifacts/mychannel.block")" "$tn_before" \
 	"test-network: the other orgs and the channel block are left alone"
+# the same files in another order are another network.mk (the orgs are
+# listed in file order): a recorded command is compared whole, not as a
+# set of words
+run tmake BUILD="$T" CRYPTO_CONFIG="$tmp/tn/crypto-config-org2.yaml $tmp/tn/crypto-config-org1.yaml \
+	$tmp/tn/crypto-config-orderer.yaml" CONFIGTX="$TN/configtx/configtx.yaml" vars
+is "$rc" 0 "test-network: the three files in another order"
+like "$(cat "$T/vars/network.mk")" '^PEER_ORGS := org2.example.com org1.example.com$' \
+	"network.mk is made again: org2 is listed first now"
+run tm vars
+like "$(cat "$T/vars/network.mk")" '^PEER_ORGS := org1.example.com org2.example.com$' "and back in the first order"
 run tm org3
 is "$rc" 2 "test-network: make org3 (no such org) fails"
 run tm V=1 NAMESPACES=org1.example.com=bank vars
