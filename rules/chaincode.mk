@@ -192,7 +192,7 @@ $(QUERY_JOBS): $(JOBS_DIR)/$(QUERY_ORG)/cc-files.vars
 $(CC_STAMPS)/commit $(CC_STAMPS)/init $(CC_STAMPS)/instantiate: | $(CC_STAMPS)/files-$(first_peer_org)
 cc-query-run cc-invoke-run: | $(CC_STAMPS)/files-$(QUERY_ORG)
 
-.PHONY: chaincode query invoke cc-query-run cc-invoke-run FORCE
+.PHONY: chaincode query invoke cc-query-run cc-invoke-run
 chaincode: $(CC_READY)
 	$(Q)$(MAKE) --no-print-directory query
 cc-query-run: $(CC_READY)
@@ -204,7 +204,6 @@ query: cc-query-run
 	$(Q)$(KAPPLY) logs -f $(JOBS_DIR)/$(QUERY_ORG)/cc-$(CC_NAME)-query.yaml | grep -v '^==> '
 invoke: cc-invoke-run
 	$(Q)$(KAPPLY) logs -f $(JOBS_DIR)/$(QUERY_ORG)/cc-$(CC_NAME)-invoke.yaml | grep -v '^==> '
-FORCE:
 
 # every Job manifest (and chaincode server) rendered, none run: to look at
 .PHONY: jobs

@@ -10,20 +10,10 @@ VALGRIND_DEPS_STAMP := $(BUILD)/.deps-valgrind
 pkg_cflags = $(shell pkg-config --cflags $(1))
 pkg_libs = $(shell pkg-config --libs $(1))
 
-$(DEPS_STAMP): scripts/deps.sh
-	$(call msg,DEPS,build libraries)$(SHELL) scripts/deps.sh build
-	@mkdir -p $(@D) && touch $@
-
-$(CHECK_DEPS_STAMP): scripts/deps.sh
-	$(call msg,DEPS,test tools)$(SHELL) scripts/deps.sh check
-	@mkdir -p $(@D) && touch $@
-
-$(FUZZ_DEPS_STAMP): scripts/deps.sh
-	$(call msg,DEPS,fuzzing)$(SHELL) scripts/deps.sh fuzz
-	@mkdir -p $(@D) && touch $@
-
-$(VALGRIND_DEPS_STAMP): scripts/deps.sh
-	$(call msg,DEPS,valgrind)$(SHELL) scripts/deps.sh valgrind
+# each set checked once: build, check (the tests), fuzz, valgrind (a
+# static pattern: the stamps are targets of their own, never intermediate)
+$(DEPS_STAMP) $(CHECK_DEPS_STAMP) $(FUZZ_DEPS_STAMP) $(VALGRIND_DEPS_STAMP): $(BUILD)/.deps-%: scripts/deps.sh
+	$(call msg,DEPS,$*)$(SHELL) scripts/deps.sh $*
 	@mkdir -p $(@D) && touch $@
 
 .PHONY: deps
