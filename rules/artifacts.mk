@@ -57,12 +57,7 @@ $(if $(filter $(GENESIS_PROFILE),$(CONFIGTX_SYS_GENESIS_PROFILES)),,$(error GENE
 	is not a system channel genesis profile of $(profile_kinds)))
 endif
 endif
-ifeq ($(TLS)$(CHANNEL_FLOW),0participation)
-$(error CHANNEL_PROFILE=$(CHANNEL_PROFILE) means CHANNEL_FLOW=participation, which needs TLS=1: an orderer without a system channel is a Raft cluster node, which Fabric runs only over TLS)
-endif
-ifeq ($(FABRIC_VERSION)$(CHANNEL_FLOW),1.4participation)
-$(error CHANNEL_PROFILE=$(CHANNEL_PROFILE) means CHANNEL_FLOW=participation, which needs Fabric 2.3 or later, not FABRIC_VERSION=1.4)
-endif
+$(call flow_check,CHANNEL_PROFILE=$(CHANNEL_PROFILE) means )
 # The ordering service the channel's profile asks for, against the version:
 # Fabric 3 removed the system channel, solo and kafka (its path from them is
 # etcdraft first), and BFT is Fabric 3's alone

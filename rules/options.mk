@@ -68,13 +68,14 @@ $(call one_of,POD_SECURITY,restricted baseline privileged)
 $(call one_of,NETWORK_POLICY,0 1)
 $(call one_of,SCOPE,cluster namespace)
 # (a flow given outright is checked here; one that follows from the
-# profiles, by the artifacts' step: rules/artifacts.mk)
-ifeq ($(TLS)$(CHANNEL_FLOW),0participation)
-$(error CHANNEL_FLOW=participation needs TLS=1: an orderer without a system channel is a Raft cluster node, which Fabric runs only over TLS)
-endif
-ifeq ($(FABRIC_VERSION)$(CHANNEL_FLOW),1.4participation)
-$(error CHANNEL_FLOW=participation needs Fabric 2.3 or later, not FABRIC_VERSION=1.4)
-endif
+# profiles, by the artifacts' step: rules/artifacts.mk, saying which
+# profile means it)
+# $(call flow_check,how the flow was chosen: empty, or "<var>=<value> means ")
+flow_check = $(if $(filter 0participation,$(TLS)$(CHANNEL_FLOW)),$(error $(1)CHANNEL_FLOW=participation, \
+	which needs TLS=1: an orderer without a system channel is a Raft cluster node, which Fabric runs only over TLS))\
+	$(if $(filter 1.4participation,$(FABRIC_VERSION)$(CHANNEL_FLOW)),$(error $(1)CHANNEL_FLOW=participation, \
+	which needs Fabric 2.3 or later, not FABRIC_VERSION=1.4))
+$(call flow_check,)
 # Fabric 3 has no system channel, and its orderers run with TLS alone
 ifneq ($(FABRIC3),)
 ifeq ($(TLS),0)

@@ -148,8 +148,10 @@ for bad in "TLS=yes:TLS=yes is not one of: 0 1" "STORAGE=nfs:STORAGE=nfs needs N
 	"SERVICE_TYPE=NodePort EXTERNAL_HOST=no_host:yaml2vars: -e no_host: not a host: expected a DNS name .letters, digits, '-' and '.'. or an IPv4 address" \
 	"SERVICE_TYPE=LoadBalancer EXTERNAL_HOST=10.0.0.7:yaml2vars: -d 10.0.0.7: not a host: expected a DNS name" \
 	"POD_SECURITY=strict:POD_SECURITY=strict is not one of: restricted baseline privileged" \
-	"CHANNEL_FLOW=participation TLS=0:CHANNEL_FLOW=participation needs TLS=1" \
+	"CHANNEL_FLOW=participation TLS=0:CHANNEL_FLOW=participation, which needs TLS=1" \
 	"CHANNEL_PROFILE=TwoOrgsApplicationGenesis TLS=0:CHANNEL_PROFILE=TwoOrgsApplicationGenesis means CHANNEL_FLOW=participation, which needs TLS=1" \
+	"CHANNEL_FLOW=participation FABRIC_VERSION=1.4:CHANNEL_FLOW=participation, which needs Fabric 2.3 or later, not FABRIC_VERSION=1.4" \
+	"CHANNEL_PROFILE=TwoOrgsApplicationGenesis FABRIC_VERSION=1.4:CHANNEL_PROFILE=TwoOrgsApplicationGenesis means CHANNEL_FLOW=participation, which needs Fabric 2.3" \
 	"CHANNEL_PROFILE=TwoOrgsApplicationGenesis CHANNEL_FLOW=system:CHANNEL_FLOW=system contradicts CHANNEL_PROFILE=TwoOrgsApplicationGenesis, which has an Orderer section" \
 	"CHANNEL_PROFILE=TwoOrgsChannel CHANNEL_FLOW=participation:CHANNEL_FLOW=participation contradicts CHANNEL_PROFILE=TwoOrgsChannel, which has no Orderer section" \
 	"CHANNEL_PROFILE=NoSuch:CHANNEL_PROFILE=NoSuch is not a channel profile of configtx.yaml: an application channel genesis profile .Orderer, Application.: TwoOrgsApplicationGenesis; a system channel genesis profile .Consortiums.: TwoOrgsOrdererGenesis; a channel creation profile .Application alone.: TwoOrgsChannel" \
