@@ -563,11 +563,14 @@ fi
 step "upgrade: make plan CHANNEL_FLOW=participation" $up CHANNEL_FLOW=participation plan
 like "$out" "orgorderer1: rolls orderer0 one at a time, Fabric 2.5 -> 2.5, then removes the system channel syschannel" \
 	"upgrade: make plan shows the migration: the orderer rolls, then the system channel goes"
+like "$(roll_steps)" "^org1/ch-mychannel-block0 " "upgrade: (make plan fetched the channel's block 0: the manifests it renders hold it)"
+ok "$([ -s "$tmp/upgrade/channel-artifacts/mychannel.block" ]; echo $?)" \
+	"upgrade: the channel's block 0 is the participation flow's genesis block now"
 # shellcheck disable=SC2086
 step "upgrade: migrate, make deploy channel CHANNEL_FLOW=participation" $up CHANNEL_FLOW=participation deploy channel
 is "$rc" 0 "upgrade: the network migrates to channel participation"
-like "$(roll_steps)" "org1/ch-mychannel-block0 .*orgorderer1/orderer0 orgorderer1/catchup-orderer0 orgorderer1/sys-remove " \
-	"upgrade: the channel's block 0 fetched, the orderer rolled and caught up, then the system channel removed"
+like "$(roll_steps)" "^orgorderer1/orderer0 orgorderer1/catchup-orderer0 orgorderer1/sys-remove " \
+	"upgrade: the orderer rolled and caught up, then the system channel removed"
 like "$out" "channel mychannel \(config sequence [0-9]+\) is as declared" \
 	"upgrade: the channel goes on, as the participation profile declares it"
 is "$(records)" "2.5 participation " "upgrade: each org's record: 2.5, participation"
