@@ -28,8 +28,6 @@ m() { tmake BUILD="$B" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$tmp/ctx.yaml" CHA
 # the Jobs created since log_mark, in order, as "namespace/name"
 jobs_created() { log_new | grep -E 'PATCH /apis/batch/v1/namespaces/[^/]+/jobs/[^?]+.* 201 ' |
 	sed -E 's|.*/namespaces/([^/]+)/jobs/([^?]+).*|\1/\2|' | tr '\n' ' '; }
-# the log a Job prints: FILE base64 between the markers of WHAT
-job_log() { { echo "-----BEGIN $2-----"; base64 "$1"; echo "-----END $2-----"; } >"$3"; }
 # the config block the channel has now: what the cluster's configtx.yaml makes
 live_block() { "$BINDIR/txgen" -configPath "$B" -profile TwoOrgsApplicationGenesis -channelID mychannel -outputBlock "$1"; }
 secret_data() { # secret_data NAMESPACE: update.tx of the Secret channel-update there, base64

@@ -22,7 +22,6 @@ A=$B/channel-artifacts
 m() { tmake BUILD="$B" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$tmp/ctx.yaml" "$@"; }
 jobs_created() { log_new | grep -E 'PATCH /apis/batch/v1/namespaces/[^/]+/jobs/[^?]+.* 201 ' |
 	sed -E 's|.*/namespaces/([^/]+)/jobs/([^?]+).*|\1/\2|' | tr '\n' ' '; }
-job_log() { { echo "-----BEGIN $2-----"; base64 "$1"; echo "-----END $2-----"; } >"$3"; }
 # a config block of the channel as the cluster's configtx.yaml declares it,
 # with Org3 in it or not (live_block FILE [Org3])
 mkdir live && ln -s "$B/crypto-config" live/crypto-config

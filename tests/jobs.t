@@ -90,8 +90,10 @@ is "$(openssl x509 -in client.crt -noout -subject -nameopt sep_multiline | sed -
 	"Admin@orgorderer1" "orderer join: its subject is the orderer org's Admin"
 run openssl verify -CAfile "$B/crypto-config/ordererOrganizations/orgorderer1/tlsca/tlsca.orgorderer1-cert.pem" client.crt
 is "$rc" 0 "orderer join: the certificate chains to the orderer org's TLS CA, which the admin endpoint trusts"
-like "$(cat "$TOP/templates/jobs/orderer-join.sh")" '--client-cert /crypto/admin/tls/client.crt --client-key /crypto/admin/tls/client.key' \
-	"orderer join: osnadmin is given that certificate and its key"
+like "$(cat "$TOP/templates/jobs/common.sh")" '--client-cert /crypto/admin/tls/client.crt --client-key /crypto/admin/tls/client.key' \
+	"orderer join: osnadmin is given that certificate and its key (osnadmin_tls)"
+is "$(grep -c '\$(osnadmin_tls "\$ORDERER_CA")' "$TOP/templates/jobs/orderer-join.sh")" 2 \
+	"orderer join: both its osnadmin commands take them, for the orderer org's TLS CA"
 
 # the chaincode package (Fabric 2.x, chaincode as a service)
 B=$tmp/system

@@ -93,6 +93,10 @@ log_count() { log_new | grep -Ec -- "$1"; }
 
 # Faults for the double: one "METHOD PATH-REGEX ACTION [COUNT]" per argument.
 faults() { printf '%s\n' "$@" >"$DOUBLE_FAULTS"; }
+# job_log FILE WHAT LOG: the log of a Job that prints FILE as make reads it
+# back (rules/channel-config.mk's from_log), base64 between the markers of
+# WHAT, for a fault's log=LOG
+job_log() { { echo "-----BEGIN $2-----"; base64 "$1"; echo "-----END $2-----"; } >"$3"; }
 
 # A field of the objects `kapply get -o json -f FILE` prints, e.g.
 #   field FILE 'items[0].metadata.resourceVersion'

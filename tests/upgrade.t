@@ -29,8 +29,6 @@ cp "$TOP/crypto-config.yaml" cc.yaml
 cp "$TOP/configtx.yaml" ctx.yaml
 B=$tmp/b
 m() { tmake BUILD="$B" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$tmp/ctx.yaml" "$@"; }
-# the log a Job prints: FILE base64 between the markers of WHAT
-job_log() { { echo "-----BEGIN $2-----"; base64 "$1"; echo "-----END $2-----"; } >"$3"; }
 # a block of the channel as the participation profile declares it
 channel_block() { "$BINDIR/txgen" -configPath "$B" -profile TwoOrgsApplicationGenesis -channelID mychannel -outputBlock "$1"; }
 # what each org's record says it runs

@@ -39,8 +39,8 @@ want=
 if [ -n "$ORDERER_ADMINS" ]; then
 	# an orderer that the participation API says has no CHANNEL (one added
 	# now, not joined yet) has nothing to catch up
-	info=$(osnadmin channel list -c "$CHANNEL" -o "${NODE%:*}:7053" --ca-file "$OWN_CA" \
-		--client-cert /crypto/admin/tls/client.crt --client-key /crypto/admin/tls/client.key 2>/dev/null || true)
+	# shellcheck disable=SC2046
+	info=$(osnadmin channel list -c "$CHANNEL" -o "${NODE%:*}:7053" $(osnadmin_tls "$OWN_CA") 2>/dev/null || true)
 	if printf '%s\n' "$info" | grep -q '^Status: 404$'; then
 		say "$NODE has not joined $CHANNEL: nothing to catch up"
 		exit 0

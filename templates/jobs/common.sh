@@ -22,6 +22,12 @@ orderer_tls() {
 	fi
 }
 
+# Arguments that reach an orderer's admin endpoint (osnadmin), over mutual
+# TLS as the org Admin: osnadmin_tls TLSCA-FILE (the orderer org's TLS CA).
+osnadmin_tls() {
+	echo "--ca-file $1 --client-cert /crypto/admin/tls/client.crt --client-key /crypto/admin/tls/client.key"
+}
+
 # The TLS arguments that address one peer: peer_tls TLSCA-FILE
 peer_tls() {
 	if [ "$TLS_ENABLED" = true ]; then

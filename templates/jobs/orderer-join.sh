@@ -7,16 +7,16 @@
 . /scripts/common.sh
 
 joined() { # joined ADMIN-ENDPOINT: does the orderer serve CHANNEL? (its height in $height)
-	info=$(osnadmin channel list -c "$CHANNEL" -o "$1" --ca-file "$ORDERER_CA" \
-		--client-cert /crypto/admin/tls/client.crt --client-key /crypto/admin/tls/client.key 2>/dev/null) || return 1
+	# shellcheck disable=SC2046
+	info=$(osnadmin channel list -c "$CHANNEL" -o "$1" $(osnadmin_tls "$ORDERER_CA") 2>/dev/null) || return 1
 	printf '%s\n' "$info" | grep -q '^Status: 200$' || return 1
 	height=$(printf '%s\n' "$info" | sed -n 's/.*"height": *\([0-9][0-9]*\).*/\1/p')
 }
 
 join() { # join ADMIN-ENDPOINT: print the reply, succeed on 201 Created only
+	# shellcheck disable=SC2046
 	out=$(osnadmin channel join --channelID "$CHANNEL" --config-block "/crypto/$CHANNEL.block" \
-		-o "$1" --ca-file "$ORDERER_CA" \
-		--client-cert /crypto/admin/tls/client.crt --client-key /crypto/admin/tls/client.key) || return 1
+		-o "$1" $(osnadmin_tls "$ORDERER_CA")) || return 1
 	printf '%s\n' "$out"
 	printf '%s\n' "$out" | grep -q '^Status: 201$'
 }

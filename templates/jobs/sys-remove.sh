@@ -10,12 +10,12 @@
 
 status() { printf '%s\n' "$1" | sed -n 's/^Status: \([0-9][0-9]*\)$/\1/p'; }
 removed() { # removed ADMIN-ENDPOINT: the orderer has no SYS_CHANNEL (any more)
-	out=$(osnadmin channel list -c "$SYS_CHANNEL" -o "$1" --ca-file "$ORDERER_CA" \
-		--client-cert /crypto/admin/tls/client.crt --client-key /crypto/admin/tls/client.key 2>&1)
+	# shellcheck disable=SC2046
+	out=$(osnadmin channel list -c "$SYS_CHANNEL" -o "$1" $(osnadmin_tls "$ORDERER_CA") 2>&1)
+	# shellcheck disable=SC2046
 	case $(status "$out") in
 	404) return 0 ;;
-	200) out=$(osnadmin channel remove -c "$SYS_CHANNEL" -o "$1" --ca-file "$ORDERER_CA" \
-		--client-cert /crypto/admin/tls/client.crt --client-key /crypto/admin/tls/client.key 2>&1)
+	200) out=$(osnadmin channel remove -c "$SYS_CHANNEL" -o "$1" $(osnadmin_tls "$ORDERER_CA") 2>&1)
 	     s=$(status "$out")
 	     [ "$s" = 204 ] || { warn "remove $SYS_CHANNEL at $1: ${s:-no reply}: $out"; return 1; }
 	     say "$1: $SYS_CHANNEL removed"; return 0 ;;
