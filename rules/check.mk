@@ -32,6 +32,8 @@ $(CANARY): $(OBJDIR)/tests/sanitizers/canary.o
 # log_path says.)  A program with a report exits with status 66, which no
 # tool uses, so that a test expecting 0 or 1 notices it too.
 SAN_LOGS := $(abspath $(TREE))/sanitizer-reports
+# what each failing shell test said, one <test>.log each (tests/lib.sh)
+FAILURES := $(abspath $(TREE))/test-failures
 SAN_EXIT := 66
 
 # VALGRIND=1 (optional, slow): the tests run the tools through valgrind's
@@ -66,14 +68,14 @@ TEST_ENV = TOP='$(CURDIR)' BINDIR='$(abspath $(TEST_BINDIR))' SANITIZE='$(SANITI
 	FUZZ_BIN='$(abspath $(FUZZ_BIN))' \
 	NODE_PATH='$(abspath $(NODE_DIR))/node_modules' \
 	TOOL_MAKEFLAGS='BINDIR=$(abspath $(TEST_BINDIR)) OBJDIR=$(abspath $(OBJDIR)) SANITIZE=$(SANITIZE)' \
-	CANARY='$(abspath $(CANARY))' \
+	CANARY='$(abspath $(CANARY))' FAILURES='$(FAILURES)' \
 	ASAN_OPTIONS='abort_on_error=0:detect_leaks=1:exitcode=$(SAN_EXIT)$(if $(SAN_FLAGS),:log_path=$(SAN_LOGS)/asan)' \
 	UBSAN_OPTIONS='print_stacktrace=1:exitcode=$(SAN_EXIT)$(if $(SAN_FLAGS),:log_path=$(SAN_LOGS)/ubsan)'
 
 .PHONY: check
 check: tools $(UNIT_TESTS) $(FUZZERS) $(CANARY) $(NODE_STAMP) $(TOOLS:%=$(TEST_BINDIR)/%) \
 		| $(CHECK_DEPS_STAMP)
-	$(Q)rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
+	$(Q)rm -rf $(SAN_LOGS) $(FAILURES) && mkdir -p $(SAN_LOGS)
 	$(call msg,PROVE,tests$(if $(SANITIZE), (sanitizers))$(if $(VALGRIND), (valgrind)))$(TEST_ENV) \
 		prove -j$(PROVE_JOBS) --exec '' $(TESTS); \
 	rc=$$?; \

@@ -162,7 +162,7 @@ SERVERS=
 cleanup() {
 	for s in $SERVERS; do stop_ca "$s"; done
 	[ -n "${STALL:-}" ] && kill "$STALL" 2>/dev/null
-	rm -rf "$tmp"
+	tap_cleanup
 }
 trap cleanup EXIT
 # a signal must not leave a server behind either

@@ -134,4 +134,38 @@ is "$rc:$out" "0:a = 80
 b = 80" "a query that waited: the balances, each line whole"
 like "$err" "^cc-abstore-query: attempt 1 failed, retrying in 5s$" "and the wait on a line of its own"
 
+# a step whose reply was lost although it went through is not sent again:
+# each retry asks the network first (a fake peer that does what it is
+# told, records it, and answers with an error, as a timed-out client sees)
+cat >fake/peer <<'FAKE'
+#!/bin/sh
+case $1 in lifecycle) echo "$3" ;; *) echo "$1 $2" ;; esac >>"$FAKE_STATE.calls"
+case "$1 $2" in
+"channel fetch") [ -e "$FAKE_STATE.created" ] && : >"$4" ;;
+"channel create") touch "$FAKE_STATE.created"; echo "Error: timeout waiting for channel creation" >&2; exit 1 ;;
+"channel list") cat "$FAKE_STATE.joined" 2>/dev/null ;;
+"channel join") echo mychannel >"$FAKE_STATE.joined"; echo "Error: deadline exceeded" >&2; exit 1 ;;
+"lifecycle chaincode")
+	case $3 in
+	querycommitted) [ -e "$FAKE_STATE.committed" ] && echo "Version: 1.0, Sequence: 1, Endorsement Plugin: escc" ;;
+	commit) touch "$FAKE_STATE.committed"; echo "Error: timed out waiting for txid on all peers" >&2; exit 1 ;;
+	esac ;;
+esac
+FAKE
+chmod +x fake/peer
+job() { # job SCRIPT ENV...: run a Job's script with the fake peer
+	s=$1
+	shift
+	sed "s|/scripts/common.sh|$TOP/templates/jobs/common.sh|" "$TOP/templates/jobs/$s" >"$s"
+	rm -f "$tmp/state".*
+	run env PATH="$tmp/fake:$PATH" FAKE_STATE="$tmp/state" TLS_ENABLED=false CHANNEL=mychannel ORDERER_ADDRESS=o:7050 "$@" sh "$s"
+	calls=$(sort "$tmp/state.calls" | uniq -c | sed 's/^ *//' | tr '\n' ',')
+}
+job channel.sh STEP=ch-mychannel CREATE=true PEERS=peer0:7051 ANCHORS=false MSP_ID=Org1MSP
+is "$rc:$calls" "0:1 channel create,3 channel fetch,1 channel join,3 channel list," \
+	"channel: a creation and a join whose replies were lost are each sent once"
+job cc-commit.sh STEP=cc-abstore-1-commit CC_NAME=abstore CC_VERSION=1.0 CC_SEQUENCE=1 ENDORSERS=
+is "$rc:$calls" "0:1 commit,3 querycommitted," \
+	"commit: a commit whose reply was lost is sent once"
+
 done_testing

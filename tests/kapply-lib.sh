@@ -38,7 +38,7 @@ cleanup() {
 		echo "k8s-double printed:" >&2
 		cat "$PKI/double.out" >&2
 	fi
-	rm -rf "$tmp"
+	tap_cleanup
 }
 trap cleanup EXIT
 

@@ -15,7 +15,16 @@ FIXTURES=${FIXTURES:-$TOP/tests/fixtures}
 tap_n=0
 tap_failed=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fk8s-test.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+# What a failing test said (its failed checks and every diag) is kept in
+# FAILURES/<test>.log when make check names a FAILURES directory: a CI log
+# that shows only its end can still show why (.ci/run prints them last).
+tap_cleanup() {
+	if [ "$tap_failed" -gt 0 ] && [ -n "${FAILURES:-}" ] && [ -s "$tmp/.said" ]; then
+		mkdir -p "$FAILURES" && cp "$tmp/.said" "$FAILURES/${0##*/}.log"
+	fi
+	rm -rf "$tmp"
+}
+trap tap_cleanup EXIT
 
 ok() { # ok STATUS DESCRIPTION: pass when STATUS is 0
 	tap_n=$((tap_n + 1))
@@ -23,11 +32,12 @@ ok() { # ok STATUS DESCRIPTION: pass when STATUS is 0
 		echo "ok $tap_n - $2"
 	else
 		echo "not ok $tap_n - $2"
+		echo "not ok $tap_n - $2" >>"$tmp/.said"
 		tap_failed=$((tap_failed + 1))
 	fi
 }
 
-diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+diag() { printf '%s\n' "$@" | sed 's/^/# /' | tee -a "$tmp/.said"; }
 
 skip() { # skip N REASON: N tests that cannot run here
 	_k=0

@@ -5,12 +5,20 @@
 # one) is left.
 . /scripts/common.sh
 
-seq=$(sequence_of "$(committed_definition)")
-if [ -n "$seq" ] && [ "$seq" -ge "$CC_SEQUENCE" ]; then
+committed() {
+	seq=$(sequence_of "$(committed_definition)")
+	[ -n "$seq" ] && [ "$seq" -ge "$CC_SEQUENCE" ]
+}
+# each attempt asks first: one whose reply was lost may have gone through
+# shellcheck disable=SC2046
+commit() {
+	committed || peer lifecycle chaincode commit -C "$CHANNEL" -n "$CC_NAME" -v "$CC_VERSION" \
+		--sequence "$CC_SEQUENCE" $(init_required) -o "$ORDERER_ADDRESS" $(orderer_tls) $(endorsers)
+}
+
+if committed; then
 	say "$CC_NAME is committed at sequence $seq already"
 	exit 0
 fi
-# shellcheck disable=SC2046
-retry peer lifecycle chaincode commit -C "$CHANNEL" -n "$CC_NAME" -v "$CC_VERSION" \
-	--sequence "$CC_SEQUENCE" $(init_required) -o "$ORDERER_ADDRESS" $(orderer_tls) $(endorsers)
+retry commit
 say "$CC_NAME $CC_VERSION committed on $CHANNEL"

@@ -4,15 +4,23 @@
 # (PACKAGE_ID) installed already is skipped.
 . /scripts/common.sh
 
+# shellcheck disable=SC2046
+installed() { # installed PEER
+	peer lifecycle chaincode queryinstalled --peerAddresses "$1" $(peer_tls /crypto/admin/tls/ca.crt) \
+		2>/dev/null | grep -qF "Package ID: $PACKAGE_ID,"
+}
+# each attempt asks first: one whose reply was lost may have gone through
+# shellcheck disable=SC2046
+install() { # install PEER
+	installed "$1" || peer lifecycle chaincode install /cc/package.tgz --peerAddresses "$1" \
+		$(peer_tls /crypto/admin/tls/ca.crt)
+}
+
 for p in $PEERS; do
-	# shellcheck disable=SC2046
-	if peer lifecycle chaincode queryinstalled --peerAddresses "$p" $(peer_tls /crypto/admin/tls/ca.crt) \
-		2>/dev/null | grep -qF "Package ID: $PACKAGE_ID,"; then
+	if installed "$p"; then
 		say "$p has $PACKAGE_ID already"
 		continue
 	fi
-	# shellcheck disable=SC2046
-	retry peer lifecycle chaincode install /cc/package.tgz --peerAddresses "$p" \
-		$(peer_tls /crypto/admin/tls/ca.crt)
+	retry install "$p"
 	say "$PACKAGE_ID installed on $p"
 done

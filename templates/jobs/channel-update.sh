@@ -21,7 +21,10 @@ retry last_config
 before=$(cat /tmp/config.num)
 cp /update/update.tx /tmp/update.tx
 # shellcheck disable=SC2046
-retry peer channel update -c "$CHANNEL" -f /tmp/update.tx -o "$ORDERER_ADDRESS" $(orderer_tls)
+# each attempt asks first: one whose reply was lost may have gone through
+# shellcheck disable=SC2046
+update() { newer_config "$before" || peer channel update -c "$CHANNEL" -f /tmp/update.tx -o "$ORDERER_ADDRESS" $(orderer_tls); }
+retry update
 say "$MSP_ID submitted the config update of $CHANNEL"
 poll 120 newer_config "$before"
 say "$CHANNEL has it: config block $(cat /tmp/config.num)"

@@ -7,45 +7,58 @@
 # an org of ANCHOR_ORGS (ANCHORS=true) then submits its anchor peer update
 # (/crypto/<MSP_ID>anchors.tx).  Each part is skipped when the network has
 # it already: a channel that exists, a peer that has joined, anchor peers
-# the channel's configuration names for the org.
+# the channel's configuration names for the org.  Each retry asks that
+# again first: an attempt whose reply was lost may have gone through.
 . /scripts/common.sh
 
 block=/tmp/$CHANNEL.block
 # shellcheck disable=SC2046
+fetch0() { peer channel fetch 0 "$block" -c "$CHANNEL" -o "$ORDERER_ADDRESS" $(orderer_tls) 2>/dev/null; }
+# shellcheck disable=SC2046
+create() {
+	fetch0 || peer channel create -c "$CHANNEL" -f "/crypto/$CHANNEL.tx" -o "$ORDERER_ADDRESS" \
+		--outputBlock "$block" --timeout 30s $(orderer_tls)
+}
+joined() { peer channel list 2>/dev/null | grep -qx "$CHANNEL"; }
+join() { joined || peer channel join -b "$block"; }
+# shellcheck disable=SC2046
+anchored() {
+	peer channel fetch config /tmp/config.block -c "$CHANNEL" -o "$ORDERER_ADDRESS" $(orderer_tls) 2>/dev/null &&
+		configtxlator proto_decode --input /tmp/config.block --type common.Block |
+		jq -e --arg org "$MSP_ID" '.data.data[0].payload.data.config.channel_group.groups.Application.groups[$org].values.AnchorPeers' >/dev/null
+}
+# shellcheck disable=SC2046
+anchor() { anchored || peer channel update -c "$CHANNEL" -f "/crypto/${MSP_ID}anchors.tx" -o "$ORDERER_ADDRESS" $(orderer_tls); }
+
 if [ "$CREATE" = true ]; then
-	if peer channel fetch 0 "$block" -c "$CHANNEL" -o "$ORDERER_ADDRESS" $(orderer_tls) 2>/dev/null; then
+	if fetch0; then
 		say "channel $CHANNEL exists already"
 	else
-		retry peer channel create -c "$CHANNEL" -f "/crypto/$CHANNEL.tx" -o "$ORDERER_ADDRESS" \
-			--outputBlock "$block" --timeout 30s $(orderer_tls)
+		retry create
 		say "channel $CHANNEL created"
 	fi
 elif [ -f "/crypto/$CHANNEL.block" ]; then
 	cp "/crypto/$CHANNEL.block" "$block"
 else
 	# the first peer org's step (WAITS_FOR) is creating it meanwhile
-	poll 120 peer channel fetch 0 "$block" -c "$CHANNEL" -o "$ORDERER_ADDRESS" $(orderer_tls) ||
+	poll 120 fetch0 ||
 		{ warn "$CHANNEL has no block 0 on $ORDERER_ADDRESS after 120s: step ${WAITS_FOR:-(none)} creates it"; exit 1; }
 fi
 
 for p in $PEERS; do
 	export CORE_PEER_ADDRESS="$p"
-	if peer channel list 2>/dev/null | grep -qx "$CHANNEL"; then
+	if joined; then
 		say "$p has joined $CHANNEL already"
 		continue
 	fi
-	retry peer channel join -b "$block"
+	retry join
 	say "$p joined $CHANNEL"
 done
 
 [ "$ANCHORS" = true ] || exit 0
-# shellcheck disable=SC2046
-if peer channel fetch config /tmp/config.block -c "$CHANNEL" -o "$ORDERER_ADDRESS" $(orderer_tls) 2>/dev/null &&
-	configtxlator proto_decode --input /tmp/config.block --type common.Block |
-	jq -e --arg org "$MSP_ID" '.data.data[0].payload.data.config.channel_group.groups.Application.groups[$org].values.AnchorPeers' >/dev/null; then
+if anchored; then
 	say "$MSP_ID has anchor peers on $CHANNEL already"
 	exit 0
 fi
-# shellcheck disable=SC2046
-retry peer channel update -c "$CHANNEL" -f "/crypto/${MSP_ID}anchors.tx" -o "$ORDERER_ADDRESS" $(orderer_tls)
+retry anchor
 say "anchor peers of $MSP_ID set on $CHANNEL"

@@ -14,6 +14,7 @@ joined() { # joined ADMIN-ENDPOINT: does the orderer serve CHANNEL? (its height 
 }
 
 join() { # join ADMIN-ENDPOINT: print the reply, succeed on 201 Created only
+	joined "$1" && return 0 # an earlier attempt whose reply was lost
 	# shellcheck disable=SC2046
 	out=$(osnadmin channel join --channelID "$CHANNEL" --config-block "/crypto/$CHANNEL.block" \
 		-o "$1" $(osnadmin_tls "$ORDERER_CA")) || return 1
