@@ -40,9 +40,10 @@ if [ "$CREATE" = true ]; then
 elif [ -f "/crypto/$CHANNEL.block" ]; then
 	cp "/crypto/$CHANNEL.block" "$block"
 else
-	# the first peer org's step (WAITS_FOR) is creating it meanwhile
-	poll 120 fetch0 ||
-		{ warn "$CHANNEL has no block 0 on $ORDERER_ADDRESS after 120s: step ${WAITS_FOR:-(none)} creates it"; exit 1; }
+	# the first peer org's step (WAITS_FOR) is creating it meanwhile: as
+	# long as its five attempts may take (30 s each, 50 s between them)
+	poll 300 fetch0 ||
+		{ warn "$CHANNEL has no block 0 on $ORDERER_ADDRESS after 300s: step ${WAITS_FOR:-(none)} creates it"; exit 1; }
 fi
 
 for p in $PEERS; do
