@@ -79,15 +79,12 @@ $$(CC_BUILD)/$(1)/package.tgz $$(CC_BUILD)/$(1)/package.vars &: $$(VARS_DIR)/$(1
 	$$(Q)echo "PACKAGE_ID=$$(CC_LABEL):$$$$(sha256sum < $$(@D)/package.tgz | cut -d' ' -f1)" > $$(@D)/package.vars
 	$$(Q)$$(call record,$$(call cmd_file,$$(@D)/package.tgz),$$(CC_NAME).$$(call cc_namespace,$(1)):9999)
 
-ALL_JOBS += $$(JOBS_DIR)/$(1)/cc-files.yaml
-SECRET_PAIRS += $$(JOBS_DIR)/$(1)/cc-files.yaml
-$$(JOBS_DIR)/$(1)/cc-files.yaml: private SECRET_ARGS = -c -n cc-$$(CC_NAME) -N $$($(1)_NAMESPACE) \
-		-l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
-		-o $$@ -v $$(@:.yaml=.vars) -V CC_SOURCE $$(call cc_files,$(1))
-$$(JOBS_DIR)/$(1)/cc-files.yaml: $$(CC_SOURCES) $$(if $$(filter 1.4,$$(FABRIC_VERSION)),,$$(CC_BUILD)/$(1)/package.tgz) \
+$(call secret_rule,$(1),ALL_JOBS,$$(JOBS_DIR)/$(1)/cc-files.yaml,$(1)/cc-$$(CC_NAME),-c -n cc-$$(CC_NAME) \
+		-N $$($(1)_NAMESPACE) -l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
+		-o $$@ -v $$(@:.yaml=.vars) -V CC_SOURCE $$(call cc_files,$(1)),\
+	$$(CC_SOURCES) $$(if $$(filter 1.4,$$(FABRIC_VERSION)),,$$(CC_BUILD)/$(1)/package.tgz) \
 		$$(foreach o,$$(PEER_ORGS),$$(call msp_files,$$(o),$$(call org_dir,$$(o))/tlsca/*-cert.pem)) \
-		$$(SECRET_DEPS) | $$(foreach o,$$(PEER_ORGS),$$(call msp_stamp,$$(o)))
-	$$(call cmd_secret,$(1)/cc-$$(CC_NAME))
+		| $$(foreach o,$$(PEER_ORGS),$$(call msp_stamp,$$(o))))
 
 # a peer that joined later gets the package too
 $$(CC_STAMPS)/install-$(1): $$(CHANNEL_STAMPS)/$(1)
@@ -103,26 +100,22 @@ $$(CC_STAMPS)/install-$(1) $$(CC_STAMPS)/approve-$(1): | $$(CC_STAMPS)/files-$(1
 ifneq ($$(FABRIC_VERSION),1.4)
 # the chaincode server of the org, in its own namespace with its own
 # ConfigMap (the source and cc-server.sh); the install on its peers; its approval
-SECRET_PAIRS += $$(JOBS_DIR)/$(1)/cc-server-files.yaml
-$$(JOBS_DIR)/$(1)/cc-server-files.yaml: private SECRET_ARGS = -c -n cc-$$(CC_NAME) -N $$(call cc_namespace,$(1)) \
-		-l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
-		-o $$@ -v $$(@:.yaml=.vars) -V CC_SERVER_SOURCE $$(if $$(CC_IMAGE),,src=$$(CC_PATH)) \
-		cc-server.sh=templates/jobs/cc-server.sh
-$$(JOBS_DIR)/$(1)/cc-server-files.yaml: $$(CC_SOURCES) templates/jobs/cc-server.sh $$(SECRET_DEPS)
-	$$(call cmd_secret,$(1)/cc-$$(CC_NAME)-server)
-$$(JOBS_DIR)/$(1)/cc-server.yaml: private RENDER_ARGS = -f $$(JOBS_DIR)/$(1)/cc-server-files.vars -f $$(CC_BUILD)/$(1)/package.vars \
+$(1)_CC_SERVER :=
+$(call render_rule,$(1),$(1)_CC_SERVER,$$(JOBS_DIR)/$(1)/cc-server.yaml,templates/chaincode.yaml,\
+		-f $$(JOBS_DIR)/$(1)/cc-server-files.vars -f $$(CC_BUILD)/$(1)/package.vars \
 		-D CC_NAME=$$(CC_NAME) -D CC_NAMESPACE=$$(call cc_namespace,$(1)) \
 		-D 'CC_SERVER_IMAGE=$$(or $$(CC_IMAGE),$$(FABRIC_IMAGE_REPO)/fabric-nodeenv:$$(NODEENV_IMAGE_TAG))' \
-		-D 'CC_SERVER_COMMAND=$$(if $$(CC_IMAGE),null,[sh, /cc/cc-server.sh])'
-$$(JOBS_DIR)/$(1)/cc-server.yaml: templates/chaincode.yaml $$(call RENDER_DEPS,$(1)) \
-		$$(JOBS_DIR)/$(1)/cc-server-files.vars $$(CC_BUILD)/$(1)/package.vars
-	$$(call cmd_render,$(1))
-$(1)_CC_SERVER := $$(JOBS_DIR)/$(1)/cc-server.yaml $$(JOBS_DIR)/$(1)/cc-server-files.yaml
+		-D 'CC_SERVER_COMMAND=$$(if $$(CC_IMAGE),null,[sh, /cc/cc-server.sh])',\
+	$$(JOBS_DIR)/$(1)/cc-server-files.vars $$(CC_BUILD)/$(1)/package.vars)
+$(call secret_rule,$(1),$(1)_CC_SERVER,$$(JOBS_DIR)/$(1)/cc-server-files.yaml,$(1)/cc-$$(CC_NAME)-server,\
+		-c -n cc-$$(CC_NAME) -N $$(call cc_namespace,$(1)) \
+		-l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
+		-o $$@ -v $$(@:.yaml=.vars) -V CC_SERVER_SOURCE $$(if $$(CC_IMAGE),,src=$$(CC_PATH)) \
+		cc-server.sh=templates/jobs/cc-server.sh,\
+	$$(CC_SOURCES) templates/jobs/cc-server.sh)
 ifeq ($$(NETWORK_POLICY),1)
-$(1)_CC_SERVER += $$(JOBS_DIR)/$(1)/cc-netpol.yaml
-$$(JOBS_DIR)/$(1)/cc-netpol.yaml: private RENDER_ARGS = -D CC_NAMESPACE=$$(call cc_namespace,$(1))
-$$(JOBS_DIR)/$(1)/cc-netpol.yaml: templates/netpol-chaincode.yaml $$(call RENDER_DEPS,$(1))
-	$$(call cmd_render,$(1))
+$(call render_rule,$(1),$(1)_CC_SERVER,$$(JOBS_DIR)/$(1)/cc-netpol.yaml,templates/netpol-chaincode.yaml,\
+	-D CC_NAMESPACE=$$(call cc_namespace,$(1)))
 endif
 ALL_JOBS += $$($(1)_CC_SERVER)
 # (it waits for nothing but its namespace, <namespace>-cc (rules/cluster.mk):

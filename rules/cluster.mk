@@ -60,32 +60,25 @@ $(KAPPLY) apply -q --claim fabric-k8s/network $(addprefix -f ,$($(1)_CLUSTER_MAN
 	$(KAPPLY) apply -q $(addprefix -f ,$($(1)_CLUSTER_MANIFESTS)); }
 endef
 
+# $(call cluster_manifest,org,name[,arguments[,prerequisites]]): the cluster
+# step's $(CLUSTER_DIR)/<org>/<name>.yaml, rendered from templates/<name>.yaml
+cluster_manifest = $(call render_rule,$(1),$(1)_CLUSTER_MANIFESTS,$$(CLUSTER_DIR)/$(1)/$(2).yaml,templates/$(2).yaml,$(3),$(4))
 # $(call cluster_rules,org)
 define cluster_rules
-$(1)_CLUSTER_MANIFESTS := $$(CLUSTER_DIR)/$(1)/namespace.yaml $$(CLUSTER_DIR)/$(1)/rbac.yaml
-$(1)_RBAC := $$(CLUSTER_DIR)/$(1)/rbac.yaml
-$$(CLUSTER_DIR)/$(1)/namespace.yaml: private RENDER_ARGS = -f $$(call network_id,$(1)) \
+$(1)_CLUSTER_MANIFESTS :=
+$(call cluster_manifest,$(1),namespace,-f $$(call network_id,$(1)) \
 		-D POD_SECURITY_LEVEL=$$(if $$(filter peer,$$($(1)_TYPE)),$$(PEER_POD_SECURITY),$$(POD_SECURITY)) \
-		-D 'DEPLOYED_FROM=$$(DEPLOYED_FROM)'
-$$(CLUSTER_DIR)/$(1)/namespace.yaml: templates/namespace.yaml $$(call RENDER_DEPS,$(1)) $$(call network_id,$(1))
-	$$(call cmd_render,$(1))
-$$(CLUSTER_DIR)/$(1)/rbac.yaml: private RENDER_ARGS =
-$$(CLUSTER_DIR)/$(1)/rbac.yaml: templates/rbac.yaml $$(call RENDER_DEPS,$(1))
-	$$(call cmd_render,$(1))
+		-D 'DEPLOYED_FROM=$$(DEPLOYED_FROM)',$$(call network_id,$(1)))
+$(call cluster_manifest,$(1),rbac)
+$(1)_RBAC := $$(CLUSTER_DIR)/$(1)/rbac.yaml
 ifeq ($$(STORAGE),nfs)
-$(1)_CLUSTER_MANIFESTS += $$(CLUSTER_DIR)/$(1)/volumes.yaml
-$$(CLUSTER_DIR)/$(1)/volumes.yaml: private RENDER_ARGS = -D ORG_DIR=$$(notdir $$(patsubst %/,%,$$(dir $$(call org_dir,$(1)))))
-$$(CLUSTER_DIR)/$(1)/volumes.yaml: templates/nfs-volumes.yaml $$(call RENDER_DEPS,$(1))
-	$$(call cmd_render,$(1))
+$(call render_rule,$(1),$(1)_CLUSTER_MANIFESTS,$$(CLUSTER_DIR)/$(1)/volumes.yaml,templates/nfs-volumes.yaml,\
+	-D ORG_DIR=$$(notdir $$(patsubst %/,%,$$(dir $$(call org_dir,$(1))))))
 endif
 ifeq ($$($(1)_TYPE)$$(filter 1.4,$$(FABRIC_VERSION)),peer)
-$(1)_CLUSTER_MANIFESTS += $$(CLUSTER_DIR)/$(1)/chaincode-namespace.yaml
+$(call cluster_manifest,$(1),chaincode-namespace,-f $$(call network_id,$(1)) \
+		-D CC_NAMESPACE=$$(call cc_namespace,$(1)) -D 'DEPLOYED_FROM=$$(DEPLOYED_FROM)',$$(call network_id,$(1)))
 $(1)_RBAC += $$(CLUSTER_DIR)/$(1)/chaincode-namespace.yaml
-$$(CLUSTER_DIR)/$(1)/chaincode-namespace.yaml: private RENDER_ARGS = -f $$(call network_id,$(1)) \
-		-D CC_NAMESPACE=$$(call cc_namespace,$(1)) -D 'DEPLOYED_FROM=$$(DEPLOYED_FROM)'
-$$(CLUSTER_DIR)/$(1)/chaincode-namespace.yaml: templates/chaincode-namespace.yaml $$(call RENDER_DEPS,$(1)) \
-		$$(call network_id,$(1))
-	$$(call cmd_render,$(1))
 endif
 
 # (the stamp holds the manifests' checksum: they are rendered again with

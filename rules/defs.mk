@@ -48,7 +48,6 @@ ready_stamp = $(STAMP_DIR)/$(1).$(if $(filter 1,$(WAIT)),ready,applied)
 
 # Is this a dry run (make -n)?  Then nothing is written, not even the
 # makefiles make would otherwise remake before it reads them.
-short_opts := $(firstword -$(MAKEFLAGS))
 DRY_RUN := $(if $(filter --%,$(short_opts)),,$(findstring n,$(short_opts)))
 
 # A Secret's manifest and its .vars (what a workload's template says of the

@@ -61,6 +61,15 @@ endif
 # it says (a profile, an ORG=) wait for that: they would judge old lists.
 NETWORK_CURRENT := $(if $(SKIP_NETWORK)$(network_changed),,$(if $(wildcard $(VARS_DIR)/network.mk),$(if $(shell \
 	find $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) -newer $(VARS_DIR)/network.mk 2>/dev/null),,1)))
+# A dry run cannot say what new vars would change: it says that they come first.
+ifdef DRY_RUN
+ifeq ($(NETWORK_CURRENT)$(SKIP_NETWORK),)
+stale_vars := the vars are older than $(CRYPTO_CONFIG)$(if $(wildcard $(CONFIGTX)), or $(CONFIGTX)), or were made
+stale_vars += with other options: make would first make them again (yaml2vars), then judge the rest on the
+stale_vars += new ones; below, what the old ones need
+$(info make: $(stale_vars))
+endif
+endif
 ORGS := $(ORDERER_ORGS) $(PEER_ORGS)
 # $(call org_named,name): the org a name means, by its domain or an alias
 # (its namespace, or the first label of its domain when no other org has it)

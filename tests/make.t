@@ -107,6 +107,13 @@ run m
 is "$rc" 0 "fixed again: make succeeds"
 
 touch cc.yaml
+network_before=$(stamp "$B/vars/network.mk")
+run m -n
+like "$out" "^make: the vars are older than $tmp/cc.yaml or $tmp/ctx.yaml, or were made with other options: make would first make them again \\(yaml2vars\\)" \
+	"make -n after an edit of crypto-config.yaml: says the vars come first"
+is "$(stamp "$B/vars/network.mk")" "$network_before" "and remakes nothing"
+run m -n
+like "$out" "^make: the vars are older" "and says it again"
 run m V=1 vars
 like "$out" "yaml2vars -c $tmp/ctx.yaml -w $B/configtx.yaml -m crypto-config -r 'all tools .*' -o $B/vars $tmp/cc.yaml" \
 	"V=1 shows the commands"
@@ -222,4 +229,11 @@ is "$missing" "" "GOALS names every goal (what a domain must not be)"
 # a CONFIGTX that is not there, in a build that has the copy of another
 run tmake BUILD="$B" CRYPTO_CONFIG="$tmp/cc.yaml" CONFIGTX="$tmp/no-such-configtx.yaml"
 like "$rc:$err" "^2:make: CONFIGTX=$tmp/no-such-configtx.yaml: no such file" "a missing CONFIGTX is named, not a txgen usage error"
+# make -s prints nothing, as Kbuild's does (the step lines are for make
+# without it); make alone names each step
+run tmake -s BUILD="$tmp/silent" all
+is "$rc:$out:$err" "0::" "make -s: everything made, nothing printed"
+rm -rf "$tmp/silent/manifests/org1"
+run tmake BUILD="$tmp/silent" all
+like "$out" "^  RENDER  org1/peer0.yaml$" "make without -s names the steps"
 done_testing
