@@ -53,14 +53,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct strbuf once = {0}, twice = {0};
 	size_t len = strlen(text);
 
-	if (cluster_configtx_mem(&cl, "configtx.yaml", text, len, "crypto-config", &once) == 0) {
+	if (cluster_configtx_mem(&cl, "configtx.yaml", text, len, "crypto-config", &once, NULL) == 0) {
 		struct yfile *a = yfile_load_mem("configtx.yaml", text, len);
 		struct yfile *b = yfile_load_mem("copy", once.buf ? once.buf : "", once.len);
 
 		fuzz_assert(a && b && a->ndocs == 1 && b->ndocs == 1);
 		fuzz_assert(a->docs[0]->kind == b->docs[0]->kind && a->docs[0]->n == b->docs[0]->n);
 		fuzz_assert(cluster_configtx_mem(&cl, "copy", once.buf ? once.buf : "", once.len,
-						 "crypto-config", &twice) == 0);
+						 "crypto-config", &twice, NULL) == 0);
 		fuzz_assert(twice.len == once.len && memcmp(twice.buf ? twice.buf : "",
 							    once.buf ? once.buf : "", once.len) == 0);
 		yfile_free(a);

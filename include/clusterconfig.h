@@ -43,13 +43,15 @@ bool is_ipv4(const char *s);
  * consenters, which the orderers reach in the cluster).  Nothing else
  * changes: comments, anchors and layout stay.
  * Errors (a path that names no org) are printed with file and line;
- * returns 0 and the text in *out, or -1.
+ * returns 0 and the text in *out, or -1.  With consenters, it also gets
+ * a line "<domain>_CONSENTERS := <hostname>..." per orderer org whose
+ * orderers a consenter of the file names (by its certificates).
  */
 int cluster_configtx(const struct cluster *cl, const char *configtx, const char *msp_root,
-		     struct strbuf *out);
+		     struct strbuf *out, struct strbuf *consenters);
 /* The same for text in memory (name is what messages call it). */
 int cluster_configtx_mem(const struct cluster *cl, const char *name, const char *text, size_t len,
-			 const char *msp_root, struct strbuf *out);
+			 const char *msp_root, struct strbuf *out, struct strbuf *consenters);
 
 /*
  * The profiles of configtx.yaml by what they make, as space-separated
@@ -64,6 +66,7 @@ struct profile_kinds {
 	struct strbuf app_genesis, sys_genesis, channel;
 	struct strbuf msps;     /* "<profile>_APP_MSPS := <MSP IDs>" lines: the channel's orgs, and
 				   "<profile>_ORDERER_TYPE := <type>" lines */
+	struct strbuf consenters;  /* "<domain>_CONSENTERS := ..." lines (cluster_configtx) */
 };
 int configtx_profiles(const char *configtx, struct profile_kinds *pk);
 

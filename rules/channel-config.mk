@@ -18,9 +18,7 @@
 # `make channel-plan` does 1 and 2 and changes nothing.  The step reruns
 # when the copy of configtx.yaml, an org's MSP or txgen changes.
 CHANNEL_DIR := $(BUILD)/channel/$(CHANNEL)
-# what configtx.yaml declared when make channel last brought the channel to
-# it (rules/deploy.mk reads its raft consenters; clean-cluster forgets it)
-RECONCILED_CONFIGTX := $(CHANNEL_DIR)/configtx.yaml
+# (it also writes RECONCILED_CONSENTERS_FILE: rules/deploy.mk)
 CHANNEL_CONFIG := $(CHANNEL_STAMPS)/config
 # what txgen compares the channel with: its profile and, in the system
 # flow, the system channel's profile, which its Orderer group came from
@@ -29,8 +27,6 @@ RECONCILE_ARGS := -configPath $(BUILD) -profile $(CHANNEL_PROFILE) -channelID $(
 # who fetches the config: a peer org of the channel that had joined
 CONFIG_ORG := $(firstword $(filter $(CHANNEL_PEER_ORGS),$(JOINED_ORGS)) $(first_peer_org))
 CONFIG_JOB := $(call job_yaml,$(CONFIG_ORG),ch-$(CHANNEL)-config)
-# "<MSP ID>=<org>=<namespace>" of every org: a signer's Job goes there
-MSP_ORGS := $(foreach o,$(ORGS),$($(o)_MSP_ID)=$(o)=$($(o)_NAMESPACE))
 
 ifneq ($(CONFIG_ORG),)
 $(eval $(call job_rules,$(CONFIG_ORG),ch-$(CHANNEL)-config,channel-config.sh,ch-config-run))
@@ -59,29 +55,32 @@ define compare_channel
 	$(Q)$(BINDIR)/txgen $(RECONCILE_ARGS) -liveConfig $(CHANNEL_DIR)/live.block $(1)
 endef
 
-# 3: sign and submit $(CHANNEL_DIR)/update.tx, signers in order
-define sign_and_submit
-	$(Q)set -e; f=$(CHANNEL_DIR)/update.tx; \
-	set -- $$(sed -n 's/^SIGNERS=//p' $(CHANNEL_DIR)/signers.vars); \
-	while [ $$# -gt 0 ]; do \
-		org=; for p in $(MSP_ORGS); do \
-			if [ "$${p%%=*}" = "$$1" ]; then r=$${p#*=}; org=$${r%%=*}; ns=$${r#*=}; fi; \
-		done; \
-		if [ -z "$$org" ]; then \
-			echo "make: the update of $(CHANNEL) wants $$1's admin, but no org of $(CRYPTO_CONFIG) has that MSP ID" >&2; \
-			exit 1; \
-		fi; \
-		$(BINDIR)/mksecret -n channel-update -N $$ns -l app.kubernetes.io/managed-by=fabric-k8s \
-			-l fabric-k8s/job-of=$$ns -o $(JOBS_DIR)/$$org/channel-update.yaml update.tx=$$f; \
-		$(KAPPLY) apply -q -f $(JOBS_DIR)/$$org/channel-update.yaml; \
-		if [ $$# -eq 1 ]; then \
-			$(SUBMAKE) --no-print-directory $$org-channel-submit; \
-		else \
-			$(SUBMAKE) --no-print-directory $$org-channel-sign; \
-			$(call from_log,$(JOBS_DIR)/$$org/ch-$(CHANNEL)-sign.yaml,CONFIG UPDATE,$$f); \
-		fi; \
-		shift; \
-	done
+# 3: sign and submit $(CHANNEL_DIR)/update.tx, signers in order.  The
+# make that does it (channel-update-run, run once txgen wrote them) reads
+# the signers' MSP IDs from txgen's $(CHANNEL_DIR)/signers.vars.
+ifneq ($(filter channel-update-run,$(MAKECMDGOALS)),)
+-include $(CHANNEL_DIR)/signers.vars
+unknown_signer = the update of $(CHANNEL) wants $(1)'s admin, but no org of $(CRYPTO_CONFIG) has that MSP ID
+SIGNER_ORGS := $(foreach m,$(SIGNERS),$(or $(call msp_org,$(m)),$(error $(call unknown_signer,$(m)))))
+$(if $(SIGNER_ORGS),,$(error $(CHANNEL_DIR)/signers.vars names no signer of the update))
+endif
+# $(call hand_update,org): the update, as it is now, to org's Secret channel-update
+define hand_update
+	$(Q)$(BINDIR)/mksecret -n channel-update -N $($(1)_NAMESPACE) -l app.kubernetes.io/managed-by=fabric-k8s \
+		-l fabric-k8s/job-of=$($(1)_NAMESPACE) -o $(JOBS_DIR)/$(1)/channel-update.yaml update.tx=$(CHANNEL_DIR)/update.tx
+	$(Q)$(KAPPLY) apply -q -f $(JOBS_DIR)/$(1)/channel-update.yaml
+endef
+# $(call sign_by,org): org's admin signs it (its Job prints the signed update)
+define sign_by
+$(call hand_update,$(1))
+	$(Q)$(SUBMAKE) --no-print-directory $(1)-channel-sign
+	$(Q)$(call from_log,$(JOBS_DIR)/$(1)/ch-$(CHANNEL)-sign.yaml,CONFIG UPDATE,$(CHANNEL_DIR)/update.tx)
+
+endef
+# $(call submit_by,org): org's admin signs it too, and submits it
+define submit_by
+$(call hand_update,$(1))
+	$(Q)$(SUBMAKE) --no-print-directory $(1)-channel-submit
 endef
 
 # (TXGEN_DEPS ends in order-only prerequisites: the MSP stamps; an org's
@@ -99,7 +98,9 @@ else
 	$(Q)$(SUBMAKE) --no-print-directory channel-reconcile
 endif
 	$(Q)$(call record,$(call cmd_file,$@),txgen $(RECONCILE_ARGS))
-	$(Q)mkdir -p $(CHANNEL_DIR) && cp $(TXGEN_CONFIG) $(RECONCILED_CONFIGTX)
+	$(Q)mkdir -p $(CHANNEL_DIR) && printf '%s\n' \
+		'RECONCILED_CONSENTERS := $(foreach o,$(ORDERER_ORGS),$(addprefix $(o)/,$($(o)_CONSENTERS)))' \
+		> $(RECONCILED_CONSENTERS_FILE)
 	$(Q)printf '%s\n' '$(CHANNEL_CAPABILITIES)' > $(LIVE_CAPABILITIES_FILE)
 	$(Q)touch $@
 	$(Q)waiting=$$(for f in $(STAMP_DIR)/*.prune-waits; do [ ! -e "$$f" ] || echo "$${f%.prune-waits}.applied"; done); \
@@ -125,7 +126,8 @@ channel-reconcile: $(CONFIG_JOB)
 	cp $$d/live.block $$d/before.block; \
 	$(SUBMAKE) --no-print-directory channel-reconcile
 channel-update-run:
-	$(call sign_and_submit)
+	$(foreach o,$(filter-out $(lastword $(SIGNER_ORGS)),$(SIGNER_ORGS)),$(call sign_by,$(o)))
+	$(call submit_by,$(lastword $(SIGNER_ORGS)))
 # what make channel would change on the channel, changing nothing
 channel-plan: $(CONFIG_JOB) $(TXGEN_DEPS)
 ifeq ($(CHANNEL_MADE),)

@@ -24,32 +24,37 @@ plan_manifests = $(if $(filter cluster,$(SCOPE)),$($(1)_CLUSTER_MANIFESTS)) $($(
 # the manifests of what an org rendered before and no longer does
 gone_manifests = $(filter-out $($(1)_MANIFESTS) %.vars,$(wildcard $(MANIFESTS_DIR)/$(1)/*))
 # An orderer that is gone from crypto-config.yaml but is still a raft
-# consenter of the channel, as make channel last left it (the cluster's
-# configtx.yaml of then, rules/channel-config.mk), stays until make channel
-# took it out of the consenters: while it runs, the others keep the
-# quorum they need to agree that it left.  Its org is applied, pruning
+# consenter of the channel, as make channel last left it
+# (RECONCILED_CONSENTERS, rules/channel-config.mk), stays until make
+# channel took it out of the consenters: while it runs, the others keep
+# the quorum they need to agree that it left.  Its org is applied, pruning
 # nothing, and marked <org>.prune-waits; make channel then applies it
 # again, once the channel's consenters are what configtx.yaml declares.
-# $(call consenters_gone,org): a shell command that prints those nodes
-# (configtx.yaml's keys are read without regard to case, as txgen does)
-consenters_gone = for f in $(notdir $(filter %.yaml,$(call gone_manifests,$(1)))); do n=$${f%.yaml}; \
-	grep -Eiq "Host: *[\"']?$$n\.$($(1)_NAMESPACE)[\"']?([ ,}]|$$)" $(RECONCILED_CONFIGTX) 2>/dev/null && \
-	echo $$n; done; true
+# The file says "RECONCILED_CONSENTERS := <org>/<hostname> ..." (from
+# yaml2vars' <org>_CONSENTERS); clean-cluster forgets it.
+RECONCILED_CONSENTERS_FILE := $(BUILD)/channel/$(CHANNEL)/consenters.mk
+-include $(RECONCILED_CONSENTERS_FILE)
+# $(call consenters_gone,org): those nodes of org
+consenters_gone = $(patsubst $(1)/%,%,$(filter \
+	$(addprefix $(1)/,$(basename $(notdir $(filter %.yaml,$(call gone_manifests,$(1)))))),$(RECONCILED_CONSENTERS)))
+
+define keep_consenters
+	@echo "make: $(1) keeps $(call consenters_gone,$(1)) for now: $(CHANNEL)'s consenters still name them;" \
+		"make channel takes out the consenters configtx.yaml no longer lists, then removes them"
+	$(Q)touch $(STAMP_DIR)/$(1).prune-waits $@
+endef
+define prune_org
+	$(Q)$(KAPPLY) prune -q $(call own_prune,$(1)) $(addprefix -f ,$($(1)_MANIFESTS)) && \
+		rm -f $(call gone_manifests,$(1)) $(STAMP_DIR)/$(1).prune-waits && touch $@
+endef
 
 # $(call deploy_rules,org)
 define deploy_rules
 $$(call applied_stamp,$(1)): $$($(1)_MANIFESTS) \
-		$$$$(if $$$$(wildcard $$(STAMP_DIR)/$(1).prune-waits),$$$$(wildcard $$$$(RECONCILED_CONFIGTX))) | $$(BINDIR)/kapply
+		$$(if $$(wildcard $$(STAMP_DIR)/$(1).prune-waits),$$(wildcard $$(RECONCILED_CONSENTERS_FILE))) | $$(BINDIR)/kapply
 	$$(if $$(call roll_wanted,$(1)),$$(call roll_nodes,$(1)))
 	$$(call msg,APPLY,$(1))$$(KAPPLY) apply -q $$(addprefix -f ,$$($(1)_MANIFESTS))
-	$$(Q)keep=$$$$($$(call consenters_gone,$(1))); if [ -n "$$$$keep" ]; then \
-		echo "make: $(1) keeps" $$$$keep "for now: $$(CHANNEL)'s consenters still name them;" \
-			"make channel takes out the consenters configtx.yaml no longer lists, then removes them"; \
-		touch $$(STAMP_DIR)/$(1).prune-waits $$@; \
-	else \
-		$$(KAPPLY) prune -q $$(call own_prune,$(1)) $$(addprefix -f ,$$($(1)_MANIFESTS)) && \
-		rm -f $$(call gone_manifests,$(1)) $$(STAMP_DIR)/$(1).prune-waits && touch $$@; \
-	fi
+	$$(if $$(call consenters_gone,$(1)),$$(call keep_consenters,$(1)),$$(call prune_org,$(1)))
 	$$(Q)printf '%s %s\n' $$(FABRIC_VERSION) $$(CHANNEL_FLOW) > $$(call live_record,$(1))
 $$(STAMP_DIR)/$(1).ready: $$(call applied_stamp,$(1))
 	$$(call msg,WAIT,$(1))$$(KAPPLY) wait -q --timeout $$(WAIT_TIMEOUT) $$(addprefix -f ,$$($(1)_MANIFESTS))
@@ -80,7 +85,7 @@ else
 endif
 	$$(Q)rm -f $$(call applied_stamp,$(1)) $$(STAMP_DIR)/$(1).ready $$(STAMP_DIR)/$(1).prune-waits \
 		$$(call live_record,$(1))
-	$$(Q)rm -rf $$(STAMP_DIR)/channel-* $$(STAMP_DIR)/chaincode-* $$(RECONCILED_CONFIGTX) $$(LIVE_CAPABILITIES_FILE)
+	$$(Q)rm -rf $$(STAMP_DIR)/channel-* $$(STAMP_DIR)/chaincode-* $$(RECONCILED_CONSENTERS_FILE) $$(LIVE_CAPABILITIES_FILE)
 endef
 $(foreach org,$(ORGS),$(eval $(call deploy_rules,$(org))))
 

@@ -162,8 +162,6 @@ sed -i '/^      - Hostname: orderer2$/d' cc.yaml
 cp ctx1.yaml ctx.yaml
 job_log live5.block BLOCK live5.log
 faults "JOB /namespaces/org1/jobs/ch-mychannel-config$ log=$tmp/live5.log *"
-# (the channel's record spelling its keys in lower case, as txgen reads them too)
-sed -i 's/Host:/host:/' "$B/channel/mychannel/configtx.yaml"
 run m deploy
 is "$rc" 0 "orderer2 taken out of both files: make deploy"
 like "$out" "make: orgorderer1 keeps orderer2 for now: mychannel's consenters still name them; make channel takes out" \
@@ -186,10 +184,10 @@ like "$rc:$out" "^0:make: Nothing to be done for .deploy.\.$" "make deploy after
 ok "$([ ! -e "$B/stamps/orgorderer1.prune-waits" ]; echo $?)" "and the mark is gone"
 # a mark left without the channel's record (make clean-cluster forgets the channel)
 touch "$B/stamps/orgorderer1.prune-waits"
-mv "$B/channel/mychannel/configtx.yaml" reconciled.yaml
+mv "$B/channel/mychannel/consenters.mk" reconciled.mk
 run m deploy
 is "$rc" 0 "a prune mark without the channel's record: make deploy still works"
-mv reconciled.yaml "$B/channel/mychannel/configtx.yaml"
+mv reconciled.mk "$B/channel/mychannel/consenters.mk"
 # an orderer that is no consenter (a follower) goes at once
 sed -i 's/^      - Hostname: orderer1$/&\n      - Hostname: orderer3/' cc.yaml
 run m deploy

@@ -87,6 +87,17 @@ like "$mk" '^org2.example.com_NODE_HOSTS := peer0.org2-example-com$' "test-netwo
 like "$mk" '^org1.example.com_ALIASES := org1-example-com org1$' "test-network: make org1 and make org1-example-com"
 like "$mk" "^org2.example.com_CRYPTO_CONFIG := $TNC/crypto-config-org2.yaml\$" "test-network: each org's own file"
 like "$mk" '^CONFIGTX_APP_GENESIS_PROFILES := ChannelUsingRaft$' "test-network: ChannelUsingRaft is an application channel genesis"
+like "$mk" '^example.com_CONSENTERS := orderer$' "test-network: the orderer its raft consenter names (make reads it, not the YAML)"
+BT=$FIXTURES/fabric-3.1/test-network-bft
+run yaml2vars -c "$BT/configtx/configtx.yaml" -w bft/configtx.yaml -o bft/vars "$BT"/organizations/cryptogen/crypto-config-*.yaml
+like "$rc:$(cat bft/vars/network.mk)" '^example.com_CONSENTERS := orderer orderer2 orderer3 orderer4$' \
+	"BFT: the four orderers its ConsenterMapping names"
+sed 's/Host:/host:/; s/ClientTLSCert:/clienttlscert:/' configtx.yaml >lower.yaml
+run yaml2vars -c lower.yaml -w lower/configtx.yaml -o lower/vars crypto-config.yaml
+like "$rc:$(cat lower/vars/network.mk)" '^orgorderer1_CONSENTERS := orderer0$' \
+	"keys in lower case, as txgen reads them: the consenter still counts"
+printf '%s\n' "$(cat lower/vars/network.mk)" | grep -q '^org[12]_CONSENTERS'
+ok "$([ $? -ne 0 ]; echo $?)" "and no peer org has consenters"
 is "$(grep -h '^MSP_ID=' tn/vars/*.vars | sort | tr '\n' ' ')" "MSP_ID=OrdererMSP MSP_ID=Org1MSP MSP_ID=Org2MSP " \
 	"test-network: MSP IDs from MSPDirs under ../organizations"
 for f in tn/vars/*.vars; do

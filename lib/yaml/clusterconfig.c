@@ -609,8 +609,36 @@ static void apply(const struct rewriter *rw, const char *text, size_t len, struc
 	sb_add(out, text + done, len - done);
 }
 
+/*
+ * "<domain>_CONSENTERS := <hostname>..." of each orderer org one of whose
+ * orderers a consenter names (anywhere in the file), its nodes in order.
+ */
+static void consenter_vars(const struct rewriter *rw, struct strbuf *out)
+{
+	const struct crypto_config *cfg = rw->cl->cfg;
+
+	for (size_t oi = 0; oi < cfg->norgs; oi++) {
+		bool any = false;
+
+		for (size_t ni = 0; ni < cfg->orgs[oi].nnodes; ni++) {
+			bool named = false;
+
+			for (size_t k = 0; k < rw->nconsenters && !named; k++)
+				named = rw->consenters[k].oi == oi && rw->consenters[k].ni == ni;
+			if (!named)
+				continue;
+			if (!any)
+				sb_addf(out, "%s_CONSENTERS :=", cfg->orgs[oi].domain);
+			sb_addf(out, " %s", cfg->orgs[oi].nodes[ni].hostname);
+			any = true;
+		}
+		if (any)
+			sb_addc(out, '\n');
+	}
+}
+
 int cluster_configtx_mem(const struct cluster *cl, const char *name, const char *text, size_t len,
-			 const char *msp_root, struct strbuf *out)
+			 const char *msp_root, struct strbuf *out, struct strbuf *consenters)
 {
 	struct rewriter rw = { .cl = cl, .msp_root = msp_root };
 	const struct ynode *root, *profiles;
@@ -644,6 +672,8 @@ int cluster_configtx_mem(const struct cluster *cl, const char *name, const char 
 	}
 	if (rw.errors == 0) {
 		apply(&rw, text, len, out);
+		if (consenters)
+			consenter_vars(&rw, consenters);
 		rc = 0;
 	}
 done:
@@ -657,7 +687,7 @@ done:
 }
 
 int cluster_configtx(const struct cluster *cl, const char *configtx, const char *msp_root,
-		     struct strbuf *out)
+		     struct strbuf *out, struct strbuf *consenters)
 {
 	size_t len;
 	char *text = read_file(configtx, &len);
@@ -667,7 +697,7 @@ int cluster_configtx(const struct cluster *cl, const char *configtx, const char 
 		warnf("cannot read %s:", configtx);
 		return -1;
 	}
-	rc = cluster_configtx_mem(cl, configtx, text, len, msp_root, out);
+	rc = cluster_configtx_mem(cl, configtx, text, len, msp_root, out, consenters);
 	free(text);
 	return rc;
 }

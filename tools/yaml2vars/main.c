@@ -89,7 +89,8 @@ static void help(void)
 	       "           whose MSPDir points at the org) and its profiles' kinds\n"
 	       "  -w FILE  write the cluster's copy of the configtx.yaml there: MSPDir\n"
 	       "           and certificate paths pointing into the generated tree, the\n"
-	       "           network's node addresses as the cluster names them\n"
+	       "           network's node addresses as the cluster names them; and in\n"
+	       "           network.mk, <domain>_CONSENTERS: the orderers consenters name\n"
 	       "  -m DIR   the crypto-config tree as the copy names it (default\n"
 	       "           crypto-config, beside the copy)\n"
 	       "  -n D=NS  deploy the org with domain D to namespace NS\n"
@@ -478,6 +479,8 @@ static void network_mk(const struct cluster *cl, int port_base, const struct pro
 		make_var(sb, NULL, "CONFIGTX_CHANNEL_PROFILES", pk->channel.len ? pk->channel.buf : "");
 		if (pk->msps.len)
 			sb_add(sb, pk->msps.buf, pk->msps.len);
+		if (pk->consenters.len)
+			sb_add(sb, pk->consenters.buf, pk->consenters.len);
 	}
 	for (size_t i = 0; i < cfg->norgs; i++) {
 		const struct org_spec *o = &cfg->orgs[i];
@@ -674,7 +677,7 @@ int main(int argc, char **argv)
 		goto out;
 	external_addresses(&cl, port_base, external_host, zone);
 	if ((configtx && configtx_profiles(configtx, &pk) < 0) ||
-	    (copy && cluster_configtx(&cl, configtx, msp_root, &ctx) < 0))
+	    (copy && cluster_configtx(&cl, configtx, msp_root, &ctx, &pk.consenters) < 0))
 		goto out;
 	if (mkdir_p(outdir, 0755) < 0) {
 		warnf("cannot create %s:", outdir);
@@ -711,6 +714,7 @@ out:
 	sb_free(&pk.sys_genesis);
 	sb_free(&pk.channel);
 	sb_free(&pk.msps);
+	sb_free(&pk.consenters);
 	free_cluster(&cl);
 	cryptocfg_free(cfg);
 	free(ov);
