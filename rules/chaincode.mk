@@ -20,6 +20,10 @@ CC_PATH ?= chaincode/abstore/$(if $(filter 1.4,$(FABRIC_VERSION)),go,node)
 CC_IMAGE ?=
 CC_INIT ?= {"Args":["init","a","100","b","200"]}
 CC_AMOUNT ?= 10
+# how long the invoke waits for its transaction to be committed; after
+# that it looks for it in the channel's blocks, and sends it again only
+# if it is not there (templates/jobs/cc-invoke.sh)
+CC_WAIT ?= 30s
 CC_TRANSFER := {"Args":["invoke","a","b","$(CC_AMOUNT)"]}
 # The first definition (sequence 1) requires Init, which Fabric then runs
 # exactly once for it; an upgrade (a later sequence) keeps the ledger's
@@ -177,7 +181,7 @@ QUERY_JOBS := $(JOBS_DIR)/$(QUERY_ORG)/cc-$(CC_NAME)-query.yaml $(JOBS_DIR)/$(QU
 $(eval $(call job_rules,$(QUERY_ORG),cc-$(CC_NAME)-query,cc-query.sh,cc-query-run))
 $(eval $(call job_rules,$(QUERY_ORG),cc-$(CC_NAME)-invoke,cc-invoke.sh,cc-invoke-run))
 $(QUERY_JOBS): JOB_ARGS = $(call cc_render,$(QUERY_ORG)) $(if $(QUERY_PEER),-D PEER_ADDRESS=$(QUERY_PEER):7051)
-$(lastword $(QUERY_JOBS)): JOB_ARGS += -D 'CC_ARGS=$(CC_TRANSFER)'
+$(lastword $(QUERY_JOBS)): JOB_ARGS += -D 'CC_ARGS=$(CC_TRANSFER)' -D CC_WAIT=$(CC_WAIT) -D BACKOFF_LIMIT=0
 # (another PEER is another command: rendered again, rules/manifests.mk)
 $(QUERY_JOBS): $(JOBS_DIR)/$(QUERY_ORG)/cc-files.vars
 

@@ -36,6 +36,8 @@ for what in "$@"; do
 		have node || add nodejs
 		have npm || add npm
 		have python3 || add python3
+		# the Job scripts' JSON filters run in tests/jobs.t as in the tools image
+		have jq || add jq
 		# kills tools at a given syscall (tests/crash.t)
 		have strace || add strace
 		# PyYAML, an independent YAML reader for the manifest checks

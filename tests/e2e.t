@@ -37,7 +37,8 @@
 # its own), each in one make to a = 90; applications from this host; an
 # upgrade in place (system flow at 2.5, migrated to participation, rolled
 # to 3.1, raised to Channel V3_0, queries answering throughout); Fabric
-# 3.1 with Raft and BFT.  Each step's time is printed.
+# 3.1 with Raft (an invoke whose wait for the commit runs out is found in
+# the blocks, not sent twice) and BFT.  Each step's time is printed.
 . "$TOP/tests/lib.sh"
 
 if [ "${K8S_E2E:-}" != 1 ] || [ -z "${KUBECONFIG:-}" ]; then
@@ -630,6 +631,13 @@ step "Fabric 3.1, Raft: make deploy channel chaincode invoke" $f3 WAIT=1 deploy 
 is "$rc:$(last_balances)" "0:a = 90 b = 210 " "Fabric 3.1, the sample (Raft): a = 90, b = 210"
 like "$(cat "$tmp/fabric3/manifests/orgorderer1/orderer0.yaml")" "image: hyperledger/fabric-orderer:3.1" \
 	"Fabric 3.1: the orderers run 3.1"
+# an invoke whose wait for its commit runs out (CC_WAIT=1s, shorter than
+# the BatchTimeout of 2s before its block is cut): the Job finds the
+# transaction in the channel's blocks and does not send it again
+# shellcheck disable=SC2086
+step "Fabric 3.1, Raft: make invoke CC_WAIT=1s" $f3 CC_WAIT=1s invoke
+is "$rc:$(last_balances)" "0:a = 80 b = 220 " "an invoke whose wait for the commit ran out moves 10 once: a = 80"
+like "$out" "committed after all" "it was found in the channel's blocks, not sent again"
 # shellcheck disable=SC2086
 step "Fabric 3.1, Raft: make clean-cluster" $f3 clean-cluster
 is "$rc:$(ours)" "0:" "Fabric 3.1, Raft: clean-cluster leaves no object of ours"

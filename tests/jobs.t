@@ -168,4 +168,37 @@ job cc-commit.sh STEP=cc-abstore-1-commit CC_NAME=abstore CC_VERSION=1.0 CC_SEQU
 is "$rc:$calls" "0:1 commit,3 querycommitted," \
 	"commit: a commit whose reply was lost is sent once"
 
+# an invoke whose wait for the commit ran out, though its transaction was
+# committed: the Job finds it in the block the peer adds (a real one, as
+# configtxlator decodes it, searched by the script's own jq program) and
+# sends it once; with other arguments the same block does not count
+INV=$FIXTURES/fabric-2.5/invoke-block
+mkdir -p admin/msp/signcerts && cp "$INV/admin.pem" admin/msp/signcerts/cert.pem
+cat >fake/peer <<'FAKE'
+#!/bin/sh
+case "$1 $2" in
+"chaincode invoke") echo invoke >>"$FAKE_STATE.calls"; touch "$FAKE_STATE.sent"
+	echo "Error: timed out waiting for txid on all peers" >&2; exit 1 ;;
+"channel getinfo") echo "Blockchain info: {\"height\":$([ -e "$FAKE_STATE.sent" ] && echo 8 || echo 7)}" ;;
+"channel fetch") [ "$3" = 7 ] && [ -e "$FAKE_STATE.sent" ] && cp "$FAKE_BLOCK" "$4" ;;
+"chaincode query") echo 80 ;;
+esac
+FAKE
+printf '#!/bin/sh\n[ "$1" = proto_decode ] && cat "$FAKE_JSON"\n' >fake/configtxlator
+chmod +x fake/peer fake/configtxlator
+invoke() { # invoke CC_ARGS: cc-invoke.sh with the fakes
+	sed "s|/scripts/common.sh|$TOP/templates/jobs/common.sh|; s|/crypto/admin/|$tmp/admin/|" \
+		"$TOP/templates/jobs/cc-invoke.sh" >cc-invoke.sh
+	rm -f "$tmp/state".*
+	run env PATH="$tmp/fake:$PATH" FAKE_STATE="$tmp/state" FAKE_BLOCK="$INV/block.pb" FAKE_JSON="$INV/block.json" \
+		STEP=cc-abstore-invoke TLS_ENABLED=false CHANNEL=mychannel ORDERER_ADDRESS=o:7050 CC_NAME=abstore \
+		ENDORSERS= ACCOUNTS=a CC_ARGS="$1" sh cc-invoke.sh
+	calls=$(grep -c invoke "$tmp/state.calls")
+}
+invoke '{"Args":["invoke","a","b","10"]}'
+is "$rc:$calls" "0:1" "invoke: a transaction committed though the wait ran out is sent once"
+like "$out" "^cc-abstore-invoke: it was committed after all \(block 7\)$" "and the Job says where it found it"
+invoke '{"Args":["invoke","a","b","20"]}'
+is "$rc:$calls" "1:5" "invoke: a block with another transfer does not count: sent again, five attempts"
+
 done_testing
