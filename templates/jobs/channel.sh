@@ -10,6 +10,9 @@
 # the channel's configuration names for the org.  Each retry asks that
 # again first: an attempt whose reply was lost may have gone through.
 . /scripts/common.sh
+# (this step runs right after the deploy: the nodes' Services may take a
+# while to answer on a busy cluster, so it tries for longer, about 140 s)
+RETRIES=${RETRIES:-8}
 
 block=/tmp/$CHANNEL.block
 # shellcheck disable=SC2046
@@ -41,9 +44,9 @@ elif [ -f "/crypto/$CHANNEL.block" ]; then
 	cp "/crypto/$CHANNEL.block" "$block"
 else
 	# the first peer org's step (WAITS_FOR) is creating it meanwhile: as
-	# long as its five attempts may take (30 s each, 50 s between them)
-	poll 300 fetch0 ||
-		{ warn "$CHANNEL has no block 0 on $ORDERER_ADDRESS after 300s: step ${WAITS_FOR:-(none)} creates it"; exit 1; }
+	# long as its attempts may take (up to 30 s each, 140 s between them)
+	poll 420 fetch0 ||
+		{ warn "$CHANNEL has no block 0 on $ORDERER_ADDRESS after 420s: step ${WAITS_FOR:-(none)} creates it"; exit 1; }
 fi
 
 for p in $PEERS; do

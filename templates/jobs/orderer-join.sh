@@ -5,6 +5,8 @@
 # orderer that serves the channel already is skipped, and its height said.
 # osnadmin exits 0 whatever the HTTP status, so its status line decides.
 . /scripts/common.sh
+# (right after the deploy, as channel.sh: about 140 s of attempts)
+RETRIES=${RETRIES:-8}
 
 joined() { # joined ADMIN-ENDPOINT: does the orderer serve CHANNEL? (its height in $height)
 	# shellcheck disable=SC2046
