@@ -37,7 +37,8 @@ RECONCILED_CONSENTERS_FILE := $(BUILD)/channel/$(CHANNEL)/consenters.mk
 # $(call consenters_gone,org): those nodes of org
 consenters_gone = $(patsubst $(1)/%,%,$(filter \
 	$(addprefix $(1)/,$(basename $(notdir $(filter %.yaml,$(call gone_manifests,$(1)))))),$(RECONCILED_CONSENTERS)))
-
+# the end of an org's apply: it keeps those nodes (marked, pruning
+# nothing) or prunes what it no longer renders
 define keep_consenters
 	@echo "make: $(1) keeps $(call consenters_gone,$(1)) for now: $(CHANNEL)'s consenters still name them;" \
 		"make channel takes out the consenters configtx.yaml no longer lists, then removes them"
