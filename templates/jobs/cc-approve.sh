@@ -7,6 +7,7 @@
 . /scripts/common.sh
 
 # approved: does the channel hold this org's approval of the definition?
+# (it leaves the committed sequence, if any, in $seq)
 approved() {
 	committed=$(committed_definition)
 	seq=$(sequence_of "$committed")
@@ -27,13 +28,12 @@ approve() {
 		--sequence "$CC_SEQUENCE" $(init_required) --package-id "$PACKAGE_ID" -o "$ORDERER_ADDRESS" $(orderer_tls)
 }
 
-seq=$(sequence_of "$(committed_definition)")
-if [ -n "$seq" ] && [ "$seq" -gt "$CC_SEQUENCE" ]; then
-	say "$CC_NAME is committed at sequence $seq, past $CC_SEQUENCE: nothing to approve"
-	exit 0
-fi
 if approved; then
 	say "$MSP_ID has approved $CC_NAME $CC_VERSION (sequence $CC_SEQUENCE) already"
+	exit 0
+fi
+if [ -n "$seq" ] && [ "$seq" -gt "$CC_SEQUENCE" ]; then
+	say "$CC_NAME is committed at sequence $seq, past $CC_SEQUENCE: nothing to approve"
 	exit 0
 fi
 retry approve

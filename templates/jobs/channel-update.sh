@@ -20,7 +20,6 @@ newer_config() { last_config && [ "$(cat /tmp/config.num)" -gt "$1" ]; }
 retry last_config
 before=$(cat /tmp/config.num)
 cp /update/update.tx /tmp/update.tx
-# shellcheck disable=SC2046
 # each attempt asks first: one whose reply was lost may have gone through
 # shellcheck disable=SC2046
 update() { newer_config "$before" || peer channel update -c "$CHANNEL" -f /tmp/update.tx -o "$ORDERER_ADDRESS" $(orderer_tls); }
