@@ -89,7 +89,7 @@ bool pb_valid(const void *p, size_t n);
 /*
  * A singular field of a message, as protobuf reads it (the last occurrence
  * wins): the varint num (0 when absent), the bytes of num (NULL when
- * absent).  Reading stops where the message stops parsing.
+ * absent, and *len 0).  Reading stops where the message stops parsing.
  */
 uint64_t pb_get_varint(const void *p, size_t n, uint32_t num);
 const uint8_t *pb_get_bytes(const void *p, size_t n, uint32_t num, size_t *len);

@@ -143,6 +143,22 @@ is "$(diffvals "$TN/configtx/configtx.yaml" tn/configtx.yaml)" "$(printf '%s\n' 
 is "$(diff "$TN/configtx/configtx.yaml" tn/configtx.yaml | grep -c '^>')" 8 \
 	"test-network: the copy differs in those eight lines alone (comments, anchors and layout stay)"
 
+# An anchor on a path with no blank after it: libyaml and PyYAML end the
+# anchor at the ':' ("&dir" on the plain scalar ":../organizations/..."; the
+# fuzzer's find).  The path is replaced after the anchor, not glued to it, and
+# the copy of the copy is the copy.
+sed 's|^    MSPDir: \(\.\./organizations/ordererOrganizations/.*\)$|    MSPDir: \&dir:\1|' \
+	"$TN/configtx/configtx.yaml" >glued.yaml
+run yaml2vars -c glued.yaml -w glued/configtx.yaml -o glued/vars \
+	"$TNC/crypto-config-orderer.yaml" "$TNC/crypto-config-org1.yaml" "$TNC/crypto-config-org2.yaml"
+is "$rc:$(grep '^    MSPDir: &dir' glued/configtx.yaml)" \
+	"0:    MSPDir: &dir crypto-config/ordererOrganizations/example.com/msp" \
+	"an anchor with no blank before its path: the path replaced, the anchor kept"
+run yaml2vars -c glued/configtx.yaml -w glued2/configtx.yaml -o glued2/vars \
+	"$TNC/crypto-config-orderer.yaml" "$TNC/crypto-config-org1.yaml" "$TNC/crypto-config-org2.yaml"
+cmp -s glued/configtx.yaml glued2/configtx.yaml
+ok $? "and the copy of that copy is the same"
+
 # anchor peers (test-network sets them later; other networks list them),
 # a quoted path, a flow sequence, and namespaces given with -n
 sed -e 's|^\(  - &Org2\)$|\1\n    AnchorPeers:\n      - Host: peer0.org2.example.com\n        Port: 9051|' \

@@ -213,6 +213,7 @@ const uint8_t *pb_get_bytes(const void *p, size_t n, uint32_t num, size_t *len)
 	struct pb_field f;
 	const uint8_t *d = NULL;
 
+	*len = 0;
 	while (pb_next(&r, &f) == 1)
 		if (f.num == num && f.type == PB_LEN) {
 			d = f.data;

@@ -123,7 +123,7 @@ static int collect_consenters(const uint8_t *msg, size_t len, uint32_t num, stru
 			continue;
 		rc->c = xgrow(rc->c, &cap, rc->n + 1, sizeof(*rc->c));
 		c = &rc->c[rc->n++];
-		c->msg = f;
+		*c = (struct consenter){ .msg = f };
 		c->host = pb_get_bytes(f.data, f.len, rc->bft ? 2 : 1, &c->hostlen);
 		c->port = pb_get_varint(f.data, f.len, rc->bft ? 3 : 2);
 		c->id = rc->bft ? pb_get_varint(f.data, f.len, 1) : 0;

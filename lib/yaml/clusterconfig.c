@@ -590,9 +590,19 @@ static void apply(const struct rewriter *rw, const char *text, size_t len, struc
 		size_t s = byte_offset(text, len, base, e->node->start);
 		size_t end = byte_offset(text, len, base, e->node->end);
 
-		/* the anchor and tag stay, and so do the line breaks a block scalar ends with */
+		/*
+		 * The anchor and tag stay, and so do the line breaks a block scalar
+		 * ends with.  A tag ends at a blank; an anchor, as libyaml reads it,
+		 * at its last [A-Za-z0-9_-], and a plain scalar may follow it with
+		 * no blank between ("&a:b" is the anchor a on the scalar ":b").
+		 */
+		size_t at = s;
+
 		while (s < end && (text[s] == '&' || text[s] == '!')) {
-			while (s < end && !strchr(" \t\r\n", text[s]))
+			bool anchor = text[s++] == '&';
+
+			while (s < end && (anchor ? isalnum((unsigned char)text[s]) || text[s] == '_' || text[s] == '-'
+						   : !strchr(" \t\r\n", text[s])))
 				s++;
 			while (s < end && strchr(" \t\r\n", text[s]))
 				s++;
@@ -600,6 +610,8 @@ static void apply(const struct rewriter *rw, const char *text, size_t len, struc
 		while (end > s && strchr(" \t\r\n", text[end - 1]))
 			end--;
 		sb_add(out, text + done, s - done);
+		if (s > at && !strchr(" \t\r\n", text[s - 1]))
+			sb_addc(out, ' ');     /* after an anchor or tag with no blank (or no scalar) after it */
 		if ((s < len && strchr("\"'|>", text[s])) || !plain_ok(e->text))
 			sb_add_quoted(out, e->text);
 		else
