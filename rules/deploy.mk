@@ -7,7 +7,9 @@
 #   make deploy         every org, orderer orgs first
 #   make plan           what deploy would create, change or delete (dry run)
 #                       (with SCOPE=cluster, the cluster step's objects too)
-#   make status         each org's workloads and how ready they are
+#   make status         each org's workloads, how ready they are, and what of
+#                       the org the cluster lacks or has changed (drift)
+#   make reconcile      deploy, then put back what the cluster lacks or changed
 #   make clean-cluster  delete what deploy (and chaincode) created, every org at once, and wait
 #   make clean-crypto   delete the crypto material (asks for CONFIRM=1)
 # (KUBECONFIG, CONTEXT and $(KAPPLY) come from rules/tools.mk)
@@ -49,6 +51,35 @@ define prune_org
 		rm -f $(call gone_manifests,$(1)) $(STAMP_DIR)/$(1).prune-waits && touch $@
 endef
 
+# Drift: the stamps say what make sent, not what the cluster still has.
+# status compares each object with its manifest (kapply reconcile
+# --dry-run: a GET and a server-side dry run each) and names what is absent
+# or changed; reconcile sends those, and only those.  A node whose ledger
+# claim had to be made anew starts with an empty ledger: its org's join
+# and install stamps go, so that make channel chaincode joins it again (it
+# then catches up from the others) and installs the chaincode again.  An
+# orderer that was the network's only one has no other to catch up from:
+# make says so and stops.
+define drift_report
+	out=$$($(KAPPLY) reconcile --dry-run $(addprefix -f ,$(call plan_manifests,$(1)))) || exit 1; \
+	if printf '%s\n' "$$out" | grep -q '^absent\|^drifted'; then \
+		printf '%s\n' "$$out" | grep '^absent\|^drifted'; \
+		echo "make: $(1) is not what its manifests say: make $(1)-reconcile puts it back"; \
+	else echo "$(1): every object as its manifests say"; fi
+endef
+new_ledgers = grep '^created .*/PersistentVolumeClaim/' $(STAMP_DIR)/$(1).reconciled | grep -v '/ca-data$$'
+define ledger_renewed
+	if $(new_ledgers) >/dev/null; then \
+		$(if $(and $(filter orderer,$($(1)_TYPE)),$(filter 1,$(words $(foreach o,$(ORDERER_ORGS),$($(o)_NODE_HOSTS))))),\
+		echo "make: the network's only orderer lost its ledger (its claim was gone and is made anew, empty):" \
+			"no other orderer holds the channel's blocks.  Restore the claim's volume from a backup;" \
+			"joining the orderer to $(CHANNEL) again would start another chain." >&2; exit 1;) \
+		echo "make: $(1): a node's ledger claim was made anew, empty: make channel chaincode joins it again" \
+			"(it catches up from the others) and installs the chaincode again"; \
+		rm -f $(wildcard $(STAMP_DIR)/channel-*/$(1) $(STAMP_DIR)/chaincode-*/install-$(1)); \
+	fi
+endef
+
 # $(call deploy_rules,org)
 define deploy_rules
 $$(call applied_stamp,$(1)): $$($(1)_MANIFESTS) \
@@ -61,7 +92,7 @@ $$(STAMP_DIR)/$(1).ready: $$(call applied_stamp,$(1))
 	$$(call msg,WAIT,$(1))$$(KAPPLY) wait -q --timeout $$(WAIT_TIMEOUT) $$(addprefix -f ,$$($(1)_MANIFESTS))
 	$$(Q)touch $$@
 
-.PHONY: $(1)-plan $(1)-status $(1)-clean-cluster
+.PHONY: $(1)-plan $(1)-status $(1)-reconcile $(1)-clean-cluster
 $(1)-plan: $$(call plan_manifests,$(1)) $$(BINDIR)/kapply
 	$$(Q)$$(call roll_plan,$(1)) true
 	$$(call msg,PLAN,$(1))$$(KAPPLY) diff $$(addprefix -f ,$$(call plan_manifests,$(1)))
@@ -72,6 +103,16 @@ endif
 $(1)-status: $$($(1)_MANIFESTS) $$(BINDIR)/kapply
 	$$(Q)echo "$(1):" && $$(KAPPLY) get $$(addprefix -f ,$$(filter-out %-crypto.yaml %/genesis.yaml \
 		%-data.yaml %/nfs.yaml %/couchdb-secret.yaml,$$($(1)_MANIFESTS)))
+	$$(Q)$$(call drift_report,$(1))
+# make <org>-reconcile: the org as make deploy leaves it, then whatever is
+# absent from the cluster or changed there put back (see reconcile below)
+$(1)-reconcile: $$(call applied_stamp,$(1)) $$(BINDIR)/kapply
+	$$(call msg,RECONCILE,$(1))$$(KAPPLY) reconcile $$(addprefix -f ,$$(call plan_manifests,$(1))) >$$(STAMP_DIR)/$(1).reconciled || \
+		{ cat $$(STAMP_DIR)/$(1).reconciled; exit 1; }
+	$$(Q)grep -v '^reconciled: ' $$(STAMP_DIR)/$(1).reconciled || true
+	$$(Q)$$(call ledger_renewed,$(1))
+	$$(call msg,WAIT,$(1))$$(KAPPLY) wait -q --timeout $$(WAIT_TIMEOUT) $$(addprefix -f ,$$($(1)_MANIFESTS))
+	$$(Q)touch $$(STAMP_DIR)/$(1).ready
 # (SCOPE=cluster: the whole org, its namespaces too; SCOPE=namespace:
 # what is in them, and only what the org's operator may see)
 $(1)-clean-cluster: $$(BINDIR)/kapply
@@ -91,12 +132,15 @@ endef
 $(foreach org,$(ORGS),$(eval $(call deploy_rules,$(org))))
 
 # make deploy: orderer orgs before peer orgs, also under make -j
-.PHONY: deploy plan status clean-cluster
+.PHONY: deploy plan status reconcile clean-cluster
 deploy: $(foreach o,$(ORGS),$(call ready_stamp,$(o)))
 $(foreach o,$(PEER_ORGS),$(call applied_stamp,$(o))): | $(if $(filter deploy,$(MAKECMDGOALS)),\
 	$(foreach o,$(ORDERER_ORGS),$(call applied_stamp,$(o))))
 plan: $(ORGS:%=%-plan)
 status: $(ORGS:%=%-status)
+# orderer orgs first, as deploy
+reconcile: $(ORGS:%=%-reconcile)
+$(PEER_ORGS:%=%-reconcile): | $(if $(filter reconcile,$(MAKECMDGOALS)),$(ORDERER_ORGS:%=%-reconcile))
 # every org at once: when all goes, no org's objects need another's gone
 # first, and each org waits mostly for its pods to end (each org's objects
 # are deleted in reverse order by kapply: namespaced objects first, the

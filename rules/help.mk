@@ -11,7 +11,8 @@ help:
 	'  rbac            render each org'"'"'s Roles and RoleBindings, and name their files' \
 	'  <domain>-kubeconfig  write $(BUILD)/kubeconfig/<domain>.yaml with a token of the org'"'"'s operator' \
 	'  plan            what deploy would create, change or prune (dry run)' \
-	'  status          each org'"'"'s objects and how ready they are' \
+	'  status          each org'"'"'s objects, how ready they are, what the cluster lacks or changed' \
+	'  reconcile       deploy, then put back what the cluster lacks or changed (drift), and wait' \
 	'  channel         create CHANNEL and join every peer (and orderer), set anchor peers: Jobs;' \
 	'                  once it runs, update its config to what configtx.yaml declares' \
 	'  channel-plan    how the running channel differs from configtx.yaml; changes nothing' \

@@ -638,6 +638,34 @@ like "$(cat "$tmp/fabric3/manifests/orgorderer1/orderer0.yaml")" "image: hyperle
 step "Fabric 3.1, Raft: make invoke CC_WAIT=1s" $f3 CC_WAIT=1s invoke
 is "$rc:$(last_balances)" "0:a = 80 b = 220 " "an invoke whose wait for the commit ran out moves 10 once: a = 80"
 like "$out" "committed after all" "it was found in the channel's blocks, not sent again"
+# drift: org1's peer1 scaled to 0 behind make's back and its ledger claim
+# deleted; make deploy trusts its stamps, make status sees it, make
+# reconcile puts back those two objects and nothing else, and make channel
+# chaincode joins the empty peer again: it catches up and answers a = 80
+P1=$tmp/fabric3/manifests/org1
+sed 's/^  replicas: 1$/  replicas: 0/' "$P1/peer1.yaml" >"$tmp/peer1-down.yaml"
+run "$BINDIR/kapply" apply -q -f "$tmp/peer1-down.yaml"
+run "$BINDIR/kapply" wait -q --timeout 2m -f "$tmp/peer1-down.yaml"
+run "$BINDIR/kapply" delete -q --wait --timeout 2m -f "$P1/peer1-data.yaml"
+is "$rc" 0 "drift: org1's peer1 is down and its ledger claim is gone"
+# shellcheck disable=SC2086
+step "Fabric 3.1, Raft: make status, drift" $f3 status
+like "$out" "^absent  org1/PersistentVolumeClaim/peer1-data$" "make status: the claim is absent"
+like "$out" "^drifted org1/Deployment/peer1: spec\\.replicas$" "make status: peer1's replicas drifted"
+# shellcheck disable=SC2086
+step "Fabric 3.1, Raft: make reconcile" $f3 reconcile
+is "$rc:$(printf '%s\n' "$out" | grep -E '^(created|applied) ' | tr '\n' ' ')" \
+	"0:created org1/PersistentVolumeClaim/peer1-data applied org1/Deployment/peer1 " \
+	"make reconcile: the claim made again and peer1 scaled back, nothing else sent"
+# shellcheck disable=SC2086
+step "Fabric 3.1, Raft: make channel chaincode, peer1 anew" $f3 channel chaincode
+is "$rc" 0 "make channel chaincode joins peer1 again and installs the chaincode on it"
+# shellcheck disable=SC2086
+step "Fabric 3.1, Raft: make query PEER=peer1" $f3 query ORG=org1 PEER=peer1
+is "$rc:$(balances)" "0:a = 80 b = 220 " "peer1, its ledger made anew, caught up: a = 80"
+# shellcheck disable=SC2086
+step "Fabric 3.1, Raft: make deploy after reconcile" $f3 deploy
+is "$rc:$(printf '%s\n' "$out" | grep -c 'APPLY')" "0:0" "a plain make deploy afterwards sends nothing"
 # shellcheck disable=SC2086
 step "Fabric 3.1, Raft: make clean-cluster" $f3 clean-cluster
 is "$rc:$(ours)" "0:" "Fabric 3.1, Raft: clean-cluster leaves no object of ours"

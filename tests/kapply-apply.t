@@ -142,6 +142,42 @@ if double_only 2 "needs the double's request log"; then
 	is "$(log_count 'PATCH .* 200 unchanged$')" 2 "and nothing else"
 fi
 
+# ---- reconcile: what was deleted or changed behind kapply's back, and only that ----
+now="-f $m/00-ns.yaml -f $tmp/config2.yaml -f $m/20-deploy.yaml"
+[ -z "$E2E" ] && log_mark
+run kapply reconcile $now
+is "$rc:$out" "0:reconciled: 0 created, 0 repaired, 4 as the manifests say" "reconcile with no drift: sends nothing"
+if double_only 1 "needs the double's request log"; then
+	is "$(log_new | grep PATCH | grep -vc dryRun=All)" 0 "reconcile with no drift: only dry runs"
+fi
+awk '/^---$/ {n++} n == 1' "$tmp/config2.yaml" >"$tmp/secret.yaml"
+run kapply delete -q --wait -f "$tmp/secret.yaml"
+ok $rc "the Secret was deleted behind kapply's back"
+cat >"$tmp/replicas-other.json" <<EOF
+{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "peer0-org1", "namespace": "$NS1"}, "spec": {"replicas": 3}}
+EOF
+apply_as_other "$tmp/replicas-other.json" "/apis/apps/v1/namespaces/$NS1/deployments/peer0-org1"
+ok $? "another field manager scaled the Deployment"
+cm_rv=$(field "$tmp/config2.yaml" 'items[0].metadata.resourceVersion')
+run kapply reconcile --dry-run $now
+is "$rc" 0 "reconcile --dry-run: exit 0"
+like "$out" "^absent  $NS1/Secret/peer0-tls$" "reconcile --dry-run: the deleted Secret is absent"
+like "$out" "^drifted $NS1/Deployment/peer0-org1: spec.replicas$" "reconcile --dry-run: the scaled Deployment drifted, at spec.replicas"
+like "$out" "^dry run: 1 absent, 1 drifted, 2 as the manifests say; nothing was changed$" "reconcile --dry-run sums up"
+is "$(kapply get -f "$tmp/secret.yaml")" "$NS1/Secret/peer0-tls	absent" "reconcile --dry-run created nothing"
+[ -z "$E2E" ] && log_mark
+run kapply reconcile $now
+is "$rc" 0 "reconcile: exit 0"
+like "$out" "^created $NS1/Secret/peer0-tls$" "reconcile: the Secret is back"
+like "$out" "^applied $NS1/Deployment/peer0-org1$" "reconcile: the Deployment is applied again"
+like "$out" "^reconciled: 1 created, 1 repaired, 2 as the manifests say$" "reconcile sums up"
+is "$(field "$m/20-deploy.yaml" 'items[0].spec.replicas')" 1 "the Deployment has the manifest's replicas again"
+is "$(field "$tmp/config2.yaml" 'items[0].metadata.resourceVersion')" "$cm_rv" "the ConfigMap, as its manifest says, was not touched"
+if double_only 1 "needs the double's request log"; then
+	is "$(log_new | grep PATCH | grep -v dryRun=All | grep -c 'force=true')/$(log_new | grep PATCH | grep -vc dryRun=All)" 2/2 \
+		"reconcile: two applies, forced, and nothing else written"
+fi
+
 # ---- diff of new objects, in a namespace that does not exist yet ----
 sed "s/$NS1/$NS2/g" "$m/00-ns.yaml" >"$tmp/ns2.yaml"
 sed "s/$NS1/$NS2/g" "$m/10-config.yaml" >"$tmp/config-ns2.yaml"

@@ -53,4 +53,45 @@ is "$(log_count 'PATCH .*/peer1[?].* 201 created$')" 2 "and it applied (org1's p
 run tmake BUILD="$B" CRYPTO_CONFIG="$TOP/crypto-config.yaml" CONFIGTX="$TOP/configtx.yaml" CONTEXT=nope plan
 like "$rc:$err" '^2:.*kapply: context "nope" not found in ' "make plan CONTEXT=nope: the context is looked for"
 
+# Drift: make status names what the cluster lacks or changed; make
+# reconcile puts that back, and nothing else, whatever the stamps say.
+net="BUILD=$B CRYPTO_CONFIG=$TOP/crypto-config.yaml CONFIGTX=$TOP/configtx.yaml"
+run tmake $net status
+is "$rc:$(printf '%s\n' "$out" | grep -c 'every object as its manifests say')" "0:$(echo $orgs | wc -w)" \
+	"make status after deploy: every org as its manifests say"
+run kapply delete -q --wait -f "$B/manifests/org1/peer0-data.yaml"
+ok $rc "org1's peer0 lost its ledger claim behind make's back"
+sed 's/CORE_PEER_GOSSIP_BOOTSTRAP, value: "[^"]*"/CORE_PEER_GOSSIP_BOOTSTRAP, value: "elsewhere:7051"/' \
+	"$B/manifests/org2/peer0.yaml" >"$tmp/peer0-edited.yaml"
+kapply apply -q --force -f "$tmp/peer0-edited.yaml"
+ok $? "and someone edited org2's peer0 (its gossip bootstrap)"
+run tmake $net status
+is "$rc" 0 "make status with drift: exit 0"
+like "$out" "^absent  org1/PersistentVolumeClaim/peer0-data$" "make status: the missing claim"
+like "$out" "^make: org1 is not what its manifests say: make org1-reconcile puts it back$" "and the way back"
+like "$out" "^drifted org2/Deployment/peer0: spec\\.template\\.spec\\.containers\\[0\\]\\.env" "make status: the edited peer, where it changed"
+is "$(printf '%s\n' "$out" | grep -c 'every object as its manifests say')" "$(($(echo $orgs | wc -w) - 2))" \
+	"make status: the other orgs are as their manifests say"
+mkdir -p "$B/stamps/channel-mychannel" "$B/stamps/chaincode-mychannel-abstore-1"
+touch "$B/stamps/channel-mychannel/org1" "$B/stamps/channel-mychannel/org2" \
+	"$B/stamps/chaincode-mychannel-abstore-1/install-org1" "$B/stamps/chaincode-mychannel-abstore-1/install-org2"
+log_mark
+run tmake $net reconcile
+is "$rc" 0 "make reconcile: exit 0"
+like "$out" "^created org1/PersistentVolumeClaim/peer0-data$" "make reconcile: the claim is made again"
+like "$out" "^applied org2/Deployment/peer0$" "make reconcile: the edited peer is put back"
+is "$(log_new | grep PATCH | grep -vc dryRun=All)" 2 "make reconcile: those two objects, and nothing else, were written"
+is "$(cd "$B/stamps" && ls channel-mychannel/org1 channel-mychannel/org2 chaincode-mychannel-abstore-1/install-org1 \
+	chaincode-mychannel-abstore-1/install-org2 2>/dev/null | tr '\n' ' ')" \
+	"chaincode-mychannel-abstore-1/install-org2 channel-mychannel/org2 " \
+	"a new ledger claim: its org's join and install are forgotten (make channel chaincode redo them), no other org's"
+like "$out" "org1: a node's ledger claim was made anew, empty: make channel chaincode joins it again" "and make says so"
+log_mark
+run tmake $net reconcile
+is "$rc:$(log_new | grep PATCH | grep -vc dryRun=All)" "0:0" "a second make reconcile writes nothing"
+# the sample's only orderer: a new claim would start another chain
+run kapply delete -q --wait -f "$B/manifests/orgorderer1/orderer0-data.yaml"
+run tmake $net orgorderer1-reconcile
+like "$rc:$err" "^2:.*make: the network's only orderer lost its ledger" "the only orderer's lost ledger: make says so and stops"
+
 done_testing

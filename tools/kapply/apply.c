@@ -146,18 +146,17 @@ static int check_claims(struct run *r)
 	return 0;
 }
 
-static int do_apply(struct run *r)
+/* Apply the targets send marks (NULL: every one), phase by phase. */
+static int apply_some(struct run *r, const bool *send)
 {
-	int rc;
+	size_t sent = 0;
 
-	if ((r->o->claim && (rc = check_claims(r)) != 0) || (rc = check_nodeports(r)) != 0)
-		return rc;
 	for (int ph = 0; ph < PH_COUNT; ph++) {
 		struct kreq **reqs = xcalloc(r->nt ? r->nt : 1, sizeof(*reqs));
 		size_t n = 0;
 
 		for (size_t i = 0; i < r->nt; i++)
-			if ((int)r->t[i].phase == ph)
+			if ((int)r->t[i].phase == ph && (!send || send[i]))
 				reqs[n++] = apply_req(r, &r->t[i], false);
 		kclient_run(r->c, reqs, n);
 		for (size_t i = 0; i < n; i++) {
@@ -170,13 +169,23 @@ static int do_apply(struct run *r)
 			}
 			kreq_free(reqs[i]);
 		}
+		sent += n;
 		free(reqs);
 	}
 	if (r->failed) {
-		warnf("%d of %zu objects failed", r->failed, r->nt);
+		warnf("%d of %zu objects failed", r->failed, sent);
 		return EXIT_USER;
 	}
 	return 0;
+}
+
+static int do_apply(struct run *r)
+{
+	int rc;
+
+	if ((r->o->claim && (rc = check_claims(r)) != 0) || (rc = check_nodeports(r)) != 0)
+		return rc;
+	return apply_some(r, NULL);
 }
 
 /* ---- diff ---- */
@@ -258,11 +267,24 @@ static bool namespace_missing(const struct kreq *q)
 	return is;
 }
 
-static int do_diff(struct run *r)
+/* How a target's live object stands against its manifest. */
+enum standing { ST_FAILED, ST_ABSENT, ST_NEW_NAMESPACE, ST_CHANGED, ST_SAME };
+
+struct comparison {
+	enum standing st;
+	struct diff d;                  /* ST_CHANGED: where */
+};
+
+/*
+ * Compare every target with the server: a GET of each and a server-side
+ * dry-run apply of each, all at once.  A failed request is reported (and
+ * counted in r->failed).  An array of r->nt, for free_comparisons.
+ */
+static struct comparison *compare(struct run *r)
 {
 	struct kreq **gets = xcalloc(r->nt ? r->nt : 1, sizeof(*gets));
 	struct kreq **all = xcalloc(2 * r->nt + 1, sizeof(*all));
-	int created = 0, changed = 0, unchanged = 0;
+	struct comparison *c = xcalloc(r->nt ? r->nt : 1, sizeof(*c));
 
 	for (size_t i = 0; i < r->nt; i++) {
 		gets[i] = get_req(&r->t[i]);
@@ -275,32 +297,20 @@ static int do_diff(struct run *r)
 		struct kreq *get = gets[i], *dry = all[2 * i + 1];
 
 		if (!kreq_ok(dry)) {
-			if (t->ns && namespace_missing(dry) && new_namespace(r, gets, t->ns)) {
-				say(r, "created   %s (its namespace is new: the server checks it on apply)", t->id);
-				created++;
-			} else {
+			if (t->ns && namespace_missing(dry) && new_namespace(r, gets, t->ns))
+				c[i].st = ST_NEW_NAMESPACE;
+			else
 				report(r, t->id, dry, conflict_hint(r, dry));
-			}
 		} else if (get->status == 404) {
-			say(r, "created   %s", t->id);
-			created++;
+			c[i].st = ST_ABSENT;
 		} else if (!kreq_ok(get)) {
 			report(r, t->id, get, NULL);
 		} else {
 			struct jval *live = json_parse(get->resp.buf, get->resp.len, NULL, 0);
 			struct jval *after = json_parse(dry->resp.buf, dry->resp.len, NULL, 0);
-			struct diff d = {0};
 
-			diff_values(&d, live, after, "");
-			if (d.count) {
-				say(r, "changed   %s: %s%s", t->id, d.paths.buf,
-				    d.count > MAX_DIFF_PATHS ? ", ..." : "");
-				changed++;
-			} else {
-				say(r, "unchanged %s", t->id);
-				unchanged++;
-			}
-			sb_free(&d.paths);
+			diff_values(&c[i].d, live, after, "");
+			c[i].st = c[i].d.count ? ST_CHANGED : ST_SAME;
 			jfree(live);
 			jfree(after);
 		}
@@ -309,6 +319,51 @@ static int do_diff(struct run *r)
 		kreq_free(all[i]);
 	free(all);
 	free(gets);
+	return c;
+}
+
+static void free_comparisons(struct run *r, struct comparison *c)
+{
+	for (size_t i = 0; i < r->nt; i++)
+		sb_free(&c[i].d.paths);
+	free(c);
+}
+
+static const char *more_paths(const struct comparison *c)
+{
+	return c->d.count > MAX_DIFF_PATHS ? ", ..." : "";
+}
+
+static int do_diff(struct run *r)
+{
+	struct comparison *c = compare(r);
+	int created = 0, changed = 0, unchanged = 0;
+
+	for (size_t i = 0; i < r->nt; i++) {
+		const char *id = r->t[i].id;
+
+		switch (c[i].st) {
+		case ST_FAILED:
+			break;
+		case ST_NEW_NAMESPACE:
+			say(r, "created   %s (its namespace is new: the server checks it on apply)", id);
+			created++;
+			break;
+		case ST_ABSENT:
+			say(r, "created   %s", id);
+			created++;
+			break;
+		case ST_CHANGED:
+			say(r, "changed   %s: %s%s", id, c[i].d.paths.buf, more_paths(&c[i]));
+			changed++;
+			break;
+		case ST_SAME:
+			say(r, "unchanged %s", id);
+			unchanged++;
+			break;
+		}
+	}
+	free_comparisons(r, c);
 	say(r, "dry run: %d to create, %d to change, %d unchanged; nothing was changed",
 	    created, changed, unchanged);
 	if (r->failed) {
@@ -316,6 +371,51 @@ static int do_diff(struct run *r)
 		return EXIT_USER;
 	}
 	return 0;
+}
+
+/*
+ * kapply reconcile: the objects that are absent or differ from their
+ * manifests (compare), applied, and only those, taking back the fields
+ * another manager changed (--force, set by main).  Unlike apply, whose
+ * callers trust their stamps, it looks first, so that an object deleted or
+ * edited behind make's back is put back and nothing else is sent.  With
+ * --dry-run, it says what it would send.  When any comparison failed,
+ * nothing is applied.
+ */
+int cmd_reconcile(struct run *r)
+{
+	struct comparison *c = compare(r);
+	bool *send = xcalloc(r->nt ? r->nt : 1, sizeof(*send));
+	int absent = 0, drifted = 0, same = 0, rc = 0;
+
+	for (size_t i = 0; i < r->nt; i++) {
+		const char *id = r->t[i].id;
+
+		if (c[i].st == ST_ABSENT || c[i].st == ST_NEW_NAMESPACE) {
+			if (r->o->dry_run)
+				say(r, "absent  %s", id);
+			send[i] = true;
+			absent++;
+		} else if (c[i].st == ST_CHANGED) {
+			say(r, "drifted %s: %s%s", id, c[i].d.paths.buf, more_paths(&c[i]));
+			send[i] = true;
+			drifted++;
+		} else if (c[i].st == ST_SAME) {
+			same++;
+		}
+	}
+	free_comparisons(r, c);
+	if (r->failed) {
+		warnf("%d of %zu objects could not be compared: nothing was applied", r->failed, r->nt);
+		rc = EXIT_USER;
+	} else if (r->o->dry_run) {
+		say(r, "dry run: %d absent, %d drifted, %d as the manifests say; nothing was changed",
+		    absent, drifted, same);
+	} else if ((rc = apply_some(r, send)) == 0) {
+		say(r, "reconciled: %d created, %d repaired, %d as the manifests say", absent, drifted, same);
+	}
+	free(send);
+	return rc;
 }
 
 int cmd_apply(struct run *r)

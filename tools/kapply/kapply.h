@@ -93,6 +93,7 @@ void say(const struct run *r, const char *fmt, ...) ATTR_PRINTF(2, 3);
 long duration_ms(const char *s);
 
 int cmd_apply(struct run *r);
+int cmd_reconcile(struct run *r);
 int cmd_delete(struct run *r);
 int cmd_prune(struct run *r);
 int cmd_wait(struct run *r);

@@ -17,7 +17,7 @@
 #include "kapply.h"
 
 static const char synopsis[] =
-	"usage: %s apply|diff|delete|prune|wait|get|logs [options] -f PATH...\n"
+	"usage: %s apply|diff|reconcile|delete|prune|wait|get|logs [options] -f PATH...\n"
 	"       %s config [options]\n"
 	"       %s kubeconfig -n NS --service-account NAME -o FILE [options]\n";
 
@@ -35,6 +35,8 @@ static void help(void)
 	       "Commands:\n"
 	       "  apply     server-side apply every object (field manager " FIELD_MANAGER ")\n"
 	       "  diff      what apply would do: created, changed (with the fields) or unchanged\n"
+	       "  reconcile apply only the objects that are absent or differ from PATH, taking\n"
+	       "            back the fields others changed (--dry-run: say which)\n"
 	       "  delete    delete every object, namespaced ones first\n"
 	       "  prune     delete the objects labelled -l SELECTOR that PATH no longer has\n"
 	       "  wait      wait until the Deployments and StatefulSets of PATH are available\n"
@@ -59,7 +61,7 @@ static void help(void)
 	       "                            is someone else's where the live one has another\n"
 	       "                            value there: then nothing is applied (exit 3)\n"
 	       "      --all                 prune without -f: delete every object -l selects\n"
-	       "      --dry-run             apply, delete, prune: ask the server, change nothing\n"
+	       "      --dry-run             apply, reconcile, delete, prune: ask the server, change nothing\n"
 	       "      --propagation-policy P  delete, prune: Background (default), Foreground, Orphan\n"
 	       "      --wait                delete, prune: return once the objects are gone\n"
 	       "      --timeout DURATION    wait, --wait: give up after this long [5m]\n"
@@ -252,7 +254,7 @@ int main(int argc, char **argv)
 		int (*fn)(struct run *);
 		bool needs_files;       /* at least one -f */
 	} cmds[] = {
-		{ "apply", cmd_apply, true }, { "diff", cmd_apply, true },
+		{ "apply", cmd_apply, true }, { "diff", cmd_apply, true }, { "reconcile", cmd_reconcile, true },
 		{ "delete", cmd_delete, true }, { "prune", cmd_prune, true },
 		{ "wait", cmd_wait, true }, { "get", cmd_get, true }, { "logs", cmd_logs, true },
 		{ "config", config_cmd, false }, { "kubeconfig", cmd_kubeconfig, false },
@@ -332,6 +334,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "diff") == 0)
 		o.dry_run = true;
+	/* what reconcile finds changed, someone else changed: the manifests say how it should be */
+	if (strcmp(cmd, "reconcile") == 0)
+		o.force = true;
 
 	if (strcmp(cmd, "config") == 0) {
 		rc = (r.kc = kubeconfig_load(&o.kube)) ? config_cmd(&r) : EXIT_USER;
