@@ -654,8 +654,8 @@ like "$out" "^absent  org1/PersistentVolumeClaim/peer1-data$" "make status: the 
 like "$out" "^drifted org1/Deployment/peer1: spec\\.replicas$" "make status: peer1's replicas drifted"
 # shellcheck disable=SC2086
 step "Fabric 3.1, Raft: make reconcile" $f3 reconcile
-is "$rc:$(printf '%s\n' "$out" | grep -E '^(created|applied) ' | tr '\n' ' ')" \
-	"0:created org1/PersistentVolumeClaim/peer1-data applied org1/Deployment/peer1 " \
+is "$rc:$(printf '%s\n' "$out" | grep -E '^(created|applied) ' | sort | tr '\n' ' ')" \
+	"0:applied org1/Deployment/peer1 created org1/PersistentVolumeClaim/peer1-data " \
 	"make reconcile: the claim made again and peer1 scaled back, nothing else sent"
 # shellcheck disable=SC2086
 step "Fabric 3.1, Raft: make channel chaincode, peer1 anew" $f3 channel chaincode
