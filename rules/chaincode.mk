@@ -11,20 +11,22 @@
 # Fabric 1.4: install from Go source (the peer builds it with Docker, so
 # CHAINCODE=docker) and instantiate with the init arguments.
 #
-# make query prints the balances of a and b; make invoke moves CC_AMOUNT
-# from a to b (the old guide's "invoke a b 10": then a = 90, b = 210).
+# make query prints the balances of the accounts CC_ACCOUNTS names (those
+# CC_INIT opens); make invoke moves CC_AMOUNT from the first to the second
+# (the old guide's "invoke a b 10": then a = 90, b = 210).
 CC_NAME ?= abstore
 CC_VERSION ?= 1.0
 CC_SEQUENCE ?= 1
 CC_PATH ?= chaincode/abstore/$(if $(filter 1.4,$(FABRIC_VERSION)),go,node)
 CC_IMAGE ?=
 CC_INIT ?= {"Args":["init","a","100","b","200"]}
+CC_ACCOUNTS ?= a b
 CC_AMOUNT ?= 10
 # how long the invoke waits for its transaction to be committed; after
 # that it looks for it in the channel's blocks, and sends it again only
 # if it is not there (templates/jobs/cc-invoke.sh)
 CC_WAIT ?= 30s
-CC_TRANSFER := {"Args":["invoke","a","b","$(CC_AMOUNT)"]}
+CC_TRANSFER := {"Args":["invoke","$(word 1,$(CC_ACCOUNTS))","$(word 2,$(CC_ACCOUNTS))","$(CC_AMOUNT)"]}
 # The first definition (sequence 1) requires Init, which Fabric then runs
 # exactly once for it; an upgrade (a later sequence) keeps the ledger's
 # state and runs no Init.
@@ -39,6 +41,7 @@ CC_ENDORSERS := $(foreach o,$(CHANNEL_PEER_ORGS),$(firstword $(call peer_address
 
 ifneq ($(filter chaincode query invoke,$(MAKECMDGOALS)),)
 $(if $(filter-out 1,$(words $(CC_NAME))),$(error CC_NAME must be one word))
+$(if $(word 2,$(CC_ACCOUNTS)),,$(error CC_ACCOUNTS=$(CC_ACCOUNTS): two accounts at least (invoke moves CC_AMOUNT from the first to the second)))
 $(if $(shell printf '%s' '$(CC_NAME)' | grep -Ex '[a-z]([-a-z0-9]*[a-z0-9])?'),,\
 	$(error CC_NAME=$(CC_NAME): the chaincode names a Service, so lower-case letters, digits and '-'))
 $(if $(CC_SOURCES)$(CC_IMAGE),,$(error CC_PATH=$(CC_PATH) holds no file, and no CC_IMAGE is given))

@@ -41,7 +41,7 @@ define job_manifest
 $(call render_rule,$(1),ALL_JOBS,$(call job_yaml,$(1),$(2)),templates/job.yaml,-f templates/job.vars \
 		-f $(MANIFESTS_DIR)/$(1)/cli-crypto.vars -f $(MANIFESTS_DIR)/$(1)/scripts.vars -D JOB=$(2) -D STEP=$(2) \
 		-D SCRIPT=$(3) -D ORDERER_ADDRESS=$(call orderer_address,$(1)) -D ORDERER_ORG=$(call orderer_org_of,$(1)) \
-		-D 'ORDERER_ADMINS=$(call orderer_admins,$(1))' -D 'PEERS=$(call peer_addresses,$(1))' \
+		-D 'ORDERER_ADMINS=$(call orderer_admins,$(1))' -D 'PEERS=$(call peer_addresses,$(1))' -D 'ACCOUNTS=$$(CC_ACCOUNTS)' \
 		-D PEER_ADDRESS=$(firstword $(call peer_addresses,$(1))) $$(JOB_ARGS),\
 	templates/job.vars $(if $(4),,$(MANIFESTS_DIR)/$(1)/cli-crypto.vars) $(MANIFESTS_DIR)/$(1)/scripts.vars)
 endef

@@ -52,6 +52,7 @@ help:
 	'  CC_NAME, CC_VERSION, CC_SEQUENCE  the chaincode [$(CC_NAME) $(CC_VERSION) $(CC_SEQUENCE)]' \
 	'  CC_PATH, CC_IMAGE  its source, or a chaincode server image [$(CC_PATH)]' \
 	'  CC_AMOUNT, CC_WAIT  what invoke moves; how long it waits for the commit, then looks in the blocks [$(CC_AMOUNT) $(CC_WAIT)]' \
+	'  CC_ACCOUNTS     the accounts query prints; invoke moves CC_AMOUNT from the first to the second [$(CC_ACCOUNTS)]' \
 	'  FABRIC_VERSION  1.4, 2.2, 2.4, 2.5, 3.0 or 3.1: images and settings; changed on a running network, rolls the nodes (orderers first) [$(FABRIC_VERSION)]' \
 	'  TLS             0 turns TLS off [$(TLS)]' \
 	'  POD_SECURITY    restricted, baseline or privileged: what the namespaces enforce [$(POD_SECURITY)]' \

@@ -119,6 +119,14 @@ like "$err" 'Fabric 1.4 builds chaincode with Docker: make chaincode needs CHAIN
 run tmake BUILD="$tmp/r" CC_NAME=My_CC chaincode
 like "$err" "CC_NAME=My_CC: the chaincode names a Service" "a chaincode name that cannot name a Service is refused"
 ok "$([ ! -e "$tmp/r" ]; echo $?)" "and nothing is generated"
+run tmake BUILD="$tmp/r" CC_ACCOUNTS=x invoke
+like "$rc:$err" "^2:.*CC_ACCOUNTS=x: two accounts at least" "one account is refused: invoke moves from one to another"
+
+# CC_ACCOUNTS: what query prints and invoke moves between
+run tmake BUILD="$tmp/acct" CC_ACCOUNTS="x y" 'CC_INIT={"Args":["init","x","5","y","6"]}' jobs
+like "$(cat "$tmp/acct/jobs/org1/cc-abstore-query.yaml")" '\{name: ACCOUNTS, value: "x y"\}' "CC_ACCOUNTS: the accounts the query prints"
+like "$(cat "$tmp/acct/jobs/org1/cc-abstore-invoke.yaml")" 'CC_ARGS, value: .*\["invoke",\\?"x\\?",\\?"y\\?",\\?"10\\?"\]' \
+	"CC_ACCOUNTS: invoke moves CC_AMOUNT from the first to the second"
 
 # the balances of a query that had to wait: each line whole, once its value
 # is known, and the wait said on a line of its own (a fake peer whose first
