@@ -9,8 +9,14 @@
 #include "cryptocfg.h"
 #include "util.h"
 
-/* The ports every node listens on inside the cluster (the templates). */
-enum { PEER_PORT = 7051, ORDERER_PORT = 7050, CA_PORT = 7054 };
+/*
+ * PEER_PORT, ORDERER_PORT and CA_PORT, the ports the nodes serve at in the
+ * cluster, come from templates/ports.vars, as -D options of the compiler
+ * (rules/tools.mk): the templates and the rules read the same file.
+ */
+#if !defined(PEER_PORT) || !defined(ORDERER_PORT) || !defined(CA_PORT)
+#error "PEER_PORT, ORDERER_PORT and CA_PORT: build with make, which reads them from templates/ports.vars"
+#endif
 
 struct cluster_org {
 	char *namespace;           /* "org1-example-com" */

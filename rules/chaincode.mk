@@ -75,16 +75,16 @@ define cc_org_rules
 # the package: connection.json in code.tar.gz, with metadata.json, and its
 # ID (label:SHA-256) in package.vars, for render
 $$(CC_BUILD)/$(1)/package.tgz $$(CC_BUILD)/$(1)/package.vars &: $$(VARS_DIR)/$(1).vars \
-		$$(call changed,$$(call cmd_file,$$(CC_BUILD)/$(1)/package.tgz),$$(CC_NAME).$$(call cc_namespace,$(1)):9999)
+		$$(call changed,$$(call cmd_file,$$(CC_BUILD)/$(1)/package.tgz),$$(CC_NAME).$$(call cc_namespace,$(1)):$$(CC_SERVER_PORT))
 	$$(call msg,PACKAGE,$(1)/$$(CC_LABEL))mkdir -p $$(@D)/pkg/code
-	$$(Q)printf '{"address":"%s.%s:9999","dial_timeout":"10s","tls_required":false}\n' \
-		$$(CC_NAME) $$(call cc_namespace,$(1)) > $$(@D)/pkg/code/connection.json
+	$$(Q)printf '{"address":"%s.%s:%s","dial_timeout":"10s","tls_required":false}\n' \
+		$$(CC_NAME) $$(call cc_namespace,$(1)) $$(CC_SERVER_PORT) > $$(@D)/pkg/code/connection.json
 	$$(Q)printf '{"type":"ccaas","label":"%s"}\n' $$(CC_LABEL) > $$(@D)/pkg/metadata.json
 	$$(Q)$$(call det_tar,$$(@D)/pkg/code,connection.json) > $$(@D)/pkg/code.tar.gz
 	$$(Q)$$(call det_tar,$$(@D)/pkg,metadata.json code.tar.gz) > $$(@D)/package.tgz.tmp && \
 		mv $$(@D)/package.tgz.tmp $$(@D)/package.tgz
 	$$(Q)echo "PACKAGE_ID=$$(CC_LABEL):$$$$(sha256sum < $$(@D)/package.tgz | cut -d' ' -f1)" > $$(@D)/package.vars
-	$$(Q)$$(call record,$$(call cmd_file,$$(@D)/package.tgz),$$(CC_NAME).$$(call cc_namespace,$(1)):9999)
+	$$(Q)$$(call record,$$(call cmd_file,$$(@D)/package.tgz),$$(CC_NAME).$$(call cc_namespace,$(1)):$$(CC_SERVER_PORT))
 
 $(call secret_rule,$(1),ALL_JOBS,$$(JOBS_DIR)/$(1)/cc-files.yaml,$(1)/cc-$$(CC_NAME),-c -n cc-$$(CC_NAME) \
 		-N $$($(1)_NAMESPACE) -l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
@@ -183,7 +183,7 @@ endif
 QUERY_JOBS := $(JOBS_DIR)/$(QUERY_ORG)/cc-$(CC_NAME)-query.yaml $(JOBS_DIR)/$(QUERY_ORG)/cc-$(CC_NAME)-invoke.yaml
 $(eval $(call job_rules,$(QUERY_ORG),cc-$(CC_NAME)-query,cc-query.sh,cc-query-run))
 $(eval $(call job_rules,$(QUERY_ORG),cc-$(CC_NAME)-invoke,cc-invoke.sh,cc-invoke-run))
-$(QUERY_JOBS): JOB_ARGS = $(call cc_render,$(QUERY_ORG)) $(if $(QUERY_PEER),-D PEER_ADDRESS=$(QUERY_PEER):7051)
+$(QUERY_JOBS): JOB_ARGS = $(call cc_render,$(QUERY_ORG)) $(if $(QUERY_PEER),-D PEER_ADDRESS=$(QUERY_PEER):$(PEER_PORT))
 $(lastword $(QUERY_JOBS)): JOB_ARGS += -D 'CC_ARGS=$(CC_TRANSFER)' -D CC_WAIT=$(CC_WAIT) -D BACKOFF_LIMIT=0
 # (another PEER is another command: rendered again, rules/manifests.mk)
 $(QUERY_JOBS): $(JOBS_DIR)/$(QUERY_ORG)/cc-files.vars

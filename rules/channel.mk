@@ -16,8 +16,8 @@ JOBS_DIR := $(BUILD)/jobs
 JOB_TIMEOUT ?= 10m
 CHANNEL_STAMPS := $(STAMP_DIR)/channel-$(CHANNEL)
 # "host:port ..." of an org's peers, and of an orderer org's admin endpoints
-peer_addresses = $(addsuffix :7051,$($(1)_NODE_HOSTS))
-orderer_admins = $(if $(filter orderer,$($(1)_TYPE)),$(addsuffix :7053,$($(1)_NODE_HOSTS)))
+peer_addresses = $(addsuffix :$(PEER_PORT),$($(1)_NODE_HOSTS))
+orderer_admins = $(if $(filter orderer,$($(1)_TYPE)),$(addsuffix :$(ORDERER_ADMIN_PORT),$($(1)_NODE_HOSTS)))
 
 # $(call job_rules,org,job,script,stamp): the Job manifest of one step,
 # $(call job_yaml,org,job), and the stamp that says the step completed (a

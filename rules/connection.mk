@@ -9,8 +9,8 @@
 grpc_scheme := $(if $(filter 1,$(TLS)),grpcs,grpc)
 http_scheme := $(if $(filter 1,$(TLS)),https,http)
 # $(call client_addresses,org): host:port of each of its nodes, as clients reach them
-client_addresses = $(or $($(1)_NODE_EXTERNALS),$(addsuffix :$(if $(filter peer,$($(1)_TYPE)),7051,7050),$($(1)_NODE_HOSTS)))
-ca_client_address = $(or $($(1)_CA_EXTERNAL),$($(1)_CA_HOSTNAME).$($(1)_NAMESPACE):7054)
+client_addresses = $(or $($(1)_NODE_EXTERNALS),$(addsuffix :$(call node_port,$(1)),$($(1)_NODE_HOSTS)))
+ca_client_address = $(or $($(1)_CA_EXTERNAL),$($(1)_CA_HOSTNAME).$($(1)_NAMESPACE):$(CA_PORT))
 # the lines of one org: its nodes and CA, each with the address clients use
 define endpoint_lines
 	@printf '%s (%s, namespace %s)\n' '$(1)' '$($(1)_MSP_ID)' '$($(1)_NAMESPACE)'
@@ -42,9 +42,9 @@ endif
 endif
 # $(call profile_args,org): what connprofile is told of the org
 profile_addresses = $(strip $(if $(filter external,$(CONNECTION)),$(call client_addresses,$(1)),\
-	$(addsuffix :7051,$($(1)_NODE_HOSTS))))
+	$(addsuffix :$(PEER_PORT),$($(1)_NODE_HOSTS))))
 profile_ca_address = $(strip $(if $(filter external,$(CONNECTION)),$(call ca_client_address,$(1)),\
-	$($(1)_CA_HOSTNAME).$($(1)_NAMESPACE):7054))
+	$($(1)_CA_HOSTNAME).$($(1)_NAMESPACE):$(CA_PORT)))
 profile_args = -n $($(1)_NAMESPACE) -O $($(1)_NAME) -m $($(1)_MSP_ID) $(foreach \
 	p,$(join $(addsuffix =,$($(1)_NODE_CNS)),$(call profile_addresses,$(1))),--peer \
 	$(subst =,=$(grpc_scheme)://,$(p))=$(call org_dir,$(1))/tlsca/tls$($(1)_CA_CN)-cert.pem) \

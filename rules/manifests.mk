@@ -21,9 +21,9 @@ service_annotations = {$(if $(filter LoadBalancer,$(SERVICE_TYPE)),external-dns.
 # an orderer org's own steps talk to its own first orderer, whose TLS CA
 # is its own: $(call orderer_org_of,org) and $(call orderer_address,org)
 first_orderer_org := $(firstword $(ORDERER_ORGS))
-ORDERER_ADDRESS = $(firstword $($(first_orderer_org)_NODE_HOSTS)):7050
+ORDERER_ADDRESS = $(firstword $($(first_orderer_org)_NODE_HOSTS)):$(ORDERER_PORT)
 orderer_org_of = $(if $(filter orderer,$($(1)_TYPE)),$(1),$(first_orderer_org))
-orderer_address = $(firstword $($(call orderer_org_of,$(1))_NODE_HOSTS)):7050
+orderer_address = $(firstword $($(call orderer_org_of,$(1))_NODE_HOSTS)):$(ORDERER_PORT)
 
 # A workload's pod template carries its Secret's digest (mksecret writes it
 # into the Secret's .vars, with the volume), so that new certificates
@@ -41,10 +41,10 @@ orderer_address = $(firstword $($(call orderer_org_of,$(1))_NODE_HOSTS)):7050
 # $(call cmd_render,org): render the template that is the rule's first
 # prerequisite into $@, with the options, the org's vars and RENDER_ARGS
 cmd_render = $(call msg,RENDER,$(patsubst manifests/%,%,$(patsubst $(BUILD)/%,%,$@)))mkdir -p $(@D) && \
-	$(BINDIR)/render -f $(OPTIONS_VARS) -f $(VARS_DIR)/$(1).vars $(RENDER_ARGS) -o $@ $< && \
+	$(BINDIR)/render -f templates/ports.vars -f $(OPTIONS_VARS) -f $(VARS_DIR)/$(1).vars $(RENDER_ARGS) -o $@ $< && \
 	$(call record,$(call cmd_file,$@),render $(RENDER_ARGS))
 render_changed = $(call changed,$(call cmd_file,$@),render $(RENDER_ARGS))
-RENDER_DEPS = $(VARS_DIR)/$(1).vars $(OPTIONS_VARS) $(call tool,render) $$(render_changed)
+RENDER_DEPS = $(VARS_DIR)/$(1).vars templates/ports.vars $(OPTIONS_VARS) $(call tool,render) $$(render_changed)
 # $(call cmd_secret,what): mksecret SECRET_ARGS, for a Secret (or with -c a
 # ConfigMap); what names it on the quiet line
 cmd_secret = $(call msg,$(if $(filter -c,$(SECRET_ARGS)),CONFIG,SECRET),$(1))mkdir -p $(@D) && \
@@ -102,9 +102,9 @@ $(1)_$(2)_STORAGE = -D 'CRYPTO_SOURCE=persistentVolumeClaim: {claimName: crypto,
 endif
 $(call manifest,$(1),$(2),templates/$$($(1)_TYPE).yaml,$$($(1)_$(2)_STORAGE) -f $$(MANIFESTS_DIR)/$(1)/scripts.vars \
 		-D NODE=$(2) -D NODE_CN=$(3) -D NODE_HOST=$(2).$$($(1)_NAMESPACE) \
-		-D NODE_EXTERNAL=$$(or $$($(1)_$(2)_EXTERNAL),$(2).$$($(1)_NAMESPACE):7051) \
+		-D NODE_EXTERNAL=$$(or $$($(1)_$(2)_EXTERNAL),$(2).$$($(1)_NAMESPACE):$$(PEER_PORT)) \
 		-D 'SERVICE_ANNOTATIONS=$$(call service_annotations,$$($(1)_$(2)_EXTERNAL))' \
-		-D GOSSIP_BOOTSTRAP=$$(firstword $$($(1)_NODE_HOSTS)):7051 \
+		-D GOSSIP_BOOTSTRAP=$$(firstword $$($(1)_NODE_HOSTS)):$$(PEER_PORT) \
 		-D 'GRPC_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),1)' \
 		-D 'CHAINCODE_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
 		-D 'ADMIN_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
@@ -181,7 +181,7 @@ $$(foreach n,$$(join $$(addsuffix :,$$($(1)_NODES)),$$($(1)_NODE_CNS)),\
 ifeq ($$($(1)_TYPE),peer)
 # its CLI pod, with the Secret cli-crypto
 $(call manifest,$(1),cli,templates/cli.yaml,-f $$(MANIFESTS_DIR)/$(1)/cli-crypto.vars \
-		-D PEER_ADDRESS=$$(firstword $$($(1)_NODE_HOSTS)):7051 -D ORDERER_ADDRESS=$$(ORDERER_ADDRESS) \
+		-D PEER_ADDRESS=$$(firstword $$($(1)_NODE_HOSTS)):$$(PEER_PORT) -D ORDERER_ADDRESS=$$(ORDERER_ADDRESS) \
 		-D ORDERER_TLSCA=orderer-tls/$$(first_orderer_org).pem,\
 	$$(MANIFESTS_DIR)/$(1)/cli-crypto.vars $$(MANIFESTS_DIR)/$(1)/cli-crypto.yaml)
 ifeq ($$(COUCHDB),1)

@@ -127,8 +127,9 @@ endif
 # pods accept what Fabric needs alone; node ports and the chaincode
 # containers of a peer's Docker come from outside the cluster, so their
 # ports are open to any address
-EXTERNAL_PORTS := $(strip $(if $(filter NodePort LoadBalancer,$(SERVICE_TYPE)),7050 7051 7052 7053 7054 8443 9443,\
-	$(if $(filter docker,$(CHAINCODE)),7052)))
+EXTERNAL_PORTS := $(strip $(if $(filter NodePort LoadBalancer,$(SERVICE_TYPE)),$(ORDERER_PORT) $(PEER_PORT) \
+	$(PEER_CHAINCODE_PORT) $(ORDERER_ADMIN_PORT) $(CA_PORT) $(ORDERER_OPERATIONS_PORT) $(OPERATIONS_PORT),\
+	$(if $(filter docker,$(CHAINCODE)),$(PEER_CHAINCODE_PORT))))
 EXTERNAL_PORTS_YAML := $(if $(EXTERNAL_PORTS),[{port: $(firstword $(EXTERNAL_PORTS))}$(foreach \
 	p,$(wordlist 2,20,$(EXTERNAL_PORTS)),$(comma) {port: $(p)})])
 

@@ -36,7 +36,8 @@ SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=a
 	-fno-omit-frame-pointer
 endif
 WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude \
+	-DPEER_PORT=$(PEER_PORT) -DORDERER_PORT=$(ORDERER_PORT) -DCA_PORT=$(CA_PORT)
 # every tool reads YAML; more packages per tool through PKGS_<name>
 LIB_PKGS := yaml-0.1
 

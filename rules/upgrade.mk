@@ -87,9 +87,9 @@ $(foreach p,$(filter-out :%,$(join $(wordlist 2,999,$(ORDERER_ORGS)),$(addprefix
 endif
 
 node_manifests = $(foreach n,$($(1)_NODES),$(MANIFESTS_DIR)/$(1)/$(n).yaml)
-# the other orderers of the network, "host:7050=<their TLS CA in cli-crypto>"
+# the other orderers of the network, "host:port=<their TLS CA in cli-crypto>"
 other_orderers = $(filter-out $(1):%,$(foreach o,$(ORDERER_ORGS),$(foreach h,$($(o)_NODE_HOSTS),\
-	$(h):7050=/crypto/orderer-tls/$(o).pem)))
+	$(h):$(ORDERER_PORT)=/crypto/orderer-tls/$(o).pem)))
 # each node's catch-up step (templates/jobs/catchup.sh), and an orderer
 # org's removal of the system channel (sys-remove.sh); not for Fabric 1.4,
 # whose tools cannot tell (no osnadmin), nor have a system channel to leave
@@ -98,7 +98,7 @@ define roll_jobs
 $(foreach n,$(join $(addsuffix :,$($(1)_NODES)),$($(1)_NODE_HOSTS)),\
 	$(eval $(call job_manifest,$(1),catchup-$(firstword $(subst :, ,$(n))),catchup.sh))\
 	$(eval $(call job_yaml,$(1),catchup-$(firstword $(subst :, ,$(n)))): JOB_ARGS = \
-		-D NODE=$(lastword $(subst :, ,$(n))):$(if $(filter orderer,$($(1)_TYPE)),7050,7051) \
+		-D NODE=$(lastword $(subst :, ,$(n))):$(call node_port,$(1)) \
 		-D 'ORDERERS=$(call other_orderers,$(lastword $(subst :, ,$(n))))'))
 $(if $(filter orderer,$($(1)_TYPE)),$(eval $(call job_manifest,$(1),sys-remove,sys-remove.sh)))
 endef

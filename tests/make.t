@@ -236,4 +236,14 @@ is "$rc:$out:$err" "0::" "make -s: everything made, nothing printed"
 rm -rf "$tmp/silent/manifests/org1"
 run tmake BUILD="$tmp/silent" all
 like "$out" "^  RENDER  org1/peer0.yaml$" "make without -s names the steps"
+
+# The nodes' ports are written once, in templates/ports.vars: no template,
+# rule, script or source says a port number itself (couchdb's user ID,
+# 5984, is not a port)
+ports=$(sed -n 's/^[A-Z_]*=\([0-9]*\)$/\1/p' "$TOP/templates/ports.vars" | sort -u | paste -sd'|')
+is "$(cd "$TOP" && grep -rnwE "$ports" templates rules GNUmakefile include lib tools --exclude=ports.vars |
+	grep -v 'runAsUser: 5984')" "" "every port is written in templates/ports.vars alone"
+run tmake BUILD="$tmp/port" PEER_PORT=7151
+like "$rc:$err" "^2:.*PEER_PORT=7151: the nodes' ports are not variables; they are fixed in templates/ports.vars" \
+	"a port on the command line is refused (the templates would not see it)"
 done_testing

@@ -231,7 +231,7 @@ static bool node_of_host(const struct cluster *cl, const char *host, size_t hl, 
 	return hits == 1;
 }
 
-/* A port as written ("7050"), or -1. */
+/* A port as written (digits alone), or -1. */
 static long port_number(const char *s, size_t len)
 {
 	long port = 0;

@@ -38,9 +38,14 @@ at_least() { # at_least WANT: is NODE's height WANT or more?
 want=
 if [ -n "$ORDERER_ADMINS" ]; then
 	# an orderer that the participation API says has no CHANNEL (one added
-	# now, not joined yet) has nothing to catch up
+	# now, not joined yet) has nothing to catch up; its admin endpoint is the
+	# one of ORDERER_ADMINS on its host
+	admin=
+	for a in $ORDERER_ADMINS; do
+		if [ "${a%:*}" = "${NODE%:*}" ]; then admin=$a; fi
+	done
 	# shellcheck disable=SC2046
-	info=$(osnadmin channel list -c "$CHANNEL" -o "${NODE%:*}:7053" $(osnadmin_tls "$OWN_CA") 2>/dev/null || true)
+	info=$(osnadmin channel list -c "$CHANNEL" -o "$admin" $(osnadmin_tls "$OWN_CA") 2>/dev/null || true)
 	if printf '%s\n' "$info" | grep -q '^Status: 404$'; then
 		say "$NODE has not joined $CHANNEL: nothing to catch up"
 		exit 0
