@@ -666,6 +666,22 @@ is "$rc:$(balances)" "0:a = 80 b = 220 " "peer1, its ledger made anew, caught up
 # shellcheck disable=SC2086
 step "Fabric 3.1, Raft: make deploy after reconcile" $f3 deploy
 is "$rc:$(printf '%s\n' "$out" | grep -c 'APPLY')" "0:0" "a plain make deploy afterwards sends nothing"
+# recovery without make: org1's peer0 (the invoke's own peer), the orderer
+# and org2's chaincode server killed at once, with no grace; the next
+# invoke waits for them, and moves 10 once; their pods came back on their
+# own, with their ledgers, and make deploy has nothing to send
+run "$BINDIR/kapply" kill -f "$tmp/fabric3/manifests/org1/peer0.yaml" \
+	-f "$tmp/fabric3/manifests/orgorderer1/orderer0.yaml" -f "$tmp/fabric3/jobs/org2/cc-server.yaml"
+is "$rc:$(printf '%s\n' "$out" | grep -c '^killed ')" "0:3" "a peer, the orderer and a chaincode server killed"
+# shellcheck disable=SC2086
+step "Fabric 3.1, Raft: make invoke, just killed" $f3 invoke
+is "$rc:$(last_balances)" "0:a = 70 b = 230 " "the invoke after the kill moves 10 once: a = 70, b = 230"
+# shellcheck disable=SC2086
+step "Fabric 3.1, Raft: make query ORG=org2, after the kill" $f3 query ORG=org2
+is "$rc:$(balances)" "0:a = 70 b = 230 " "org2 answers the same: nothing lost, nothing doubled"
+# shellcheck disable=SC2086
+step "Fabric 3.1, Raft: make deploy, after the kill" $f3 WAIT=1 deploy
+is "$rc:$(printf '%s\n' "$out" | grep -c 'APPLY')" "0:0" "make deploy after the kill sends nothing"
 # shellcheck disable=SC2086
 step "Fabric 3.1, Raft: make clean-cluster" $f3 clean-cluster
 is "$rc:$(ours)" "0:" "Fabric 3.1, Raft: clean-cluster leaves no object of ours"

@@ -231,6 +231,20 @@ is "$(printf '%s\n' "$out" | grep -c '(Deployment web) <==$')" 2 "logs: one sect
 is "$(printf '%s\n' "$out" | grep '(StatefulSet db)')" "==> $NS1/Pod/db-0 container db (StatefulSet db) <==
 ==> $NS1/Pod/db-0 container side (StatefulSet db) <==" "logs: a section per container (selector with matchExpressions)"
 
+# ---- kill: the workloads' pods, at once and with no grace, as a crash ----
+[ -z "$E2E" ] && log_mark
+run kapply kill -f "$tmp/web.yaml"
+is "$rc" 0 "kill: exit 0"
+is "$(printf '%s\n' "$out" | grep -c "^killed $NS1/Pod/web-[a-z0-9]*-[a-z0-9]* (Deployment web)\$")/$(printf '%s\n' "$out" |
+	grep -c "^killed $NS1/Pod/db-0 (StatefulSet db)\$")" "2/1" \
+	"kill: each pod once (the StatefulSet's pod of two containers too)"
+if double_only 2 "needs the double's request log"; then
+	is "$(log_count 'DELETE /api/v1/namespaces/[^/]*/pods/[-a-z0-9]*[?]gracePeriodSeconds=0 200')" 3 \
+		"kill: one DELETE per pod, with no grace period"
+	run kapply kill -f "$tmp/web.yaml"
+	is "$rc:$(printf '%s\n' "$out" | grep -c '^no pod for ')" "0:2" "kill with no pod left: nothing to do, no error"
+fi
+
 # ---- usage ----
 run kapply get --tail 1 -f "$tmp/ok.yaml"
 like "$rc:$err" "^2:kapply: --tail goes with logs" "--tail with another command is a usage error"

@@ -14,6 +14,10 @@
 # started again (BACKOFF_LIMIT 0): a new one would not know what this one
 # sent.
 . /scripts/common.sh
+# a peer, an orderer or a chaincode server that is starting again (after a
+# crash, a roll) refuses the endorsement, which sends nothing: try for
+# about 140 s (8 attempts), as the steps after a deploy do
+RETRIES=${RETRIES:-8}
 
 # the channel's height as CORE_PEER_ADDRESS has it
 height() {

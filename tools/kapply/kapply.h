@@ -99,6 +99,7 @@ int cmd_prune(struct run *r);
 int cmd_wait(struct run *r);
 int cmd_get(struct run *r);
 int cmd_logs(struct run *r);
+int cmd_kill(struct run *r);
 int cmd_kubeconfig(struct run *r);
 
 /* Poll until every target is gone (404) or the timeout; 0 or -1 (reported). */

@@ -133,11 +133,13 @@ static bool owned_by(const struct jval *pod, const char *uid)
 
 /*
  * The logs of the pods one list answered with: every container (init
- * containers first) when the pod has several, else the pod's one.  A Job's
- * are those it owns (uid): the pods of a Job of the same name deleted just
- * before may still be there, as the garbage collector takes its time.
+ * containers first) when the pod has several and per_container, else the
+ * pod's one.  A Job's are those it owns (uid): the pods of a Job of the
+ * same name deleted just before may still be there, as the garbage
+ * collector takes its time.
  */
-static void add_pods(struct run *r, struct logs *ls, const struct kreq *list, const char *uid)
+static void add_pods(struct run *r, struct logs *ls, const struct kreq *list, const char *uid,
+		     bool per_container)
 {
 	const struct target *t = list->data;
 	struct jval *doc = json_parse(list->resp.buf, list->resp.len, NULL, 0);
@@ -162,7 +164,7 @@ static void add_pods(struct run *r, struct logs *ls, const struct kreq *list, co
 
 		if (!name)
 			continue;
-		if (ni + nm <= 1) {
+		if (ni + nm <= 1 || !per_container) {
 			add_log(ls, t, t->ns, name, NULL);
 			continue;
 		}
@@ -193,49 +195,46 @@ static struct kreq *log_req(const struct run *r, const struct kres *pods, struct
 	return kreq_new("GET", sb_detach(&url), NULL, 0, NULL);
 }
 
-int cmd_logs(struct run *r)
+/*
+ * The pods of the Jobs, Deployments and StatefulSets of PATH into ls (one
+ * entry per container with per_container), and the server's pods
+ * resource in *pods.  0, or EXIT_USER when the server has no pods.
+ */
+static int find_pods(struct run *r, const struct kres **pods, struct logs *ls, bool per_container)
 {
 	static const char *const core[] = { "v1", NULL };
-	struct kreq **lists = xcalloc(r->nt ? r->nt : 1, sizeof(*lists)), **reqs;
+	struct kreq **lists = xcalloc(r->nt ? r->nt : 1, sizeof(*lists)), **all;
 	struct kreq **owners = xcalloc(r->nt ? r->nt : 1, sizeof(*owners));
-	const struct kres *pods;
-	struct logs ls = {0};
-	size_t nl = 0;
+	size_t nl = 0, no = 0;
 
-	if (kapi_discover(r->api, core) < 0) {
-		free(lists);
-		return EXIT_USER;
-	}
-	if (!(pods = kapi_find(r->api, "v1", "Pod"))) {
+	if (kapi_discover(r->api, core) == 0 && !(*pods = kapi_find(r->api, "v1", "Pod")))
 		warnf("the server has no pods resource");
+	if (!*pods) {     /* (a failed discovery said why) */
 		free(lists);
+		free(owners);
 		return EXIT_USER;
 	}
 	for (size_t i = 0; i < r->nt; i++)
-		if ((is_job(&r->t[i]) || is_workload(&r->t[i])) && (lists[nl] = list_req(r, pods, &r->t[i])))
+		if ((is_job(&r->t[i]) || is_workload(&r->t[i])) && (lists[nl] = list_req(r, *pods, &r->t[i])))
 			nl++;
 	if (!nl && !r->failed)
 		say(r, "no Job, Deployment or StatefulSet in PATH");
 	/* each Job itself too, for its uid (lists first, then the Jobs) */
-	{
-		size_t no = 0;
-		struct kreq **all = xcalloc(2 * nl + 1, sizeof(*all));
-
-		for (size_t i = 0; i < nl; i++) {
-			struct target *t = lists[i]->data;
-			all[i] = lists[i];
-			if (is_job(t))
-				all[nl + no++] = owners[i] = get_req(t);
-		}
-		kclient_run(r->c, all, nl + no);
-		free(all);
+	all = xcalloc(2 * nl + 1, sizeof(*all));
+	for (size_t i = 0; i < nl; i++) {
+		struct target *t = lists[i]->data;
+		all[i] = lists[i];
+		if (is_job(t))
+			all[nl + no++] = owners[i] = get_req(t);
 	}
+	kclient_run(r->c, all, nl + no);
+	free(all);
 	for (size_t i = 0; i < nl; i++) {
 		struct jval *owner = owners[i] && kreq_ok(owners[i]) ?
 			json_parse(owners[i]->resp.buf, owners[i]->resp.len, NULL, 0) : NULL;
 
 		if (kreq_ok(lists[i]))
-			add_pods(r, &ls, lists[i], jget_str(owner, "metadata", "uid", NULL));
+			add_pods(r, ls, lists[i], jget_str(owner, "metadata", "uid", NULL), per_container);
 		else
 			report(r, ((struct target *)lists[i]->data)->id, lists[i], NULL);
 		jfree(owner);
@@ -245,7 +244,25 @@ int cmd_logs(struct run *r)
 	}
 	free(lists);
 	free(owners);
+	return 0;
+}
 
+static void free_pod(struct podlog *l)
+{
+	kreq_free(l->q);
+	free(l->pod);
+	free(l->id);
+	free(l->container);
+}
+
+int cmd_logs(struct run *r)
+{
+	const struct kres *pods = NULL;
+	struct logs ls = {0};
+	struct kreq **reqs;
+
+	if (find_pods(r, &pods, &ls, true) != 0)
+		return EXIT_USER;
 	/* every log at once; printed in order */
 	reqs = xcalloc(ls.n ? ls.n : 1, sizeof(*reqs));
 	for (size_t i = 0; i < ls.n; i++)
@@ -264,10 +281,43 @@ int cmd_logs(struct run *r)
 			if (text->len && text->buf[text->len - 1] != '\n')
 				putchar('\n');
 		}
-		kreq_free(l->q);
-		free(l->pod);
-		free(l->id);
-		free(l->container);
+		free_pod(l);
+	}
+	free(reqs);
+	free(ls.l);
+	return r->failed ? EXIT_USER : 0;
+}
+
+/*
+ * kapply kill: delete the pods of the Jobs, Deployments and StatefulSets
+ * of PATH at once, with no grace period, as a crash of their node would
+ * end them; their controllers start new ones.  For fault tests, and for a
+ * pod that hangs.
+ */
+int cmd_kill(struct run *r)
+{
+	const struct kres *pods = NULL;
+	struct logs ls = {0};
+	struct kreq **reqs;
+
+	if (find_pods(r, &pods, &ls, false) != 0)
+		return EXIT_USER;
+	reqs = xcalloc(ls.n ? ls.n : 1, sizeof(*reqs));
+	for (size_t i = 0; i < ls.n; i++) {
+		char *path = kapi_path(pods, ls.l[i].owner->ns, ls.l[i].pod);
+
+		reqs[i] = ls.l[i].q = kreq_new("DELETE", xasprintf("%s?gracePeriodSeconds=0", path), NULL, 0, NULL);
+		free(path);
+	}
+	kclient_run(r->c, reqs, ls.n);
+	for (size_t i = 0; i < ls.n; i++) {
+		struct podlog *l = &ls.l[i];
+
+		if (kreq_ok(l->q))
+			say(r, "killed %s (%s %s)", l->id, l->owner->o->kind, l->owner->o->name);
+		else if (l->q->status != 404)   /* gone already */
+			report(r, l->id, l->q, NULL);
+		free_pod(l);
 	}
 	free(reqs);
 	free(ls.l);

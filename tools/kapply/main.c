@@ -17,7 +17,7 @@
 #include "kapply.h"
 
 static const char synopsis[] =
-	"usage: %s apply|diff|reconcile|delete|prune|wait|get|logs [options] -f PATH...\n"
+	"usage: %s apply|diff|reconcile|delete|prune|wait|get|logs|kill [options] -f PATH...\n"
 	"       %s config [options]\n"
 	"       %s kubeconfig -n NS --service-account NAME -o FILE [options]\n";
 
@@ -44,6 +44,8 @@ static void help(void)
 	       "  get       show whether each object exists and how ready it is\n"
 	       "  logs      print the log of every pod of the Jobs, Deployments and\n"
 	       "            StatefulSets of PATH, each after a header naming the pod\n"
+	       "  kill      delete the pods of the Jobs, Deployments and StatefulSets of PATH\n"
+	       "            at once, with no grace period, as a crash would (for fault tests)\n"
 	       "  config    show the cluster, context, namespace and credentials in use\n"
 	       "  kubeconfig  write to FILE (mode 0600) a kubeconfig of the cluster in use for\n"
 	       "            the ServiceAccount NAME of namespace NS, with a token the server\n"
@@ -256,7 +258,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "apply", cmd_apply, true }, { "diff", cmd_apply, true }, { "reconcile", cmd_reconcile, true },
 		{ "delete", cmd_delete, true }, { "prune", cmd_prune, true },
-		{ "wait", cmd_wait, true }, { "get", cmd_get, true }, { "logs", cmd_logs, true },
+		{ "wait", cmd_wait, true }, { "get", cmd_get, true }, { "logs", cmd_logs, true }, { "kill", cmd_kill, true },
 		{ "config", config_cmd, false }, { "kubeconfig", cmd_kubeconfig, false },
 	};
 	struct opts o = { .propagation = "Background", .timeout_ms = 300000, .tail = -1,
