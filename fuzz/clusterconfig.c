@@ -10,9 +10,9 @@
  */
 #include <string.h>
 
-#include "clusterconfig.h"
+#include "network/clusterconfig.h"
 #include "fuzz.h"
-#include "ytree.h"
+#include "yaml/ytree.h"
 
 static const char network[] =
 	"OrdererOrgs:\n"

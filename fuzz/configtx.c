@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "txgen.h"
+#include "fabric/configtx.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

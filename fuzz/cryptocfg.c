@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "cryptocfg.h"
+#include "network/cryptocfg.h"
 #include "fuzz.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

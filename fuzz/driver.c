@@ -12,9 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fsutil.h"
+#include "base/fsutil.h"
 #include "fuzz.h"
-#include "util.h"
+#include "base/util.h"
 
 static int run_file(const char *path, size_t *count)
 {

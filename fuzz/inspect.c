@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "json.h"
-#include "txgen.h"
+#include "base/json.h"
+#include "fabric/configtx.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "json.h"
-#include "kclient.h"
+#include "base/json.h"
+#include "k8s/kclient.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

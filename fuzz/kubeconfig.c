@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fsutil.h"
+#include "base/fsutil.h"
 #include "fuzz.h"
-#include "kubeconfig.h"
+#include "k8s/kubeconfig.h"
 
 static char *dir, *path;
 

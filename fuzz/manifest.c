@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "manifest.h"
+#include "k8s/manifest.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -8,10 +8,10 @@
  */
 #include <string.h>
 
-#include "ctree.h"
+#include "fabric/ctree.h"
 #include "fuzz.h"
-#include "policy.h"
-#include "txgen.h"
+#include "fabric/policy.h"
+#include "fabric/configtx.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

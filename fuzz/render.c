@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "render.h"
+#include "yaml/render.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

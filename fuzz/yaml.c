@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "json.h"
-#include "ytree.h"
+#include "base/json.h"
+#include "yaml/ytree.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

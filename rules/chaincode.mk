@@ -24,7 +24,7 @@ CC_ACCOUNTS ?= a b
 CC_AMOUNT ?= 10
 # how long the invoke waits for its transaction to be committed; after
 # that it looks for it in the channel's blocks, and sends it again only
-# if it is not there (templates/jobs/cc-invoke.sh)
+# if it is not there (entrypoints/cc-invoke.sh)
 CC_WAIT ?= 30s
 CC_TRANSFER := {"Args":["invoke","$(word 1,$(CC_ACCOUNTS))","$(word 2,$(CC_ACCOUNTS))","$(CC_AMOUNT)"]}
 # The first definition (sequence 1) requires Init, which Fabric then runs
@@ -118,8 +118,8 @@ $(call secret_rule,$(1),$(1)_CC_SERVER,$$(JOBS_DIR)/$(1)/cc-server-files.yaml,$(
 		-c -n cc-$$(CC_NAME) -N $$(call cc_namespace,$(1)) \
 		-l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
 		-o $$@ -v $$(@:.yaml=.vars) -V CC_SERVER_SOURCE $$(if $$(CC_IMAGE),,src=$$(CC_PATH)) \
-		cc-server.sh=templates/jobs/cc-server.sh,\
-	$$(CC_SOURCES) templates/jobs/cc-server.sh)
+		cc-server.sh=entrypoints/cc-server.sh,\
+	$$(CC_SOURCES) entrypoints/cc-server.sh)
 ifeq ($$(NETWORK_POLICY),1)
 $(call render_rule,$(1),$(1)_CC_SERVER,$$(JOBS_DIR)/$(1)/cc-netpol.yaml,templates/netpol-chaincode.yaml,\
 	-D CC_NAMESPACE=$$(call cc_namespace,$(1)))

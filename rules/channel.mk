@@ -1,6 +1,6 @@
 # make channel and make chaincode: the steps the old tool's guide had an
 # operator type in CLI pods, as Kubernetes Jobs (templates/job.yaml running
-# a script of templates/jobs/ as the org's Admin).  Each step is one Job
+# a script of entrypoints/ as the org's Admin).  Each step is one Job
 # whose completion is a stamp under $(STAMP_DIR)/channel-$(CHANNEL)/ or
 # .../chaincode-$(CC_NAME)-$(CC_SEQUENCE)/: a rerun skips what is done, and
 # a failed step stops the chain after printing its Job's log.  The scripts
@@ -60,7 +60,7 @@ define run_job
 endef
 
 # One Job per org and its stamp $(CHANNEL_STAMPS)/<domain>, all at once:
-# each peer org joins its peers (templates/jobs/channel.sh), the first one
+# each peer org joins its peers (entrypoints/channel.sh), the first one
 # creating the channel in the system channel flow while the others wait for
 # it, and sets its anchor peers if it is in ANCHOR_ORGS; in the
 # participation flow each orderer org joins its orderers through their

@@ -122,7 +122,7 @@ $(call manifest,$(1),$(2)-couchdb,templates/couchdb.yaml,-D NODE=$(2))
 endif
 endef
 
-JOB_SCRIPTS := $(sort $(wildcard templates/jobs/*.sh))
+JOB_SCRIPTS := $(sort $(wildcard entrypoints/*.sh))
 
 # $(call org_manifests,org): everything of one org
 define org_manifests

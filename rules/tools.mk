@@ -42,9 +42,11 @@ BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude \
 LIB_PKGS := yaml-0.1
 
 # lib/, by subsystem: base (strings, files, base64, JSON, durations), yaml
-# (YAML trees, vars, templates, crypto-config), x509 (DER, certificates),
-# fabric (protobuf, policies, configtx profiles and config trees, blocks),
-# k8s (kubeconfig, the API client, manifests); their headers in include/
+# (YAML trees, vars, templates), x509 (DER, certificates), fabric
+# (protobuf, policies, MSPs, configtx profiles and config trees, blocks),
+# network (crypto-config.yaml, the network as the cluster holds it), k8s
+# (kubeconfig, the API client, manifests), ca (Fabric CA's API); each
+# subsystem's headers in include/<subsystem>/
 LIB_OBJS := $(patsubst %.c,$(OBJDIR)/%.o,$(wildcard lib/*/*.c))
 LIBA := $(OBJDIR)/libfabk8s.a
 
@@ -92,10 +94,10 @@ tools: $(TOOLS:%=$(BINDIR)/%)
 #   target: inputs $(call tool,txgen)
 TOOL_SUMS := $(BUILD)/stamps/tools
 # (one cksum for every source: "path:crc:size" words; a tool's digest is
-# the library's and its own)
-SOURCE_SUMS := $(if $(SKIP_NETWORK),,$(shell cksum include/*.h lib/*/*.c $(wildcard tools/*.c \
+# the library's, the ports it is compiled with, and its own)
+SOURCE_SUMS := $(if $(SKIP_NETWORK),,$(shell cksum templates/ports.vars include/*/*.h lib/*/*.c $(wildcard tools/*.c \
 	tools/*/*.c tools/*/*.h) | awk '{ print $$3 ":" $$1 ":" $$2 }'))
-tool_digest = $(filter include/% lib/% tools/$(1).c:% tools/$(1)/%,$(SOURCE_SUMS))
+tool_digest = $(filter templates/ports.vars:% include/% lib/% tools/$(1).c:% tools/$(1)/%,$(SOURCE_SUMS))
 tool_sum = $(TOOL_SUMS)/$(1).sum
 tool = $(call tool_sum,$(1))
 

@@ -90,7 +90,7 @@ node_manifests = $(foreach n,$($(1)_NODES),$(MANIFESTS_DIR)/$(1)/$(n).yaml)
 # the other orderers of the network, "host:port=<their TLS CA in cli-crypto>"
 other_orderers = $(filter-out $(1):%,$(foreach o,$(ORDERER_ORGS),$(foreach h,$($(o)_NODE_HOSTS),\
 	$(h):$(ORDERER_PORT)=/crypto/orderer-tls/$(o).pem)))
-# each node's catch-up step (templates/jobs/catchup.sh), and an orderer
+# each node's catch-up step (entrypoints/catchup.sh), and an orderer
 # org's removal of the system channel (sys-remove.sh); not for Fabric 1.4,
 # whose tools cannot tell (no osnadmin), nor have a system channel to leave
 ROLL_CHECKS := $(if $(filter 1.4,$(FABRIC_VERSION)),,1)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # caclient against a real fabric-ca-server 1.5 on loopback, started with TLS
-# by the cluster's own templates/jobs/ca-start.sh (registrar admin, its
+# by the cluster's own entrypoints/ca-start.sh (registrar admin, its
 # password from a file) on a CA certificate and key made by mspgen, as
 # templates/ca.yaml runs it.  The server comes from the test cluster's
 # archive beside this tree (../shared/cluster/bin/fabric-ca-1.5.tar.xz);
@@ -124,7 +124,7 @@ FCA=$(dirname "$(find "$tmp/fca" -name fabric-ca-server -type f | head -1)")
 # The cluster's start script, reading its files from $tmp/crypto, starts
 # the real fabric-ca-server with the configuration it writes (the
 # registrar, the signing profiles).
-sed "s#/etc/hyperledger/fabric-ca/crypto#$tmp/crypto#g" "$TOP/templates/jobs/ca-start.sh" >ca-start.sh
+sed "s#/etc/hyperledger/fabric-ca/crypto#$tmp/crypto#g" "$TOP/entrypoints/ca-start.sh" >ca-start.sh
 
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -173,7 +173,7 @@ trap 'exit 143' TERM
 
 HOME1=$tmp/ca-home
 start_ca "$HOME1"
-ok $? "fabric-ca-server starts from templates/jobs/ca-start.sh with mspgen's CA"
+ok $? "fabric-ca-server starts from entrypoints/ca-start.sh with mspgen's CA"
 URL=https://127.0.0.1:$port
 requests() { grep -c ' /api/v1/' "$HOME1/log"; }
 CONN="-u $URL --tls-ca $CACERT --caname $CANAME"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """check-jobs.py BUILD - the Job manifests make rendered, read with PyYAML:
 each Job runs a script that the scripts ConfigMap of its namespace holds
-byte for byte (as templates/jobs/ has it), mounts the org's cli-crypto
+byte for byte (as entrypoints/ has it), mounts the org's cli-crypto
 Secret with items naming keys the Secret has, sets every variable its
 script reads, and carries no fabric-k8s/org label (so that deploying the
 org never prunes it).  Prints "org/job script" per Job, then problems."""
@@ -47,8 +47,8 @@ for path in sorted(glob.glob(os.path.join(build, "jobs", "*", "*.yaml"))):
         script = c["command"][1].removeprefix("/scripts/")
         print(f"{where} {script}")
         env = {e["name"]: e.get("value", "") for e in c["env"]}
-        text = open(os.path.join(top, "templates", "jobs", script)).read()
-        common = open(os.path.join(top, "templates", "jobs", "common.sh")).read()
+        text = open(os.path.join(top, "entrypoints", script)).read()
+        common = open(os.path.join(top, "entrypoints", "common.sh")).read()
         # every variable the script (and common.sh) reads must be set
         assigned = set(re.findall(r"^\s*(?:export\s+)?(\w+)=", text + common, re.M)) | \
             set(re.findall(r"\bfor (\w+) in", text + common)) | {"n", "out"}
@@ -63,8 +63,8 @@ for path in sorted(glob.glob(os.path.join(build, "jobs", "*", "*.yaml"))):
         else:
             for s in (script, "common.sh"):
                 got = base64.b64decode(scripts_cm["binaryData"].get(s, ""))
-                if got != open(os.path.join(top, "templates", "jobs", s), "rb").read():
-                    problems.append(f"{where}: the ConfigMap's {s} is not templates/jobs/{s}")
+                if got != open(os.path.join(top, "entrypoints", s), "rb").read():
+                    problems.append(f"{where}: the ConfigMap's {s} is not entrypoints/{s}")
         secret = vols["crypto"]["secret"]
         cli = one(os.path.join(build, "manifests", org, "cli-crypto.yaml"), "Secret", secret["secretName"])
         if cli is None:

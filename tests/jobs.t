@@ -13,7 +13,7 @@ cd "$tmp" || exit 1
 need_pyyaml
 RAFT=$FIXTURES/fabric-2.5/two-org-raft-participation
 
-for s in "$TOP"/templates/jobs/*.sh; do
+for s in "$TOP"/entrypoints/*.sh; do
 	sh -n "$s" && bash -n "$s"
 	ok $? "$(basename "$s") parses (sh -n, bash -n)"
 done
@@ -29,9 +29,9 @@ flow() { # flow NAME VERSION EXPECTED make-args...: render the Jobs and check th
 	is "$rc" 0 "$name: every Job checks out"
 	[ "$rc" -ne 0 ] && diag "$out"
 	is "$(printf '%s\n' "$out" | grep -v '^PROBLEM' | tr '\n' ' ')" "$want" "$name: the steps, in each org"
-	scripts=$(printf '%s\n' "$out" | grep -v '^PROBLEM' | cut -d' ' -f2 | sort -u | sed "s|^|$TOP/templates/jobs/|")
+	scripts=$(printf '%s\n' "$out" | grep -v '^PROBLEM' | cut -d' ' -f2 | sort -u | sed "s|^|$TOP/entrypoints/|")
 	# and the command lines of the helpers they call
-	scripts="$scripts $TOP/templates/jobs/common.sh"
+	scripts="$scripts $TOP/entrypoints/common.sh"
 	# shellcheck disable=SC2086
 	run "$PY" "$TOP/tests/check-cli-flags.py" "$TOP/tests/data/fabric-cli-flags.txt" "$version" $scripts
 	is "$rc" 0 "$name: every peer/osnadmin command line takes Fabric $version's flags"
@@ -65,7 +65,7 @@ like "$(cat "$tmp/two/jobs/org2.policy.test/ch-mychannel.yaml")" 'ORDERER_CA, va
 	"two orderer orgs: a peer org's steps trust the first orderer org's TLS CA"
 
 # the checker itself catches a flag Fabric does not have
-mkdir -p bad && cp "$TOP/templates/jobs/common.sh" bad/ &&
+mkdir -p bad && cp "$TOP/entrypoints/common.sh" bad/ &&
 	printf 'peer channel join -b x --channel mychannel\nosnadmin channel join -c x\n' > bad/s.sh
 run "$PY" "$TOP/tests/check-cli-flags.py" "$TOP/tests/data/fabric-cli-flags.txt" 2.5 bad/s.sh
 is "$out" "s.sh:1: \`peer channel join\` has no flag --channel
@@ -73,7 +73,7 @@ is "$out" "s.sh:1: \`peer channel join\` has no flag --channel
 # and checks the helpers of common.sh that a script calls, only those
 printf 'balances\n' > bad/q.sh
 sed 's/chaincode query -C/chaincode query --nosuch -C/; s/querycommitted -C/querycommitted --nosuch -C/' \
-	"$TOP/templates/jobs/common.sh" > bad/common.sh
+	"$TOP/entrypoints/common.sh" > bad/common.sh
 run "$PY" "$TOP/tests/check-cli-flags.py" "$TOP/tests/data/fabric-cli-flags.txt" 2.5 bad/q.sh bad/common.sh
 like "$out" "^common.sh:[0-9]+: \`peer chaincode query\` has no flag --nosuch
 1 command lines checked$" "the flag check covers the common.sh helper a script calls, and not the others"
@@ -90,9 +90,9 @@ is "$(openssl x509 -in client.crt -noout -subject -nameopt sep_multiline | sed -
 	"Admin@orgorderer1" "orderer join: its subject is the orderer org's Admin"
 run openssl verify -CAfile "$B/crypto-config/ordererOrganizations/orgorderer1/tlsca/tlsca.orgorderer1-cert.pem" client.crt
 is "$rc" 0 "orderer join: the certificate chains to the orderer org's TLS CA, which the admin endpoint trusts"
-like "$(cat "$TOP/templates/jobs/common.sh")" '--client-cert /crypto/admin/tls/client.crt --client-key /crypto/admin/tls/client.key' \
+like "$(cat "$TOP/entrypoints/common.sh")" '--client-cert /crypto/admin/tls/client.crt --client-key /crypto/admin/tls/client.key' \
 	"orderer join: osnadmin is given that certificate and its key (osnadmin_tls)"
-is "$(grep -c '\$(osnadmin_tls "\$ORDERER_CA")' "$TOP/templates/jobs/orderer-join.sh")" 2 \
+is "$(grep -c '\$(osnadmin_tls "\$ORDERER_CA")' "$TOP/entrypoints/orderer-join.sh")" 2 \
 	"orderer join: both its osnadmin commands take them, for the orderer org's TLS CA"
 
 # the chaincode package (Fabric 2.x, chaincode as a service)
@@ -137,7 +137,7 @@ printf '%s\n' '#!/bin/sh' '[ -e "$FAKE_STATE" ] || { touch "$FAKE_STATE"; echo "
 printf '#!/bin/sh\n' >fake/sleep
 chmod +x fake/peer fake/sleep
 run env PATH="$tmp/fake:$PATH" FAKE_STATE="$tmp/state" STEP=cc-abstore-query ACCOUNTS="a b" CHANNEL=mychannel \
-	CC_NAME=abstore sh -c '. "$1" && balances' sh "$TOP/templates/jobs/common.sh"
+	CC_NAME=abstore sh -c '. "$1" && balances' sh "$TOP/entrypoints/common.sh"
 is "$rc:$out" "0:a = 80
 b = 80" "a query that waited: the balances, each line whole"
 like "$err" "^cc-abstore-query: attempt 1 failed, retrying in 5s$" "and the wait on a line of its own"
@@ -164,7 +164,7 @@ chmod +x fake/peer
 job() { # job SCRIPT ENV...: run a Job's script with the fake peer
 	s=$1
 	shift
-	sed "s|/scripts/common.sh|$TOP/templates/jobs/common.sh|" "$TOP/templates/jobs/$s" >"$s"
+	sed "s|/scripts/common.sh|$TOP/entrypoints/common.sh|" "$TOP/entrypoints/$s" >"$s"
 	rm -f "$tmp/state".*
 	run env PATH="$tmp/fake:$PATH" FAKE_STATE="$tmp/state" TLS_ENABLED=false CHANNEL=mychannel ORDERER_ADDRESS=o:7050 "$@" sh "$s"
 	calls=$(sort "$tmp/state.calls" | uniq -c | sed 's/^ *//' | tr '\n' ',')
@@ -195,8 +195,8 @@ FAKE
 printf '#!/bin/sh\n[ "$1" = proto_decode ] && cat "$FAKE_JSON"\n' >fake/configtxlator
 chmod +x fake/peer fake/configtxlator
 invoke() { # invoke CC_ARGS: cc-invoke.sh with the fakes
-	sed "s|/scripts/common.sh|$TOP/templates/jobs/common.sh|; s|/crypto/admin/|$tmp/admin/|" \
-		"$TOP/templates/jobs/cc-invoke.sh" >cc-invoke.sh
+	sed "s|/scripts/common.sh|$TOP/entrypoints/common.sh|; s|/crypto/admin/|$tmp/admin/|" \
+		"$TOP/entrypoints/cc-invoke.sh" >cc-invoke.sh
 	rm -f "$tmp/state".*
 	run env PATH="$tmp/fake:$PATH" FAKE_STATE="$tmp/state" FAKE_BLOCK="$INV/block.pb" FAKE_JSON="$INV/block.json" \
 		STEP=cc-abstore-invoke TLS_ENABLED=false CHANNEL=mychannel ORDERER_ADDRESS=o:7050 CC_NAME=abstore \

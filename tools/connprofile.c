@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fsutil.h"
-#include "json.h"
-#include "util.h"
+#include "base/fsutil.h"
+#include "base/json.h"
+#include "base/util.h"
 
 struct node {
 	char *name, *url, *caname, *pem;        /* caname: the CA's only */

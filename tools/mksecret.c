@@ -26,11 +26,11 @@
 
 #include <openssl/evp.h>
 
-#include "base64.h"
-#include "cryptocfg.h"
-#include "fsutil.h"
-#include "util.h"
-#include "vars.h"
+#include "base/base64.h"
+#include "network/cryptocfg.h"
+#include "base/fsutil.h"
+#include "base/util.h"
+#include "yaml/vars.h"
 
 /* Kubernetes caps a Secret at 1 MiB; refuse early rather than at apply. */
 enum { MAX_SECRET_BYTES = 1 << 20, MAX_KEY_LEN = 253 };

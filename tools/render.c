@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fsutil.h"
-#include "render.h"
-#include "util.h"
-#include "vars.h"
+#include "base/fsutil.h"
+#include "yaml/render.h"
+#include "base/util.h"
+#include "yaml/vars.h"
 
 static void usage(void)
 {

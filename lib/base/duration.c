@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "duration.h"
+#include "base/duration.h"
 
 /* ---- durations, as Go's time package writes and reads them ---- */
 

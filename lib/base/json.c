@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "base/json.h"
 
 /* Deeper nesting than this is refused rather than risking the stack. */
 #define JSON_MAX_DEPTH 256

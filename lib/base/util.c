@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* Written once in main() before anything else runs; read-only afterwards. */
 static const char *prog = "?";

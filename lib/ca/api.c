@@ -9,9 +9,9 @@
 
 #include <openssl/crypto.h>
 
-#include "base64.h"
-#include "ca.h"
-#include "util.h"
+#include "base/base64.h"
+#include "ca/ca.h"
+#include "base/util.h"
 
 void ca_ident_free(struct ca_ident *id)
 {

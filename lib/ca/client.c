@@ -11,10 +11,10 @@
 
 #include <openssl/crypto.h>
 
-#include "base64.h"
-#include "ca.h"
-#include "fsutil.h"
-#include "util.h"
+#include "base/base64.h"
+#include "ca/ca.h"
+#include "base/fsutil.h"
+#include "base/util.h"
 
 #define MAX_ANSWER (1u << 20)           /* fabric-ca's answers are a few KiB */
 #define CONNECT_TIMEOUT_MS 10000L

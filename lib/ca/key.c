@@ -17,9 +17,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "base64.h"
-#include "ca.h"
-#include "util.h"
+#include "base/base64.h"
+#include "ca/ca.h"
+#include "base/util.h"
 
 struct ca_key {
 	struct pki_key *pki;

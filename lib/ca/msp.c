@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ca.h"
-#include "fsutil.h"
-#include "util.h"
+#include "ca/ca.h"
+#include "base/fsutil.h"
+#include "base/util.h"
 
 /* ---- reading ---- */
 

@@ -18,9 +18,9 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
-#include "base64.h"
-#include "ca.h"
-#include "util.h"
+#include "base/base64.h"
+#include "ca/ca.h"
+#include "base/util.h"
 
 const char *ca_name_problem(const char *name)
 {

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "ca.h"
-#include "util.h"
+#include "ca/ca.h"
+#include "base/util.h"
 
 int ca_registrar_init(struct ca_registrar *reg, const char *name, const char *secret_file,
 		      const char *dir)

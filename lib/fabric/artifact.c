@@ -10,8 +10,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "txgen.h"
-#include "util.h"
+#include "fabric/configtx.h"
+#include "base/util.h"
 
 enum { HEADER_CONFIG = 1, HEADER_CONFIG_UPDATE = 2, NONCE_SIZE = 24, METADATA_SLOTS = 5 };
 

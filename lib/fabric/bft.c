@@ -20,10 +20,10 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "duration.h"
-#include "fsutil.h"
-#include "txgen.h"
-#include "util.h"
+#include "base/duration.h"
+#include "base/fsutil.h"
+#include "fabric/configtx.h"
+#include "base/util.h"
 
 enum opt_kind { OPT_U64, OPT_TEXT, OPT_BOOL, OPT_ROTATION };
 

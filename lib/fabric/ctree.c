@@ -1,8 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctree.h"
-#include "util.h"
+#include "fabric/ctree.h"
+#include "base/util.h"
 
 static uint8_t *dup_bytes(const uint8_t *p, size_t n)
 {

@@ -22,9 +22,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "base64.h"
-#include "txgen.h"
-#include "util.h"
+#include "base/base64.h"
+#include "fabric/configtx.h"
+#include "base/util.h"
 
 /* ---- a small JSON tree ---- */
 

@@ -3,10 +3,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fsutil.h"
-#include "msp.h"
-#include "util.h"
-#include "ytree.h"
+#include "base/fsutil.h"
+#include "fabric/msp.h"
+#include "base/util.h"
+#include "yaml/ytree.h"
 
 struct blob {
 	char *data;

@@ -1,8 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pb.h"
-#include "util.h"
+#include "fabric/pb.h"
+#include "base/util.h"
 
 void pb_free(struct pbuf *b)
 {

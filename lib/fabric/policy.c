@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
-#include "util.h"
+#include "fabric/policy.h"
+#include "base/util.h"
 
 /*
  * Nesting limit, so that a hostile rule cannot exhaust the stack, and so

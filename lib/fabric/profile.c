@@ -13,11 +13,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "duration.h"
-#include "fsutil.h"
-#include "policy.h"
-#include "txgen.h"
-#include "util.h"
+#include "base/duration.h"
+#include "base/fsutil.h"
+#include "fabric/policy.h"
+#include "fabric/configtx.h"
+#include "base/util.h"
 
 /* A mapping, or NULL for absent/null; -1 on a type error. */
 static int get_map(const struct ynode *parent, const char *key, const struct ypath *p,

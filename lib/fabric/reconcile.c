@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pki.h"
-#include "txgen.h"
-#include "util.h"
+#include "x509/pki.h"
+#include "fabric/configtx.h"
+#include "base/util.h"
 
 enum { POLICY_SIGNATURE = 1, POLICY_IMPLICIT_META = 3 };
 enum { META_ANY = 0, META_ALL = 1, META_MAJORITY = 2 };

@@ -1,8 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "kapi.h"
+#include "base/json.h"
+#include "k8s/kapi.h"
 
 struct gv {
 	char *api_version;

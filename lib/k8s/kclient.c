@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "json.h"
-#include "kclient.h"
+#include "base/json.h"
+#include "k8s/kclient.h"
 
 #define MAX_BODY (256u << 20)           /* a response larger than this is an error */
 #define BACKOFF_FIRST_MS 250

@@ -10,11 +10,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "base64.h"
-#include "fsutil.h"
-#include "json.h"
-#include "kubeconfig.h"
-#include "ytree.h"
+#include "base/base64.h"
+#include "base/fsutil.h"
+#include "base/json.h"
+#include "k8s/kubeconfig.h"
+#include "yaml/ytree.h"
 
 extern char **environ;
 

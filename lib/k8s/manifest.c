@@ -4,9 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fsutil.h"
-#include "manifest.h"
-#include "ytree.h"
+#include "base/fsutil.h"
+#include "k8s/manifest.h"
+#include "yaml/ytree.h"
 
 static const char *scalar(const struct ynode *map, const char *key)
 {

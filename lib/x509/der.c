@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "der.h"
-#include "util.h"
+#include "x509/der.h"
+#include "base/util.h"
 
 void der_raw(struct der *d, const void *p, size_t n)
 {

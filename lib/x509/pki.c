@@ -13,8 +13,8 @@
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 
-#include "pki.h"
-#include "util.h"
+#include "x509/pki.h"
+#include "base/util.h"
 
 #define OID_EC_PUBLIC_KEY "1.2.840.10045.2.1"
 #define OID_P256 "1.2.840.10045.3.1.7"

@@ -1,8 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render.h"
-#include "ytree.h"
+#include "yaml/render.h"
+#include "yaml/ytree.h"
 
 static void out_line(struct rendered *o, int tline)
 {

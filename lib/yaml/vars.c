@@ -1,9 +1,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fsutil.h"
-#include "util.h"
-#include "vars.h"
+#include "base/fsutil.h"
+#include "base/util.h"
+#include "yaml/vars.h"
 
 static bool name_start(char c)
 {

@@ -7,8 +7,8 @@
 
 #include <yaml.h>
 
-#include "fsutil.h"
-#include "ytree.h"
+#include "base/fsutil.h"
+#include "yaml/ytree.h"
 
 /*
  * Limits that keep hostile input from exhausting memory: aliases are

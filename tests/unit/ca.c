@@ -20,9 +20,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "base64.h"
-#include "ca.h"
-#include "fsutil.h"
+#include "base/base64.h"
+#include "ca/ca.h"
+#include "base/fsutil.h"
 #include "tap.h"
 
 static const char *tmpdir;

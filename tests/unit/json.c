@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "base/json.h"
 #include "tap.h"
 
 /* Parse text and write it back compactly; NULL when it does not parse. */

@@ -6,12 +6,12 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include "base64.h"
-#include "cryptocfg.h"
-#include "duration.h"
-#include "fsutil.h"
+#include "base/base64.h"
+#include "network/cryptocfg.h"
+#include "base/duration.h"
+#include "base/fsutil.h"
 #include "tap.h"
-#include "vars.h"
+#include "yaml/vars.h"
 
 static void test_paths(void)
 {

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
-#include "pb.h"
+#include "base/base64.h"
+#include "fabric/pb.h"
 #include "tap.h"
 
 static int same(const struct pbuf *b, const char *want, size_t n)

@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "der.h"
-#include "fsutil.h"
-#include "pki.h"
+#include "x509/der.h"
+#include "base/fsutil.h"
+#include "x509/pki.h"
 #include "tap.h"
 
 static char *hex(const uint8_t *p, size_t n)

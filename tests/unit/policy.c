@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
+#include "fabric/policy.h"
 #include "tap.h"
 
 /* A compact rendering: ids "A.MEMBER B.ADMIN", rule "1of(#2,2of(#0,#1))". */

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "ytree.h"
+#include "yaml/ytree.h"
 
 static struct yfile *load(const char *text)
 {

@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "ca.h"
+#include "ca/ca.h"
 
 struct opts {
 	const char *cmd;

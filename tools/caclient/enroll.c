@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "caclient.h"
-#include "util.h"
+#include "base/util.h"
 
 int check_user(const struct opts *o)
 {

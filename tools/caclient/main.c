@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "caclient.h"
-#include "util.h"
+#include "base/util.h"
 
 static const char synopsis[] =
 	"usage: caclient enroll -u URL --tls-ca FILE [--caname NAME] [--registrar NAME]\n"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "caclient.h"
-#include "util.h"
+#include "base/util.h"
 
 /*
  * -o of revoke: absent or empty (nothing to remove), or the user's

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "base/json.h"
 #include "kapply.h"
 
 #define MAX_DIFF_PATHS 8

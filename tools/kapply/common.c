@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "base/json.h"
 #include "kapply.h"
 
 char *object_id(const char *ns, const char *kind, const char *name)

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "json.h"
+#include "base/json.h"
 #include "kapply.h"
 
 /* Kinds prune looks at besides those of the manifests (when the server has them). */

@@ -8,10 +8,10 @@
 
 #include <stdbool.h>
 
-#include "kapi.h"
-#include "kclient.h"
-#include "kubeconfig.h"
-#include "manifest.h"
+#include "k8s/kapi.h"
+#include "k8s/kclient.h"
+#include "k8s/kubeconfig.h"
+#include "k8s/manifest.h"
 
 #define FIELD_MANAGER "fabric-k8s"
 #define MANAGED_BY "app.kubernetes.io/managed-by=fabric-k8s"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "base/json.h"
 #include "kapply.h"
 
 /* One log to fetch: a container of a pod of an owner. */

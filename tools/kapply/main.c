@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "duration.h"
+#include "base/duration.h"
 #include "kapply.h"
 
 static const char synopsis[] =

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
-#include "fsutil.h"
-#include "json.h"
+#include "base/base64.h"
+#include "base/fsutil.h"
+#include "base/json.h"
 #include "kapply.h"
 
 /* "key: value" with value as a YAML string, at indent. */

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "json.h"
+#include "base/json.h"
 #include "kapply.h"
 
 #define POLL_MS 500              /* between polls, after a quicker start */

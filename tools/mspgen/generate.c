@@ -22,10 +22,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fsutil.h"
+#include "base/fsutil.h"
 #include "mspgen.h"
-#include "pki.h"
-#include "util.h"
+#include "x509/pki.h"
+#include "base/util.h"
 
 enum node_type { NODE_CLIENT, NODE_ORDERER, NODE_PEER, NODE_ADMIN };
 

@@ -14,9 +14,9 @@
 
 #include <openssl/crypto.h>
 
-#include "cryptocfg.h"
+#include "network/cryptocfg.h"
 #include "mspgen.h"
-#include "util.h"
+#include "base/util.h"
 
 #define MSPGEN_VERSION "0.1.0"
 

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "cryptocfg.h"
+#include "network/cryptocfg.h"
 
 /* cryptogen's validity: 3650 days from five minutes ago. */
 enum { CERT_DAYS = 3650 };

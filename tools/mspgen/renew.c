@@ -19,10 +19,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fsutil.h"
+#include "base/fsutil.h"
 #include "mspgen.h"
-#include "pki.h"
-#include "util.h"
+#include "x509/pki.h"
+#include "base/util.h"
 
 static const char *const org_types[] = { "ordererOrganizations", "peerOrganizations" };
 static const char *const node_dirs[] = { "orderers", "peers", "users" };

@@ -20,9 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fsutil.h"
-#include "txgen.h"
-#include "util.h"
+#include "base/fsutil.h"
+#include "fabric/configtx.h"
+#include "base/util.h"
 
 #define TXGEN_VERSION "1.0"
 

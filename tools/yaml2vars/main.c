@@ -19,10 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cryptocfg.h"
-#include "fsutil.h"
-#include "util.h"
-#include "clusterconfig.h"
+#include "network/cryptocfg.h"
+#include "base/fsutil.h"
+#include "base/util.h"
+#include "network/clusterconfig.h"
 
 /*
  * Node ports, as the old tool gave them: each org a block of 100 from the

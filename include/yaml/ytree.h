@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "util.h"
+#include "base/util.h"
 
 enum ykind { Y_SCALAR, Y_SEQ, Y_MAP };
 

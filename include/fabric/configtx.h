@@ -1,19 +1,19 @@
 /*
- * txgen.h - configtx.yaml made into channel configs (lib/fabric): the file
+ * configtx.h - configtx.yaml made into channel configs (lib/fabric): the file
  * being read, the channel config built from a profile, and the artifacts
  * made of it (blocks and envelopes), and reading them back; txgen is the
  * command line around it.
  */
-#ifndef TXGEN_H
-#define TXGEN_H
+#ifndef FABRIC_CONFIGTX_H
+#define FABRIC_CONFIGTX_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ctree.h"
-#include "msp.h"
-#include "pb.h"
-#include "ytree.h"
+#include "fabric/ctree.h"
+#include "fabric/msp.h"
+#include "fabric/pb.h"
+#include "yaml/ytree.h"
 
 /* Group and value names of a channel config, as Fabric spells them. */
 #define ADMINS "Admins"

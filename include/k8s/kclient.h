@@ -19,8 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kubeconfig.h"
-#include "util.h"
+#include "k8s/kubeconfig.h"
+#include "base/util.h"
 
 struct kclient_opts {
 	int max_inflight;               /* requests on the wire at once (default 32) */

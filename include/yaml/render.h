@@ -13,8 +13,8 @@
 
 #include <stddef.h>
 
-#include "util.h"
-#include "vars.h"
+#include "base/util.h"
+#include "yaml/vars.h"
 
 struct rendered {
 	struct strbuf text;     /* the result */

@@ -33,7 +33,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* What the command line says; NULL members take the defaults above. */
 struct kubeconfig_opts {

@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ytree.h"
+#include "yaml/ytree.h"
 
 /* Limits on counts, so that a typo cannot ask for a million certificates. */
 enum { MAX_TEMPLATE_COUNT = 1000, MAX_USER_COUNT = 1000 };

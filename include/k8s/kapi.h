@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "kclient.h"
+#include "k8s/kclient.h"
 
 struct kres {
 	char *api_version;      /* "v1", "apps/v1" */

@@ -3,8 +3,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cryptocfg.h"
-#include "fsutil.h"
+#include "network/cryptocfg.h"
+#include "base/fsutil.h"
 
 static const char *const top_keys[] = { "OrdererOrgs", "PeerOrgs", NULL };
 static const char *const org_keys[] = { "Name", "Domain", "EnableNodeOUs", "CA",

@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "der.h"
+#include "x509/der.h"
 
 enum pki_alg { PKI_ECDSA_P256, PKI_ED25519 };
 

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "json.h"
+#include "base/json.h"
 
 struct kobj {
 	const char *api_version, *kind, *name;  /* point into body */

@@ -20,7 +20,7 @@
 
 #include <stddef.h>
 
-#include "pb.h"
+#include "fabric/pb.h"
 
 enum msp_role { ROLE_MEMBER = 0, ROLE_ADMIN = 1, ROLE_CLIENT = 2, ROLE_PEER = 3, ROLE_ORDERER = 4 };
 

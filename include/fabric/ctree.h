@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pb.h"
+#include "fabric/pb.h"
 
 struct cvalue {
 	char *key;

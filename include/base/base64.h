@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* Append the base64 text of p[0..n) to sb. */
 void sb_base64(struct strbuf *sb, const void *p, size_t n);

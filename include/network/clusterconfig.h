@@ -6,8 +6,8 @@
 #ifndef CLUSTERCONFIG_H
 #define CLUSTERCONFIG_H
 
-#include "cryptocfg.h"
-#include "util.h"
+#include "network/cryptocfg.h"
+#include "base/util.h"
 
 /*
  * PEER_PORT, ORDERER_PORT and CA_PORT, the ports the nodes serve at in the

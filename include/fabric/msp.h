@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "pb.h"
+#include "fabric/pb.h"
 
 /* What preflight checks need to know about an MSP. */
 struct msp_facts {

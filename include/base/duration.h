@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* Parse into nanoseconds; 0, or -1 for whatever time.ParseDuration refuses. */
 int parse_go_duration(const char *s, int64_t *ns);

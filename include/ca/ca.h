@@ -34,8 +34,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "json.h"
-#include "pki.h"
+#include "base/json.h"
+#include "x509/pki.h"
 
 /* ---- keys, CSRs and tokens (lib/ca/key.c) ---- */
 

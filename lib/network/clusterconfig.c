@@ -11,9 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "fsutil.h"
-#include "clusterconfig.h"
-#include "ytree.h"
+#include "base/fsutil.h"
+#include "network/clusterconfig.h"
+#include "yaml/ytree.h"
 
 int node_port(const struct org_spec *o)
 {
