@@ -38,7 +38,11 @@
 # upgrade in place (system flow at 2.5, migrated to participation, rolled
 # to 3.1, raised to Channel V3_0, queries answering throughout); Fabric
 # 3.1 with Raft (an invoke whose wait for the commit runs out is found in
-# the blocks, not sent twice) and BFT.  Each step's time is printed.
+# the blocks, not sent twice; drift: a peer scaled down and its ledger
+# claim deleted, seen by make status, put back by make reconcile, the peer
+# joined again and caught up; a peer, the orderer and a chaincode server
+# killed, an invoke right after moving 10 once) and BFT.  Each step's time
+# is printed.
 . "$TOP/tests/lib.sh"
 
 if [ "${K8S_E2E:-}" != 1 ] || [ -z "${KUBECONFIG:-}" ]; then
