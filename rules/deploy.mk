@@ -59,7 +59,7 @@ endef
 # and install stamps go, so that make channel chaincode joins it again (it
 # then catches up from the others) and installs the chaincode again.  An
 # orderer that was the network's only one has no other to catch up from:
-# make says so and stops.
+# make says so and stops, before it makes an empty claim.
 define drift_report
 	out=$$($(KAPPLY) reconcile --dry-run $(addprefix -f ,$(call plan_manifests,$(1)))) || exit 1; \
 	if printf '%s\n' "$$out" | grep -q '^absent\|^drifted'; then \
@@ -70,13 +70,20 @@ endef
 new_ledgers = grep '^created .*/PersistentVolumeClaim/' $(STAMP_DIR)/$(1).reconciled | grep -v '/ca-data$$'
 define ledger_renewed
 	if $(new_ledgers) >/dev/null; then \
-		$(if $(and $(filter orderer,$($(1)_TYPE)),$(filter 1,$(words $(foreach o,$(ORDERER_ORGS),$($(o)_NODE_HOSTS))))),\
-		echo "make: the network's only orderer lost its ledger (its claim was gone and is made anew, empty):" \
-			"no other orderer holds the channel's blocks.  Restore the claim's volume from a backup;" \
-			"joining the orderer to $(CHANNEL) again would start another chain." >&2; exit 1;) \
 		echo "make: $(1): a node's ledger claim was made anew, empty: make channel chaincode joins it again" \
 			"(it catches up from the others) and installs the chaincode again"; \
 		rm -f $(wildcard $(STAMP_DIR)/channel-*/$(1) $(STAMP_DIR)/chaincode-*/install-$(1)); \
+	fi
+endef
+# the network's only orderer: none other holds the channel's blocks, so
+# its lost ledger claim is not made anew (asked before anything is sent)
+sole_orderer = $(and $(filter orderer,$($(1)_TYPE)),$(filter 1,$(words $(foreach o,$(ORDERER_ORGS),$($(o)_NODE_HOSTS)))))
+define sole_ledger_kept
+	if $(KAPPLY) reconcile --dry-run $(addprefix -f ,$(filter %-data.yaml,$($(1)_MANIFESTS))) | \
+		grep '^absent .*/PersistentVolumeClaim/' | grep -qv '/ca-data$$'; then \
+		echo "make: the network's only orderer lost its ledger (its claim is gone): no other orderer" \
+			"holds the channel's blocks.  Restore the claim's volume from a backup; make reconcile" \
+			"makes no empty one (joining it to $(CHANNEL) again would start another chain)." >&2; exit 1; \
 	fi
 endef
 
@@ -107,6 +114,7 @@ $(1)-status: $$($(1)_MANIFESTS) $$(BINDIR)/kapply
 # make <org>-reconcile: the org as make deploy leaves it, then whatever is
 # absent from the cluster or changed there put back (see reconcile below)
 $(1)-reconcile: $$(call applied_stamp,$(1)) $$(BINDIR)/kapply
+	$$(if $$(call sole_orderer,$(1)),$$(Q)$$(call sole_ledger_kept,$(1)))
 	$$(call msg,RECONCILE,$(1))$$(KAPPLY) reconcile $$(addprefix -f ,$$(call plan_manifests,$(1))) >$$(STAMP_DIR)/$(1).reconciled || \
 		{ cat $$(STAMP_DIR)/$(1).reconciled; exit 1; }
 	$$(Q)grep -v '^reconciled: ' $$(STAMP_DIR)/$(1).reconciled || true

@@ -93,5 +93,7 @@ is "$rc:$(log_new | grep PATCH | grep -vc dryRun=All)" "0:0" "a second make reco
 run kapply delete -q --wait -f "$B/manifests/orgorderer1/orderer0-data.yaml"
 run tmake $net orgorderer1-reconcile
 like "$rc:$err" "^2:.*make: the network's only orderer lost its ledger" "the only orderer's lost ledger: make says so and stops"
+is "$(kapply get -f "$B/manifests/orgorderer1/orderer0-data.yaml")" "orgorderer1/PersistentVolumeClaim/orderer0-data	absent" \
+	"and makes no empty claim for it"
 
 done_testing
