@@ -67,9 +67,12 @@ define drift_report
 		echo "make: $(1) is not what its manifests say: make $(1)-reconcile puts it back"; \
 	else echo "$(1): every object as its manifests say"; fi
 endef
-new_ledgers = grep '^created .*/PersistentVolumeClaim/' $(STAMP_DIR)/$(1).reconciled | grep -v '/ca-data$$'
+# $(call ledger_claims,word[,file]): the lines of kapply's output (file, else
+# stdin) starting with word (created, absent) that name a node's ledger
+# claim (the CA's holds no ledger)
+ledger_claims = grep '^$(1) .*/PersistentVolumeClaim/' $(2) | grep -v '/ca-data$$'
 define ledger_renewed
-	if $(new_ledgers) >/dev/null; then \
+	if $(call ledger_claims,created,$(STAMP_DIR)/$(1).reconciled) >/dev/null; then \
 		echo "make: $(1): a node's ledger claim was made anew, empty: make channel chaincode joins it again" \
 			"(it catches up from the others) and installs the chaincode again"; \
 		rm -f $(wildcard $(STAMP_DIR)/channel-*/$(1) $(STAMP_DIR)/chaincode-*/install-$(1)); \
@@ -80,7 +83,7 @@ endef
 sole_orderer = $(and $(filter orderer,$($(1)_TYPE)),$(filter 1,$(words $(foreach o,$(ORDERER_ORGS),$($(o)_NODE_HOSTS)))))
 define sole_ledger_kept
 	if $(KAPPLY) reconcile --dry-run $(addprefix -f ,$(filter %-data.yaml,$($(1)_MANIFESTS))) | \
-		grep '^absent .*/PersistentVolumeClaim/' | grep -qv '/ca-data$$'; then \
+		$(call ledger_claims,absent) >/dev/null; then \
 		echo "make: the network's only orderer lost its ledger (its claim is gone): no other orderer" \
 			"holds the channel's blocks.  Restore the claim's volume from a backup; make reconcile" \
 			"makes no empty one (joining it to $(CHANNEL) again would start another chain)." >&2; exit 1; \
