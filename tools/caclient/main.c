@@ -7,9 +7,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "caclient.h"
+#include "base/subcmd.h"
 #include "base/util.h"
 
 static const char synopsis[] =
@@ -67,25 +67,23 @@ enum {
 	OPT_CANAME = 1, OPT_TLS_CA, OPT_REGISTRAR, OPT_SECRET_FILE, OPT_REGISTRAR_DIR, OPT_USER,
 	OPT_TYPE, OPT_NODEOUS, OPT_REASON, OPT_URL, OPT_OUTPUT, OPT_VERBOSE,
 };
-#define B(x) (1u << (x))
+#define B(x) SUBCMD_OPT(x)
 #define CONNECTION (B(OPT_URL) | B(OPT_TLS_CA) | B(OPT_CANAME) | B(OPT_VERBOSE))
 #define REGISTRAR (B(OPT_REGISTRAR) | B(OPT_SECRET_FILE) | B(OPT_REGISTRAR_DIR) | B(OPT_USER))
+#define CONNECTION_NEEDS (B(OPT_URL) | B(OPT_TLS_CA))
+#define REGISTRAR_NEEDS (B(OPT_SECRET_FILE) | B(OPT_REGISTRAR_DIR) | B(OPT_USER))
 
-/* The options each command takes, and those it must have. */
-static unsigned allowed_options(const char *cmd, unsigned *required)
-{
-	*required = B(OPT_URL) | B(OPT_TLS_CA);
-	if (strcmp(cmd, "cainfo") == 0)
-		return CONNECTION;
-	*required |= B(OPT_SECRET_FILE) | B(OPT_REGISTRAR_DIR) | B(OPT_USER);
-	if (strcmp(cmd, "enroll") == 0) {
-		*required |= B(OPT_OUTPUT);
-		return CONNECTION | REGISTRAR | B(OPT_TYPE) | B(OPT_NODEOUS) | B(OPT_OUTPUT);
-	}
-	if (strcmp(cmd, "revoke") == 0)
-		return CONNECTION | REGISTRAR | B(OPT_REASON) | B(OPT_OUTPUT);
-	return 0;
-}
+/* The commands: the options each takes, and those it must have. */
+static const struct cmd {
+	struct subcmd sc;
+	int (*fn)(const struct opts *);
+} cmds[] = {
+	{ { "enroll", CONNECTION | REGISTRAR | B(OPT_TYPE) | B(OPT_NODEOUS) | B(OPT_OUTPUT),
+	    CONNECTION_NEEDS | REGISTRAR_NEEDS | B(OPT_OUTPUT), 0 }, cmd_enroll },
+	{ { "revoke", CONNECTION | REGISTRAR | B(OPT_REASON) | B(OPT_OUTPUT),
+	    CONNECTION_NEEDS | REGISTRAR_NEEDS, 0 }, cmd_revoke },
+	{ { "cainfo", CONNECTION, CONNECTION_NEEDS, 0 }, cmd_cainfo },
+};
 
 static const char *const opt_names[] = {
 	[OPT_CANAME] = "--caname", [OPT_TLS_CA] = "--tls-ca", [OPT_REGISTRAR] = "--registrar",
@@ -126,7 +124,7 @@ static void take(struct opts *o, int c, const char *arg)
 	}
 }
 
-static void parse(int argc, char **argv, struct opts *o)
+static void parse(int argc, char **argv, const struct subcmd *cmd, struct opts *o)
 {
 	static const struct option longs[] = {
 		{ "url", required_argument, NULL, OPT_URL },
@@ -144,7 +142,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned required, allowed = allowed_options(o->cmd, &required), seen = 0;
+	unsigned seen = 0;
 	int c;
 
 	opterr = 0;
@@ -157,10 +155,8 @@ static void parse(int argc, char **argv, struct opts *o)
 			warnf("%s: unknown option or missing value: %s", o->cmd, argv[optind - 1]);
 			usage();
 		}
-		if (!(allowed & B(c))) {
-			warnf("%s does not take %s", o->cmd, opt_names[c]);
+		if (!subcmd_takes(cmd, c, opt_names[c]))
 			usage();
-		}
 		seen |= B(c);
 		take(o, c, optarg);
 	}
@@ -168,33 +164,23 @@ static void parse(int argc, char **argv, struct opts *o)
 		warnf("%s: unexpected argument \"%s\"", o->cmd, argv[optind]);
 		usage();
 	}
-	for (int k = OPT_CANAME; k <= OPT_VERBOSE; k++) {
-		if ((required & B(k)) && !(seen & B(k))) {
-			warnf("%s needs %s", o->cmd, opt_names[k]);
-			usage();
-		}
-	}
+	if (!subcmd_has_needs(cmd, seen, opt_names))
+		usage();
 }
 
 int main(int argc, char **argv)
 {
 	struct opts o = { .registrar = "admin", .type = "client" };
-	unsigned required;
+	const struct cmd *cmd;
 
 	set_progname(argv[0]);
 	if (argc < 2)
 		usage();
 	o.cmd = argv[1];
-	if (strcmp(o.cmd, "help") == 0 || strcmp(o.cmd, "-h") == 0 || strcmp(o.cmd, "--help") == 0)
+	if (subcmd_is_help(o.cmd))
 		help();
-	if (!allowed_options(o.cmd, &required)) {
-		warnf("unknown command \"%s\"", o.cmd);
+	if (!(cmd = SUBCMD_FIND(cmds, o.cmd)))
 		usage();
-	}
-	parse(argc - 1, argv + 1, &o);
-	if (strcmp(o.cmd, "enroll") == 0)
-		return cmd_enroll(&o);
-	if (strcmp(o.cmd, "revoke") == 0)
-		return cmd_revoke(&o);
-	return cmd_cainfo(&o);
+	parse(argc - 1, argv + 1, &cmd->sc, &o);
+	return cmd->fn(&o);
 }
