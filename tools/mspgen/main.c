@@ -16,6 +16,7 @@
 
 #include "network/cryptocfg.h"
 #include "mspgen.h"
+#include "base/subcmd.h"
 #include "base/util.h"
 
 #define MSPGEN_VERSION "0.1.0"
@@ -107,21 +108,130 @@ static void set_clock(struct run *r)
 enum { OPT_CONFIG = 1, OPT_OUTPUT, OPT_INPUT, OPT_ORG, OPT_FORCE, OPT_DAYS, OPT_SAN };
 enum { MAX_SANS = 16 };
 
-/* Which options each command takes: a bit per OPT_*. */
-static unsigned allowed_options(const char *cmd)
+/* What the command line gives besides struct run: generate's and extend's config. */
+struct args {
+	const char *config;     /* --config, or NULL for the showtemplate sample */
+	const char *sans[MAX_SANS];
+	size_t nsans;
+};
+
+/* generate or extend, with the config --config names and the --san entries added. */
+static int with_config(struct run *r, const struct args *a,
+		       int (*fn)(struct run *, struct crypto_config *))
 {
-#define B(x) (1u << (x))
-	if (strcmp(cmd, "generate") == 0)
-		return B(OPT_CONFIG) | B(OPT_OUTPUT) | B(OPT_ORG) | B(OPT_FORCE) | B(OPT_SAN);
-	if (strcmp(cmd, "extend") == 0)
-		return B(OPT_CONFIG) | B(OPT_INPUT) | B(OPT_ORG) | B(OPT_SAN);
-	if (strcmp(cmd, "renew") == 0 || strcmp(cmd, "expiry") == 0)
-		return B(OPT_INPUT) | B(OPT_ORG) | B(OPT_DAYS);
-	return 0;
-#undef B
+	struct crypto_config *cfg = a->config ? cryptocfg_load(a->config) :
+		cryptocfg_load_mem("(showtemplate)", mspgen_template);
+	int rc = EXIT_USER;
+
+	if (!cfg)
+		return EXIT_USER;
+	for (size_t i = 0; i < a->nsans; i++)
+		if (cryptocfg_add_san(cfg, a->sans[i]) < 0)
+			goto out;
+	rc = fn(r, cfg);
+out:
+	cryptocfg_free(cfg);
+	return rc;
 }
 
-int main(int argc, char **argv)
+static int run_generate(struct run *r, const struct args *a)
+{
+	return with_config(r, a, cmd_generate);
+}
+
+static int run_extend(struct run *r, const struct args *a)
+{
+	return with_config(r, a, cmd_extend);
+}
+
+static int run_renew(struct run *r, const struct args *a)
+{
+	(void)a;
+	return cmd_renew(r);
+}
+
+static int run_expiry(struct run *r, const struct args *a)
+{
+	(void)a;
+	return cmd_expiry(r);
+}
+
+static int flush_stdout(void)
+{
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : EXIT_USER;
+}
+
+static int show_template(struct run *r, const struct args *a)
+{
+	(void)r, (void)a;
+	fputs(mspgen_template, stdout);
+	return flush_stdout();
+}
+
+static int version(struct run *r, const struct args *a)
+{
+	(void)r, (void)a;
+	printf("mspgen:\n Version: %s\n Compatible with: cryptogen 2.5\n"
+	       " Crypto: %s\n", MSPGEN_VERSION, OpenSSL_version(OPENSSL_VERSION));
+	return flush_stdout();
+}
+
+#define B(x) SUBCMD_OPT(x)
+/* a command that writes or reads the tree: the umask, the clock and signals matter */
+enum { F_TREE = 1 };
+
+/* The commands and the options each takes (help is asked for before any). */
+static const struct cmd {
+	struct subcmd sc;
+	int (*fn)(struct run *, const struct args *);
+} cmds[] = {
+	{ { "generate", B(OPT_CONFIG) | B(OPT_OUTPUT) | B(OPT_ORG) | B(OPT_FORCE) | B(OPT_SAN), 0, F_TREE },
+	  run_generate },
+	{ { "extend", B(OPT_CONFIG) | B(OPT_INPUT) | B(OPT_ORG) | B(OPT_SAN), 0, F_TREE }, run_extend },
+	{ { "renew", B(OPT_INPUT) | B(OPT_ORG) | B(OPT_DAYS), 0, F_TREE }, run_renew },
+	{ { "expiry", B(OPT_INPUT) | B(OPT_ORG) | B(OPT_DAYS), 0, F_TREE }, run_expiry },
+	{ { "showtemplate", 0, 0, 0 }, show_template },
+	{ { "version", 0, 0, 0 }, version },
+};
+
+/* One option c, with its value, into r and a; usage errors exit. */
+static void option(int c, struct run *r, struct args *a)
+{
+	long long v;
+
+	switch (c) {
+	case OPT_CONFIG:
+		a->config = optarg;
+		break;
+	case OPT_OUTPUT:
+	case OPT_INPUT:
+		r->root = optarg;
+		break;
+	case OPT_ORG:
+		r->org = optarg;
+		break;
+	case OPT_FORCE:
+		r->force = true;
+		break;
+	case OPT_SAN:
+		if (a->nsans == MAX_SANS) {
+			warnf("at most %d --san options", MAX_SANS);
+			usage();
+		}
+		a->sans[a->nsans++] = optarg;
+		break;
+	case OPT_DAYS:
+		if (parse_long(optarg, 0, 1000000, &v) != 0) {
+			warnf("--days=%s: expected a number of days", optarg);
+			usage();
+		}
+		r->days = (long)v;
+		break;
+	}
+}
+
+/* The options after the command (argv[0]); usage errors exit. */
+static void parse(int argc, char **argv, const struct subcmd *cmd, struct run *r, struct args *a)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, OPT_CONFIG },
@@ -134,113 +244,54 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			help();
+		if (c == '?' || c == ':') {
+			warnf("%s: unknown option or missing value: %s", cmd->name, argv[optind - 1]);
+			usage();
+		}
+		if (!subcmd_takes(cmd, c, argv[optind - 1]))
+			usage();
+		option(c, r, a);
+	}
+	if (optind < argc) {
+		warnf("%s: unexpected argument \"%s\"", cmd->name, argv[optind]);
+		usage();
+	}
+	if (!*r->root) {
+		warnf("the crypto-config directory must not be empty");
+		usage();
+	}
+}
+
+int main(int argc, char **argv)
+{
 	struct run r = { .root = "crypto-config", .days = -1 };
-	const char *cmd, *config = NULL, *sans[MAX_SANS];
-	size_t nsans = 0;
-	struct crypto_config *cfg;
-	unsigned allowed;
+	struct args a = {0};
+	const struct cmd *cmd;
 	mode_t mask;
-	int c, rc;
+	int rc;
 
 	set_progname(argv[0]);
 	if (argc < 2)
 		usage();
-	cmd = argv[1];
-	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0)
+	if (subcmd_is_help(argv[1]))
 		help();
-	allowed = allowed_options(cmd);
-	if (!allowed && strcmp(cmd, "showtemplate") != 0 && strcmp(cmd, "version") != 0) {
-		warnf("unknown command \"%s\"", cmd);
+	if (!(cmd = SUBCMD_FIND(cmds, argv[1])))
 		usage();
-	}
-	argv++;
-	argc--;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		long long v;
-
-		if (c == 'h')
-			help();
-		if (c == '?' || c == ':') {
-			warnf("%s: unknown option or missing value: %s", cmd, argv[optind - 1]);
-			usage();
-		}
-		if (!(allowed & (1u << c))) {
-			warnf("%s does not take %s", cmd, argv[optind - 1]);
-			usage();
-		}
-		switch (c) {
-		case OPT_CONFIG:
-			config = optarg;
-			break;
-		case OPT_OUTPUT:
-		case OPT_INPUT:
-			r.root = optarg;
-			break;
-		case OPT_ORG:
-			r.org = optarg;
-			break;
-		case OPT_FORCE:
-			r.force = true;
-			break;
-		case OPT_SAN:
-			if (nsans == MAX_SANS) {
-				warnf("at most %d --san options", MAX_SANS);
-				usage();
-			}
-			sans[nsans++] = optarg;
-			break;
-		case OPT_DAYS:
-			if (parse_long(optarg, 0, 1000000, &v) != 0) {
-				warnf("--days=%s: expected a number of days", optarg);
-				usage();
-			}
-			r.days = (long)v;
-			break;
-		}
-	}
-	if (optind < argc) {
-		warnf("%s: unexpected argument \"%s\"", cmd, argv[optind]);
-		usage();
-	}
-	if (!*r.root) {
-		warnf("the crypto-config directory must not be empty");
-		usage();
-	}
-
-	if (strcmp(cmd, "showtemplate") == 0) {
-		fputs(mspgen_template, stdout);
-		return fflush(stdout) == 0 && !ferror(stdout) ? 0 : EXIT_USER;
-	}
-	if (strcmp(cmd, "version") == 0) {
-		printf("mspgen:\n Version: %s\n Compatible with: cryptogen 2.5\n"
-		       " Crypto: %s\n", MSPGEN_VERSION, OpenSSL_version(OPENSSL_VERSION));
-		return fflush(stdout) == 0 && !ferror(stdout) ? 0 : EXIT_USER;
-	}
-
+	parse(argc - 1, argv + 1, &cmd->sc, &r, &a);
+	if (!(cmd->sc.flags & F_TREE))
+		return cmd->fn(&r, &a);
 	mask = umask(0);
 	umask(mask);
 	r.umask = mask;
 	set_clock(&r);
 	catch_signals();
-	if (strcmp(cmd, "renew") == 0) {
-		rc = cmd_renew(&r);
-	} else if (strcmp(cmd, "expiry") == 0) {
-		rc = cmd_expiry(&r);
-	} else {
-		cfg = config ? cryptocfg_load(config) :
-			cryptocfg_load_mem("(showtemplate)", mspgen_template);
-		if (!cfg)
-			return EXIT_USER;
-		for (size_t i = 0; i < nsans; i++) {
-			if (cryptocfg_add_san(cfg, sans[i]) < 0) {
-				cryptocfg_free(cfg);
-				return EXIT_USER;
-			}
-		}
-		rc = strcmp(cmd, "generate") == 0 ? cmd_generate(&r, cfg) : cmd_extend(&r, cfg);
-		cryptocfg_free(cfg);
-	}
+	rc = cmd->fn(&r, &a);
 	if (mspgen_interrupted) {
 		/* die of the signal, so that make and shells see what happened */
 		signal(mspgen_interrupted, SIG_DFL);
