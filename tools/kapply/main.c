@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/duration.h"
+#include "base/subcmd.h"
 #include "kapply.h"
 
 static const char synopsis[] =
@@ -123,6 +124,78 @@ enum {
 	O_CLAIM,
 };
 
+static const struct option longopts[] = {
+	{ "filename", required_argument, NULL, 'f' },
+	{ "selector", required_argument, NULL, 'l' },
+	{ "namespace", required_argument, NULL, 'n' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "kubeconfig", required_argument, NULL, O_KUBECONFIG },
+	{ "context", required_argument, NULL, O_CONTEXT },
+	{ "force", no_argument, NULL, O_FORCE },
+	{ "claim", required_argument, NULL, O_CLAIM },
+	{ "dry-run", no_argument, NULL, O_DRY_RUN },
+	{ "propagation-policy", required_argument, NULL, O_PROPAGATION },
+	{ "wait", no_argument, NULL, O_WAIT },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "request-timeout", required_argument, NULL, O_REQUEST_TIMEOUT },
+	{ "retries", required_argument, NULL, O_RETRIES },
+	{ "all", no_argument, NULL, O_ALL },
+	{ "tail", required_argument, NULL, O_TAIL },
+	{ "service-account", required_argument, NULL, O_SERVICE_ACCOUNT },
+	{ "duration", required_argument, NULL, O_DURATION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* kubeconfig's token lives this long unless --duration says otherwise */
+#define TOKEN_TTL_MS (24 * 3600 * 1000L)
+
+/*
+ * The options that only some commands take or need, as bits of their
+ * struct subcmd (the others every command takes, and those that do not
+ * concern it are ignored).
+ */
+enum {
+	K_FILES,        /* -f */
+	K_SELECTOR,     /* -l */
+	K_ALL,          /* --all, in place of -f */
+	K_CLAIM,        /* --claim */
+	K_TAIL,         /* --tail */
+	K_TOKEN,        /* -n, --service-account, -o FILE, --duration: a kubeconfig */
+};
+/* What main does for a command: struct subcmd's flags. */
+enum {
+	F_DRY_RUN = 1,          /* diff: apply's --dry-run */
+	/* reconcile: what it finds changed, someone else changed: the manifests say how it should be */
+	F_FORCE = 2,
+	F_KUBECONFIG = 4,       /* config, kubeconfig: the kubeconfig alone, no manifests */
+	F_CLIENT = 8,           /* kubeconfig: and a client, with no discovery: one request */
+};
+#define B(k) SUBCMD_OPT(k)
+#define PATHS B(K_FILES)
+
+/* The commands: the options each takes and needs (beyond every command's), and its flags. */
+static const struct cmd {
+	struct subcmd sc;
+	int (*fn)(struct run *);
+} cmds[] = {
+	{ { "apply", PATHS | B(K_CLAIM), PATHS, 0 }, cmd_apply },
+	{ { "diff", PATHS, PATHS, F_DRY_RUN }, cmd_apply },
+	{ { "reconcile", PATHS, PATHS, F_FORCE }, cmd_reconcile },
+	{ { "delete", PATHS, PATHS, 0 }, cmd_delete },
+	{ { "prune", PATHS | B(K_ALL) | B(K_SELECTOR), PATHS | B(K_SELECTOR), 0 }, cmd_prune },
+	{ { "wait", PATHS, PATHS, 0 }, cmd_wait },
+	{ { "get", PATHS, PATHS, 0 }, cmd_get },
+	{ { "logs", PATHS | B(K_TAIL), PATHS, 0 }, cmd_logs },
+	{ { "kill", PATHS, PATHS, 0 }, cmd_kill },
+	{ { "config", 0, 0, F_KUBECONFIG }, config_cmd },
+	{ { "kubeconfig", B(K_TOKEN), B(K_TOKEN), F_KUBECONFIG | F_CLIENT }, cmd_kubeconfig },
+};
+#undef PATHS
+
 /* The value of a numeric option, from lo to hi; else usage, saying what is expected. */
 static long long number_arg(const char *name, long long lo, long long hi, const char *expected)
 {
@@ -135,11 +208,32 @@ static long long number_arg(const char *name, long long lo, long long hi, const 
 	return n;
 }
 
+/* The value of a duration option in milliseconds; else usage. */
+static long duration_arg(const char *name)
+{
+	long ms = duration_ms(optarg);
+
+	if (ms < 0) {
+		warnf("%s %s: expected a duration such as 30s, 5m or 250ms", name, optarg);
+		usage();
+	}
+	return ms;
+}
+
+/* The value of --propagation-policy; else usage. */
+static const char *propagation_arg(void)
+{
+	if (strcmp(optarg, "Background") != 0 && strcmp(optarg, "Foreground") != 0 &&
+	    strcmp(optarg, "Orphan") != 0) {
+		warnf("--propagation-policy %s: expected Background, Foreground or Orphan", optarg);
+		usage();
+	}
+	return optarg;
+}
+
 /* One option of the command line into o; usage errors exit. */
 static void option(int opt, struct opts *o)
 {
-	long ms;
-
 	switch (opt) {
 	case 'f':
 		o->files[o->nfiles++] = optarg;
@@ -184,31 +278,19 @@ static void option(int opt, struct opts *o)
 		o->dry_run = true;
 		break;
 	case O_PROPAGATION:
-		if (strcmp(optarg, "Background") != 0 && strcmp(optarg, "Foreground") != 0 &&
-		    strcmp(optarg, "Orphan") != 0) {
-			warnf("--propagation-policy %s: expected Background, Foreground or Orphan", optarg);
-			usage();
-		}
-		o->propagation = optarg;
+		o->propagation = propagation_arg();
 		break;
 	case O_WAIT:
 		o->wait = true;
 		break;
 	case O_TIMEOUT:
+		o->timeout_ms = duration_arg("--timeout");
+		break;
 	case O_REQUEST_TIMEOUT:
+		o->client.request_timeout_ms = duration_arg("--request-timeout");
+		break;
 	case O_DURATION:
-		ms = duration_ms(optarg);
-		if (ms < 0) {
-			warnf("%s %s: expected a duration such as 30s, 5m or 250ms", opt == O_TIMEOUT ?
-			      "--timeout" : opt == O_DURATION ? "--duration" : "--request-timeout", optarg);
-			usage();
-		}
-		if (opt == O_TIMEOUT)
-			o->timeout_ms = ms;
-		else if (opt == O_DURATION)
-			o->duration_ms = ms;
-		else
-			o->client.request_timeout_ms = ms;
+		o->duration_ms = duration_arg("--duration");
 		break;
 	case O_SERVICE_ACCOUNT:
 		o->service_account = optarg;
@@ -224,63 +306,20 @@ static void option(int opt, struct opts *o)
 	}
 }
 
-int main(int argc, char **argv)
+/*
+ * The options into o, and the command, which may come after options too
+ * ("kapply --context c apply -f x", as $(KAPPLY) in the Makefile writes
+ * it): with a leading '-', getopt returns the operands in order, as
+ * option 1.  Usage errors exit.
+ */
+static const char *parse(int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {
-		{ "filename", required_argument, NULL, 'f' },
-		{ "selector", required_argument, NULL, 'l' },
-		{ "namespace", required_argument, NULL, 'n' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "kubeconfig", required_argument, NULL, O_KUBECONFIG },
-		{ "context", required_argument, NULL, O_CONTEXT },
-		{ "force", no_argument, NULL, O_FORCE },
-		{ "claim", required_argument, NULL, O_CLAIM },
-		{ "dry-run", no_argument, NULL, O_DRY_RUN },
-		{ "propagation-policy", required_argument, NULL, O_PROPAGATION },
-		{ "wait", no_argument, NULL, O_WAIT },
-		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "request-timeout", required_argument, NULL, O_REQUEST_TIMEOUT },
-		{ "retries", required_argument, NULL, O_RETRIES },
-		{ "all", no_argument, NULL, O_ALL },
-		{ "tail", required_argument, NULL, O_TAIL },
-		{ "service-account", required_argument, NULL, O_SERVICE_ACCOUNT },
-		{ "duration", required_argument, NULL, O_DURATION },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const struct {
-		const char *name;
-		int (*fn)(struct run *);
-		bool needs_files;       /* at least one -f */
-	} cmds[] = {
-		{ "apply", cmd_apply, true }, { "diff", cmd_apply, true }, { "reconcile", cmd_reconcile, true },
-		{ "delete", cmd_delete, true }, { "prune", cmd_prune, true },
-		{ "wait", cmd_wait, true }, { "get", cmd_get, true }, { "logs", cmd_logs, true }, { "kill", cmd_kill, true },
-		{ "config", config_cmd, false }, { "kubeconfig", cmd_kubeconfig, false },
-	};
-	struct opts o = { .propagation = "Background", .timeout_ms = 300000, .tail = -1,
-			  .duration_ms = 24 * 3600 * 1000L,
-			  .client = { .max_inflight = 32, .retries = 5 } };
-	struct run r = {0};
 	const char *cmd = NULL;
-	size_t ci;
-	int opt, rc;
+	int opt;
 
-	set_progname(argv[0]);
-	if (argc < 2)
-		usage();
-	o.files = xcalloc((size_t)argc, sizeof(*o.files));
-	/*
-	 * Options may come before the command too ("kapply --context c apply
-	 * -f x", as $(KAPPLY) in the Makefile writes it): with a leading '-',
-	 * getopt returns the operands in order, as option 1.
-	 */
 	while ((opt = getopt_long(argc, argv, "-f:l:n:j:o:qvh", longopts, NULL)) != -1) {
 		if (opt != 1) {
-			option(opt, &o);
+			option(opt, o);
 		} else if (!cmd) {
 			cmd = optarg;
 		} else {
@@ -290,72 +329,84 @@ int main(int argc, char **argv)
 	}
 	if (!cmd)
 		usage();
-	for (ci = 0; ci < sizeof(cmds) / sizeof(*cmds); ci++)
-		if (strcmp(cmds[ci].name, cmd) == 0)
-			break;
-	if (ci == sizeof(cmds) / sizeof(*cmds)) {
-		warnf("unknown command '%s'", cmd);
-		usage();
-	}
-	if (o.all && (strcmp(cmd, "prune") != 0 || o.nfiles > 0)) {
-		warnf("--all goes with prune and no -f");
-		usage();
-	}
-	if (o.claim && (strcmp(cmd, "apply") != 0 || !*o.claim)) {
-		warnf("--claim KEY goes with apply");
-		usage();
-	}
-	if (o.tail >= 0 && strcmp(cmd, "logs") != 0) {
-		warnf("--tail goes with logs");
-		usage();
-	}
-	if (cmds[ci].needs_files && o.nfiles == 0 && !o.all) {
-		warnf("%s: no -f PATH given", cmd);
-		usage();
-	}
-	if (strcmp(cmd, "prune") == 0 && (!o.selector || !*o.selector)) {
-		warnf("prune: -l SELECTOR is required (the labels of the objects PATH owns)");
-		usage();
-	}
-	if (strcmp(cmd, "kubeconfig") == 0) {
-		if (!o.kube.namespace || !o.service_account || !o.output || o.nfiles) {
-			warnf("kubeconfig: -n NS, --service-account NAME and -o FILE are required, -f is not");
-			usage();
-		}
-		/* TokenRequest's limits: ten minutes at least, and whole seconds */
-		if (o.duration_ms < 600000) {
-			warnf("--duration: a token is valid for 10m at least");
-			usage();
-		}
-	} else if (o.service_account || o.duration_ms != 24 * 3600 * 1000L) {
-		warnf("--service-account and --duration go with kubeconfig");
-		usage();
-	} else if (o.output && strcmp(o.output, "json") != 0) {
-		warnf("-o %s: the only output format is json", o.output);
-		usage();
-	}
-	if (strcmp(cmd, "diff") == 0)
-		o.dry_run = true;
-	/* what reconcile finds changed, someone else changed: the manifests say how it should be */
-	if (strcmp(cmd, "reconcile") == 0)
-		o.force = true;
+	return cmd;
+}
 
-	if (strcmp(cmd, "config") == 0) {
-		rc = (r.kc = kubeconfig_load(&o.kube)) ? config_cmd(&r) : EXIT_USER;
-	} else if (strcmp(cmd, "kubeconfig") == 0) {
-		/* no manifests and no discovery: one request */
-		r.o = &o;
-		r.kc = kubeconfig_load(&o.kube);
-		rc = EXIT_USER;
-		if (r.kc && kubeconfig_exec(r.kc) == 0) {
-			r.c = kclient_new(r.kc, &o.client);
-			rc = cmd_kubeconfig(&r);
-		}
-	} else if (run_open(&r, &o) < 0) {
-		rc = EXIT_USER;
-	} else {
-		rc = cmds[ci].fn(&r);
+/* When bad, a usage error saying why. */
+static void refuse(bool bad, const char *why)
+{
+	if (bad) {
+		warnf("%s", why);
+		usage();
 	}
+}
+
+/* The options that only some commands take or need, against c's entry; usage errors exit. */
+static void check_options(const struct subcmd *c, const struct opts *o)
+{
+	refuse(o->all && (!(c->takes & B(K_ALL)) || o->nfiles), "--all goes with prune and no -f");
+	refuse(o->claim && (!(c->takes & B(K_CLAIM)) || !*o->claim), "--claim KEY goes with apply");
+	refuse(o->tail >= 0 && !(c->takes & B(K_TAIL)), "--tail goes with logs");
+	if ((c->needs & B(K_FILES)) && o->nfiles == 0 && !o->all) {
+		warnf("%s: no -f PATH given", c->name);
+		usage();
+	}
+	refuse((c->needs & B(K_SELECTOR)) && (!o->selector || !*o->selector),
+	       "prune: -l SELECTOR is required (the labels of the objects PATH owns)");
+	if (c->needs & B(K_TOKEN)) {
+		refuse(!o->kube.namespace || !o->service_account || !o->output || o->nfiles,
+		       "kubeconfig: -n NS, --service-account NAME and -o FILE are required, -f is not");
+		/* TokenRequest's limits: ten minutes at least, and whole seconds */
+		refuse(o->duration_ms < 600000, "--duration: a token is valid for 10m at least");
+		return;
+	}
+	refuse(o->service_account || o->duration_ms != TOKEN_TTL_MS,
+	       "--service-account and --duration go with kubeconfig");
+	if (o->output && strcmp(o->output, "json") != 0) {
+		warnf("-o %s: the only output format is json", o->output);
+		usage();
+	}
+}
+
+/*
+ * What command c runs against: the kubeconfig alone, a client of the
+ * cluster, or the manifests resolved against the server.  0, or -1 after
+ * the reasons were reported.
+ */
+static int open_for(const struct subcmd *c, struct run *r, struct opts *o)
+{
+	if (!(c->flags & F_KUBECONFIG))
+		return run_open(r, o);
+	r->o = o;
+	if (!(r->kc = kubeconfig_load(&o->kube)))
+		return -1;
+	if (!(c->flags & F_CLIENT))
+		return 0;
+	if (kubeconfig_exec(r->kc) != 0)
+		return -1;
+	r->c = kclient_new(r->kc, &o->client);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .propagation = "Background", .timeout_ms = 300000, .tail = -1,
+			  .duration_ms = TOKEN_TTL_MS,
+			  .client = { .max_inflight = 32, .retries = 5 } };
+	struct run r = {0};
+	const struct cmd *c;
+	int rc;
+
+	set_progname(argv[0]);
+	if (argc < 2)
+		usage();
+	o.files = xcalloc((size_t)argc, sizeof(*o.files));
+	if (!(c = SUBCMD_FIND(cmds, parse(argc, argv, &o))))
+		usage();
+	check_options(&c->sc, &o);
+	o.dry_run |= (c->sc.flags & F_DRY_RUN) != 0;
+	o.force |= (c->sc.flags & F_FORCE) != 0;
+	rc = open_for(&c->sc, &r, &o) < 0 ? EXIT_USER : c->fn(&r);
 	run_close(&r);
 	free(o.files);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
