@@ -138,6 +138,12 @@ struct found {
 	char *name, *ns;
 };
 
+/* What prune found to delete. */
+struct founds {
+	struct found *v;
+	size_t n, cap;
+};
+
 /* Is the listed object one the manifests render? */
 static bool rendered(const struct run *r, const struct kres *res, const char *ns, const char *name)
 {
@@ -151,34 +157,30 @@ static bool rendered(const struct run *r, const struct kres *res, const char *ns
 	return false;
 }
 
-int cmd_prune(struct run *r)
+/*
+ * The kinds prune lists: the defaults the server has, and every kind
+ * rendered; with -n only the namespaced ones.  NULL when discovery
+ * failed (reported); else *nk of them, allocated.
+ */
+static const struct kres **kinds_to_list(struct run *r, size_t *nk)
 {
-	const char **versions = xcalloc(NPRUNE_KINDS + r->nt + 1, sizeof(*versions));
-	const struct kres **kinds = xcalloc(NPRUNE_KINDS + r->nt + 1, sizeof(*kinds));
-	struct kreq **lists;
-	struct found *f = NULL;
-	struct target **del;
-	size_t nv = 0, nk = 0, nf = 0, capf = 0;
-	char *selector, *query;
-	int list_failed = 0;
+	const char *versions[NPRUNE_KINDS + 1] = {0};
+	const struct kres **kinds;
+	size_t n = 0;
 
 	for (size_t i = 0; i < NPRUNE_KINDS; i++)
-		versions[nv++] = prune_kinds[i][0];
-	if (kapi_discover(r->api, versions) < 0) {
-		free(versions);
-		free(kinds);
-		return EXIT_USER;
-	}
-	free(versions);
-	/* the kinds to list: the defaults the server has, and every kind rendered */
+		versions[i] = prune_kinds[i][0];
+	if (kapi_discover(r->api, versions) < 0)
+		return NULL;
+	kinds = xcalloc(NPRUNE_KINDS + r->nt + 1, sizeof(*kinds));
 	for (size_t i = 0; i < NPRUNE_KINDS + r->nt; i++) {
 		const struct kres *k = i < NPRUNE_KINDS ?
 			kapi_find(r->api, prune_kinds[i][0], prune_kinds[i][1]) : r->t[i - NPRUNE_KINDS].res;
 		bool dup = !k;
-		for (size_t j = 0; j < nk && !dup; j++)
+		for (size_t j = 0; j < n && !dup; j++)
 			dup = kinds[j] == k;
 		if (!dup)
-			kinds[nk++] = k;
+			kinds[n++] = k;
 	}
 	/*
 	 * -n scopes prune to one namespace: namespaced kinds are listed there
@@ -187,15 +189,54 @@ int cmd_prune(struct run *r)
 	 */
 	if (r->o->kube.namespace) {
 		size_t kept = 0;
-		for (size_t i = 0; i < nk; i++)
+		for (size_t i = 0; i < n; i++)
 			if (kinds[i]->namespaced)
 				kinds[kept++] = kinds[i];
-		nk = kept;
+		n = kept;
 	}
+	*nk = n;
+	return kinds;
+}
+
+/* The objects of kind in a list's answer that are not rendered, nor going already, into fs. */
+static void add_unrendered(const struct run *r, const struct kres *kind, const struct kreq *list,
+			   struct founds *fs)
+{
+	struct jval *doc = json_parse(list->resp.buf, list->resp.len, NULL, 0);
+	struct jval *items = jobj_get(doc, "items");
+
+	for (size_t j = 0; items && items->type == J_ARR && j < items->n; j++) {
+		const char *name = jget_str(items->v[j], "metadata", "name", NULL);
+		const char *ns = jget_str(items->v[j], "metadata", "namespace", NULL);
+		struct found *f;
+
+		if (!name || jget(items->v[j], "metadata", "deletionTimestamp", NULL) ||
+		    rendered(r, kind, ns, name))
+			continue;
+		fs->v = xgrow(fs->v, &fs->cap, fs->n + 1, sizeof(*fs->v));
+		f = &fs->v[fs->n++];
+		f->name = xstrdup(name);
+		f->ns = kind->namespaced && ns ? xstrdup(ns) : NULL;
+		f->obj = (struct kobj){ .kind = kind->kind, .name = f->name };
+		f->t = (struct target){ .res = kind, .ns = f->ns, .id = object_id(f->ns, kind->kind, name) };
+		f->t.phase = phase_of(kind);
+	}
+	jfree(doc);
+}
+
+/*
+ * List the kinds by -l and what this project manages; what the manifests
+ * do not render goes into fs.  Returns how many kinds could not be
+ * listed (reported).
+ */
+static int list_unrendered(struct run *r, const struct kres **kinds, size_t nk, struct founds *fs)
+{
 	/* only what this project manages, whatever the selector says */
-	selector = xasprintf("%s,%s", r->o->selector, MANAGED_BY);
-	query = kapi_escape(selector);
-	lists = xcalloc(nk ? nk : 1, sizeof(*lists));
+	char *selector = xasprintf("%s,%s", r->o->selector, MANAGED_BY);
+	char *query = kapi_escape(selector);
+	struct kreq **lists = xcalloc(nk ? nk : 1, sizeof(*lists));
+	int failed = 0;
+
 	for (size_t i = 0; i < nk; i++) {
 		char *path = kapi_path(kinds[i], r->o->kube.namespace, NULL);
 		lists[i] = kreq_new("GET", xasprintf("%s?labelSelector=%s", path, query), NULL, 0, NULL);
@@ -203,58 +244,52 @@ int cmd_prune(struct run *r)
 	}
 	kclient_run(r->c, lists, nk);
 	for (size_t i = 0; i < nk; i++) {
-		struct jval *doc, *items;
-
-		if (!kreq_ok(lists[i])) {
+		if (kreq_ok(lists[i])) {
+			add_unrendered(r, kinds[i], lists[i], fs);
+		} else {
 			char *why = kreq_error(lists[i], r->c);
 			warnf("cannot list %s: %s", kinds[i]->resource, why);
 			free(why);
-			list_failed++;
-			continue;
+			failed++;
 		}
-		doc = json_parse(lists[i]->resp.buf, lists[i]->resp.len, NULL, 0);
-		items = jobj_get(doc, "items");
-		for (size_t j = 0; items && items->type == J_ARR && j < items->n; j++) {
-			const char *name = jget_str(items->v[j], "metadata", "name", NULL);
-			const char *ns = jget_str(items->v[j], "metadata", "namespace", NULL);
-			if (!name || jget(items->v[j], "metadata", "deletionTimestamp", NULL) ||
-			    rendered(r, kinds[i], ns, name))
-				continue;
-			f = xgrow(f, &capf, nf + 1, sizeof(*f));
-			f[nf].name = xstrdup(name);
-			f[nf].ns = kinds[i]->namespaced && ns ? xstrdup(ns) : NULL;
-			f[nf].obj = (struct kobj){ .kind = kinds[i]->kind, .name = f[nf].name };
-			f[nf].t = (struct target){ .res = kinds[i], .ns = f[nf].ns,
-				.id = object_id(f[nf].ns, kinds[i]->kind, name) };
-			f[nf].t.phase = phase_of(kinds[i]);
-			nf++;
-		}
-		jfree(doc);
-	}
-	del = xcalloc(nf ? nf : 1, sizeof(*del));
-	for (size_t i = 0; i < nf; i++) {
-		f[i].t.o = &f[i].obj;   /* f no longer moves */
-		del[i] = &f[i].t;
-	}
-	delete_targets(r, del, nf, "pruned");
-	if (!nf && !list_failed)
-		say(r, "nothing to prune");
-	for (size_t i = 0; i < nf; i++) {
-		free(f[i].name);
-		free(f[i].ns);
-		free(f[i].t.id);
-	}
-	for (size_t i = 0; i < nk; i++)
 		kreq_free(lists[i]);
+	}
 	free(lists);
-	free(del);
-	free(f);
-	free(kinds);
 	free(query);
 	free(selector);
+	return failed;
+}
+
+int cmd_prune(struct run *r)
+{
+	struct founds fs = {0};
+	struct target **del;
+	size_t nk;
+	const struct kres **kinds = kinds_to_list(r, &nk);
+	int list_failed;
+
+	if (!kinds)
+		return EXIT_USER;
+	list_failed = list_unrendered(r, kinds, nk, &fs);
+	del = xcalloc(fs.n ? fs.n : 1, sizeof(*del));
+	for (size_t i = 0; i < fs.n; i++) {
+		fs.v[i].t.o = &fs.v[i].obj;     /* fs no longer moves */
+		del[i] = &fs.v[i].t;
+	}
+	delete_targets(r, del, fs.n, "pruned");
+	if (!fs.n && !list_failed)
+		say(r, "nothing to prune");
+	for (size_t i = 0; i < fs.n; i++) {
+		free(fs.v[i].name);
+		free(fs.v[i].ns);
+		free(fs.v[i].t.id);
+	}
+	free(fs.v);
+	free(del);
+	free(kinds);
 	if (r->failed || list_failed) {
 		if (r->failed)
-			warnf("%d of %zu objects to prune failed", r->failed, nf);
+			warnf("%d of %zu objects to prune failed", r->failed, fs.n);
 		return EXIT_USER;
 	}
 	return 0;
