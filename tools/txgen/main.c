@@ -513,37 +513,36 @@ done:
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* The flags into a; -h, -version and usage errors exit. */
+static void parse_args(int argc, char **argv, struct args *a)
 {
-	struct args a = {0};
-	int opt, rc;
+	int opt;
 
-	set_progname(argv[0]);
 	while ((opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
-		case OPT_PROFILE: a.profile = optarg; break;
-		case OPT_CHANNEL: a.channel = optarg; break;
-		case OPT_CONFIGPATH: a.config_path = optarg; break;
-		case OPT_BLOCK: a.block = optarg; break;
-		case OPT_CREATE: a.create = optarg; break;
-		case OPT_ANCHORS: a.anchors = optarg; break;
-		case OPT_ASORG: a.as_org = optarg; break;
-		case OPT_INSPECTBLOCK: a.inspect_block = optarg; break;
-		case OPT_INSPECTTX: a.inspect_tx = optarg; break;
-		case OPT_PRINTORG: a.print_org = optarg; break;
-		case OPT_SKIP: a.skip_preflight = true; break;
-		case OPT_LIVE: a.live = optarg; break;
-		case OPT_ORDERERPROFILE: a.orderer_profile = optarg; break;
-		case OPT_UPDATE: a.update = optarg; break;
-		case OPT_SIGNERS: a.signers = optarg; break;
-		case OPT_ORIGINAL: a.original = optarg; break;
-		case OPT_UPDATED: a.updated = optarg; break;
+		case OPT_PROFILE: a->profile = optarg; break;
+		case OPT_CHANNEL: a->channel = optarg; break;
+		case OPT_CONFIGPATH: a->config_path = optarg; break;
+		case OPT_BLOCK: a->block = optarg; break;
+		case OPT_CREATE: a->create = optarg; break;
+		case OPT_ANCHORS: a->anchors = optarg; break;
+		case OPT_ASORG: a->as_org = optarg; break;
+		case OPT_INSPECTBLOCK: a->inspect_block = optarg; break;
+		case OPT_INSPECTTX: a->inspect_tx = optarg; break;
+		case OPT_PRINTORG: a->print_org = optarg; break;
+		case OPT_SKIP: a->skip_preflight = true; break;
+		case OPT_LIVE: a->live = optarg; break;
+		case OPT_ORDERERPROFILE: a->orderer_profile = optarg; break;
+		case OPT_UPDATE: a->update = optarg; break;
+		case OPT_SIGNERS: a->signers = optarg; break;
+		case OPT_ORIGINAL: a->original = optarg; break;
+		case OPT_UPDATED: a->updated = optarg; break;
 		case OPT_BASEPROFILE:
 			warnf("-channelCreateTxBaseProfile is not supported");
-			return EXIT_USAGE;
+			exit(EXIT_USAGE);
 		case OPT_VERSION:
 			printf("txgen:\n Version: %s\n Compatible with: configtxgen 2.5\n", TXGEN_VERSION);
-			return 0;
+			exit(0);
 		case 'h':
 		case OPT_HELP:
 			help();
@@ -554,45 +553,56 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	if (!a.original != !a.updated || (a.original && !a.update)) {
+}
+
+/* Which flags go together, as configtxgen says it for its own; usage errors exit. */
+static void check_args(const struct args *a)
+{
+	bool outputs = a->block || a->create || a->anchors;
+
+	if (!a->original != !a->updated || (a->original && !a->update)) {
 		warnf("-original and -updated go together, with -outputConfigUpdate");
 		usage();
 	}
-	if (a.live && (!a.profile || !*a.profile)) {
+	if (a->live && (!a->profile || !*a->profile)) {
 		warnf("-liveConfig needs -profile: the channel's profile");
 		usage();
 	}
-	if ((a.update || a.signers || a.orderer_profile) && !a.live && !a.original) {
+	if ((a->update || a->signers || a->orderer_profile) && !a->live && !a->original) {
 		warnf("-outputConfigUpdate, -outputSigners and -ordererProfile go with -liveConfig");
 		usage();
 	}
-	if (a.original || a.live) {
-		if (a.block || a.create || a.anchors || a.inspect_block || a.inspect_tx || a.print_org ||
-		    (a.original && a.live)) {
+	if (a->original || a->live) {
+		if (outputs || a->inspect_block || a->inspect_tx || a->print_org || (a->original && a->live)) {
 			warnf("-liveConfig and -original are each a job of their own");
 			usage();
 		}
-		rc = run(&a);
-		if (fflush(stdout) == EOF || ferror(stdout)) {
-			warnf("cannot write standard output:");
-			rc = -1;
-		}
-		return rc < 0 ? EXIT_USER : 0;
+		return;
 	}
-	if (!a.block && !a.create && !a.anchors && !a.inspect_block && !a.inspect_tx && !a.print_org) {
+	if (!outputs && !a->inspect_block && !a->inspect_tx && !a->print_org) {
 		warnf("nothing to do: give -outputBlock, -outputCreateChannelTx, -outputAnchorPeersUpdate, "
 		      "-inspectBlock, -inspectChannelCreateTx or -printOrg");
 		usage();
 	}
-	if ((a.block || a.create || a.anchors) && (!a.channel || !*a.channel)) {
+	if (outputs && (!a->channel || !*a->channel)) {
 		warnf("missing channelID, please specify it with '-channelID'");
-		return EXIT_USAGE;
+		exit(EXIT_USAGE);
 	}
-	if ((a.block || a.create || a.anchors) && (!a.profile || !*a.profile)) {
+	if (outputs && (!a->profile || !*a->profile)) {
 		warnf("the '-profile' is required when '-outputBlock', '-outputCreateChannelTx', or "
 		      "'-outputAnchorPeersUpdate' is specified");
-		return EXIT_USAGE;
+		exit(EXIT_USAGE);
 	}
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = {0};
+	int rc;
+
+	set_progname(argv[0]);
+	parse_args(argc, argv, &a);
+	check_args(&a);
 	rc = run(&a);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		warnf("cannot write standard output:");
