@@ -349,6 +349,35 @@ static void org_aliases(const struct cluster *cl, size_t org, const char *goals,
 	free(cand[1]);
 }
 
+/* The org's nodes' hostnames, or common names, space-separated: list, reset first. */
+static const char *node_names(struct strbuf *list, const struct org_spec *o, bool common_names)
+{
+	sb_reset(list);
+	for (size_t j = 0; j < o->nnodes; j++)
+		sb_addf(list, "%s%s", j ? " " : "", common_names ? o->nodes[j].common_name :
+			o->nodes[j].hostname);
+	return list->buf ? list->buf : "";
+}
+
+/* The n strings of v, space-separated: list, reset first. */
+static const char *joined(struct strbuf *list, char *const *v, size_t n)
+{
+	sb_reset(list);
+	for (size_t j = 0; j < n; j++)
+		sb_addf(list, "%s%s", j ? " " : "", v[j]);
+	return list->buf ? list->buf : "";
+}
+
+/* The org's users as cryptogen names them ("Admin User1 User2"): list, reset first. */
+static const char *user_names(struct strbuf *list, const struct org_spec *o)
+{
+	sb_reset(list);
+	sb_adds(list, "Admin");
+	for (int u = 1; u <= o->users; u++)
+		sb_addf(list, " User%d", u);
+	return list->buf;
+}
+
 /* One NAME=value line; values never hold line breaks (cryptocfg refuses them). */
 static void var(struct strbuf *sb, const char *name, const char *value)
 {
@@ -380,9 +409,7 @@ static void org_vars(const struct cluster *cl, size_t index, int port_base, stru
 	var(sb, "CA_STREET", o->ca.street);
 	var(sb, "CA_POSTAL", o->ca.postal);
 	var(sb, "CA_KEY_ALGORITHM", o->ca.key_algorithm);
-	for (size_t i = 0; i < o->nnodes; i++)
-		sb_addf(&list, "%s%s", i ? " " : "", o->nodes[i].hostname);
-	var(sb, "NODES", list.buf);
+	var(sb, "NODES", node_names(&list, o, false));
 	snprintf(num, sizeof(num), "%zu", o->nnodes);
 	var(sb, "NODE_COUNT", num);
 	for (size_t i = 0; i < o->nnodes; i++) {
@@ -394,11 +421,8 @@ static void org_vars(const struct cluster *cl, size_t index, int port_base, stru
 		var(sb, key, n->common_name);
 		snprintf(key, sizeof(key), "NODE%zu_HOST", i);
 		var(sb, key, co->hosts[i]);
-		sb_reset(&list);
-		for (size_t j = 0; j < n->nsans; j++)
-			sb_addf(&list, "%s%s", j ? " " : "", n->sans[j]);
 		snprintf(key, sizeof(key), "NODE%zu_SANS", i);
-		var(sb, key, list.buf);
+		var(sb, key, joined(&list, n->sans, n->nsans));
 		snprintf(key, sizeof(key), "NODE%zu_KEY_ALGORITHM", i);
 		var(sb, key, n->key_algorithm);
 		if (port_base) {
@@ -423,11 +447,7 @@ static void org_vars(const struct cluster *cl, size_t index, int port_base, stru
 		sb_add(&list, co->ca_external, strrchr(co->ca_external, ':') - co->ca_external);
 		var(sb, "CA_EXTERNAL_HOST", list.buf);
 	}
-	sb_reset(&list);
-	sb_adds(&list, "Admin");
-	for (int u = 1; u <= o->users; u++)
-		sb_addf(&list, " User%d", u);
-	var(sb, "USERS", list.buf);
+	var(sb, "USERS", user_names(&list, o));
 	snprintf(num, sizeof(num), "%d", o->users);
 	var(sb, "USER_COUNT", num);
 	var(sb, "USER_KEY_ALGORITHM", o->user_key_algorithm);
@@ -452,6 +472,53 @@ static void make_var(struct strbuf *sb, const char *org, const char *name, const
 	sb_addf(sb, "%s%s%s := ", org ? org : "", org ? "_" : "", name);
 	make_value(sb, value);
 	sb_addc(sb, '\n');
+}
+
+/* network.mk's variables of org i: <domain>_TYPE and the rest. */
+static void org_make_vars(const struct cluster *cl, size_t i, int port_base, const char *goals,
+			  struct strbuf *sb)
+{
+	const struct org_spec *o = &cl->cfg->orgs[i];
+	const struct cluster_org *co = &cl->orgs[i];
+	struct strbuf list = {0};
+	char name[96], value[32];
+
+	sb_addc(sb, '\n');
+	make_var(sb, o->domain, "TYPE", org_type_name(o));
+	make_var(sb, o->domain, "NAME", o->name);
+	make_var(sb, o->domain, "DOMAIN", o->domain);
+	make_var(sb, o->domain, "NAMESPACE", co->namespace);
+	make_var(sb, o->domain, "CRYPTO_CONFIG", o->where->file);
+	make_var(sb, o->domain, "MSP_ID", o->msp_id);
+	make_var(sb, o->domain, "CA_HOSTNAME", o->ca.hostname);
+	make_var(sb, o->domain, "CA_CN", o->ca.common_name);
+	make_var(sb, o->domain, "NODES", node_names(&list, o, false));
+	make_var(sb, o->domain, "NODE_CNS", node_names(&list, o, true));
+	make_var(sb, o->domain, "NODE_HOSTS", joined(&list, co->hosts, o->nnodes));
+	sb_reset(&list);
+	org_aliases(cl, i, goals, &list);
+	make_var(sb, o->domain, "ALIASES", list.buf ? list.buf : "");
+	make_var(sb, o->domain, "USERS", user_names(&list, o));
+	for (size_t j = 0; port_base && j < o->nnodes; j++) {
+		int p = nodeport_base(port_base, i) + (int)j * PORTS_PER_NODE;
+
+		snprintf(name, sizeof(name), "%s_NODEPORTS", o->nodes[j].hostname);
+		snprintf(value, sizeof(value), "%d %d %d", p, p + 1, p + 2);
+		make_var(sb, o->domain, name, value);
+	}
+	for (size_t j = 0; co->externals && j < o->nnodes; j++) {
+		snprintf(name, sizeof(name), "%s_EXTERNAL", o->nodes[j].hostname);
+		make_var(sb, o->domain, name, co->externals[j]);
+	}
+	if (port_base) {
+		snprintf(value, sizeof(value), "%d", ca_nodeport(port_base, i));
+		make_var(sb, o->domain, "CA_NODEPORT", value);
+	}
+	if (co->externals) {
+		make_var(sb, o->domain, "NODE_EXTERNALS", joined(&list, co->externals, o->nnodes));
+		make_var(sb, o->domain, "CA_EXTERNAL", co->ca_external);
+	}
+	sb_free(&list);
 }
 
 static void network_mk(const struct cluster *cl, int port_base, const struct profile_kinds *pk,
@@ -482,66 +549,8 @@ static void network_mk(const struct cluster *cl, int port_base, const struct pro
 		if (pk->consenters.len)
 			sb_add(sb, pk->consenters.buf, pk->consenters.len);
 	}
-	for (size_t i = 0; i < cfg->norgs; i++) {
-		const struct org_spec *o = &cfg->orgs[i];
-
-		sb_addc(sb, '\n');
-		make_var(sb, o->domain, "TYPE", org_type_name(o));
-		make_var(sb, o->domain, "NAME", o->name);
-		make_var(sb, o->domain, "DOMAIN", o->domain);
-		make_var(sb, o->domain, "NAMESPACE", cl->orgs[i].namespace);
-		make_var(sb, o->domain, "CRYPTO_CONFIG", o->where->file);
-		make_var(sb, o->domain, "MSP_ID", o->msp_id);
-		make_var(sb, o->domain, "CA_HOSTNAME", o->ca.hostname);
-		make_var(sb, o->domain, "CA_CN", o->ca.common_name);
-		sb_reset(&list);
-		for (size_t j = 0; j < o->nnodes; j++)
-			sb_addf(&list, "%s%s", j ? " " : "", o->nodes[j].hostname);
-		make_var(sb, o->domain, "NODES", list.buf ? list.buf : "");
-		sb_reset(&list);
-		for (size_t j = 0; j < o->nnodes; j++)
-			sb_addf(&list, "%s%s", j ? " " : "", o->nodes[j].common_name);
-		make_var(sb, o->domain, "NODE_CNS", list.buf ? list.buf : "");
-		sb_reset(&list);
-		for (size_t j = 0; j < o->nnodes; j++)
-			sb_addf(&list, "%s%s", j ? " " : "", cl->orgs[i].hosts[j]);
-		make_var(sb, o->domain, "NODE_HOSTS", list.buf ? list.buf : "");
-		sb_reset(&list);
-		org_aliases(cl, i, goals, &list);
-		make_var(sb, o->domain, "ALIASES", list.buf ? list.buf : "");
-		sb_reset(&list);
-		sb_adds(&list, "Admin");
-		for (int u = 1; u <= o->users; u++)
-			sb_addf(&list, " User%d", u);
-		make_var(sb, o->domain, "USERS", list.buf);
-		for (size_t j = 0; port_base && j < o->nnodes; j++) {
-			int p = nodeport_base(port_base, i) + (int)j * PORTS_PER_NODE;
-			char name[96], ports[32];
-
-			snprintf(name, sizeof(name), "%s_NODEPORTS", o->nodes[j].hostname);
-			snprintf(ports, sizeof(ports), "%d %d %d", p, p + 1, p + 2);
-			make_var(sb, o->domain, name, ports);
-		}
-		for (size_t j = 0; cl->orgs[i].externals && j < o->nnodes; j++) {
-			char name[96];
-
-			snprintf(name, sizeof(name), "%s_EXTERNAL", o->nodes[j].hostname);
-			make_var(sb, o->domain, name, cl->orgs[i].externals[j]);
-		}
-		if (port_base) {
-			char port[16];
-
-			snprintf(port, sizeof(port), "%d", ca_nodeport(port_base, i));
-			make_var(sb, o->domain, "CA_NODEPORT", port);
-		}
-		if (cl->orgs[i].externals) {
-			sb_reset(&list);
-			for (size_t j = 0; j < o->nnodes; j++)
-				sb_addf(&list, "%s%s", j ? " " : "", cl->orgs[i].externals[j]);
-			make_var(sb, o->domain, "NODE_EXTERNALS", list.buf ? list.buf : "");
-			make_var(sb, o->domain, "CA_EXTERNAL", cl->orgs[i].ca_external);
-		}
-	}
+	for (size_t i = 0; i < cfg->norgs; i++)
+		org_make_vars(cl, i, port_base, goals, sb);
 	sb_free(&list);
 }
 
@@ -594,67 +603,73 @@ static int emit(const char *path, const struct strbuf *sb, int verbose)
 	return 0;
 }
 
-int main(int argc, char **argv)
-{
-	const char *configtx = NULL, *outdir = "build/vars", *copy = NULL, *msp_root = "crypto-config";
-	const char *goals = NULL, *external_host = NULL, *zone = NULL;
-	struct ns_override *ov = NULL;
-	size_t nov = 0, ovcap = 0;
-	struct crypto_config *cfg;
-	struct cluster cl = {0};
-	struct profile_kinds pk = {0};
-	struct strbuf sb = {0}, ctx = {0};
-	int opt, verbose = 0, rc = -1, port_base = 0;
-	long long v;
+/* The command line. */
+struct args {
+	const char *configtx, *outdir, *copy, *msp_root, *goals, *external_host, *zone;
+	struct ns_override *ov;         /* -n, allocated */
+	size_t nov, ovcap;
+	int verbose, port_base;
+};
 
-	set_progname(argv[0]);
+/* -n domain=namespace into a. */
+static void namespace_arg(struct args *a)
+{
+	char *eq = strchr(optarg, '=');
+
+	if (!eq || eq == optarg || !eq[1]) {
+		warnf("-n %s: expected domain=namespace", optarg);
+		usage();
+	}
+	*eq = '\0';
+	a->ov = xgrow(a->ov, &a->ovcap, a->nov + 1, sizeof(*a->ov));
+	a->ov[a->nov++] = (struct ns_override){ optarg, eq + 1, false };
+}
+
+/* The options into a; usage errors exit.  The files are argv[optind] on. */
+static void parse_args(int argc, char **argv, struct args *a)
+{
+	long long v;
+	int opt;
+
 	while ((opt = getopt(argc, argv, "c:d:e:m:n:o:p:r:w:vh")) != -1) {
 		switch (opt) {
 		case 'c':
-			configtx = optarg;
+			a->configtx = optarg;
 			break;
 		case 'd':
 		case 'e':
 			if (!is_dns_name(optarg) && !(opt == 'e' && is_ipv4(optarg))) {
 				warnf("-%c %s: not a host: expected a DNS name (letters, digits, '-' and "
 				      "'.')%s", opt, optarg, opt == 'e' ? " or an IPv4 address" : "");
-				return EXIT_USER;
+				free(a->ov);
+				exit(EXIT_USER);
 			}
-			*(opt == 'e' ? &external_host : &zone) = optarg;
+			*(opt == 'e' ? &a->external_host : &a->zone) = optarg;
 			break;
 		case 'm':
-			msp_root = optarg;
+			a->msp_root = optarg;
 			break;
-		case 'n': {
-			char *eq = strchr(optarg, '=');
-
-			if (!eq || eq == optarg || !eq[1]) {
-				warnf("-n %s: expected domain=namespace", optarg);
-				usage();
-			}
-			*eq = '\0';
-			ov = xgrow(ov, &ovcap, nov + 1, sizeof(*ov));
-			ov[nov++] = (struct ns_override){ optarg, eq + 1, false };
+		case 'n':
+			namespace_arg(a);
 			break;
-		}
 		case 'o':
-			outdir = optarg;
+			a->outdir = optarg;
 			break;
 		case 'p':
 			if (parse_long(optarg, 1, NODEPORT_MAX, &v) < 0) {
 				warnf("-p %s: expected a port number", optarg);
 				usage();
 			}
-			port_base = (int)v;
+			a->port_base = (int)v;
 			break;
 		case 'r':
-			goals = optarg;
+			a->goals = optarg;
 			break;
 		case 'w':
-			copy = optarg;
+			a->copy = optarg;
 			break;
 		case 'v':
-			verbose = 1;
+			a->verbose = 1;
 			break;
 		case 'h':
 			help();
@@ -663,52 +678,78 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (argc - optind < 1 || (copy && !configtx) || (external_host && (!port_base || zone)))
+	if (argc - optind < 1 || (a->copy && !a->configtx) || (a->external_host && (!a->port_base || a->zone)))
 		usage();
+}
 
-	cfg = cryptocfg_load_files((const char *const *)argv + optind, (size_t)(argc - optind));
-	if (!cfg) {
-		free(ov);
-		return EXIT_USER;
+/*
+ * Every file: the orgs' .vars first, then the removal of those of orgs
+ * gone and the copy of configtx.yaml (ctx), network.mk last, which marks
+ * the set complete.  0 or -1.
+ */
+static int write_outputs(const struct args *a, const struct cluster *cl, const struct profile_kinds *pk,
+			 const struct strbuf *ctx)
+{
+	const struct crypto_config *cfg = cl->cfg;
+	struct strbuf sb = {0};
+	char *path;
+	int rc = 0;
+
+	if (mkdir_p(a->outdir, 0755) < 0) {
+		warnf("cannot create %s:", a->outdir);
+		return -1;
 	}
-	if ((configtx && cryptocfg_read_msp_ids(cfg, configtx) < 0) ||
-	    (port_base && check_nodeports(cfg, port_base)) ||
-	    build_cluster(cfg, ov, nov, goals, &cl))
-		goto out;
-	external_addresses(&cl, port_base, external_host, zone);
-	if ((configtx && configtx_profiles(configtx, &pk) < 0) ||
-	    (copy && cluster_configtx(&cl, configtx, msp_root, &ctx, &pk.consenters) < 0))
-		goto out;
-	if (mkdir_p(outdir, 0755) < 0) {
-		warnf("cannot create %s:", outdir);
-		goto out;
-	}
-	/* per-org files first: network.mk last marks the set complete */
-	rc = 0;
 	for (size_t i = 0; i < cfg->norgs && rc == 0; i++) {
 		char *name = xasprintf("%s.vars", cfg->orgs[i].domain);
-		char *path = path_join(outdir, name);
 
+		path = path_join(a->outdir, name);
 		sb_reset(&sb);
-		org_vars(&cl, i, port_base, &sb);
-		rc = emit(path, &sb, verbose);
+		org_vars(cl, i, a->port_base, &sb);
+		rc = emit(path, &sb, a->verbose);
 		free(path);
 		free(name);
 	}
 	if (rc == 0)
-		rc = prune(outdir, cfg, verbose);
-	if (rc == 0 && copy)
-		rc = emit(copy, &ctx, verbose);
+		rc = prune(a->outdir, cfg, a->verbose);
+	if (rc == 0 && a->copy)
+		rc = emit(a->copy, ctx, a->verbose);
 	if (rc == 0) {
-		char *path = path_join(outdir, "network.mk");
-
+		path = path_join(a->outdir, "network.mk");
 		sb_reset(&sb);
-		network_mk(&cl, port_base, configtx ? &pk : NULL, goals, &sb);
-		rc = emit(path, &sb, verbose);
+		network_mk(cl, a->port_base, a->configtx ? pk : NULL, a->goals, &sb);
+		rc = emit(path, &sb, a->verbose);
 		free(path);
 	}
-out:
 	sb_free(&sb);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = { .outdir = "build/vars", .msp_root = "crypto-config" };
+	struct crypto_config *cfg;
+	struct cluster cl = {0};
+	struct profile_kinds pk = {0};
+	struct strbuf ctx = {0};
+	int rc = -1;
+
+	set_progname(argv[0]);
+	parse_args(argc, argv, &a);
+	cfg = cryptocfg_load_files((const char *const *)argv + optind, (size_t)(argc - optind));
+	if (!cfg) {
+		free(a.ov);
+		return EXIT_USER;
+	}
+	if ((a.configtx && cryptocfg_read_msp_ids(cfg, a.configtx) < 0) ||
+	    (a.port_base && check_nodeports(cfg, a.port_base)) ||
+	    build_cluster(cfg, a.ov, a.nov, a.goals, &cl))
+		goto out;
+	external_addresses(&cl, a.port_base, a.external_host, a.zone);
+	if ((a.configtx && configtx_profiles(a.configtx, &pk) < 0) ||
+	    (a.copy && cluster_configtx(&cl, a.configtx, a.msp_root, &ctx, &pk.consenters) < 0))
+		goto out;
+	rc = write_outputs(&a, &cl, &pk, &ctx);
+out:
 	sb_free(&ctx);
 	sb_free(&pk.app_genesis);
 	sb_free(&pk.sys_genesis);
@@ -717,7 +758,7 @@ out:
 	sb_free(&pk.consenters);
 	free_cluster(&cl);
 	cryptocfg_free(cfg);
-	free(ov);
+	free(a.ov);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		warnf("cannot write standard output:");
 		rc = -1;
