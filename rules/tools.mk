@@ -41,12 +41,12 @@ BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude \
 # every tool reads YAML; more packages per tool through PKGS_<name>
 LIB_PKGS := yaml-0.1
 
-# lib/, by subsystem: base (strings, files, base64, JSON, durations), yaml
-# (YAML trees, vars, templates), x509 (DER, certificates), fabric
-# (protobuf, policies, MSPs, configtx profiles and config trees, blocks),
-# network (crypto-config.yaml, the network as the cluster holds it), k8s
-# (kubeconfig, the API client, manifests), ca (Fabric CA's API); each
-# subsystem's headers in include/<subsystem>/
+# lib/, by subsystem: base (strings, files, base64, JSON, durations,
+# subcommand tables), yaml (YAML trees, vars, templates), x509 (DER,
+# certificates), fabric (protobuf, policies, MSPs, configtx profiles and
+# config trees, blocks), network (crypto-config.yaml, the network as the
+# cluster holds it), k8s (kubeconfig, the API client, manifests), ca
+# (Fabric CA's API); each subsystem's headers in include/<subsystem>/
 LIB_OBJS := $(patsubst %.c,$(OBJDIR)/%.o,$(wildcard lib/*/*.c))
 LIBA := $(OBJDIR)/libfabk8s.a
 
