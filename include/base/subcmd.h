@@ -8,7 +8,7 @@
  *		struct subcmd sc;
  *		int (*fn)(struct run *);
  *	} cmds[] = {
- *		{ { "apply", B(OPT_FORCE), B(OPT_FILE), 0 }, cmd_apply },
+ *		{ { "apply", B(OPT_FILE) | B(OPT_FORCE), B(OPT_FILE), 0 }, cmd_apply },
  *	};
  *	const struct cmd *c = SUBCMD_FIND(cmds, argv[1]);
  *
