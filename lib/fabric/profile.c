@@ -136,7 +136,6 @@ static int add_policies(struct txctx *ctx, struct cgroup *g, const struct ynode 
 		struct ypath np = YPATH_KEY(&pp, name), tp = YPATH_KEY(&np, "Type"),
 			     rp = YPATH_KEY(&np, "Rule");
 		struct pbuf b = {0};
-		char *err = NULL;
 
 		if (pol->kind != Y_MAP) {
 			yerror(pol, &np, "expected a mapping with Type and Rule, got %s", ynode_kind_name(pol));
@@ -154,22 +153,15 @@ static int add_policies(struct txctx *ctx, struct cgroup *g, const struct ynode 
 			enum implicit_rule r;
 			const char *sub;
 
-			if (implicit_meta_parse(rule, &r, &sub, &err) < 0) {
-				yerror(rn, &rp, "invalid ImplicitMeta rule \"%s\": %s", rule, err);
-				free(err);
+			if (implicit_meta_parse(rule, rn, &rp, &r, &sub) < 0)
 				return -1;
-			}
 			implicit_meta_encode(r, sub, &b);
 			cg_add_policy(g, name, ADMINS, 3, &b);
 		} else if (type && strcmp(type, "Signature") == 0) {
 			struct sig_policy sp;
-			size_t pos;
 
-			if (sigpolicy_parse(rule, &sp, &err, &pos) < 0) {
-				yerror(rn, &rp, "invalid Signature rule \"%s\": column %zu: %s", rule, pos + 1, err);
-				free(err);
+			if (sigpolicy_parse(rule, rn, &rp, &sp) < 0)
 				return -1;
-			}
 			sigpolicy_encode(&sp, &b);
 			sigpolicy_free(&sp);
 			cg_add_policy(g, name, ADMINS, 1, &b);

@@ -31,23 +31,23 @@ bool is_dns_label(const char *s)
 	return s[0] != '-' && s[n - 1] != '-';
 }
 
-char *gotemplate_expand(const char *tmpl, const char *const *vars, char **err)
+char *gotemplate_expand(const char *tmpl, const char *const *vars, const struct ynode *where,
+			const struct ypath *p)
 {
 	struct strbuf sb = {0};
-	const char *p = tmpl;
+	const char *s = tmpl;
 
-	*err = NULL;
-	while (*p) {
-		const char *open = strstr(p, "{{"), *close, *name, *end;
+	while (*s) {
+		const char *open = strstr(s, "{{"), *close, *name, *end;
 
 		if (!open) {
-			sb_adds(&sb, p);
+			sb_adds(&sb, s);
 			break;
 		}
-		sb_add(&sb, p, (size_t)(open - p));
+		sb_add(&sb, s, (size_t)(open - s));
 		close = strstr(open + 2, "}}");
 		if (!close) {
-			*err = xasprintf("unclosed action \"{{\" in template \"%s\"", tmpl);
+			yerror(where, p, "unclosed action \"{{\" in template \"%s\"", tmpl);
 			goto fail;
 		}
 		name = open + 2;
@@ -57,9 +57,8 @@ char *gotemplate_expand(const char *tmpl, const char *const *vars, char **err)
 		while (end > name && (end[-1] == ' ' || end[-1] == '\t'))
 			end--;
 		if (name >= end || *name != '.' || end - name < 2) {
-			*err = xasprintf("unsupported action \"%.*s\" in template \"%s\" "
-					 "(only {{.Field}} is supported)",
-					 (int)(close + 2 - open), open, tmpl);
+			yerror(where, p, "unsupported action \"%.*s\" in template \"%s\" "
+			       "(only {{.Field}} is supported)", (int)(close + 2 - open), open, tmpl);
 			goto fail;
 		}
 		name++;
@@ -74,13 +73,13 @@ char *gotemplate_expand(const char *tmpl, const char *const *vars, char **err)
 
 			for (size_t i = 0; vars[i]; i += 2)
 				sb_addf(&known, "%s.%s", i ? ", " : "", vars[i]);
-			*err = xasprintf("unknown field \".%.*s\" in template \"%s\" (known: %s)",
-					 (int)(end - name), name, tmpl, known.buf);
+			yerror(where, p, "unknown field \".%.*s\" in template \"%s\" (known: %s)",
+			       (int)(end - name), name, tmpl, known.buf);
 			sb_free(&known);
 			goto fail;
 		}
 		sb_adds(&sb, val);
-		p = close + 2;
+		s = close + 2;
 	}
 	return sb_detach(&sb);
 fail:
@@ -173,13 +172,10 @@ static void read_spec(struct ctx *c, const struct ynode *m, const struct ypath *
 static char *expand(struct ctx *c, const char *tmpl, const char *const *vars,
 		    const struct ynode *where, const struct ypath *p)
 {
-	char *err, *s = gotemplate_expand(tmpl, vars, &err);
+	char *s = gotemplate_expand(tmpl, vars, where, p);
 
-	if (!s) {
-		yerror(where, p, "%s", err);
-		free(err);
+	if (!s)
 		c->errors++;
-	}
 	return s;
 }
 
@@ -642,20 +638,24 @@ fail:
 
 int cryptocfg_add_san(struct crypto_config *cfg, const char *tmpl)
 {
-	for (size_t i = 0; i < cfg->norgs; i++) {
+	/* messages name the option the template came from, as a path of one key */
+	char *option = xasprintf("--san=%s", tmpl);
+	struct ypath op = YPATH_KEY(NULL, option);
+	int rc = 0;
+
+	for (size_t i = 0; i < cfg->norgs && rc == 0; i++) {
 		struct org_spec *o = &cfg->orgs[i];
 
 		for (size_t j = 0; j < o->nnodes; j++) {
 			struct node_spec *n = &o->nodes[j];
 			const char *vars[] = { "Hostname", n->hostname, "Domain", o->domain,
 					       "CommonName", n->common_name, NULL };
-			char *err, *san = gotemplate_expand(tmpl, vars, &err);
+			char *san = gotemplate_expand(tmpl, vars, NULL, &op);
 			bool have = false;
 
 			if (!san) {
-				warnf("--san=%s: %s", tmpl, err);
-				free(err);
-				return -1;
+				rc = -1;
+				break;
 			}
 			for (size_t k = 0; k < n->nsans && !have; k++)
 				have = strcmp(n->sans[k], san) == 0;
@@ -667,7 +667,8 @@ int cryptocfg_add_san(struct crypto_config *cfg, const char *tmpl)
 			n->sans[n->nsans++] = san;
 		}
 	}
-	return 0;
+	free(option);
+	return rc;
 }
 
 struct org_spec *cryptocfg_find(struct crypto_config *cfg, const char *domain)
