@@ -279,7 +279,7 @@ static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const 
 	struct cgroup *g;
 	struct pbuf b = {0};
 	bool skip = false;
-	char *dir, *err = NULL;
+	char *dir;
 	struct msp_facts facts;
 
 	if (o->kind != Y_MAP) {
@@ -327,9 +327,7 @@ static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const 
 		goto fail;
 	}
 	dir = tx_resolve_path(ctx, mspdir);
-	if (msp_load(dir, id, &b, &facts, &err) < 0) {
-		yerror(ymap_get_nocase(o, "MSPDir"), &dp, "%s", err);
-		free(err);
+	if (msp_load(dir, id, ymap_get_nocase(o, "MSPDir"), &dp, &b, &facts) < 0) {
 		free(dir);
 		goto fail;
 	}
