@@ -43,7 +43,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct pbuf b = {0}, g = {0};
 		struct cgroup *cg = cg_new("Admins");
 		struct strbuf out = {0};
-		char *ierr = NULL;
 
 		check_rule(&p.rule, &p, 0);
 		for (size_t i = 0; i < p.nids; i++)
@@ -53,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* decoded as a policy of a config group, as in a block */
 		cg_add_policy(cg, "Rule", "Admins", 1, &b);
 		cg_encode(cg, &g);
-		fuzz_assert(tx_inspect(INSPECT_ORDERER_ORG, g.buf, g.len, &out, &ierr) == 0);
+		fuzz_assert(tx_inspect(INSPECT_ORDERER_ORG, NULL, g.buf, g.len, &out) == 0);
 		sb_free(&out);
 		pb_free(&g);
 		pb_free(&b);

@@ -193,8 +193,10 @@ enum inspect_what { INSPECT_BLOCK, INSPECT_ENVELOPE, INSPECT_ORDERER_ORG };
 /*
  * Print data as Fabric's configtxlator does: a block of a Fabric 3 channel
  * (channel capability V3_0) as 3.x's does, anything else as 2.x's; 0, or
- * -1 with an allocated message in *err.
+ * -1 after an error saying why data does not decode, prefixed with name
+ * (what messages call data, such as its file; NULL: nothing).
  */
-int tx_inspect(enum inspect_what what, const uint8_t *data, size_t len, struct strbuf *out, char **err);
+int tx_inspect(enum inspect_what what, const char *name, const uint8_t *data, size_t len,
+	       struct strbuf *out);
 
 #endif

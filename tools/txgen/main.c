@@ -282,7 +282,7 @@ static int output_anchors(const struct txctx *ctx, struct cgroup *ch, const char
 static int inspect(const char *path, enum inspect_what what)
 {
 	size_t len;
-	char *data = read_file(path, &len), *err = NULL;
+	char *data = read_file(path, &len);
 	struct strbuf out = {0};
 	int rc;
 
@@ -290,13 +290,9 @@ static int inspect(const char *path, enum inspect_what what)
 		warnf("cannot read %s:", path);
 		return -1;
 	}
-	rc = tx_inspect(what, (const uint8_t *)data, len, &out, &err);
-	if (rc < 0) {
-		warnf("%s: %s", path, err);
-		free(err);
-	} else {
+	rc = tx_inspect(what, path, (const uint8_t *)data, len, &out);
+	if (rc == 0)
 		fwrite(out.buf, 1, out.len, stdout);
-	}
 	sb_free(&out);
 	free(data);
 	return rc;
@@ -314,15 +310,10 @@ static int print_org(struct txctx *ctx, const char *name)
 	cg_free(g);
 	{
 		struct strbuf out = {0};
-		char *err = NULL;
 
-		rc = tx_inspect(INSPECT_ORDERER_ORG, b.buf, b.len, &out, &err);
+		rc = tx_inspect(INSPECT_ORDERER_ORG, NULL, b.buf, b.len, &out);
 		if (rc == 0)
 			fwrite(out.buf, 1, out.len, stdout);
-		else {
-			warnf("%s", err);
-			free(err);
-		}
 		sb_free(&out);
 	}
 	pb_free(&b);
