@@ -366,15 +366,12 @@ static int write_signers(const char *path, const struct cgroup *live, const stru
 			 const struct cgroup *ws, size_t left)
 {
 	size_t n;
-	char *why, **ids = tx_update_signers(live, rs, ws, &n, &why);
+	char **ids = tx_update_signers(live, rs, ws, &n);
 	struct strbuf sb = {0};
 	int rc = -1;
 
-	if (!ids) {
-		warnf("no set of admins meets the update's mod_policies: %s", why);
-		free(why);
+	if (!ids)
 		return -1;
-	}
 	sb_adds(&sb, "SIGNERS=");
 	for (size_t i = 0; i < n; i++) {
 		sb_addf(&sb, "%s%s", i ? " " : "", ids[i]);
@@ -400,7 +397,6 @@ static int reconcile(struct txctx *ctx, const struct args *a, struct cgroup *ch)
 	struct cgroup *live = read_config_block(a->live, &bc), *ord = NULL, *declared, *rs, *ws;
 	const char *channel;
 	struct strbuf out = {0}, note = {0};
-	char *why;
 	size_t left;
 	int rc = -1;
 
@@ -413,11 +409,8 @@ static int reconcile(struct txctx *ctx, const struct args *a, struct cgroup *ch)
 			goto done;
 	}
 	declared = tx_declared_config(live, ch, ord);
-	if (tx_keep_sole_consenter(live, declared, &note, &why) < 0 || tx_check_bft(live, declared, &note, &why) < 0) {
-		warnf("%s", why);
-		free(why);
+	if (tx_keep_sole_consenter(live, declared, &note) < 0 || tx_check_bft(live, declared, &note) < 0)
 		goto out;
-	}
 	tx_describe_changes(live, declared, &out);
 	sb_add(&out, note.buf ? note.buf : "", note.len);
 	left = tx_one_consenter_change(live, declared);
