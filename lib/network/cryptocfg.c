@@ -516,14 +516,12 @@ static void org_place(const struct org_spec *o, const struct org_spec *b, char *
 }
 
 /*
- * Check and expand the roots of cfg's files (one per file), as one network:
- * orderer orgs of every file first, then peer orgs, each list in file order.
- * Frees cfg and returns NULL on errors.
+ * The OrdererOrgs and PeerOrgs lists of each root, as lists[2 * file + type]
+ * (NULL when absent).  Returns how many orgs they hold; c counts errors.
  */
-static struct crypto_config *load(struct crypto_config *cfg, const struct ynode *const *roots)
+static size_t find_lists(struct ctx *c, const struct crypto_config *cfg, const struct ynode *const *roots,
+			 const struct ynode **lists)
 {
-	const struct ynode **lists = xcalloc(2 * cfg->nfiles, sizeof(*lists));
-	struct ctx c = {0};
 	size_t total = 0;
 
 	for (size_t f = 0; f < cfg->nfiles; f++) {
@@ -532,74 +530,65 @@ static struct crypto_config *load(struct crypto_config *cfg, const struct ynode 
 		if (root->kind != Y_MAP) {
 			yerror(root, NULL, "expected a mapping with OrdererOrgs and PeerOrgs, got %s",
 			       ynode_kind_name(root));
-			c.errors++;
+			c->errors++;
 			continue;
 		}
-		c.errors += ymap_check_keys(root, NULL, top_keys);
+		c->errors += ymap_check_keys(root, NULL, top_keys);
 		for (int t = 0; t < 2; t++) {
 			struct ypath lp = YPATH_KEY(NULL, list_keys[t]);
 			const struct ynode **l = &lists[2 * f + (size_t)t];
 
 			if (yget_seq(ymap_get(root, list_keys[t]), &lp, l) < 0)
-				c.errors++;
+				c->errors++;
 			total += *l ? (*l)->n : 0;
 		}
 	}
-	if (c.errors)
-		goto fail;
-	if (total == 0) {
-		yerror(roots[0], NULL, "no organizations: OrdererOrgs and PeerOrgs are both empty");
-		goto fail;
+	return total;
+}
+
+/* Entry i of an org list, m, read into the next org of cfg. */
+static void add_org(struct ctx *c, struct crypto_config *cfg, enum org_type type, size_t i,
+		    const struct ynode *m, const struct ypath *ip)
+{
+	struct org_spec *org = &cfg->orgs[cfg->norgs++];
+	const struct org_spec *same = NULL;
+
+	org->type = type;
+	org->index = i;
+	if (m->kind != Y_MAP) {
+		yerror(m, ip, "expected a mapping, got %s", ynode_kind_name(m));
+		c->errors++;
+		return;
 	}
-	cfg->orgs = xcalloc(total, sizeof(*cfg->orgs));
-	for (int t = 0; t < 2; t++) {
-		struct ypath lp = YPATH_KEY(NULL, list_keys[t]);
-
-		for (size_t f = 0; f < cfg->nfiles; f++) {
-			const struct ynode *list = lists[2 * f + (size_t)t];
-
-			for (size_t i = 0; list && i < list->n; i++) {
-				const struct ynode *m = list->items[i];
-				struct ypath ip = YPATH_INDEX(&lp, i);
-				struct org_spec *org = &cfg->orgs[cfg->norgs++];
-
-				org->type = t == 0 ? ORG_ORDERER : ORG_PEER;
-				org->index = i;
-				if (m->kind != Y_MAP) {
-					yerror(m, &ip, "expected a mapping, got %s", ynode_kind_name(m));
-					c.errors++;
-					continue;
-				}
-				/*
-				 * An alias of an org already read is that org again: its
-				 * name and domain make it a duplicate below, without
-				 * expanding its nodes once more (a few aliases of an org
-				 * of 1000 nodes would otherwise cost a million).
-				 */
-				const struct org_spec *same = NULL;
-
-				for (size_t j = 0; j + 1 < cfg->norgs && !same; j++)
-					if (cfg->orgs[j].where == m)
-						same = &cfg->orgs[j];
-				if (same) {
-					org->where = m;
-					org->name = dup_or_null(same->name);
-					org->domain = dup_or_null(same->domain);
-				} else {
-					read_org(&c, m, &ip, org);
-				}
-				if (org->name)
-					org->msp_id = xasprintf("%sMSP", org->name);
-			}
-		}
+	/*
+	 * An alias of an org already read is that org again: its name and
+	 * domain make it a duplicate (check_duplicates), without expanding
+	 * its nodes once more (a few aliases of an org of 1000 nodes would
+	 * otherwise cost a million).
+	 */
+	for (size_t j = 0; j + 1 < cfg->norgs && !same; j++)
+		if (cfg->orgs[j].where == m)
+			same = &cfg->orgs[j];
+	if (same) {
+		org->where = m;
+		org->name = dup_or_null(same->name);
+		org->domain = dup_or_null(same->domain);
+	} else {
+		read_org(c, m, ip, org);
 	}
-	/* an org is a directory (and a namespace): names and domains are unique */
+	if (org->name)
+		org->msp_id = xasprintf("%sMSP", org->name);
+}
+
+/* An org is a directory (and a namespace): names and domains are unique. */
+static void check_duplicates(struct ctx *c, const struct crypto_config *cfg)
+{
 	for (size_t i = 0; i < cfg->norgs; i++) {
-		struct org_spec *b = &cfg->orgs[i];
+		const struct org_spec *b = &cfg->orgs[i];
 		bool dup_domain = false, dup_name = false;
 
 		for (size_t j = 0; j < i && !(dup_domain && dup_name); j++) {
-			struct org_spec *a = &cfg->orgs[j];
+			const struct org_spec *a = &cfg->orgs[j];
 			struct ypath lp = YPATH_KEY(NULL, list_keys[b->type]);
 			struct ypath ip = YPATH_INDEX(&lp, b->index);
 			char place[512];
@@ -614,7 +603,7 @@ static struct crypto_config *load(struct crypto_config *cfg, const struct ynode 
 
 				yerror(ymap_get(b->where, "Domain"), &dp,
 				       "duplicate domain \"%s\" (also %s)", b->domain, place);
-				c.errors++;
+				c->errors++;
 			}
 			if (!dup_name && a->name && b->name && *b->name && strcmp(a->name, b->name) == 0) {
 				dup_name = true;
@@ -622,10 +611,44 @@ static struct crypto_config *load(struct crypto_config *cfg, const struct ynode 
 
 				yerror(ymap_get(b->where, "Name"), &np,
 				       "duplicate Name \"%s\" (also %s)", b->name, place);
-				c.errors++;
+				c->errors++;
 			}
 		}
 	}
+}
+
+/*
+ * Check and expand the roots of cfg's files (one per file), as one network:
+ * orderer orgs of every file first, then peer orgs, each list in file order.
+ * Frees cfg and returns NULL on errors.
+ */
+static struct crypto_config *load(struct crypto_config *cfg, const struct ynode *const *roots)
+{
+	const struct ynode **lists = xcalloc(2 * cfg->nfiles, sizeof(*lists));
+	struct ctx c = {0};
+	size_t total = find_lists(&c, cfg, roots, lists);
+
+	if (c.errors)
+		goto fail;
+	if (total == 0) {
+		yerror(roots[0], NULL, "no organizations: OrdererOrgs and PeerOrgs are both empty");
+		goto fail;
+	}
+	cfg->orgs = xcalloc(total, sizeof(*cfg->orgs));
+	for (int t = 0; t < 2; t++) {
+		struct ypath lp = YPATH_KEY(NULL, list_keys[t]);
+
+		for (size_t f = 0; f < cfg->nfiles; f++) {
+			const struct ynode *list = lists[2 * f + (size_t)t];
+
+			for (size_t i = 0; list && i < list->n; i++) {
+				struct ypath ip = YPATH_INDEX(&lp, i);
+
+				add_org(&c, cfg, t == 0 ? ORG_ORDERER : ORG_PEER, i, list->items[i], &ip);
+			}
+		}
+	}
+	check_duplicates(&c, cfg);
 	if (c.errors)
 		goto fail;
 	free(lists);
