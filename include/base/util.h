@@ -15,6 +15,9 @@
  * some bytes are, what is wrong with a name or an identity, why a server
  * lacks a kind, does text parse as JSON) may hand the reason back instead
  * of printing it, for callers that ask without failing; its header says so.
+ * The wrappers of system calls in fsutil.h fail as those calls do, -1 or
+ * NULL with errno, and leave the message to the caller, who knows what
+ * the file is for.
  */
 #ifndef UTIL_H
 #define UTIL_H
