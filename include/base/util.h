@@ -5,6 +5,19 @@
  * Messages go to stderr as "prog: message", lower case, no trailing full
  * stop (git's style).  A format that ends in ':' gets ": strerror(errno)"
  * appended (sbase's eprintf convention).
+ *
+ * The error convention of lib/: a function reports its own error, once,
+ * where it finds it (warnf, or yerror when it has the YAML node: the same
+ * message with file, line and field), and returns -1 or NULL; its callers
+ * print nothing more and pass the failure up.  A function that needs a
+ * caller's context for its message takes it (a ynode and ypath, a name).
+ * Only a question whose answer is a reason rather than an error (what
+ * some bytes are, what is wrong with a name or an identity, why a server
+ * lacks a kind, does text parse as JSON) may hand the reason back instead
+ * of printing it, for callers that ask without failing; its header says so.
+ * The wrappers of system calls in fsutil.h fail as those calls do, -1 or
+ * NULL with errno, and leave the message to the caller, who knows what
+ * the file is for.
  */
 #ifndef UTIL_H
 #define UTIL_H

@@ -153,24 +153,24 @@ size_t tx_one_consenter_change(const struct cgroup *live, struct cgroup *declare
  * to hand it to (Fabric stalls).  When declared gives the only consenter
  * a certificate with the same key (make renew), declared keeps live's
  * certificate, by whose key the orderers know the node anyway, and a note
- * says so; with another key, -1 and an allocated *why.
+ * says so; with another key, -1 after an error saying why.
  */
-int tx_keep_sole_consenter(const struct cgroup *live, struct cgroup *declared, struct strbuf *note, char **why);
+int tx_keep_sole_consenter(const struct cgroup *live, struct cgroup *declared, struct strbuf *note);
 /*
  * BFT (Fabric 3) takes any number of consenter changes in one config
  * update: its orderers check only that the BlockValidation policy is the
  * quorum configtxgen computes for the new Orderers value (declared has
  * it) and that leader rotation is off.  What they take and should not:
  * a consenter that declared gives another ID than the channel has it
- * under (known by the key of its Identity) is refused, -1 with an
- * allocated *why (a running orderer keeps the ID it started with, and
- * would leave the channel's consensus).  note says when the new set's
+ * under (known by the key of its Identity) is refused, -1 after an
+ * error (a running orderer keeps the ID it started with, and would
+ * leave the channel's consensus).  note says when the new set's
  * quorum needs consenters the channel does not have yet, and what of
  * the update the orderers take only when they restart (RequestPoolSize)
  * or never (BatchTimeout).  0 otherwise, and for a channel of another
  * orderer type.
  */
-int tx_check_bft(const struct cgroup *live, const struct cgroup *declared, struct strbuf *note, char **why);
+int tx_check_bft(const struct cgroup *live, const struct cgroup *declared, struct strbuf *note);
 /*
  * "add|remove|change /Channel/..." lines, one per element that differs;
  * under a change of the consenters (etcdraft's ConsensusType, BFT's
@@ -182,10 +182,11 @@ void tx_describe_changes(const struct cgroup *live, const struct cgroup *declare
  * MSP IDs whose admins' signatures meet the mod_policy of every element
  * the update changes, evaluated in the live config (MAJORITY of n: the
  * first n/2 + 1, preferring MSPs chosen already).  An allocated array of
- * *n allocated strings, or NULL with an allocated *why.
+ * *n allocated strings, or NULL after an error saying which policy
+ * cannot be met.
  */
 char **tx_update_signers(const struct cgroup *live, const struct cgroup *read_set,
-			 const struct cgroup *write_set, size_t *n, char **why);
+			 const struct cgroup *write_set, size_t *n);
 
 /* ---- inspect.c: Fabric's JSON rendering ---- */
 
@@ -193,8 +194,10 @@ enum inspect_what { INSPECT_BLOCK, INSPECT_ENVELOPE, INSPECT_ORDERER_ORG };
 /*
  * Print data as Fabric's configtxlator does: a block of a Fabric 3 channel
  * (channel capability V3_0) as 3.x's does, anything else as 2.x's; 0, or
- * -1 with an allocated message in *err.
+ * -1 after an error saying why data does not decode, prefixed with name
+ * (what messages call data, such as its file; NULL: nothing).
  */
-int tx_inspect(enum inspect_what what, const uint8_t *data, size_t len, struct strbuf *out, char **err);
+int tx_inspect(enum inspect_what what, const char *name, const uint8_t *data, size_t len,
+	       struct strbuf *out);
 
 #endif

@@ -19,11 +19,15 @@ struct msp_facts {
 	size_t nadmins;         /* files in admincerts */
 };
 
+struct ynode;
+struct ypath;
+
 /*
  * Append the body of an MSPConfig (type FABRIC, config = FabricMSPConfig)
- * for the MSP in dir, named id, to out.  Returns 0, or -1 with an
- * allocated message in *err.
+ * for the MSP in dir, named id, to out.  Returns 0, or -1 after an error
+ * positioned at where and p, the node and path that name dir (see yerror).
  */
-int msp_load(const char *dir, const char *id, struct pbuf *out, struct msp_facts *facts, char **err);
+int msp_load(const char *dir, const char *id, const struct ynode *where, const struct ypath *p,
+	     struct pbuf *out, struct msp_facts *facts);
 
 #endif

@@ -44,11 +44,16 @@ struct sig_policy {
 	size_t nids;
 };
 
+struct ynode;
+struct ypath;
+
 /*
- * Parse a signature rule.  Returns 0, or -1 with an allocated message in
- * *err and the 0-based byte offset of the fault in *errpos.
+ * Parse a signature rule.  Returns 0, or -1 after an error naming the
+ * rule and the column of the fault, positioned at where and p (the rule's
+ * node and path in its YAML file; either may be NULL, see yerror).
  */
-int sigpolicy_parse(const char *text, struct sig_policy *out, char **err, size_t *errpos);
+int sigpolicy_parse(const char *text, const struct ynode *where, const struct ypath *p,
+		    struct sig_policy *out);
 void sigpolicy_free(struct sig_policy *p);
 /* Write p as the body of a SignaturePolicyEnvelope message. */
 void sigpolicy_encode(const struct sig_policy *p, struct pbuf *b);
@@ -57,10 +62,11 @@ enum implicit_rule { IMPLICIT_ANY = 0, IMPLICIT_ALL = 1, IMPLICIT_MAJORITY = 2 }
 
 /*
  * Parse "ANY Readers": exactly two tokens separated by one space, as
- * Fabric splits them.  Returns 0 with *sub pointing into text, or -1 with
- * an allocated message in *err.
+ * Fabric splits them.  Returns 0 with *sub pointing into text, or -1
+ * after an error positioned at where and p, as sigpolicy_parse.
  */
-int implicit_meta_parse(const char *text, enum implicit_rule *rule, const char **sub, char **err);
+int implicit_meta_parse(const char *text, const struct ynode *where, const struct ypath *p,
+			enum implicit_rule *rule, const char **sub);
 /* Write the body of an ImplicitMetaPolicy message. */
 void implicit_meta_encode(enum implicit_rule rule, const char *sub, struct pbuf *b);
 

@@ -105,9 +105,11 @@ bool is_dns_label(const char *s);
 /*
  * Expand a cryptogen template: "{{.Name}}" (spaces allowed inside the
  * braces) is replaced by the value of Name in vars, a NULL-terminated list
- * of name, value pairs.  Returns an allocated string, or NULL with a
- * message in *err (allocated) for an unknown field or unsupported action.
+ * of name, value pairs.  Returns an allocated string, or NULL after an
+ * error (an unknown field, an unsupported action) positioned at where and
+ * p, the template's node and path (either may be NULL, see yerror).
  */
-char *gotemplate_expand(const char *tmpl, const char *const *vars, char **err);
+char *gotemplate_expand(const char *tmpl, const char *const *vars, const struct ynode *where,
+			const struct ypath *p);
 
 #endif

@@ -209,7 +209,26 @@ struct dctx {
 	enum gkind kind;        /* the group being decoded (or the group of a value) */
 	const char *key;        /* the name of a config value */
 	bool v3;                /* print as configtxlator 3.x: empty bytes as "", not null */
+	const char *name;       /* what messages call the input, or NULL */
 };
+
+/* Report why the input does not decode: "name: message". */
+static void bad(const struct dctx *ctx, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
+static void bad(const struct dctx *ctx, const char *fmt, ...)
+{
+	struct strbuf sb = {0};
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	if (ctx->name)
+		warnf("%s: %s", ctx->name, sb.buf);
+	else
+		warnf("%s", sb.buf);
+	sb_free(&sb);
+}
 
 enum ftype { T_STRING, T_BYTES, T_INT32, T_UINT32, T_INT64, T_UINT64, T_BOOL, T_ENUM, T_MSG,
 	     T_TIMESTAMP, T_OPAQUE };
@@ -219,8 +238,7 @@ enum mapkind { M_PLAIN, M_GROUPS, M_VALUES, M_ISOLATED };
 struct msgdesc;
 
 /* Chooses the message held in an opaque bytes field; parent is the enclosing message. */
-typedef const struct msgdesc *resolver(const struct dctx *ctx, const uint8_t *parent, size_t len,
-				       char **err);
+typedef const struct msgdesc *resolver(const struct dctx *ctx, const uint8_t *parent, size_t len);
 
 struct fdesc {
 	uint32_t num;
@@ -484,7 +502,7 @@ MSG(MSPConfig,
 
 /* ---- resolvers: which message an opaque field holds ---- */
 
-static const struct msgdesc *payload_data(const struct dctx *ctx, const uint8_t *p, size_t n, char **err)
+static const struct msgdesc *payload_data(const struct dctx *ctx, const uint8_t *p, size_t n)
 {
 	size_t hl = 0, cl = 0;
 	const uint8_t *h = pb_get_bytes(p, n, 1, &hl), *ch = h ? pb_get_bytes(h, hl, 1, &cl) : NULL;
@@ -492,7 +510,7 @@ static const struct msgdesc *payload_data(const struct dctx *ctx, const uint8_t 
 
 	(void)ctx;
 	if (!h) {
-		*err = xstrdup("cannot determine payload type when header is missing");
+		bad(ctx, "cannot determine payload type when header is missing");
 		return NULL;
 	}
 	type = (int32_t)pb_get_varint(ch, ch ? cl : 0, 1);
@@ -502,21 +520,20 @@ static const struct msgdesc *payload_data(const struct dctx *ctx, const uint8_t 
 	case 4: return &Envelope;
 	case 0: return &ConfigValue;
 	default:
-		*err = xasprintf("decoding payloads of type %d is not implemented (txgen inspects config "
+		bad(ctx, "decoding payloads of type %d is not implemented (txgen inspects config "
 				 "blocks and config transactions)", type);
 		return NULL;
 	}
 }
 
-static const struct msgdesc *header_extension(const struct dctx *ctx, const uint8_t *p, size_t n,
-					      char **err)
+static const struct msgdesc *header_extension(const struct dctx *ctx, const uint8_t *p, size_t n)
 {
 	(void)ctx, (void)p, (void)n;
-	*err = xstrdup("channel header extension only valid for endorser transactions");
+	bad(ctx, "channel header extension only valid for endorser transactions");
 	return NULL;
 }
 
-static const struct msgdesc *policy_value(const struct dctx *ctx, const uint8_t *p, size_t n, char **err)
+static const struct msgdesc *policy_value(const struct dctx *ctx, const uint8_t *p, size_t n)
 {
 	int32_t type = (int32_t)pb_get_varint(p, n, 1);
 
@@ -525,12 +542,11 @@ static const struct msgdesc *policy_value(const struct dctx *ctx, const uint8_t 
 		return &SignaturePolicyEnvelope;
 	if (type == 3)
 		return &ImplicitMetaPolicy;
-	*err = xasprintf("unable to decode policy type: %d", type);
+	bad(ctx, "unable to decode policy type: %d", type);
 	return NULL;
 }
 
-static const struct msgdesc *principal_value(const struct dctx *ctx, const uint8_t *p, size_t n,
-					     char **err)
+static const struct msgdesc *principal_value(const struct dctx *ctx, const uint8_t *p, size_t n)
 {
 	uint64_t c = pb_get_varint(p, n, 1);
 
@@ -541,29 +557,27 @@ static const struct msgdesc *principal_value(const struct dctx *ctx, const uint8
 		return &OrganizationUnit;
 	if (c == 2)
 		return &SerializedIdentity;
-	*err = xasprintf("unable to decode MSP principal classification: %" PRIu64, c);
+	bad(ctx, "unable to decode MSP principal classification: %" PRIu64, c);
 	return NULL;
 }
 
-static const struct msgdesc *msp_config_value(const struct dctx *ctx, const uint8_t *p, size_t n,
-					      char **err)
+static const struct msgdesc *msp_config_value(const struct dctx *ctx, const uint8_t *p, size_t n)
 {
 	int32_t type = (int32_t)pb_get_varint(p, n, 1);
 
 	(void)ctx;
 	if (type == 0)
 		return &FabricMSPConfig;
-	*err = xasprintf("unable to decode MSP type: %d%s", type, type == 1 ? " (idemix)" : "");
+	bad(ctx, "unable to decode MSP type: %d%s", type, type == 1 ? " (idemix)" : "");
 	return NULL;
 }
 
-static const struct msgdesc *consensus_metadata(const struct dctx *ctx, const uint8_t *p, size_t n,
-						char **err)
+static const struct msgdesc *consensus_metadata(const struct dctx *ctx, const uint8_t *p, size_t n)
 {
 	size_t len = 0;
 	const uint8_t *type = pb_get_bytes(p, n, 1, &len);
 
-	(void)ctx, (void)err;
+	(void)ctx;
 	if (type && len == 8 && memcmp(type, "etcdraft", 8) == 0)
 		return &RaftMetadata;
 	if (type && len == strlen(ORDERER_TYPE_BFT) && memcmp(type, ORDERER_TYPE_BFT, len) == 0)
@@ -571,11 +585,10 @@ static const struct msgdesc *consensus_metadata(const struct dctx *ctx, const ui
 	return &Empty;
 }
 
-static const struct msgdesc *no_isolated_data(const struct dctx *ctx, const uint8_t *p, size_t n,
-					      char **err)
+static const struct msgdesc *no_isolated_data(const struct dctx *ctx, const uint8_t *p, size_t n)
 {
 	(void)p, (void)n;
-	*err = xasprintf("Unknown map key: %s", ctx->key);
+	bad(ctx, "Unknown map key: %s", ctx->key);
 	return NULL;
 }
 
@@ -614,23 +627,23 @@ static const char *kind_name(enum gkind k)
 	return names[k];
 }
 
-static const struct msgdesc *config_value(const struct dctx *ctx, const uint8_t *p, size_t n, char **err)
+static const struct msgdesc *config_value(const struct dctx *ctx, const uint8_t *p, size_t n)
 {
 	(void)p, (void)n;
 	for (size_t i = 0; i < sizeof(value_types) / sizeof(*value_types); i++)
 		if (value_types[i].kind == ctx->kind && strcmp(value_types[i].key, ctx->key) == 0)
 			return value_types[i].msg;
 	if (ctx->kind == G_CONSORTIUMS)
-		*err = xstrdup("Consortiums currently support no config values");
+		bad(ctx, "Consortiums currently support no config values");
 	else
-		*err = xasprintf("unknown %s ConfigValue name: %s", kind_name(ctx->kind), ctx->key);
+		bad(ctx, "unknown %s ConfigValue name: %s", kind_name(ctx->kind), ctx->key);
 	return NULL;
 }
 
-/* The kind of a sub-group, or G_NONE with *err. */
-static enum gkind sub_kind(enum gkind parent, const char *key, char **err)
+/* The kind of the sub-group key of the group ctx decodes, or G_NONE after an error. */
+static enum gkind sub_kind(const struct dctx *ctx, const char *key)
 {
-	switch (parent) {
+	switch (ctx->kind) {
 	case G_CHANNEL:
 		if (strcmp(key, "Consortiums") == 0)
 			return G_CONSORTIUMS;
@@ -638,7 +651,7 @@ static enum gkind sub_kind(enum gkind parent, const char *key, char **err)
 			return G_ORDERER;
 		if (strcmp(key, "Application") == 0)
 			return G_APPLICATION;
-		*err = xasprintf("unknown channel group sub-group '%s'", key);
+		bad(ctx, "unknown channel group sub-group '%s'", key);
 		return G_NONE;
 	case G_ORDERER:
 		return G_ORDERER_ORG;
@@ -649,7 +662,7 @@ static enum gkind sub_kind(enum gkind parent, const char *key, char **err)
 	case G_CONSORTIUM:
 		return G_CONSORTIUM_ORG;
 	default:
-		*err = xasprintf("the %s group does not support sub-groups", kind_name(parent));
+		bad(ctx, "the %s group does not support sub-groups", kind_name(ctx->kind));
 		return G_NONE;
 	}
 }
@@ -657,7 +670,7 @@ static enum gkind sub_kind(enum gkind parent, const char *key, char **err)
 /* ---- decoding ---- */
 
 static int decode(const struct msgdesc *d, const uint8_t *p, size_t n, const struct dctx *ctx,
-		  struct jval *out, char **err, int depth);
+		  struct jval *out, int depth);
 
 static void scalar(const struct fdesc *f, const struct pb_field *w, struct jval *v)
 {
@@ -724,7 +737,7 @@ static void absent(const struct fdesc *f, const struct dctx *ctx, struct jval *v
 	}
 }
 
-static int timestamp(const struct pb_field *w, struct jval *v, char **err)
+static int timestamp(const struct dctx *ctx, const struct pb_field *w, struct jval *v)
 {
 	int64_t secs = (int64_t)pb_get_varint(w->data, w->len, 1);
 	int32_t nanos = (int32_t)pb_get_varint(w->data, w->len, 2);
@@ -733,7 +746,7 @@ static int timestamp(const struct pb_field *w, struct jval *v, char **err)
 	char buf[64], frac[16] = "";
 
 	if (!gmtime_r(&t, &tm) || nanos < 0 || nanos > 999999999) {
-		*err = xstrdup("timestamp out of range");
+		bad(ctx, "timestamp out of range");
 		return -1;
 	}
 	if (nanos % 1000000 == 0 && nanos)
@@ -751,21 +764,21 @@ static int timestamp(const struct pb_field *w, struct jval *v, char **err)
 
 /* One occurrence of a message-valued (or opaque) field. */
 static int nested(const struct fdesc *f, const struct pb_field *w, const uint8_t *parent, size_t plen,
-		  const struct dctx *ctx, struct jval *v, char **err, int depth)
+		  const struct dctx *ctx, struct jval *v, int depth)
 {
 	const struct msgdesc *m = f->msg;
 	struct dctx c = *ctx;
 
-	if (f->type == T_OPAQUE && !(m = f->resolve(ctx, parent, plen, err)))
+	if (f->type == T_OPAQUE && !(m = f->resolve(ctx, parent, plen)))
 		return -1;
 	if (f->kind != G_NONE)
 		c.kind = f->kind;
-	return decode(m, w->data, w->len, &c, v, err, depth + 1);
+	return decode(m, w->data, w->len, &c, v, depth + 1);
 }
 
 /* One entry of a map field: key 1 (string), value 2. */
 static int map_entry(const struct fdesc *f, const struct pb_field *w, const struct dctx *ctx,
-		     struct jval *obj, char **err, int depth)
+		     struct jval *obj, int depth)
 {
 	struct pb_reader r = pb_reader(w->data, w->len);
 	struct pb_field e, val = { .num = 2, .type = PB_LEN };
@@ -783,21 +796,21 @@ static int map_entry(const struct fdesc *f, const struct pb_field *w, const stru
 	}
 	if (rc < 0) {
 		free(key);
-		*err = xstrdup("malformed map entry");
+		bad(ctx, "malformed map entry");
 		return -1;
 	}
 	c.key = key;
-	if (f->map == M_GROUPS && (c.kind = sub_kind(ctx->kind, key, err)) == G_NONE) {
+	if (f->map == M_GROUPS && (c.kind = sub_kind(ctx, key)) == G_NONE) {
 		free(key);
 		return -1;
 	}
 	struct jval *v = jadd(obj, key);
 	const struct msgdesc *m = f->msg;
 
-	if (f->type == T_OPAQUE && !(m = f->resolve(&c, w->data, w->len, err)))
+	if (f->type == T_OPAQUE && !(m = f->resolve(&c, w->data, w->len)))
 		rc = -1;
 	else
-		rc = decode(m, val.data ? val.data : (const uint8_t *)"", val.len, &c, v, err, depth + 1);
+		rc = decode(m, val.data ? val.data : (const uint8_t *)"", val.len, &c, v, depth + 1);
 	free(key);
 	return rc;
 }
@@ -813,8 +826,13 @@ static bool wire_ok(const struct fdesc *f, const struct pb_field *w)
 	}
 }
 
-static int decode(const struct msgdesc *d, const uint8_t *p, size_t n, const struct dctx *ctx,
-		  struct jval *out, char **err, int depth)
+/*
+ * Can p be decoded as a d at this depth: it is well-formed, and no known
+ * field of d comes with another wire type (Fabric's decoder refuses that
+ * too)?  -1 after an error.
+ */
+static int check_message(const struct msgdesc *d, const uint8_t *p, size_t n, const struct dctx *ctx,
+			 int depth)
 {
 	/*
 	 * A bound on the recursion, well above what txgen writes: a Signature
@@ -822,84 +840,101 @@ static int decode(const struct msgdesc *d, const uint8_t *p, size_t n, const str
 	 * the dozen levels of a block.
 	 */
 	if (depth > 256) {
-		*err = xstrdup("messages nested too deeply");
+		bad(ctx, "messages nested too deeply");
 		return -1;
 	}
 	if (!pb_valid(p, n)) {
-		*err = xasprintf("malformed %s message", d->name);
+		bad(ctx, "malformed %s message", d->name);
 		return -1;
 	}
-	/* a known field with another wire type: Fabric's decoder refuses it too */
 	for (size_t i = 0; i < d->n; i++) {
 		struct pb_reader r = pb_reader(p, n);
 		struct pb_field w;
 
 		while (d->fields[i].name && pb_next(&r, &w) == 1) {
 			if (w.num == d->fields[i].num && !wire_ok(&d->fields[i], &w)) {
-				*err = xasprintf("malformed %s message: field %s (%u) has wire type %d",
-						 d->name, d->fields[i].name, w.num, w.type);
+				bad(ctx, "malformed %s message: field %s (%u) has wire type %d",
+				    d->name, d->fields[i].name, w.num, w.type);
 				return -1;
 			}
 		}
 	}
-	out->t = J_OBJ;
-	for (size_t i = 0; i < d->n; i++) {
-		const struct fdesc *f = &d->fields[i];
-		struct pb_reader r = pb_reader(p, n);
-		struct pb_field w, last;
-		bool seen = false;
-		struct jval *v;
+	return 0;
+}
 
-		if (!f->name)
-			continue;
-		/* a oneof member is shown only when set */
-		if (f->flags & ONEOF) {
-			bool set = false;
+/* Every occurrence of a repeated or map field f of the message p, into the array or object v. */
+static int decode_repeated(const struct fdesc *f, const uint8_t *p, size_t n, const struct dctx *ctx,
+			   struct jval *v, int depth)
+{
+	struct pb_reader r = pb_reader(p, n);
+	struct pb_field w;
 
-			while (pb_next(&r, &w) == 1)
-				set |= w.num == f->num;
-			if (!set)
-				continue;
-			r = pb_reader(p, n);
-		}
-		v = jadd(out, f->name);
-		if (f->flags & (REPEATED | MAP)) {
-			v->t = f->flags & MAP ? J_OBJ : J_ARR;
-			while (pb_next(&r, &w) == 1) {
-				if (w.num != f->num)
-					continue;
-				if (f->flags & MAP) {
-					if (map_entry(f, &w, ctx, v, err, depth) < 0)
-						return -1;
-				} else if (f->type == T_MSG || f->type == T_OPAQUE) {
-					if (nested(f, &w, p, n, ctx, jpush(v), err, depth) < 0)
-						return -1;
-				} else {
-					scalar(f, &w, jpush(v));
-				}
-			}
+	v->t = f->flags & MAP ? J_OBJ : J_ARR;
+	while (pb_next(&r, &w) == 1) {
+		if (w.num != f->num)
 			continue;
-		}
-		while (pb_next(&r, &w) == 1) {
-			if (w.num == f->num) {
-				last = w;
-				seen = true;
-			}
-		}
-		if (!seen || ((f->type == T_BYTES || f->type == T_OPAQUE) && last.len == 0)) {
-			absent(f, ctx, v);
-			continue;
-		}
-		if (f->type == T_MSG || f->type == T_OPAQUE) {
-			if (nested(f, &last, p, n, ctx, v, err, depth) < 0)
+		if (f->flags & MAP) {
+			if (map_entry(f, &w, ctx, v, depth) < 0)
 				return -1;
-		} else if (f->type == T_TIMESTAMP) {
-			if (timestamp(&last, v, err) < 0)
+		} else if (f->type == T_MSG || f->type == T_OPAQUE) {
+			if (nested(f, &w, p, n, ctx, jpush(v), depth) < 0)
 				return -1;
 		} else {
-			scalar(f, &last, v);
+			scalar(f, &w, jpush(v));
 		}
 	}
+	return 0;
+}
+
+/* The field f of the message p as a member of the object out (the last occurrence wins). */
+static int decode_field(const struct fdesc *f, const uint8_t *p, size_t n, const struct dctx *ctx,
+			struct jval *out, int depth)
+{
+	struct pb_reader r = pb_reader(p, n);
+	struct pb_field w, last;
+	bool seen = false;
+	struct jval *v;
+
+	/* a oneof member is shown only when set */
+	if (f->flags & ONEOF) {
+		bool set = false;
+
+		while (pb_next(&r, &w) == 1)
+			set |= w.num == f->num;
+		if (!set)
+			return 0;
+		r = pb_reader(p, n);
+	}
+	v = jadd(out, f->name);
+	if (f->flags & (REPEATED | MAP))
+		return decode_repeated(f, p, n, ctx, v, depth);
+	while (pb_next(&r, &w) == 1) {
+		if (w.num == f->num) {
+			last = w;
+			seen = true;
+		}
+	}
+	if (!seen || ((f->type == T_BYTES || f->type == T_OPAQUE) && last.len == 0)) {
+		absent(f, ctx, v);
+		return 0;
+	}
+	if (f->type == T_MSG || f->type == T_OPAQUE)
+		return nested(f, &last, p, n, ctx, v, depth);
+	if (f->type == T_TIMESTAMP)
+		return timestamp(ctx, &last, v);
+	scalar(f, &last, v);
+	return 0;
+}
+
+static int decode(const struct msgdesc *d, const uint8_t *p, size_t n, const struct dctx *ctx,
+		  struct jval *out, int depth)
+{
+	if (check_message(d, p, n, ctx, depth) < 0)
+		return -1;
+	out->t = J_OBJ;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->fields[i].name && decode_field(&d->fields[i], p, n, ctx, out, depth) < 0)
+			return -1;
 	return 0;
 }
 
@@ -925,9 +960,10 @@ static bool fabric3_block(const uint8_t *data, size_t len)
 	return v3;
 }
 
-int tx_inspect(enum inspect_what what, const uint8_t *data, size_t len, struct strbuf *out, char **err)
+int tx_inspect(enum inspect_what what, const char *name, const uint8_t *data, size_t len,
+	       struct strbuf *out)
 {
-	struct dctx ctx = { G_NONE, NULL, false };
+	struct dctx ctx = { G_NONE, NULL, false, name };
 	const struct msgdesc *d = what == INSPECT_BLOCK ? &Block : what == INSPECT_ENVELOPE ? &Envelope :
 		&ConfigGroup;
 	struct jval root = {0};
@@ -937,7 +973,7 @@ int tx_inspect(enum inspect_what what, const uint8_t *data, size_t len, struct s
 		ctx.kind = G_ORDERER_ORG;
 	if (what == INSPECT_BLOCK)
 		ctx.v3 = fabric3_block(data, len);
-	rc = decode(d, data, len, &ctx, &root, err, 0);
+	rc = decode(d, data, len, &ctx, &root, 0);
 	if (rc == 0) {
 		jwrite(out, &root, 0);
 		sb_addc(out, '\n');

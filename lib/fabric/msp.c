@@ -44,11 +44,17 @@ static bool has_pem(const char *s, size_t n)
 	return begin && find(begin, n - (size_t)(begin - s), "-----END ");
 }
 
+/* Where an MSP directory is named (its MSPDir field), for messages. */
+struct place {
+	const struct ynode *where;
+	const struct ypath *p;
+};
+
 /*
  * Read every PEM file of dir, in name order.  Returns 0 (with *missing set
- * when dir does not exist), or -1 with *err.
+ * when dir does not exist), or -1 after an error.
  */
-static int read_pem_dir(const char *dir, struct blobs *out, bool *missing, char **err)
+static int read_pem_dir(const char *dir, const struct place *at, struct blobs *out, bool *missing)
 {
 	char **names;
 	size_t n;
@@ -60,7 +66,7 @@ static int read_pem_dir(const char *dir, struct blobs *out, bool *missing, char 
 			*missing = true;
 			return 0;
 		}
-		*err = xasprintf("cannot read %s: %s", dir, strerror(errno));
+		yerror(at->where, at->p, "cannot read %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -74,7 +80,7 @@ static int read_pem_dir(const char *dir, struct blobs *out, bool *missing, char 
 		} else if (!S_ISDIR(st.st_mode)) {
 			data = read_file(path, &len);
 			if (!data) {
-				*err = xasprintf("cannot read %s: %s", path, strerror(errno));
+				yerror(at->where, at->p, "cannot read %s: %s", path, strerror(errno));
 				rc = -1;
 			} else if (!has_pem(data, len)) {
 				warnf("warning: skipping %s: no PEM content", path);
@@ -94,10 +100,11 @@ static int read_pem_dir(const char *dir, struct blobs *out, bool *missing, char 
 	return rc;
 }
 
-static int read_sub(const char *dir, const char *sub, struct blobs *out, bool *missing, char **err)
+static int read_sub(const char *dir, const char *sub, const struct place *at, struct blobs *out,
+		    bool *missing)
 {
 	char *path = path_join(dir, sub);
-	int rc = read_pem_dir(path, out, missing, err);
+	int rc = read_pem_dir(path, at, out, missing);
 
 	free(path);
 	return rc;
@@ -145,128 +152,186 @@ static void put_blobs(struct pbuf *b, uint32_t field, const struct blobs *bl)
 		pb_bytes_always(b, field, bl->items[i].data, bl->items[i].len);
 }
 
-int msp_load(const char *dir, const char *id, struct pbuf *out, struct msp_facts *facts, char **err)
-{
-	struct blobs ca = {0}, inter = {0}, admins = {0}, tlsca = {0}, tlsinter = {0}, crls = {0};
-	struct ou nodeous[4] = {{0}}, *ous = NULL;
-	size_t nous = 0, capous = 0;
-	struct yfile *cfg = NULL;
-	struct pbuf m = {0};
-	struct stat st;
-	bool missing, enable = false;
-	char *cfgpath = NULL;
-	int rc = -1;
+/* What an MSP directory holds, read before it is encoded. */
+struct msp_parts {
+	struct blobs ca, inter, admins, tlsca, tlsinter, crls;
+	struct ou nodeous[4];           /* Client, Peer, Admin, Orderer */
+	struct ou *ous;                 /* OrganizationalUnitIdentifiers */
+	size_t nous, capous;
+	bool node_ous;                  /* NodeOUs.Enable */
+};
 
-	memset(facts, 0, sizeof(*facts));
-	*err = NULL;
+static void parts_free(struct msp_parts *m)
+{
+	blobs_free(&m->ca);
+	blobs_free(&m->inter);
+	blobs_free(&m->admins);
+	blobs_free(&m->tlsca);
+	blobs_free(&m->tlsinter);
+	blobs_free(&m->crls);
+	for (int i = 0; i < 4; i++)
+		free(m->nodeous[i].cert);
+	for (size_t i = 0; i < m->nous; i++)
+		free(m->ous[i].cert);
+	free(m->ous);
+}
+
+/* dir is a directory; -1 after an error otherwise. */
+static int check_dir(const char *dir, const struct place *at)
+{
+	struct stat st;
+
 	if (stat(dir, &st) < 0) {
-		*err = xasprintf("MSP directory %s: %s", dir,
-				 errno == ENOENT ? "no such directory" : strerror(errno));
+		yerror(at->where, at->p, "MSP directory %s: %s", dir,
+		       errno == ENOENT ? "no such directory" : strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		*err = xasprintf("MSP directory %s: not a directory", dir);
+		yerror(at->where, at->p, "MSP directory %s: not a directory", dir);
 		return -1;
 	}
-	if (read_sub(dir, "cacerts", &ca, &missing, err) < 0)
+	return 0;
+}
+
+/* The certificates and CRLs of the MSP's subdirectories; a CA certificate is required. */
+static int read_certs(const char *dir, const struct place *at, struct msp_parts *m)
+{
+	bool missing;
+
+	if (read_sub(dir, "cacerts", at, &m->ca, &missing) < 0)
+		return -1;
+	if (m->ca.n == 0) {
+		yerror(at->where, at->p, "no CA certificate in %s/cacerts%s", dir,
+		       missing ? " (no such directory)" : "");
+		return -1;
+	}
+	if (read_sub(dir, "admincerts", at, &m->admins, &missing) < 0 ||
+	    read_sub(dir, "intermediatecerts", at, &m->inter, &missing) < 0 ||
+	    read_sub(dir, "tlscacerts", at, &m->tlsca, &missing) < 0 ||
+	    (m->tlsca.n > 0 && read_sub(dir, "tlsintermediatecerts", at, &m->tlsinter, &missing) < 0) ||
+	    read_sub(dir, "crls", at, &m->crls, &missing) < 0)
+		return -1;
+	return 0;
+}
+
+/* config.yaml's OrganizationalUnitIdentifiers: each certificate must be readable. */
+static int read_ou_list(const char *dir, const struct ynode *list, const struct place *at,
+			struct msp_parts *m)
+{
+	if (!list || list->kind != Y_SEQ)
+		return 0;
+	for (size_t i = 0; i < list->n; i++) {
+		const char *cert = NULL, *ouid = NULL;
+		const struct ynode *o = list->items[i];
+
+		yget_str(ymap_get(o, "Certificate"), NULL, &cert);
+		yget_str(ymap_get(o, "OrganizationalUnitIdentifier"), NULL, &ouid);
+		char *path = path_join(dir, cert ? cert : "");
+		struct ou *ou;
+
+		m->ous = xgrow(m->ous, &m->capous, m->nous + 1, sizeof(*m->ous));
+		ou = &m->ous[m->nous];
+		*ou = (struct ou){ .id = ouid };
+		ou->cert = read_file(path, &ou->len);
+		if (!ou->cert) {
+			yerror(at->where, at->p, "cannot read OrganizationalUnitIdentifiers certificate %s: %s",
+			       path, strerror(errno));
+			free(path);
+			return -1;
+		}
+		m->nous++;
+		free(path);
+	}
+	return 0;
+}
+
+/*
+ * The MSP's config.yaml, when it has one: its OrganizationalUnitIdentifiers
+ * and NodeOUs.  *cfg keeps the file, whose strings m points into.
+ */
+static int read_config(const char *dir, const struct place *at, struct msp_parts *m,
+		       struct yfile **cfg)
+{
+	static const char *const keys[] = { "ClientOUIdentifier", "PeerOUIdentifier",
+					    "AdminOUIdentifier", "OrdererOUIdentifier" };
+	char *cfgpath = path_join(dir, "config.yaml");
+	const struct ynode *root, *nodes;
+	int rc = 0;
+
+	if (!path_exists(cfgpath))
 		goto done;
-	if (ca.n == 0) {
-		*err = xasprintf("no CA certificate in %s/cacerts%s", dir, missing ? " (no such directory)" : "");
+	*cfg = yfile_load_one(cfgpath, &root);
+	if (!*cfg) {
+		yerror(at->where, at->p, "cannot use %s", cfgpath);
+		rc = -1;
 		goto done;
 	}
-	if (read_sub(dir, "admincerts", &admins, &missing, err) < 0 ||
-	    read_sub(dir, "intermediatecerts", &inter, &missing, err) < 0 ||
-	    read_sub(dir, "tlscacerts", &tlsca, &missing, err) < 0 ||
-	    (tlsca.n > 0 && read_sub(dir, "tlsintermediatecerts", &tlsinter, &missing, err) < 0) ||
-	    read_sub(dir, "crls", &crls, &missing, err) < 0)
+	if (read_ou_list(dir, ymap_get(root, "OrganizationalUnitIdentifiers"), at, m) < 0) {
+		rc = -1;
 		goto done;
-
-	cfgpath = path_join(dir, "config.yaml");
-	if (path_exists(cfgpath)) {
-		const struct ynode *root, *list, *nodes;
-
-		cfg = yfile_load_one(cfgpath, &root);
-		if (!cfg) {
-			*err = xasprintf("cannot use %s", cfgpath);
-			goto done;
-		}
-		list = ymap_get(root, "OrganizationalUnitIdentifiers");
-		if (list && list->kind == Y_SEQ) {
-			for (size_t i = 0; i < list->n; i++) {
-				const char *cert = NULL, *ouid = NULL;
-				const struct ynode *o = list->items[i];
-
-				yget_str(ymap_get(o, "Certificate"), NULL, &cert);
-				yget_str(ymap_get(o, "OrganizationalUnitIdentifier"), NULL, &ouid);
-				char *path = path_join(dir, cert ? cert : "");
-
-				ous = xgrow(ous, &capous, nous + 1, sizeof(*ous));
-				ous[nous] = (struct ou){ .id = ouid };
-				ous[nous].cert = read_file(path, &ous[nous].len);
-				if (!ous[nous].cert) {
-					*err = xasprintf("cannot read OrganizationalUnitIdentifiers certificate %s: %s",
-							 path, strerror(errno));
-					free(path);
-					goto done;
-				}
-				nous++;
-				free(path);
-			}
-		}
-		nodes = ymap_get(root, "NodeOUs");
-		if (nodes && nodes->kind == Y_MAP &&
-		    yget_bool(ymap_get(nodes, "Enable"), NULL, &enable) == 0 && enable) {
-			static const char *const keys[] = { "ClientOUIdentifier", "PeerOUIdentifier",
-							    "AdminOUIdentifier", "OrdererOUIdentifier" };
-
-			for (int i = 0; i < 4; i++)
-				node_ou(dir, ymap_get(nodes, keys[i]), &nodeous[i]);
-		}
 	}
+	nodes = ymap_get(root, "NodeOUs");
+	if (nodes && nodes->kind == Y_MAP &&
+	    yget_bool(ymap_get(nodes, "Enable"), NULL, &m->node_ous) == 0 && m->node_ous)
+		for (int i = 0; i < 4; i++)
+			node_ou(dir, ymap_get(nodes, keys[i]), &m->nodeous[i]);
+done:
+	free(cfgpath);
+	return rc;
+}
+
+/* The body of an MSPConfig: type FABRIC, config = a FabricMSPConfig of m. */
+static void encode(const char *id, const struct msp_parts *m, struct pbuf *out)
+{
+	struct pbuf c = {0};
 
 	/* FabricMSPConfig, fields in number order */
-	pb_str(&m, 1, id);
-	put_blobs(&m, 2, &ca);
-	put_blobs(&m, 3, &inter);
-	put_blobs(&m, 4, &admins);
-	put_blobs(&m, 5, &crls);
-	for (size_t i = 0; i < nous; i++)
-		put_ou(&m, 7, &ous[i]);
-	size_t cc = pb_begin(&m, 8);
-	pb_str(&m, 1, "SHA2");
-	pb_str(&m, 2, "SHA256");
-	pb_end(&m, cc);
-	put_blobs(&m, 9, &tlsca);
-	put_blobs(&m, 10, &tlsinter);
-	if (enable) {
-		size_t no = pb_begin(&m, 11);
+	pb_str(&c, 1, id);
+	put_blobs(&c, 2, &m->ca);
+	put_blobs(&c, 3, &m->inter);
+	put_blobs(&c, 4, &m->admins);
+	put_blobs(&c, 5, &m->crls);
+	for (size_t i = 0; i < m->nous; i++)
+		put_ou(&c, 7, &m->ous[i]);
+	size_t cc = pb_begin(&c, 8);
+	pb_str(&c, 1, "SHA2");
+	pb_str(&c, 2, "SHA256");
+	pb_end(&c, cc);
+	put_blobs(&c, 9, &m->tlsca);
+	put_blobs(&c, 10, &m->tlsinter);
+	if (m->node_ous) {
+		size_t no = pb_begin(&c, 11);
 
-		pb_uint(&m, 1, 1);
+		pb_uint(&c, 1, 1);
 		for (int i = 0; i < 4; i++)
-			if (nodeous[i].id)
-				put_ou(&m, (uint32_t)(2 + i), &nodeous[i]);
-		pb_end(&m, no);
+			if (m->nodeous[i].id)
+				put_ou(&c, (uint32_t)(2 + i), &m->nodeous[i]);
+		pb_end(&c, no);
 	}
 	/* MSPConfig: type FABRIC (0) is not written, config = 2 */
-	pb_bytes(out, 2, m.buf, m.len);
-	facts->node_ous = enable;
-	facts->admin_ou = enable && nodeous[2].id != NULL;
-	facts->nadmins = admins.n;
-	rc = 0;
-done:
-	blobs_free(&ca);
-	blobs_free(&inter);
-	blobs_free(&admins);
-	blobs_free(&tlsca);
-	blobs_free(&tlsinter);
-	blobs_free(&crls);
-	for (int i = 0; i < 4; i++)
-		free(nodeous[i].cert);
-	for (size_t i = 0; i < nous; i++)
-		free(ous[i].cert);
-	free(ous);
-	free(cfgpath);
+	pb_bytes(out, 2, c.buf, c.len);
+	pb_free(&c);
+}
+
+int msp_load(const char *dir, const char *id, const struct ynode *where, const struct ypath *p,
+	     struct pbuf *out, struct msp_facts *facts)
+{
+	const struct place at = { where, p };
+	struct msp_parts m = {0};
+	struct yfile *cfg = NULL;
+	int rc = -1;
+
+	memset(facts, 0, sizeof(*facts));
+	if (check_dir(dir, &at) < 0)
+		return -1;
+	if (read_certs(dir, &at, &m) == 0 && read_config(dir, &at, &m, &cfg) == 0) {
+		encode(id, &m, out);
+		facts->node_ous = m.node_ous;
+		facts->admin_ou = m.node_ous && m.nodeous[2].id != NULL;
+		facts->nadmins = m.admins.n;
+		rc = 0;
+	}
+	parts_free(&m);
 	yfile_free(cfg);
-	pb_free(&m);
 	return rc;
 }

@@ -5,6 +5,7 @@
 
 #include "fabric/policy.h"
 #include "base/util.h"
+#include "yaml/ytree.h"
 
 /*
  * Nesting limit, so that a hostile rule cannot exhaust the stack, and so
@@ -263,7 +264,8 @@ static void build(const struct node *n, struct sig_rule *r, struct sig_policy *p
 	}
 }
 
-int sigpolicy_parse(const char *text, struct sig_policy *out, char **err, size_t *errpos)
+int sigpolicy_parse(const char *text, const struct ynode *where, const struct ypath *p,
+		    struct sig_policy *out)
 {
 	struct parser ps = { .text = text, .p = text };
 	struct node root;
@@ -286,8 +288,8 @@ int sigpolicy_parse(const char *text, struct sig_policy *out, char **err, size_t
 		node_free(&root);
 	}
 	if (ps.err) {
-		*err = ps.err;
-		*errpos = ps.errpos;
+		yerror(where, p, "invalid Signature rule \"%s\": column %zu: %s", text, ps.errpos + 1, ps.err);
+		free(ps.err);
 		sigpolicy_free(out);
 		return -1;
 	}
@@ -347,7 +349,8 @@ void sigpolicy_encode(const struct sig_policy *p, struct pbuf *b)
 	}
 }
 
-int implicit_meta_parse(const char *text, enum implicit_rule *rule, const char **sub, char **err)
+int implicit_meta_parse(const char *text, const struct ynode *where, const struct ypath *p,
+			enum implicit_rule *rule, const char **sub)
 {
 	const char *sp = strchr(text, ' ');
 	size_t n;
@@ -357,7 +360,8 @@ int implicit_meta_parse(const char *text, enum implicit_rule *rule, const char *
 
 		for (const char *c = text; *c; c++)
 			tokens += *c == ' ';
-		*err = xasprintf("expected two tokens separated by one space, such as \"ANY Readers\", got %zu", tokens);
+		yerror(where, p, "invalid ImplicitMeta rule \"%s\": expected two tokens separated by one "
+		       "space, such as \"ANY Readers\", got %zu", text, tokens);
 		return -1;
 	}
 	n = (size_t)(sp - text);
@@ -368,7 +372,8 @@ int implicit_meta_parse(const char *text, enum implicit_rule *rule, const char *
 	else if (n == 8 && strncmp(text, "MAJORITY", 8) == 0)
 		*rule = IMPLICIT_MAJORITY;
 	else {
-		*err = xasprintf("unknown rule type '%.*s', expected ALL, ANY or MAJORITY", (int)n, text);
+		yerror(where, p, "invalid ImplicitMeta rule \"%s\": unknown rule type '%.*s', expected "
+		       "ALL, ANY or MAJORITY", text, (int)n, text);
 		return -1;
 	}
 	*sub = sp + 1;

@@ -136,7 +136,6 @@ static int add_policies(struct txctx *ctx, struct cgroup *g, const struct ynode 
 		struct ypath np = YPATH_KEY(&pp, name), tp = YPATH_KEY(&np, "Type"),
 			     rp = YPATH_KEY(&np, "Rule");
 		struct pbuf b = {0};
-		char *err = NULL;
 
 		if (pol->kind != Y_MAP) {
 			yerror(pol, &np, "expected a mapping with Type and Rule, got %s", ynode_kind_name(pol));
@@ -154,22 +153,15 @@ static int add_policies(struct txctx *ctx, struct cgroup *g, const struct ynode 
 			enum implicit_rule r;
 			const char *sub;
 
-			if (implicit_meta_parse(rule, &r, &sub, &err) < 0) {
-				yerror(rn, &rp, "invalid ImplicitMeta rule \"%s\": %s", rule, err);
-				free(err);
+			if (implicit_meta_parse(rule, rn, &rp, &r, &sub) < 0)
 				return -1;
-			}
 			implicit_meta_encode(r, sub, &b);
 			cg_add_policy(g, name, ADMINS, 3, &b);
 		} else if (type && strcmp(type, "Signature") == 0) {
 			struct sig_policy sp;
-			size_t pos;
 
-			if (sigpolicy_parse(rule, &sp, &err, &pos) < 0) {
-				yerror(rn, &rp, "invalid Signature rule \"%s\": column %zu: %s", rule, pos + 1, err);
-				free(err);
+			if (sigpolicy_parse(rule, rn, &rp, &sp) < 0)
 				return -1;
-			}
 			sigpolicy_encode(&sp, &b);
 			sigpolicy_free(&sp);
 			cg_add_policy(g, name, ADMINS, 1, &b);
@@ -277,17 +269,85 @@ static int org_endpoints(const struct txctx *ctx, const struct ynode *o, const s
 	return 0;
 }
 
+/* An org's MSP: ID, MSPType and MSPDir checked, and the directory read into b. */
+static int org_msp(const struct txctx *ctx, const struct ynode *o, const struct ypath *p, const char *id,
+		   const char *mspdir, const char *msptype, struct pbuf *b, struct msp_facts *facts)
+{
+	struct ypath dp = YPATH_KEY(p, "MSPDir");
+	char *dir;
+	int rc;
+
+	if (!id || !*id) {
+		struct ypath ip = YPATH_KEY(p, "ID");
+
+		yerror(o, &ip, "required, and missing (the MSP ID that policies name)");
+		return -1;
+	}
+	if (msptype && *msptype && strcmp(msptype, "bccsp") != 0) {
+		struct ypath tp = YPATH_KEY(p, "MSPType");
+
+		yerror(ymap_get_nocase(o, "MSPType"), &tp, strcmp(msptype, "idemix") == 0 ?
+		       "MSPType idemix is not supported by txgen" :
+		       "unknown MSP type \"%s\" (expected bccsp)", msptype);
+		return -1;
+	}
+	if (!mspdir || !*mspdir) {
+		yerror(o, &dp, "required, and missing (the org's MSP directory)");
+		return -1;
+	}
+	dir = tx_resolve_path(ctx, mspdir);
+	rc = msp_load(dir, id, ymap_get_nocase(o, "MSPDir"), &dp, b, facts);
+	free(dir);
+	return rc;
+}
+
+/* An application org's AnchorPeers value, from its list of Host and Port. */
+static int org_anchor_peers(const struct ynode *anchors, const struct ypath *p, struct cgroup *g)
+{
+	static const char *const keys[] = { "Host", "Port", NULL };
+	struct ypath ap = YPATH_KEY(p, "AnchorPeers");
+	struct pbuf b = {0};
+
+	for (size_t i = 0; i < anchors->n; i++) {
+		const struct ynode *a = anchors->items[i];
+		struct ypath ip = YPATH_INDEX(&ap, i), pp = YPATH_KEY(&ip, "Port");
+		const char *host = NULL;
+		long long port = 0;
+
+		if (a->kind != Y_MAP) {
+			yerror(a, &ip, "expected a mapping with Host and Port, got %s", ynode_kind_name(a));
+			goto fail;
+		}
+		if (ymap_check_keys_nocase(a, &ip, keys) || get_str(a, "Host", &ip, &host) < 0 ||
+		    yget_int(ymap_get_nocase(a, "Port"), &pp, 0, 65535, &port) < 0)
+			goto fail;
+		if (!host || !*host || port == 0) {
+			yerror(a, &ip, "an anchor peer needs a Host and a Port");
+			goto fail;
+		}
+		size_t m = pb_begin(&b, 1);
+
+		pb_str(&b, 1, host);
+		pb_int(&b, 2, port);
+		pb_end(&b, m);
+	}
+	put_value(g, "AnchorPeers", ADMINS, &b);
+	return 0;
+fail:
+	pb_free(&b);
+	return -1;
+}
+
 /* An org's group: MSP, policies, and Endpoints or AnchorPeers by kind. */
 static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const struct ypath *p,
 				enum org_kind kind, const char **name_out)
 {
 	const char *name = NULL, *id = NULL, *mspdir = NULL, *msptype = NULL;
 	const struct ynode *pols, *anchors, *endpoints;
-	struct ypath dp = YPATH_KEY(p, "MSPDir");
+	struct ypath sp = YPATH_KEY(p, "SkipAsForeign");
 	struct cgroup *g;
 	struct pbuf b = {0};
 	bool skip = false;
-	char *dir, *err = NULL;
 	struct msp_facts facts;
 
 	if (o->kind != Y_MAP) {
@@ -298,14 +358,9 @@ static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const 
 	    get_str(o, "ID", p, &id) < 0 || get_str(o, "MSPDir", p, &mspdir) < 0 ||
 	    get_str(o, "MSPType", p, &msptype) < 0 || get_map(o, "Policies", p, &pols) < 0 ||
 	    get_seq(o, "AnchorPeers", p, &anchors) < 0 ||
-	    get_seq(o, "OrdererEndpoints", p, &endpoints) < 0)
+	    get_seq(o, "OrdererEndpoints", p, &endpoints) < 0 ||
+	    yget_bool(ymap_get_nocase(o, "SkipAsForeign"), &sp, &skip) < 0)
 		return NULL;
-	{
-		struct ypath sp = YPATH_KEY(p, "SkipAsForeign");
-
-		if (yget_bool(ymap_get_nocase(o, "SkipAsForeign"), &sp, &skip) < 0)
-			return NULL;
-	}
 	if (!name || !*name) {
 		struct ypath np = YPATH_KEY(p, "Name");
 
@@ -316,32 +371,8 @@ static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const 
 	g = cg_new(ADMINS);
 	if (skip)
 		return g;
-	if (!id || !*id) {
-		struct ypath ip = YPATH_KEY(p, "ID");
-
-		yerror(o, &ip, "required, and missing (the MSP ID that policies name)");
+	if (org_msp(ctx, o, p, id, mspdir, msptype, &b, &facts) < 0)
 		goto fail;
-	}
-	if (msptype && *msptype && strcmp(msptype, "bccsp") != 0) {
-		struct ypath tp = YPATH_KEY(p, "MSPType");
-
-		yerror(ymap_get_nocase(o, "MSPType"), &tp, strcmp(msptype, "idemix") == 0 ?
-		       "MSPType idemix is not supported by txgen" :
-		       "unknown MSP type \"%s\" (expected bccsp)", msptype);
-		goto fail;
-	}
-	if (!mspdir || !*mspdir) {
-		yerror(o, &dp, "required, and missing (the org's MSP directory)");
-		goto fail;
-	}
-	dir = tx_resolve_path(ctx, mspdir);
-	if (msp_load(dir, id, &b, &facts, &err) < 0) {
-		yerror(ymap_get_nocase(o, "MSPDir"), &dp, "%s", err);
-		free(err);
-		free(dir);
-		goto fail;
-	}
-	free(dir);
 	ctx->orgs = xgrow(ctx->orgs, &ctx->caporgs, ctx->norgs + 1, sizeof(*ctx->orgs));
 	ctx->orgs[ctx->norgs++] = (struct org_seen){ name, id, o, facts };
 	if (add_policies(ctx, g, o, pols, p, "an organization", false) < 0)
@@ -350,35 +381,8 @@ static struct cgroup *org_group(struct txctx *ctx, const struct ynode *o, const 
 
 	if (kind == ORG_OF_ORDERER && org_endpoints(ctx, o, p, name, endpoints, g) < 0)
 		goto fail;
-	if (kind == ORG_OF_APPLICATION && anchors && anchors->n) {
-		struct ypath ap = YPATH_KEY(p, "AnchorPeers");
-
-		for (size_t i = 0; i < anchors->n; i++) {
-			const struct ynode *a = anchors->items[i];
-			struct ypath ip = YPATH_INDEX(&ap, i), pp = YPATH_KEY(&ip, "Port");
-			static const char *const keys[] = { "Host", "Port", NULL };
-			const char *host = NULL;
-			long long port = 0;
-
-			if (a->kind != Y_MAP) {
-				yerror(a, &ip, "expected a mapping with Host and Port, got %s", ynode_kind_name(a));
-				goto fail;
-			}
-			if (ymap_check_keys_nocase(a, &ip, keys) || get_str(a, "Host", &ip, &host) < 0 ||
-			    yget_int(ymap_get_nocase(a, "Port"), &pp, 0, 65535, &port) < 0)
-				goto fail;
-			if (!host || !*host || port == 0) {
-				yerror(a, &ip, "an anchor peer needs a Host and a Port");
-				goto fail;
-			}
-			size_t m = pb_begin(&b, 1);
-
-			pb_str(&b, 1, host);
-			pb_int(&b, 2, port);
-			pb_end(&b, m);
-		}
-		put_value(g, "AnchorPeers", ADMINS, &b);
-	}
+	if (kind == ORG_OF_APPLICATION && anchors && anchors->n && org_anchor_peers(anchors, p, g) < 0)
+		goto fail;
 	return g;
 fail:
 	pb_free(&b);
@@ -416,76 +420,59 @@ static const char *const orderer_keys[] = { "OrdererType", "Addresses", "BatchTi
 					     "Kafka", "EtcdRaft", "ConsenterMapping", "SmartBFT",
 					     "Organizations", "MaxChannels", "Capabilities", "Policies", NULL };
 
-/* etcdraft ConfigMetadata: the consenters with their certificates, and the options. */
-static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const struct ypath *p,
-			     struct pbuf *b)
+/* The TLS certificates of a consenter, read from disk into data (free both). */
+static int consenter_certs(const struct txctx *ctx, const struct ynode *c, const struct ypath *ip,
+			   const char *host, uint32_t port, char *data[2], size_t len[2])
 {
-	static const char *const raft_keys[] = { "Consenters", "Options", NULL };
-	static const char *const cons_keys[] = { "Host", "Port", "ClientTLSCert", "ServerTLSCert", NULL };
-	static const char *const opt_keys[] = { "TickInterval", "ElectionTick", "HeartbeatTick",
-						"MaxInflightBlocks", "SnapshotIntervalSize", NULL };
-	const struct ynode *raft, *cons, *opts;
-	struct ypath rp = YPATH_KEY(p, "EtcdRaft"), cp = YPATH_KEY(&rp, "Consenters"),
-		     op = YPATH_KEY(&rp, "Options");
-	const char *tick = NULL;
-	uint32_t election = 0, heartbeat = 0, inflight = 0, snapshot = 0;
-	int64_t ns;
+	static const char *const cert_keys[] = { "ClientTLSCert", "ServerTLSCert" };
+	const char *certs[2] = { NULL, NULL };
 
-	if (get_map(ord, "EtcdRaft", p, &raft) < 0)
+	if (get_str(c, "ClientTLSCert", ip, &certs[0]) < 0 || get_str(c, "ServerTLSCert", ip, &certs[1]) < 0)
 		return -1;
-	if (!raft) {
-		yerror(ord, &rp, "required with OrdererType etcdraft, and missing");
+	if (!host || !*host || !port) {
+		yerror(c, ip, "a consenter needs a Host and a Port");
 		return -1;
 	}
-	if (ymap_check_keys_nocase(raft, &rp, raft_keys) || get_seq(raft, "Consenters", &rp, &cons) < 0 ||
-	    get_map(raft, "Options", &rp, &opts) < 0)
-		return -1;
-	if (!cons || cons->n == 0) {
-		yerror(raft, &cp, "etcdraft needs at least one consenter");
-		return -1;
-	}
-	for (size_t i = 0; i < cons->n; i++) {
-		const struct ynode *c = cons->items[i];
-		struct ypath ip = YPATH_INDEX(&cp, i);
-		const char *host = NULL, *certs[2] = { NULL, NULL };
-		static const char *const cert_keys[] = { "ClientTLSCert", "ServerTLSCert" };
-		uint32_t port = 0;
-		char *data[2] = { NULL, NULL };
-		size_t len[2] = { 0, 0 };
+	for (int k = 0; k < 2; k++) {
+		struct ypath kp = YPATH_KEY(ip, cert_keys[k]);
+		char *path;
 
-		if (c->kind != Y_MAP) {
-			yerror(c, &ip, "expected a consenter (a mapping), got %s", ynode_kind_name(c));
+		if (!certs[k] || !*certs[k]) {
+			yerror(c, &kp, "required, and missing (consenter %s:%" PRIu32 ")", host, port);
 			return -1;
 		}
-		if (ymap_check_keys_nocase(c, &ip, cons_keys) || get_str(c, "Host", &ip, &host) < 0 ||
-		    tx_get_u32(c, "Port", &ip, &port) < 0 ||
-		    get_str(c, "ClientTLSCert", &ip, &certs[0]) < 0 ||
-		    get_str(c, "ServerTLSCert", &ip, &certs[1]) < 0)
-			return -1;
-		if (!host || !*host || !port) {
-			yerror(c, &ip, "a consenter needs a Host and a Port");
-			return -1;
-		}
-		for (int k = 0; k < 2; k++) {
-			struct ypath kp = YPATH_KEY(&ip, cert_keys[k]);
-			char *path;
-
-			if (!certs[k] || !*certs[k]) {
-				yerror(c, &kp, "required, and missing (consenter %s:%" PRIu32 ")", host, port);
-				free(data[0]);
-				return -1;
-			}
-			path = tx_resolve_path(ctx, certs[k]);
-			data[k] = read_file(path, &len[k]);
-			if (!data[k]) {
-				yerror(ymap_get_nocase(c, cert_keys[k]), &kp, "cannot load %s for consenter %s:%" PRIu32 ": %s",
-				       path, host, port, strerror(errno));
-				free(path);
-				free(data[0]);
-				return -1;
-			}
+		path = tx_resolve_path(ctx, certs[k]);
+		data[k] = read_file(path, &len[k]);
+		if (!data[k]) {
+			yerror(ymap_get_nocase(c, cert_keys[k]), &kp, "cannot load %s for consenter %s:%" PRIu32 ": %s",
+			       path, host, port, strerror(errno));
 			free(path);
+			return -1;
 		}
+		free(path);
+	}
+	return 0;
+}
+
+/* One etcdraft consenter: Host, Port and its certificates, as a Consenter message of b. */
+static int raft_consenter(const struct txctx *ctx, const struct ynode *c, const struct ypath *ip,
+			  struct pbuf *b)
+{
+	static const char *const cons_keys[] = { "Host", "Port", "ClientTLSCert", "ServerTLSCert", NULL };
+	const char *host = NULL;
+	uint32_t port = 0;
+	char *data[2] = { NULL, NULL };
+	size_t len[2] = { 0, 0 };
+	int rc = -1;
+
+	if (c->kind != Y_MAP) {
+		yerror(c, ip, "expected a consenter (a mapping), got %s", ynode_kind_name(c));
+		return -1;
+	}
+	if (ymap_check_keys_nocase(c, ip, cons_keys) || get_str(c, "Host", ip, &host) < 0 ||
+	    tx_get_u32(c, "Port", ip, &port) < 0)
+		return -1;
+	if (consenter_certs(ctx, c, ip, host, port, data, len) == 0) {
 		size_t m = pb_begin(b, 1);
 
 		pb_str(b, 1, host);
@@ -493,16 +480,28 @@ static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const s
 		pb_bytes(b, 3, data[0], len[0]);
 		pb_bytes(b, 4, data[1], len[1]);
 		pb_end(b, m);
-		free(data[0]);
-		free(data[1]);
+		rc = 0;
 	}
-	if (opts && (ymap_check_keys_nocase(opts, &op, opt_keys) || get_str(opts, "TickInterval", &op, &tick) < 0 ||
-		     tx_get_u32(opts, "ElectionTick", &op, &election) < 0 ||
-		     tx_get_u32(opts, "HeartbeatTick", &op, &heartbeat) < 0 ||
-		     tx_get_u32(opts, "MaxInflightBlocks", &op, &inflight) < 0 ||
-		     tx_get_u32(opts, "SnapshotIntervalSize", &op, &snapshot) < 0))
+	free(data[0]);
+	free(data[1]);
+	return rc;
+}
+
+/* etcdraft's Options (2.5's defaults for what is left out), as the Options message of b. */
+static int raft_options(const struct ynode *opts, const struct ypath *op, struct pbuf *b)
+{
+	static const char *const opt_keys[] = { "TickInterval", "ElectionTick", "HeartbeatTick",
+						"MaxInflightBlocks", "SnapshotIntervalSize", NULL };
+	const char *tick = NULL;
+	uint32_t election = 0, heartbeat = 0, inflight = 0, snapshot = 0;
+	int64_t ns;
+
+	if (opts && (ymap_check_keys_nocase(opts, op, opt_keys) || get_str(opts, "TickInterval", op, &tick) < 0 ||
+		     tx_get_u32(opts, "ElectionTick", op, &election) < 0 ||
+		     tx_get_u32(opts, "HeartbeatTick", op, &heartbeat) < 0 ||
+		     tx_get_u32(opts, "MaxInflightBlocks", op, &inflight) < 0 ||
+		     tx_get_u32(opts, "SnapshotIntervalSize", op, &snapshot) < 0))
 		return -1;
-	/* 2.5's defaults for what is left out */
 	if (!tick || !*tick)
 		tick = "500ms";
 	if (!election)
@@ -514,14 +513,14 @@ static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const s
 	if (!snapshot)
 		snapshot = 16 * 1024 * 1024;
 	if (parse_go_duration(tick, &ns) < 0 || ns <= 0) {
-		struct ypath tp = YPATH_KEY(&op, "TickInterval");
+		struct ypath tp = YPATH_KEY(op, "TickInterval");
 
 		yerror(ymap_get_nocase(opts, "TickInterval"), &tp,
 		       "\"%s\" is not a positive duration such as 500ms", tick);
 		return -1;
 	}
 	if (election <= heartbeat) {
-		struct ypath ep = YPATH_KEY(&op, "ElectionTick");
+		struct ypath ep = YPATH_KEY(op, "ElectionTick");
 
 		yerror(ymap_get_nocase(opts, "ElectionTick"), &ep,
 		       "the election tick (%" PRIu32 ") must be greater than the heartbeat tick (%" PRIu32 ")",
@@ -537,6 +536,37 @@ static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const s
 	pb_uint(b, 5, snapshot);
 	pb_end(b, m);
 	return 0;
+}
+
+/* etcdraft ConfigMetadata: the consenters with their certificates, and the options. */
+static int etcdraft_metadata(struct txctx *ctx, const struct ynode *ord, const struct ypath *p,
+			     struct pbuf *b)
+{
+	static const char *const raft_keys[] = { "Consenters", "Options", NULL };
+	const struct ynode *raft, *cons, *opts;
+	struct ypath rp = YPATH_KEY(p, "EtcdRaft"), cp = YPATH_KEY(&rp, "Consenters"),
+		     op = YPATH_KEY(&rp, "Options");
+
+	if (get_map(ord, "EtcdRaft", p, &raft) < 0)
+		return -1;
+	if (!raft) {
+		yerror(ord, &rp, "required with OrdererType etcdraft, and missing");
+		return -1;
+	}
+	if (ymap_check_keys_nocase(raft, &rp, raft_keys) || get_seq(raft, "Consenters", &rp, &cons) < 0 ||
+	    get_map(raft, "Options", &rp, &opts) < 0)
+		return -1;
+	if (!cons || cons->n == 0) {
+		yerror(raft, &cp, "etcdraft needs at least one consenter");
+		return -1;
+	}
+	for (size_t i = 0; i < cons->n; i++) {
+		struct ypath ip = YPATH_INDEX(&cp, i);
+
+		if (raft_consenter(ctx, cons->items[i], &ip, b) < 0)
+			return -1;
+	}
+	return raft_options(opts, &op, b);
 }
 
 /*
@@ -595,79 +625,95 @@ out:
 	return rc;
 }
 
+/* The Orderer section's BatchSize and BatchTimeout, with configtxgen's defaults. */
+struct batch {
+	uint32_t maxmsg, absmax, prefmax;
+	int64_t ns;                     /* BatchTimeout */
+};
+
+static int read_batch(const struct ynode *ord, const struct ypath *p, const struct ynode *batch,
+		      const char *timeout, struct batch *out)
+{
+	static const char *const batch_keys[] = { "MaxMessageCount", "AbsoluteMaxBytes",
+						  "PreferredMaxBytes", NULL };
+	struct ypath bp = YPATH_KEY(p, "BatchSize"), tp = YPATH_KEY(p, "BatchTimeout");
+
+	*out = (struct batch){0};
+	if (batch && (ymap_check_keys_nocase(batch, &bp, batch_keys) ||
+		      tx_get_u32(batch, "MaxMessageCount", &bp, &out->maxmsg) < 0 ||
+		      tx_get_u32(batch, "AbsoluteMaxBytes", &bp, &out->absmax) < 0 ||
+		      tx_get_u32(batch, "PreferredMaxBytes", &bp, &out->prefmax) < 0))
+		return -1;
+	if (!out->maxmsg)
+		out->maxmsg = 500;
+	if (!out->absmax)
+		out->absmax = 10 * 1024 * 1024;
+	if (!out->prefmax)
+		out->prefmax = 2 * 1024 * 1024;
+	if (timeout && *timeout) {
+		if (parse_go_duration(timeout, &out->ns) < 0) {
+			yerror(ymap_get_nocase(ord, "BatchTimeout"), &tp,
+			       "\"%s\" is not a duration (such as 2s, 500ms or 1m30s)", timeout);
+			return -1;
+		}
+		if (out->ns < 0) {
+			yerror(ymap_get_nocase(ord, "BatchTimeout"), &tp,
+			       "\"%s\" is negative: orderers refuse a batch timeout that is not positive",
+			       timeout);
+			return -1;
+		}
+	}
+	if (out->ns == 0)
+		out->ns = 2000000000;
+	if (out->prefmax > out->absmax) {
+		yerror(batch, &bp, "PreferredMaxBytes (%" PRIu32 ") is greater than AbsoluteMaxBytes (%" PRIu32
+		       "): orderers refuse such a channel config", out->prefmax, out->absmax);
+		return -1;
+	}
+	return 0;
+}
+
+/* The BatchSize, BatchTimeout and ChannelRestrictions values of the Orderer group g. */
+static void put_batch(struct cgroup *g, const struct batch *bt, long long maxchannels)
+{
+	struct pbuf b = {0};
+	struct strbuf sb = {0};
+
+	pb_uint(&b, 1, bt->maxmsg);
+	pb_uint(&b, 2, bt->absmax);
+	pb_uint(&b, 3, bt->prefmax);
+	put_value(g, "BatchSize", ADMINS, &b);
+	format_go_duration(&sb, (uint64_t)bt->ns);
+	pb_str(&b, 1, sb.buf);
+	sb_free(&sb);
+	put_value(g, "BatchTimeout", ADMINS, &b);
+	pb_uint(&b, 1, (uint64_t)maxchannels);
+	put_value(g, "ChannelRestrictions", ADMINS, &b);
+}
+
 /* The Orderer group of a profile; *typep is its consensus type. */
 static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, const struct ypath *p,
 				    const char **typep)
 {
 	const char *type = NULL, *timeout = NULL;
 	const struct ynode *batch, *caps, *pols;
-	struct ypath bp = YPATH_KEY(p, "BatchSize"), tp = YPATH_KEY(p, "BatchTimeout");
-	static const char *const batch_keys[] = { "MaxMessageCount", "AbsoluteMaxBytes",
-						  "PreferredMaxBytes", NULL };
-	uint32_t maxmsg = 0, absmax = 0, prefmax = 0;
+	struct ypath mp = YPATH_KEY(p, "MaxChannels");
 	long long maxchannels = 0;
-	int64_t ns = 0;
+	struct batch bt;
 	struct cgroup *g = cg_new(ADMINS);
-	struct pbuf b = {0};
-	struct strbuf sb = {0};
 
 	if (ymap_check_keys_nocase(ord, p, orderer_keys) || get_str(ord, "OrdererType", p, &type) < 0 ||
 	    get_str(ord, "BatchTimeout", p, &timeout) < 0 || get_map(ord, "BatchSize", p, &batch) < 0 ||
-	    get_map(ord, "Capabilities", p, &caps) < 0 || get_map(ord, "Policies", p, &pols) < 0)
+	    get_map(ord, "Capabilities", p, &caps) < 0 || get_map(ord, "Policies", p, &pols) < 0 ||
+	    yget_int(ymap_get_nocase(ord, "MaxChannels"), &mp, 0, INT64_MAX, &maxchannels) < 0 ||
+	    read_batch(ord, p, batch, timeout, &bt) < 0)
 		goto fail;
-	{
-		struct ypath mp = YPATH_KEY(p, "MaxChannels");
-
-		if (yget_int(ymap_get_nocase(ord, "MaxChannels"), &mp, 0, INT64_MAX, &maxchannels) < 0)
-			goto fail;
-	}
-	if (batch && (ymap_check_keys_nocase(batch, &bp, batch_keys) ||
-		      tx_get_u32(batch, "MaxMessageCount", &bp, &maxmsg) < 0 ||
-		      tx_get_u32(batch, "AbsoluteMaxBytes", &bp, &absmax) < 0 ||
-		      tx_get_u32(batch, "PreferredMaxBytes", &bp, &prefmax) < 0))
-		goto fail;
-	/* configtxgen's defaults */
+	/* configtxgen's default */
 	if (!type || !*type)
 		type = "solo";
-	if (!maxmsg)
-		maxmsg = 500;
-	if (!absmax)
-		absmax = 10 * 1024 * 1024;
-	if (!prefmax)
-		prefmax = 2 * 1024 * 1024;
-	if (timeout && *timeout) {
-		if (parse_go_duration(timeout, &ns) < 0) {
-			yerror(ymap_get_nocase(ord, "BatchTimeout"), &tp,
-			       "\"%s\" is not a duration (such as 2s, 500ms or 1m30s)", timeout);
-			goto fail;
-		}
-		if (ns < 0) {
-			yerror(ymap_get_nocase(ord, "BatchTimeout"), &tp,
-			       "\"%s\" is negative: orderers refuse a batch timeout that is not positive",
-			       timeout);
-			goto fail;
-		}
-	}
-	if (ns == 0)
-		ns = 2000000000;
-	if (prefmax > absmax) {
-		yerror(batch, &bp, "PreferredMaxBytes (%" PRIu32 ") is greater than AbsoluteMaxBytes (%" PRIu32
-		       "): orderers refuse such a channel config", prefmax, absmax);
-		goto fail;
-	}
-
 	if (add_policies(ctx, g, ord, pols, p, "the Orderer section", true) < 0)
 		goto fail;
-	pb_uint(&b, 1, maxmsg);
-	pb_uint(&b, 2, absmax);
-	pb_uint(&b, 3, prefmax);
-	put_value(g, "BatchSize", ADMINS, &b);
-	format_go_duration(&sb, (uint64_t)ns);
-	pb_str(&b, 1, sb.buf);
-	sb_free(&sb);
-	put_value(g, "BatchTimeout", ADMINS, &b);
-	pb_uint(&b, 1, (uint64_t)maxchannels);
-	put_value(g, "ChannelRestrictions", ADMINS, &b);
+	put_batch(g, &bt, maxchannels);
 	if (add_capabilities(g, caps, p, ADMINS) < 0 || consensus(ctx, ord, p, type, g) < 0)
 		goto fail;
 	*typep = type;
@@ -675,8 +721,6 @@ static struct cgroup *orderer_group(struct txctx *ctx, const struct ynode *ord, 
 		goto fail;
 	return g;
 fail:
-	pb_free(&b);
-	sb_free(&sb);
 	cg_free(g);
 	return NULL;
 }

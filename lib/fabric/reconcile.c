@@ -322,7 +322,7 @@ static int consensus_values(const struct cgroup *live, struct cgroup *declared, 
 	return *lv && *dv ? 0 : -1;
 }
 
-int tx_keep_sole_consenter(const struct cgroup *live, struct cgroup *declared, struct strbuf *note, char **why)
+int tx_keep_sole_consenter(const struct cgroup *live, struct cgroup *declared, struct strbuf *note)
 {
 	struct cgroup *dord;
 	const struct cvalue *lv, *dv;
@@ -342,9 +342,9 @@ int tx_keep_sole_consenter(const struct cgroup *live, struct cgroup *declared, s
 		struct pb_field *list = xcalloc(to.n, sizeof(*list));
 
 		if (!same_key(&from.c[0], c, RAFT_CLIENT_TLS_CERT)) {
-			*why = xasprintf("consenter %.*s:%llu is the channel's only one, and its new certificate has "
-					 "another key: Fabric cannot rotate it (its leader would have no one to hand over "
-					 "to); add a second consenter first", hl, host, port);
+			warnf("consenter %.*s:%llu is the channel's only one, and its new certificate has "
+			      "another key: Fabric cannot rotate it (its leader would have no one to hand over "
+			      "to); add a second consenter first", hl, host, port);
 			free(list);
 			rc = -1;
 			goto done;
@@ -468,7 +468,7 @@ static void option_notes(const struct cgroup *live, const struct cgroup *declare
 		sb_adds(note, "(a new RequestPoolSize takes effect on each orderer when it restarts)\n");
 }
 
-int tx_check_bft(const struct cgroup *live, const struct cgroup *declared, struct strbuf *note, char **why)
+int tx_check_bft(const struct cgroup *live, const struct cgroup *declared, struct strbuf *note)
 {
 	struct consenter_set from, to;
 	const struct consenter *c, *was = NULL;
@@ -477,11 +477,11 @@ int tx_check_bft(const struct cgroup *live, const struct cgroup *declared, struc
 	if (!bft_sets(live, declared, &from, &to))
 		goto done;
 	if ((c = renumbered(&from, &to, &was))) {
-		*why = xasprintf("consenter %.*s:%llu is the channel's consenter %llu (the key of its Identity says so), "
-				 "and configtx.yaml gives it the ID %llu: a running orderer keeps the ID it started "
-				 "with, and would leave the channel's consensus until restarted; keep its ID %llu",
-				 (int)c->hostlen, (const char *)c->host, (unsigned long long)c->port,
-				 (unsigned long long)was->id, (unsigned long long)c->id, (unsigned long long)was->id);
+		warnf("consenter %.*s:%llu is the channel's consenter %llu (the key of its Identity says so), "
+		      "and configtx.yaml gives it the ID %llu: a running orderer keeps the ID it started "
+		      "with, and would leave the channel's consensus until restarted; keep its ID %llu",
+		      (int)c->hostlen, (const char *)c->host, (unsigned long long)c->port,
+		      (unsigned long long)was->id, (unsigned long long)c->id, (unsigned long long)was->id);
 		rc = -1;
 		goto done;
 	}
@@ -915,16 +915,16 @@ static int need_changes(const struct cgroup *root, const struct cgroup *live, co
 }
 
 char **tx_update_signers(const struct cgroup *live, const struct cgroup *read_set,
-			 const struct cgroup *write_set, size_t *n, char **why)
+			 const struct cgroup *write_set, size_t *n)
 {
 	struct signers s = {0};
 	struct strbuf w = {0};
 
 	*n = 0;
-	*why = NULL;
 	if (need_changes(live, live, read_set, write_set, read_set->version != write_set->version, &s, &w) < 0) {
+		warnf("no set of admins meets the update's mod_policies: %s", w.buf ? w.buf : "");
 		signers_free(&s);
-		*why = sb_detach(&w);
+		sb_free(&w);
 		return NULL;
 	}
 	sb_free(&w);

@@ -197,35 +197,16 @@ static void blob(CURL *e, CURLoption opt, const void *data, size_t len)
 	curl_easy_setopt(e, opt, &b);
 }
 
-static void start(struct kclient *c, struct kreq *r)
+/* The URL of r and how curl transfers it: timeouts, HTTP/2, where the body goes. */
+static void set_transfer(const struct kclient *c, struct kreq *r, CURL *e)
 {
-	const struct kubeconfig *kc = c->kc;
-	struct kreq_state *st = r->st;
-	CURL *e = curl_easy_init();
+	char *url = xasprintf("%s%s", c->base, r->path);
 
-	st->cred_gen = c->cred_gen;
-	char *url;
-
-	if (!e)
-		die("out of memory");
-	st->easy = e;
-	st->errbuf[0] = '\0';
-	st->too_big = false;
-	sb_reset(&r->resp);
-	r->status = 0;
-	free(r->error);
-	r->error = NULL;
-	r->attempts++;
-	st->start_ms = monotonic_ms();
-	if (r->attempts == 1)
-		st->first_ms = st->start_ms;
-
-	url = xasprintf("%s%s", c->base, r->path);
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	free(url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, st->errbuf);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->st->errbuf);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
@@ -237,10 +218,13 @@ static void start(struct kclient *c, struct kreq *r)
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
 	if (c->connect_to)
 		curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
-	if (kc->proxy_url)
-		curl_easy_setopt(e, CURLOPT_PROXY, kc->proxy_url);
+	if (c->kc->proxy_url)
+		curl_easy_setopt(e, CURLOPT_PROXY, c->kc->proxy_url);
+}
 
-	/* TLS: verify the server unless the kubeconfig says otherwise */
+/* TLS (the server verified unless the kubeconfig says otherwise) and the client's credentials. */
+static void set_tls_auth(const struct kubeconfig *kc, CURL *e)
+{
 	if (kc->insecure) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -258,6 +242,12 @@ static void start(struct kclient *c, struct kreq *r)
 		curl_easy_setopt(e, CURLOPT_USERNAME, kc->username);
 		curl_easy_setopt(e, CURLOPT_PASSWORD, kc->password);
 	}
+}
+
+/* The request itself: the client's headers and r's Content-Type, the method and the body. */
+static void set_request(const struct kclient *c, struct kreq *r, CURL *e)
+{
+	struct kreq_state *st = r->st;
 
 	curl_slist_free_all(st->headers);
 	st->headers = NULL;
@@ -277,6 +267,31 @@ static void start(struct kclient *c, struct kreq *r)
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
 	}
+}
+
+static void start(struct kclient *c, struct kreq *r)
+{
+	struct kreq_state *st = r->st;
+	CURL *e = curl_easy_init();
+
+	st->cred_gen = c->cred_gen;
+	if (!e)
+		die("out of memory");
+	st->easy = e;
+	st->errbuf[0] = '\0';
+	st->too_big = false;
+	sb_reset(&r->resp);
+	r->status = 0;
+	free(r->error);
+	r->error = NULL;
+	r->attempts++;
+	st->start_ms = monotonic_ms();
+	if (r->attempts == 1)
+		st->first_ms = st->start_ms;
+
+	set_transfer(c, r, e);
+	set_tls_auth(c->kc, e);
+	set_request(c, r, e);
 	st->active = true;
 	if (curl_multi_add_handle(c->multi, e) != CURLM_OK)
 		die("cannot start a request");

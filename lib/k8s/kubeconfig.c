@@ -592,6 +592,72 @@ static char *exec_info(const struct kubeconfig *kc)
 	return sb_detach(&sb);
 }
 
+/* The plugin's environment: ours, its env entries, then KUBERNETES_EXEC_INFO (*info, allocated). */
+static char **plugin_env(const struct kubeconfig *kc, char **info)
+{
+	size_t nenv = 0, nadd = 0;
+	char **envp;
+
+	for (char **e = environ; *e; e++)
+		nenv++;
+	for (char **e = kc->exec->env; *e; e++)
+		nadd++;
+	envp = xcalloc(nenv + nadd + 2, sizeof(*envp));
+	memcpy(envp, environ, nenv * sizeof(*envp));
+	memcpy(envp + nenv, kc->exec->env, nadd * sizeof(*envp));
+	envp[nenv + nadd] = *info = exec_info(kc);
+	return envp;
+}
+
+enum plugin_read { READ_DONE, READ_TIMED_OUT, READ_TOO_BIG };
+
+/* What the plugin writes to fd, into out, until it closes it or deadline passes. */
+static enum plugin_read read_output(int fd, long long deadline, struct strbuf *out)
+{
+	for (;;) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		long long left = deadline - monotonic_ms();
+		char buf[4096];
+		ssize_t n;
+
+		if (left <= 0)
+			return READ_TIMED_OUT;
+		if (poll(&pfd, 1, (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
+			return READ_DONE;
+		}
+		if (!pfd.revents)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return READ_DONE;
+		if (out->len + (size_t)n > EXEC_MAX_OUTPUT)
+			return READ_TOO_BIG;
+		sb_add(out, buf, (size_t)n);
+	}
+}
+
+/* How the plugin ended: 0 when it succeeded, -1 after a message saying what went wrong. */
+static int plugin_result(const struct kexec *x, enum plugin_read r, int status)
+{
+	if (r == READ_TIMED_OUT)
+		warnf("exec plugin %s: no answer within %d s", x->command, EXEC_TIMEOUT_MS / 1000);
+	else if (r == READ_TOO_BIG)
+		warnf("exec plugin %s: more than %d bytes of output", x->command, EXEC_MAX_OUTPUT);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && x->install_hint)
+		warnf("exec plugin %s: not found\n%s", x->command, x->install_hint);
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		warnf("exec plugin %s: failed (%s %d)", x->command,
+		      WIFEXITED(status) ? "exit status" : "signal",
+		      WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	else
+		return 0;
+	return -1;
+}
+
 /* Run the plugin; its standard output goes to out.  0 or -1 after a message. */
 static int run_plugin(const struct kubeconfig *kc, struct strbuf *out)
 {
@@ -599,19 +665,10 @@ static int run_plugin(const struct kubeconfig *kc, struct strbuf *out)
 	posix_spawn_file_actions_t fa;
 	int pipefd[2], status, rc = -1, err;
 	pid_t pid;
-	size_t nenv = 0, nadd = 0;
-	char **envp;
+	char *info, **envp = plugin_env(kc, &info);
 	long long deadline = monotonic_ms() + EXEC_TIMEOUT_MS;
-	bool timed_out = false, too_big = false;
+	enum plugin_read r;
 
-	for (char **e = environ; *e; e++)
-		nenv++;
-	for (char **e = x->env; *e; e++)
-		nadd++;
-	envp = xcalloc(nenv + nadd + 2, sizeof(*envp));
-	memcpy(envp, environ, nenv * sizeof(*envp));
-	memcpy(envp + nenv, x->env, nadd * sizeof(*envp));
-	envp[nenv + nadd] = exec_info(kc);
 	if (pipe(pipefd) < 0) {
 		warnf("exec plugin %s: cannot make a pipe:", x->command);
 		goto out_env;
@@ -630,53 +687,15 @@ static int run_plugin(const struct kubeconfig *kc, struct strbuf *out)
 		close(pipefd[0]);
 		goto out_env;
 	}
-	for (;;) {
-		struct pollfd pfd = { pipefd[0], POLLIN, 0 };
-		long long left = deadline - monotonic_ms();
-		char buf[4096];
-		ssize_t n;
-
-		if (left <= 0) {
-			timed_out = true;
-			break;
-		}
-		if (poll(&pfd, 1, (int)left) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (!pfd.revents)
-			continue;
-		n = read(pipefd[0], buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (out->len + (size_t)n > EXEC_MAX_OUTPUT) {
-			too_big = true;
-			break;
-		}
-		sb_add(out, buf, (size_t)n);
-	}
+	r = read_output(pipefd[0], deadline, out);
 	close(pipefd[0]);
-	if (timed_out || too_big)
+	if (r != READ_DONE)
 		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (timed_out)
-		warnf("exec plugin %s: no answer within %d s", x->command, EXEC_TIMEOUT_MS / 1000);
-	else if (too_big)
-		warnf("exec plugin %s: more than %d bytes of output", x->command, EXEC_MAX_OUTPUT);
-	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && x->install_hint)
-		warnf("exec plugin %s: not found\n%s", x->command, x->install_hint);
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		warnf("exec plugin %s: failed (%s %d)", x->command,
-		      WIFEXITED(status) ? "exit status" : "signal",
-		      WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-	else
-		rc = 0;
+	rc = plugin_result(x, r, status);
 out_env:
-	free(envp[nenv + nadd]);
+	free(info);
 	free(envp);
 	return rc;
 }

@@ -31,23 +31,23 @@ bool is_dns_label(const char *s)
 	return s[0] != '-' && s[n - 1] != '-';
 }
 
-char *gotemplate_expand(const char *tmpl, const char *const *vars, char **err)
+char *gotemplate_expand(const char *tmpl, const char *const *vars, const struct ynode *where,
+			const struct ypath *p)
 {
 	struct strbuf sb = {0};
-	const char *p = tmpl;
+	const char *s = tmpl;
 
-	*err = NULL;
-	while (*p) {
-		const char *open = strstr(p, "{{"), *close, *name, *end;
+	while (*s) {
+		const char *open = strstr(s, "{{"), *close, *name, *end;
 
 		if (!open) {
-			sb_adds(&sb, p);
+			sb_adds(&sb, s);
 			break;
 		}
-		sb_add(&sb, p, (size_t)(open - p));
+		sb_add(&sb, s, (size_t)(open - s));
 		close = strstr(open + 2, "}}");
 		if (!close) {
-			*err = xasprintf("unclosed action \"{{\" in template \"%s\"", tmpl);
+			yerror(where, p, "unclosed action \"{{\" in template \"%s\"", tmpl);
 			goto fail;
 		}
 		name = open + 2;
@@ -57,9 +57,8 @@ char *gotemplate_expand(const char *tmpl, const char *const *vars, char **err)
 		while (end > name && (end[-1] == ' ' || end[-1] == '\t'))
 			end--;
 		if (name >= end || *name != '.' || end - name < 2) {
-			*err = xasprintf("unsupported action \"%.*s\" in template \"%s\" "
-					 "(only {{.Field}} is supported)",
-					 (int)(close + 2 - open), open, tmpl);
+			yerror(where, p, "unsupported action \"%.*s\" in template \"%s\" "
+			       "(only {{.Field}} is supported)", (int)(close + 2 - open), open, tmpl);
 			goto fail;
 		}
 		name++;
@@ -74,13 +73,13 @@ char *gotemplate_expand(const char *tmpl, const char *const *vars, char **err)
 
 			for (size_t i = 0; vars[i]; i += 2)
 				sb_addf(&known, "%s.%s", i ? ", " : "", vars[i]);
-			*err = xasprintf("unknown field \".%.*s\" in template \"%s\" (known: %s)",
-					 (int)(end - name), name, tmpl, known.buf);
+			yerror(where, p, "unknown field \".%.*s\" in template \"%s\" (known: %s)",
+			       (int)(end - name), name, tmpl, known.buf);
 			sb_free(&known);
 			goto fail;
 		}
 		sb_adds(&sb, val);
-		p = close + 2;
+		s = close + 2;
 	}
 	return sb_detach(&sb);
 fail:
@@ -173,13 +172,10 @@ static void read_spec(struct ctx *c, const struct ynode *m, const struct ypath *
 static char *expand(struct ctx *c, const char *tmpl, const char *const *vars,
 		    const struct ynode *where, const struct ypath *p)
 {
-	char *err, *s = gotemplate_expand(tmpl, vars, &err);
+	char *s = gotemplate_expand(tmpl, vars, where, p);
 
-	if (!s) {
-		yerror(where, p, "%s", err);
-		free(err);
+	if (!s)
 		c->errors++;
-	}
 	return s;
 }
 
@@ -520,14 +516,12 @@ static void org_place(const struct org_spec *o, const struct org_spec *b, char *
 }
 
 /*
- * Check and expand the roots of cfg's files (one per file), as one network:
- * orderer orgs of every file first, then peer orgs, each list in file order.
- * Frees cfg and returns NULL on errors.
+ * The OrdererOrgs and PeerOrgs lists of each root, as lists[2 * file + type]
+ * (NULL when absent).  Returns how many orgs they hold; c counts errors.
  */
-static struct crypto_config *load(struct crypto_config *cfg, const struct ynode *const *roots)
+static size_t find_lists(struct ctx *c, const struct crypto_config *cfg, const struct ynode *const *roots,
+			 const struct ynode **lists)
 {
-	const struct ynode **lists = xcalloc(2 * cfg->nfiles, sizeof(*lists));
-	struct ctx c = {0};
 	size_t total = 0;
 
 	for (size_t f = 0; f < cfg->nfiles; f++) {
@@ -536,74 +530,65 @@ static struct crypto_config *load(struct crypto_config *cfg, const struct ynode 
 		if (root->kind != Y_MAP) {
 			yerror(root, NULL, "expected a mapping with OrdererOrgs and PeerOrgs, got %s",
 			       ynode_kind_name(root));
-			c.errors++;
+			c->errors++;
 			continue;
 		}
-		c.errors += ymap_check_keys(root, NULL, top_keys);
+		c->errors += ymap_check_keys(root, NULL, top_keys);
 		for (int t = 0; t < 2; t++) {
 			struct ypath lp = YPATH_KEY(NULL, list_keys[t]);
 			const struct ynode **l = &lists[2 * f + (size_t)t];
 
 			if (yget_seq(ymap_get(root, list_keys[t]), &lp, l) < 0)
-				c.errors++;
+				c->errors++;
 			total += *l ? (*l)->n : 0;
 		}
 	}
-	if (c.errors)
-		goto fail;
-	if (total == 0) {
-		yerror(roots[0], NULL, "no organizations: OrdererOrgs and PeerOrgs are both empty");
-		goto fail;
+	return total;
+}
+
+/* Entry i of an org list, m, read into the next org of cfg. */
+static void add_org(struct ctx *c, struct crypto_config *cfg, enum org_type type, size_t i,
+		    const struct ynode *m, const struct ypath *ip)
+{
+	struct org_spec *org = &cfg->orgs[cfg->norgs++];
+	const struct org_spec *same = NULL;
+
+	org->type = type;
+	org->index = i;
+	if (m->kind != Y_MAP) {
+		yerror(m, ip, "expected a mapping, got %s", ynode_kind_name(m));
+		c->errors++;
+		return;
 	}
-	cfg->orgs = xcalloc(total, sizeof(*cfg->orgs));
-	for (int t = 0; t < 2; t++) {
-		struct ypath lp = YPATH_KEY(NULL, list_keys[t]);
-
-		for (size_t f = 0; f < cfg->nfiles; f++) {
-			const struct ynode *list = lists[2 * f + (size_t)t];
-
-			for (size_t i = 0; list && i < list->n; i++) {
-				const struct ynode *m = list->items[i];
-				struct ypath ip = YPATH_INDEX(&lp, i);
-				struct org_spec *org = &cfg->orgs[cfg->norgs++];
-
-				org->type = t == 0 ? ORG_ORDERER : ORG_PEER;
-				org->index = i;
-				if (m->kind != Y_MAP) {
-					yerror(m, &ip, "expected a mapping, got %s", ynode_kind_name(m));
-					c.errors++;
-					continue;
-				}
-				/*
-				 * An alias of an org already read is that org again: its
-				 * name and domain make it a duplicate below, without
-				 * expanding its nodes once more (a few aliases of an org
-				 * of 1000 nodes would otherwise cost a million).
-				 */
-				const struct org_spec *same = NULL;
-
-				for (size_t j = 0; j + 1 < cfg->norgs && !same; j++)
-					if (cfg->orgs[j].where == m)
-						same = &cfg->orgs[j];
-				if (same) {
-					org->where = m;
-					org->name = dup_or_null(same->name);
-					org->domain = dup_or_null(same->domain);
-				} else {
-					read_org(&c, m, &ip, org);
-				}
-				if (org->name)
-					org->msp_id = xasprintf("%sMSP", org->name);
-			}
-		}
+	/*
+	 * An alias of an org already read is that org again: its name and
+	 * domain make it a duplicate (check_duplicates), without expanding
+	 * its nodes once more (a few aliases of an org of 1000 nodes would
+	 * otherwise cost a million).
+	 */
+	for (size_t j = 0; j + 1 < cfg->norgs && !same; j++)
+		if (cfg->orgs[j].where == m)
+			same = &cfg->orgs[j];
+	if (same) {
+		org->where = m;
+		org->name = dup_or_null(same->name);
+		org->domain = dup_or_null(same->domain);
+	} else {
+		read_org(c, m, ip, org);
 	}
-	/* an org is a directory (and a namespace): names and domains are unique */
+	if (org->name)
+		org->msp_id = xasprintf("%sMSP", org->name);
+}
+
+/* An org is a directory (and a namespace): names and domains are unique. */
+static void check_duplicates(struct ctx *c, const struct crypto_config *cfg)
+{
 	for (size_t i = 0; i < cfg->norgs; i++) {
-		struct org_spec *b = &cfg->orgs[i];
+		const struct org_spec *b = &cfg->orgs[i];
 		bool dup_domain = false, dup_name = false;
 
 		for (size_t j = 0; j < i && !(dup_domain && dup_name); j++) {
-			struct org_spec *a = &cfg->orgs[j];
+			const struct org_spec *a = &cfg->orgs[j];
 			struct ypath lp = YPATH_KEY(NULL, list_keys[b->type]);
 			struct ypath ip = YPATH_INDEX(&lp, b->index);
 			char place[512];
@@ -618,7 +603,7 @@ static struct crypto_config *load(struct crypto_config *cfg, const struct ynode 
 
 				yerror(ymap_get(b->where, "Domain"), &dp,
 				       "duplicate domain \"%s\" (also %s)", b->domain, place);
-				c.errors++;
+				c->errors++;
 			}
 			if (!dup_name && a->name && b->name && *b->name && strcmp(a->name, b->name) == 0) {
 				dup_name = true;
@@ -626,10 +611,44 @@ static struct crypto_config *load(struct crypto_config *cfg, const struct ynode 
 
 				yerror(ymap_get(b->where, "Name"), &np,
 				       "duplicate Name \"%s\" (also %s)", b->name, place);
-				c.errors++;
+				c->errors++;
 			}
 		}
 	}
+}
+
+/*
+ * Check and expand the roots of cfg's files (one per file), as one network:
+ * orderer orgs of every file first, then peer orgs, each list in file order.
+ * Frees cfg and returns NULL on errors.
+ */
+static struct crypto_config *load(struct crypto_config *cfg, const struct ynode *const *roots)
+{
+	const struct ynode **lists = xcalloc(2 * cfg->nfiles, sizeof(*lists));
+	struct ctx c = {0};
+	size_t total = find_lists(&c, cfg, roots, lists);
+
+	if (c.errors)
+		goto fail;
+	if (total == 0) {
+		yerror(roots[0], NULL, "no organizations: OrdererOrgs and PeerOrgs are both empty");
+		goto fail;
+	}
+	cfg->orgs = xcalloc(total, sizeof(*cfg->orgs));
+	for (int t = 0; t < 2; t++) {
+		struct ypath lp = YPATH_KEY(NULL, list_keys[t]);
+
+		for (size_t f = 0; f < cfg->nfiles; f++) {
+			const struct ynode *list = lists[2 * f + (size_t)t];
+
+			for (size_t i = 0; list && i < list->n; i++) {
+				struct ypath ip = YPATH_INDEX(&lp, i);
+
+				add_org(&c, cfg, t == 0 ? ORG_ORDERER : ORG_PEER, i, list->items[i], &ip);
+			}
+		}
+	}
+	check_duplicates(&c, cfg);
 	if (c.errors)
 		goto fail;
 	free(lists);
@@ -642,20 +661,24 @@ fail:
 
 int cryptocfg_add_san(struct crypto_config *cfg, const char *tmpl)
 {
-	for (size_t i = 0; i < cfg->norgs; i++) {
+	/* messages name the option the template came from, as a path of one key */
+	char *option = xasprintf("--san=%s", tmpl);
+	struct ypath op = YPATH_KEY(NULL, option);
+	int rc = 0;
+
+	for (size_t i = 0; i < cfg->norgs && rc == 0; i++) {
 		struct org_spec *o = &cfg->orgs[i];
 
 		for (size_t j = 0; j < o->nnodes; j++) {
 			struct node_spec *n = &o->nodes[j];
 			const char *vars[] = { "Hostname", n->hostname, "Domain", o->domain,
 					       "CommonName", n->common_name, NULL };
-			char *err, *san = gotemplate_expand(tmpl, vars, &err);
+			char *san = gotemplate_expand(tmpl, vars, NULL, &op);
 			bool have = false;
 
 			if (!san) {
-				warnf("--san=%s: %s", tmpl, err);
-				free(err);
-				return -1;
+				rc = -1;
+				break;
 			}
 			for (size_t k = 0; k < n->nsans && !have; k++)
 				have = strcmp(n->sans[k], san) == 0;
@@ -667,7 +690,8 @@ int cryptocfg_add_san(struct crypto_config *cfg, const char *tmpl)
 			n->sans[n->nsans++] = san;
 		}
 	}
-	return 0;
+	free(option);
+	return rc;
 }
 
 struct org_spec *cryptocfg_find(struct crypto_config *cfg, const char *domain)

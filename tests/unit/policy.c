@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "fabric/policy.h"
 #include "tap.h"
 
@@ -30,13 +31,10 @@ static void rule_str(const struct sig_rule *r, char *out, size_t cap)
 static void check(const char *text, const char *want_ids, const char *want_rule)
 {
 	struct sig_policy p;
-	char *err = NULL, ids[512] = "", rule[512] = "";
-	size_t pos;
+	char ids[512] = "", rule[512] = "";
 
-	if (sigpolicy_parse(text, &p, &err, &pos) < 0) {
+	if (sigpolicy_parse(text, NULL, NULL, &p) < 0) {
 		ok(0, "parse %s", text);
-		printf("#   error at %zu: %s\n", pos, err);
-		free(err);
 		return;
 	}
 	for (size_t i = 0; i < p.nids; i++)
@@ -48,23 +46,41 @@ static void check(const char *text, const char *want_ids, const char *want_rule)
 	sigpolicy_free(&p);
 }
 
+/* The message of a refused rule names it and the (0-based) want_pos as a column. */
 static void bad(const char *text, size_t want_pos, const char *want_msg)
 {
 	struct sig_policy p;
-	char *err = NULL;
-	size_t pos = 0;
+	int fd = capture_begin(), rc = sigpolicy_parse(text, NULL, NULL, &p);
+	char *got = capture_end(fd), *want;
 
-	if (!ok(sigpolicy_parse(text, &p, &err, &pos) < 0, "refused: %s", text)) {
+	want = xasprintf("policy: invalid Signature rule \"%s\": column %zu: %s\n", text, want_pos + 1,
+			 want_msg);
+	if (!ok(rc < 0, "refused: %s", text))
 		sigpolicy_free(&p);
-		return;
-	}
-	is_str(err, want_msg, "message for %s", text);
-	is_int(pos, want_pos, "position for %s", text);
-	free(err);
+	else
+		is_str(got, want, "message for %s", text);
+	free(want);
+	free(got);
+}
+
+/* implicit_meta_parse refuses text with the message "...: want_msg". */
+static void bad_implicit(const char *text, const char *want_msg, const char *what)
+{
+	enum implicit_rule r;
+	const char *sub = NULL;
+	int fd = capture_begin(), rc = implicit_meta_parse(text, NULL, NULL, &r, &sub);
+	char *got = capture_end(fd), *want;
+
+	want = xasprintf("policy: invalid ImplicitMeta rule \"%s\": %s\n", text, want_msg);
+	ok(rc < 0, "%s", what);
+	is_str(got, want, "its message");
+	free(want);
+	free(got);
 }
 
 int main(void)
 {
+	set_progname("policy");
 	check("OR('Org1MSP.member')", "Org1MSP.MEMBER", "1of(#0)");
 	check("OutOf(1, 'A.member', 'B.member')", "A.MEMBER B.MEMBER", "1of(#0,#1)");
 	check("AND('A.member', 'B.member')", "A.MEMBER B.MEMBER", "2of(#0,#1)");
@@ -99,25 +115,21 @@ int main(void)
 
 	enum implicit_rule r;
 	const char *sub = NULL;
-	char *err = NULL;
 
-	ok(implicit_meta_parse("MAJORITY Admins", &r, &sub, &err) == 0 && r == IMPLICIT_MAJORITY &&
+	ok(implicit_meta_parse("MAJORITY Admins", NULL, NULL, &r, &sub) == 0 && r == IMPLICIT_MAJORITY &&
 	   strcmp(sub, "Admins") == 0, "MAJORITY Admins");
-	ok(implicit_meta_parse("ANY Readers", &r, &sub, &err) == 0 && r == IMPLICIT_ANY, "ANY Readers");
-	ok(implicit_meta_parse("ALL Writers", &r, &sub, &err) == 0 && r == IMPLICIT_ALL, "ALL Writers");
-	ok(implicit_meta_parse("SOME Readers", &r, &sub, &err) < 0, "unknown rule type refused");
-	is_str(err, "unknown rule type 'SOME', expected ALL, ANY or MAJORITY", "its message");
-	free(err);
-	ok(implicit_meta_parse("ANY  Readers", &r, &sub, &err) < 0, "two spaces make three tokens, as in Fabric");
-	is_str(err, "expected two tokens separated by one space, such as \"ANY Readers\", got 3", "its message");
-	free(err);
+	ok(implicit_meta_parse("ANY Readers", NULL, NULL, &r, &sub) == 0 && r == IMPLICIT_ANY, "ANY Readers");
+	ok(implicit_meta_parse("ALL Writers", NULL, NULL, &r, &sub) == 0 && r == IMPLICIT_ALL, "ALL Writers");
+	bad_implicit("SOME Readers", "unknown rule type 'SOME', expected ALL, ANY or MAJORITY",
+		     "unknown rule type refused");
+	bad_implicit("ANY  Readers", "expected two tokens separated by one space, such as \"ANY Readers\", got 3",
+		     "two spaces make three tokens, as in Fabric");
 
 	/* SignaturePolicyEnvelope of OR('A.admin'): rule {n_out_of {n 1, rules [{signed_by 0}]}}, identity ROLE A ADMIN */
 	struct sig_policy p;
 	struct pbuf b = {0};
-	size_t pos;
 
-	sigpolicy_parse("OR('A.admin')", &p, &err, &pos);
+	sigpolicy_parse("OR('A.admin')", NULL, NULL, &p);
 	sigpolicy_encode(&p, &b);
 	ok(b.len == 19 && memcmp(b.buf, "\x12\x08\x12\x06\x08\x01\x12\x02\x08\x00\x1a\x07\x12\x05\x0a\x01" "A\x10\x01", 19) == 0,
 	   "envelope bytes of OR('A.admin')");

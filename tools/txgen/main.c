@@ -282,7 +282,7 @@ static int output_anchors(const struct txctx *ctx, struct cgroup *ch, const char
 static int inspect(const char *path, enum inspect_what what)
 {
 	size_t len;
-	char *data = read_file(path, &len), *err = NULL;
+	char *data = read_file(path, &len);
 	struct strbuf out = {0};
 	int rc;
 
@@ -290,13 +290,9 @@ static int inspect(const char *path, enum inspect_what what)
 		warnf("cannot read %s:", path);
 		return -1;
 	}
-	rc = tx_inspect(what, (const uint8_t *)data, len, &out, &err);
-	if (rc < 0) {
-		warnf("%s: %s", path, err);
-		free(err);
-	} else {
+	rc = tx_inspect(what, path, (const uint8_t *)data, len, &out);
+	if (rc == 0)
 		fwrite(out.buf, 1, out.len, stdout);
-	}
 	sb_free(&out);
 	free(data);
 	return rc;
@@ -314,15 +310,10 @@ static int print_org(struct txctx *ctx, const char *name)
 	cg_free(g);
 	{
 		struct strbuf out = {0};
-		char *err = NULL;
 
-		rc = tx_inspect(INSPECT_ORDERER_ORG, b.buf, b.len, &out, &err);
+		rc = tx_inspect(INSPECT_ORDERER_ORG, NULL, b.buf, b.len, &out);
 		if (rc == 0)
 			fwrite(out.buf, 1, out.len, stdout);
-		else {
-			warnf("%s", err);
-			free(err);
-		}
 		sb_free(&out);
 	}
 	pb_free(&b);
@@ -375,15 +366,12 @@ static int write_signers(const char *path, const struct cgroup *live, const stru
 			 const struct cgroup *ws, size_t left)
 {
 	size_t n;
-	char *why, **ids = tx_update_signers(live, rs, ws, &n, &why);
+	char **ids = tx_update_signers(live, rs, ws, &n);
 	struct strbuf sb = {0};
 	int rc = -1;
 
-	if (!ids) {
-		warnf("no set of admins meets the update's mod_policies: %s", why);
-		free(why);
+	if (!ids)
 		return -1;
-	}
 	sb_adds(&sb, "SIGNERS=");
 	for (size_t i = 0; i < n; i++) {
 		sb_addf(&sb, "%s%s", i ? " " : "", ids[i]);
@@ -409,7 +397,6 @@ static int reconcile(struct txctx *ctx, const struct args *a, struct cgroup *ch)
 	struct cgroup *live = read_config_block(a->live, &bc), *ord = NULL, *declared, *rs, *ws;
 	const char *channel;
 	struct strbuf out = {0}, note = {0};
-	char *why;
 	size_t left;
 	int rc = -1;
 
@@ -422,11 +409,8 @@ static int reconcile(struct txctx *ctx, const struct args *a, struct cgroup *ch)
 			goto done;
 	}
 	declared = tx_declared_config(live, ch, ord);
-	if (tx_keep_sole_consenter(live, declared, &note, &why) < 0 || tx_check_bft(live, declared, &note, &why) < 0) {
-		warnf("%s", why);
-		free(why);
+	if (tx_keep_sole_consenter(live, declared, &note) < 0 || tx_check_bft(live, declared, &note) < 0)
 		goto out;
-	}
 	tx_describe_changes(live, declared, &out);
 	sb_add(&out, note.buf ? note.buf : "", note.len);
 	left = tx_one_consenter_change(live, declared);
