@@ -1,5 +1,5 @@
 /*
- * render - template substitution ($name, ${name}, $$) and the check that
+ * render - template substitution ($name, ${name}, ${name:+text}, $$) and the check that
  * the result is YAML made of Kubernetes objects, with errors mapped back
  * to template lines.  An input holding a line "%%" is a vars file (NAME=value
  * lines) before it and the template after; otherwise the template alone,

@@ -87,7 +87,7 @@ $$(CC_BUILD)/$(1)/package.tgz $$(CC_BUILD)/$(1)/package.vars &: $$(VARS_DIR)/$(1
 	$$(Q)$$(call record,$$(call cmd_file,$$(@D)/package.tgz),$$(CC_NAME).$$(call cc_namespace,$(1)):$$(CC_SERVER_PORT))
 
 $(call secret_rule,$(1),ALL_JOBS,$$(JOBS_DIR)/$(1)/cc-files.yaml,$(1)/cc-$$(CC_NAME),-c -n cc-$$(CC_NAME) \
-		-N $$($(1)_NAMESPACE) -l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
+		-N $$($(1)_NAMESPACE) -l app.kubernetes.io/managed-by=$(MANAGED_BY) -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
 		-o $$@ -v $$(@:.yaml=.vars) -V CC_SOURCE $$(call cc_files,$(1)),\
 	$$(CC_SOURCES) $$(if $$(filter 1.4,$$(FABRIC_VERSION)),,$$(CC_BUILD)/$(1)/package.tgz) \
 		$$(foreach o,$$(PEER_ORGS),$$(call msp_files,$$(o),$$(call org_dir,$$(o))/tlsca/*-cert.pem)) \
@@ -116,7 +116,7 @@ $(call render_rule,$(1),$(1)_CC_SERVER,$$(JOBS_DIR)/$(1)/cc-server.yaml,template
 	$$(JOBS_DIR)/$(1)/cc-server-files.vars $$(CC_BUILD)/$(1)/package.vars)
 $(call secret_rule,$(1),$(1)_CC_SERVER,$$(JOBS_DIR)/$(1)/cc-server-files.yaml,$(1)/cc-$$(CC_NAME)-server,\
 		-c -n cc-$$(CC_NAME) -N $$(call cc_namespace,$(1)) \
-		-l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
+		-l app.kubernetes.io/managed-by=$(MANAGED_BY) -l fabric-k8s/chaincode-of=$$($(1)_NAMESPACE) \
 		-o $$@ -v $$(@:.yaml=.vars) -V CC_SERVER_SOURCE $$(if $$(CC_IMAGE),,src=$$(CC_PATH)) \
 		cc-server.sh=entrypoints/cc-server.sh,\
 	$$(CC_SOURCES) entrypoints/cc-server.sh)

@@ -66,7 +66,7 @@ $(if $(SIGNER_ORGS),,$(error $(CHANNEL_DIR)/signers.vars names no signer of the 
 endif
 # $(call hand_update,org): the update, as it is now, to org's Secret channel-update
 define hand_update
-	$(Q)$(BINDIR)/mksecret -n channel-update -N $($(1)_NAMESPACE) -l app.kubernetes.io/managed-by=fabric-k8s \
+	$(Q)$(BINDIR)/mksecret -n channel-update -N $($(1)_NAMESPACE) -l app.kubernetes.io/managed-by=$(MANAGED_BY) \
 		-l fabric-k8s/job-of=$($(1)_NAMESPACE) -o $(JOBS_DIR)/$(1)/channel-update.yaml update.tx=$(CHANNEL_DIR)/update.tx
 	$(Q)$(KAPPLY) apply -q -f $(JOBS_DIR)/$(1)/channel-update.yaml
 endef

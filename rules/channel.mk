@@ -49,15 +49,29 @@ endef
 # Run one Job from scratch and wait for it; on failure show its log.  A
 # step whose Job waits for what another org's step makes (its target's
 # WAITS_FOR: that step's org/job) also shows how that step's Job is.
+#
+# A make stopped while it waited (Ctrl-C, a kill, a lost terminal) leaves
+# the Job running, and its manifest as it was sent beside it (.<job>.sent):
+# the next make with the same manifest waits for that Job instead of
+# starting another, so that what it wrote to the ledger (an invoke's
+# transfer) is written once, and reported by the make that finishes it.
 define run_job
-	$(call msg,JOB,$(1)/$(2))$(KAPPLY) delete -q --wait -f $(JOBS_DIR)/$(1)/$(2).yaml
-	$(Q)$(KAPPLY) apply -q -f $(JOBS_DIR)/$(1)/$(2).yaml
-	$(Q)$(KAPPLY) wait -q --timeout $(JOB_TIMEOUT) -f $(JOBS_DIR)/$(1)/$(2).yaml || \
-		{ echo "make: step $(1)/$(2) failed; the log of its Job:" >&2; \
+	$(call msg,JOB,$(1)/$(2))if cmp -s $(call job_sent,$(1),$(2)) $(JOBS_DIR)/$(1)/$(2).yaml && \
+		$(KAPPLY) wait -q --timeout $(JOB_TIMEOUT) -f $(JOBS_DIR)/$(1)/$(2).yaml 2>/dev/null; then \
+		echo "make: $(1)/$(2): the Job an interrupted make started is complete; it is not run again"; \
+	else \
+		$(KAPPLY) delete -q --wait -f $(JOBS_DIR)/$(1)/$(2).yaml && \
+		cp $(JOBS_DIR)/$(1)/$(2).yaml $(call job_sent,$(1),$(2)) && \
+		$(KAPPLY) apply -q -f $(JOBS_DIR)/$(1)/$(2).yaml && \
+		{ $(KAPPLY) wait -q --timeout $(JOB_TIMEOUT) -f $(JOBS_DIR)/$(1)/$(2).yaml || \
+		{ rm -f $(call job_sent,$(1),$(2)); echo "make: step $(1)/$(2) failed; the log of its Job:" >&2; \
 		  $(KAPPLY) logs -f $(JOBS_DIR)/$(1)/$(2).yaml >&2; \
 		  $(if $(WAITS_FOR),echo "make: step $(1)/$(2) waited for step $(WAITS_FOR); the state of its Job:" >&2; \
-		  $(KAPPLY) get -f $(JOBS_DIR)/$(WAITS_FOR).yaml >&2;) exit 1; }
+		  $(KAPPLY) get -f $(JOBS_DIR)/$(WAITS_FOR).yaml >&2;) exit 1; }; }; \
+	fi
+	$(Q)rm -f $(call job_sent,$(1),$(2))
 endef
+job_sent = $(JOBS_DIR)/$(1)/.$(2).sent
 
 # One Job per org and its stamp $(CHANNEL_STAMPS)/<domain>, all at once:
 # each peer org joins its peers (entrypoints/channel.sh), the first one

@@ -46,7 +46,7 @@ $(SECRETS_DIR)/%/network.vars:
 # too) and its chaincode servers', and wait
 wipe_org = $(KAPPLY) prune -q --all --wait --timeout $(WAIT_TIMEOUT) -l $(call org_selector,$(1)) && \
 	$(KAPPLY) prune -q --all --wait --timeout $(WAIT_TIMEOUT) \
-		-l app.kubernetes.io/managed-by=fabric-k8s,fabric-k8s/chaincode-of=$($(1)_NAMESPACE)
+		-l app.kubernetes.io/managed-by=$(MANAGED_BY),fabric-k8s/chaincode-of=$($(1)_NAMESPACE)
 # $(call claimed_apply,org): the recipe lines that apply the org's cluster
 # step unless another network holds its namespaces (kapply's exit status 3)
 define claimed_apply
@@ -97,7 +97,7 @@ $$(call cluster_stamp,$(1)): $$($(1)_CLUSTER_MANIFESTS) | $$(BINDIR)/kapply
 .PHONY: $(1)-kubeconfig
 $(1)-kubeconfig: $$(call cluster_stamp,$(1))
 	$$(call msg,KUBECONFIG,$$(KUBECONFIG_DIR)/$(1).yaml)mkdir -p $$(KUBECONFIG_DIR) && \
-		$$(KAPPLY) kubeconfig -n $$($(1)_NAMESPACE) --service-account fabric-k8s-operator \
+		$$(KAPPLY) kubeconfig -n $$($(1)_NAMESPACE) --service-account $(OPERATOR_ACCOUNT) \
 		--duration $$(TOKEN_TTL) -o $$(KUBECONFIG_DIR)/$(1).yaml
 
 ifeq ($$(SCOPE),cluster)

@@ -39,7 +39,7 @@ record = printf '%s\n' '$(call escsq,$(2))' > $(1)
 STAMP_DIR := $(BUILD)/stamps
 msp_stamp = $(STAMP_DIR)/$(1).msp
 applied_stamp = $(STAMP_DIR)/$(1).applied
-# $(call node_port,org): the port its nodes serve clients at (templates/ports.vars)
+# $(call node_port,org): the port its nodes serve clients at (templates/constants.vars)
 node_port = $(if $(filter peer,$($(1)_TYPE)),$(PEER_PORT),$(ORDERER_PORT))
 # what `make <domain>` and `make deploy` bring up to date: the org applied
 # and, with WAIT=1, its workloads available.  The wait has a stamp of its

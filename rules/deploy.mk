@@ -18,7 +18,7 @@ WAIT_TIMEOUT ?= 5m
 # what prune finds of an org: its label (every template sets it); of that,
 # the org's own objects are those of its namespace that the cluster step
 # (rules/cluster.mk) did not make
-org_selector = app.kubernetes.io/managed-by=fabric-k8s,fabric-k8s/org=$($(1)_NAMESPACE)
+org_selector = app.kubernetes.io/managed-by=$(MANAGED_BY),fabric-k8s/org=$($(1)_NAMESPACE)
 own_prune = -n $($(1)_NAMESPACE) -l '$(org_selector),!fabric-k8s/scope'
 # with SCOPE=cluster, plan shows the cluster step too
 plan_manifests = $(if $(filter cluster,$(SCOPE)),$($(1)_CLUSTER_MANIFESTS)) $($(1)_MANIFESTS)
@@ -134,7 +134,7 @@ else
 	$$(call msg,DELETE,$(1))$$(KAPPLY) prune -q --all --wait --timeout $$(WAIT_TIMEOUT) $$(call own_prune,$(1))
 	$$(if $$(filter %/chaincode-namespace.yaml,$$($(1)_CLUSTER_MANIFESTS)),$$(Q)$$(KAPPLY) prune -q --all --wait \
 		--timeout $$(WAIT_TIMEOUT) -n $$(call cc_namespace,$(1)) \
-		-l app.kubernetes.io/managed-by=fabric-k8s$$(comma)fabric-k8s/chaincode-of=$$($(1)_NAMESPACE))
+		-l app.kubernetes.io/managed-by=$(MANAGED_BY)$$(comma)fabric-k8s/chaincode-of=$$($(1)_NAMESPACE))
 endif
 	$$(Q)rm -f $$(call applied_stamp,$(1)) $$(STAMP_DIR)/$(1).ready $$(STAMP_DIR)/$(1).prune-waits \
 		$$(call live_record,$(1))

@@ -11,9 +11,9 @@ SECRETS_DIR := $(BUILD)/secrets
 # step packs, so that a node added to the org (a new msp stamp) does not
 # redo it; before they exist, the org's msp stamp
 msp_files = $(or $(wildcard $(2)),$(call msp_stamp,$(1)))
-labels = -l app.kubernetes.io/managed-by=fabric-k8s -l fabric-k8s/org=$($(1)_NAMESPACE)
-# ", nodePort: N" for port $(2) of the node port list $(1), with NodePort
-nodeport = $(if $(filter NodePort,$(SERVICE_TYPE)),$(comma) nodePort: $(word $(2),$(1)))
+labels = -l app.kubernetes.io/managed-by=$(MANAGED_BY) -l fabric-k8s/org=$($(1)_NAMESPACE)
+# the node port of port $(2) of the node port list $(1) with NodePort, else empty
+nodeport = $(if $(filter NodePort,$(SERVICE_TYPE)),$(word $(2),$(1)))
 # the annotations of a node's Service: with load balancers, the DNS name of
 # its external address $(1), for ExternalDNS (or whatever serves the zone)
 service_annotations = {$(if $(filter LoadBalancer,$(SERVICE_TYPE)),external-dns.alpha.kubernetes.io/hostname: $(firstword $(subst :, ,$(1))))}
@@ -41,10 +41,10 @@ orderer_address = $(firstword $($(call orderer_org_of,$(1))_NODE_HOSTS)):$(ORDER
 # $(call cmd_render,org): render the template that is the rule's first
 # prerequisite into $@, with the options, the org's vars and RENDER_ARGS
 cmd_render = $(call msg,RENDER,$(patsubst manifests/%,%,$(patsubst $(BUILD)/%,%,$@)))mkdir -p $(@D) && \
-	$(BINDIR)/render -f templates/ports.vars -f $(OPTIONS_VARS) -f $(VARS_DIR)/$(1).vars $(RENDER_ARGS) -o $@ $< && \
+	$(BINDIR)/render -f templates/constants.vars -f $(OPTIONS_VARS) -f $(VARS_DIR)/$(1).vars $(RENDER_ARGS) -o $@ $< && \
 	$(call record,$(call cmd_file,$@),render $(RENDER_ARGS))
 render_changed = $(call changed,$(call cmd_file,$@),render $(RENDER_ARGS))
-RENDER_DEPS = $(VARS_DIR)/$(1).vars templates/ports.vars $(OPTIONS_VARS) $(call tool,render) $$(render_changed)
+RENDER_DEPS = $(VARS_DIR)/$(1).vars templates/constants.vars $(OPTIONS_VARS) $(call tool,render) $$(render_changed)
 # $(call cmd_secret,what): mksecret SECRET_ARGS, for a Secret (or with -c a
 # ConfigMap); what names it on the quiet line
 cmd_secret = $(call msg,$(if $(filter -c,$(SECRET_ARGS)),CONFIG,SECRET),$(1))mkdir -p $(@D) && \
@@ -105,10 +105,10 @@ $(call manifest,$(1),$(2),templates/$$($(1)_TYPE).yaml,$$($(1)_$(2)_STORAGE) -f 
 		-D NODE_EXTERNAL=$$(or $$($(1)_$(2)_EXTERNAL),$(2).$$($(1)_NAMESPACE):$$(PEER_PORT)) \
 		-D 'SERVICE_ANNOTATIONS=$$(call service_annotations,$$($(1)_$(2)_EXTERNAL))' \
 		-D GOSSIP_BOOTSTRAP=$$(firstword $$($(1)_NODE_HOSTS)):$$(PEER_PORT) \
-		-D 'GRPC_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),1)' \
-		-D 'CHAINCODE_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
-		-D 'ADMIN_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2)' \
-		-D 'OPERATIONS_NODEPORT_FIELD=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),3)',\
+		-D GRPC_NODEPORT=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),1) \
+		-D CHAINCODE_NODEPORT=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2) \
+		-D ADMIN_NODEPORT=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),2) \
+		-D OPERATIONS_NODEPORT=$$(call nodeport,$$($(1)_$(2)_NODEPORTS),3),\
 	$$($(1)_$(2)_STORAGE_DEPS) $$(MANIFESTS_DIR)/$(1)/scripts.vars)
 ifeq ($$(STORAGE),pvc)
 $(call manifest_secret,$(1),$(2)-crypto,$(1)/$(2),-n $(2)-crypto -N $$($(1)_NAMESPACE) $$(call labels,$(1)) -l fabric-k8s/node=$(2) \
@@ -132,7 +132,7 @@ $(call manifest,$(1),ca,templates/ca.yaml,-f $$(MANIFESTS_DIR)/$(1)/ca-crypto.va
 		$$(if $$(filter pvc,$$(STORAGE)),-D 'CA_DATA_SOURCE=persistentVolumeClaim: {claimName: ca-data}' \
 			-D CA_DATA_SUBPATH=,-D 'CA_DATA_SOURCE=persistentVolumeClaim: {claimName: data}' \
 			-D CA_DATA_SUBPATH=$$($(1)_CA_HOSTNAME)) \
-		-D 'CA_NODEPORT_FIELD=$$(call nodeport,$$($(1)_CA_NODEPORT),1)' \
+		-D CA_NODEPORT=$$(call nodeport,$$($(1)_CA_NODEPORT),1) \
 		-D 'SERVICE_ANNOTATIONS=$$(call service_annotations,$$($(1)_CA_EXTERNAL))' \
 		-D 'CA_CSR_HOSTS=$$($(1)_CA_CN)$$(comma)$$($(1)_CA_HOSTNAME)$$(comma)$$($(1)_CA_HOSTNAME).$$($(1)_NAMESPACE)$$(comma)localhost$$(if \
 			$$($(1)_CA_EXTERNAL),$$(comma)$$(firstword $$(subst :, ,$$($(1)_CA_EXTERNAL))))',\

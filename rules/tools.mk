@@ -37,7 +37,7 @@ SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=a
 endif
 WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude \
-	-DPEER_PORT=$(PEER_PORT) -DORDERER_PORT=$(ORDERER_PORT) -DCA_PORT=$(CA_PORT)
+	-DPEER_PORT=$(PEER_PORT) -DORDERER_PORT=$(ORDERER_PORT) -DCA_PORT=$(CA_PORT) -DMANAGED_BY_VALUE='"$(MANAGED_BY)"'
 # every tool reads YAML; more packages per tool through PKGS_<name>
 LIB_PKGS := yaml-0.1
 
@@ -95,9 +95,9 @@ tools: $(TOOLS:%=$(BINDIR)/%)
 TOOL_SUMS := $(BUILD)/stamps/tools
 # (one cksum for every source: "path:crc:size" words; a tool's digest is
 # the library's, the ports it is compiled with, and its own)
-SOURCE_SUMS := $(if $(SKIP_NETWORK),,$(shell cksum templates/ports.vars include/*/*.h lib/*/*.c $(wildcard tools/*.c \
+SOURCE_SUMS := $(if $(SKIP_NETWORK),,$(shell cksum templates/constants.vars include/*/*.h lib/*/*.c $(wildcard tools/*.c \
 	tools/*/*.c tools/*/*.h) | awk '{ print $$3 ":" $$1 ":" $$2 }'))
-tool_digest = $(filter templates/ports.vars:% include/% lib/% tools/$(1).c:% tools/$(1)/%,$(SOURCE_SUMS))
+tool_digest = $(filter templates/constants.vars:% include/% lib/% tools/$(1).c:% tools/$(1)/%,$(SOURCE_SUMS))
 tool_sum = $(TOOL_SUMS)/$(1).sum
 tool = $(call tool_sum,$(1))
 

@@ -108,6 +108,50 @@ like "$(cat "$B/jobs/org1/cc-abstore-invoke.yaml")" "CC_ARGS, value: '{\"Args\":
 	"the invoke moves 10 from a to b"
 ok "$(ls "$TOP" | grep -c -e '-run$')" "query and invoke leave no stamp file in the project directory"
 
+# make stopped while it waits for the invoke (Ctrl-C, or killed with its
+# kapply): the Job goes on in the cluster, and the next make invoke waits for
+# it and shows its result instead of sending a second transfer; the make
+# after that sends a new one.  A changed invoke is not mistaken for it.
+# invoke_started: the invoke Job has been created since log_mark.  (make
+# runs in a session of its own, so that a signal to its process group
+# reaches make and its kapply alone, with SIGINT at its default action: a
+# shell's background command would ignore it.)
+invoke_started() { log_new | grep -qE 'PATCH /apis/batch/v1/namespaces/org1/jobs/cc-abstore-invoke.* 201 '; }
+for sig in INT KILL; do
+	faults "JOB /jobs/cc-abstore-invoke$ ms=2500,log=$tmp/invoke.log"
+	log_mark
+	# shellcheck disable=SC2086
+	setsid env --default-signal=INT make --no-print-directory -C "$TOP" $TOOL_MAKEFLAGS BUILD="$B" invoke >"$tmp/bg.out" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do invoke_started && break; sleep 0.1; done
+	kill -"$sig" -"$pid"
+	wait "$pid"
+	ok "$(invoke_started; echo $?)" "SIG$sig: make was stopped once the invoke Job was created"
+	is "$(grep -c '^a = ' "$tmp/bg.out")" 0 "SIG$sig: the stopped make reported no transfer"
+	faults
+	log_mark
+	run m invoke
+	is "$rc:$(jobs_created)" "0:" "SIG$sig: make invoke again creates no second invoke Job"
+	like "$out" "org1/cc-abstore-invoke: the Job an interrupted make started is complete; it is not run again" \
+		"SIG$sig: it waits for the one the stopped make started"
+	like "$out" '^a = 90$' "SIG$sig: and shows its result, a = 90"
+	log_mark
+	run m invoke
+	is "$rc:$(jobs_created)" "0:org1/cc-abstore-invoke " "SIG$sig: the make after it runs a new invoke"
+done
+faults "JOB /jobs/cc-abstore-invoke$ never-complete"
+log_mark
+# shellcheck disable=SC2086
+setsid env --default-signal=INT make --no-print-directory -C "$TOP" $TOOL_MAKEFLAGS BUILD="$B" invoke >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do invoke_started && break; sleep 0.1; done
+kill -INT -"$pid"
+wait "$pid"
+faults
+log_mark
+run m invoke CC_AMOUNT=5
+is "$rc:$(jobs_created)" "0:org1/cc-abstore-invoke " "after a stopped invoke, another amount is a new invoke, not the stopped one"
+
 # the Jobs that wait for the channel's block 0 start once the Job that
 # creates it may start too: with WAIT=1, once the creator's org is ready
 # (org1's peer never is here: make stops with no Job at all, where org2's

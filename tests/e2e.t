@@ -37,12 +37,14 @@
 # its own), each in one make to a = 90; applications from this host; an
 # upgrade in place (system flow at 2.5, migrated to participation, rolled
 # to 3.1, raised to Channel V3_0, queries answering throughout); Fabric
-# 3.1 with Raft (an invoke whose wait for the commit runs out is found in
-# the blocks, not sent twice; drift: a peer scaled down and its ledger
-# claim deleted, seen by make status, put back by make reconcile, the peer
-# joined again and caught up; a peer, the orderer and a chaincode server
-# killed, an invoke right after moving 10 once) and BFT.  Each step's time
-# is printed.
+# 3.1 with three Raft orderers (make deploy channel chaincode invoke
+# stopped by SIGINT, SIGKILL and SIGINT and run again each time: one
+# transfer; an invoke whose wait for the commit runs out is found in the
+# blocks, not sent twice; drift: a peer scaled down and its ledger claim
+# deleted, seen by make status, put back by make reconcile, the peer joined
+# again and caught up; a peer, the Raft leader and a chaincode server
+# killed, an invoke right after moving 10 once, the leader caught up) and
+# BFT.  Each step's time is printed.
 . "$TOP/tests/lib.sh"
 
 if [ "${K8S_E2E:-}" != 1 ] || [ -z "${KUBECONFIG:-}" ]; then
@@ -629,10 +631,52 @@ is "$rc:$(ours)" "0:" "upgrade: clean-cluster leaves no object of ours"
 # ---- Fabric 3.1: the sample (Raft), and test-network's BFT files as they
 # are (four orderers, SmartBFT), with one orderer down ----
 last_balances() { balances | sed 's/.*\(a = [0-9]* b = [0-9]* \)$/\1/'; }
-f3="BUILD=$tmp/fabric3 FABRIC_VERSION=3.1 CRYPTO_CONFIG=$TOP/crypto-config.yaml"
-# shellcheck disable=SC2086
-step "Fabric 3.1, Raft: make deploy channel chaincode invoke" $f3 WAIT=1 deploy channel chaincode invoke
-is "$rc:$(last_balances)" "0:a = 90 b = 210 " "Fabric 3.1, the sample (Raft): a = 90, b = 210"
+# the sample with three Raft consenters (orderer0, 1 and 2), so that its
+# leader can be killed and the other two go on
+awk '{ print } /Hostname: orderer0/ { print "      - Hostname: orderer1"; print "      - Hostname: orderer2" }' \
+	"$TOP/crypto-config.yaml" >"$tmp/crypto-config-f3.yaml"
+with_consenters "$TOP/configtx.yaml" orderer1 orderer2 >"$tmp/configtx-f3.yaml"
+f3="BUILD=$tmp/fabric3 FABRIC_VERSION=3.1 CRYPTO_CONFIG=$tmp/crypto-config-f3.yaml CONFIGTX=$tmp/configtx-f3.yaml"
+F3O=$tmp/fabric3/manifests/orgorderer1
+# raft_changes: "<orderer> <from> <to> <its node ID>" for each "Raft leader
+# changed" of mychannel in the logs of the three orderers' pods, in order
+raft_changes() {
+	"$BINDIR/kapply" logs -f "$F3O/orderer0.yaml" -f "$F3O/orderer1.yaml" -f "$F3O/orderer2.yaml" 2>/dev/null |
+		sed -n -e 's|^==> [^ ]*/Pod/\(orderer[0-9]\)-.*|POD \1|p' \
+			-e 's/.*Raft leader changed: \([0-9]*\) -> \([0-9]*\) channel=mychannel node=\([0-9]*\).*/\1 \2 \3/p' |
+		awk '$1 == "POD" { pod = $2; next } { print pod, $0 }'
+}
+# raft_leader: "<orderer> <node ID>" of the one whose latest change names itself
+raft_leader() { raft_changes | awk '{ last[$1] = $0 } END { for (p in last) { split(last[p], f, " "); if (f[3] == f[4]) print p, f[4] } }'; }
+# make deploy channel chaincode invoke from an empty cluster, stopped three
+# times on its way (Ctrl-C to make's process group after 12 s, SIGKILL to
+# make and its kapply after 25 s, Ctrl-C after 40 s) and run again each
+# time from where it stopped; the last run finishes.  The ledger holds the
+# transfers the runs reported, no more: one, a = 90.
+_t0=$(date +%s.%N)
+reported=0 stops=
+for stop in 12:INT 25:KILL 40:INT 0:; do
+	# shellcheck disable=SC2086
+	# a session of its own, SIGINT at its default (see tests/channel.t)
+	setsid env --default-signal=INT make --no-print-directory -C "$TOP" $TOOL_MAKEFLAGS $f3 WAIT=1 \
+		deploy channel chaincode invoke >"$tmp/f3-run.out" 2>&1 &
+	pid=$!
+	_s=0 _sig=
+	while [ "$_s" -lt "${stop%:*}" ] && kill -0 "$pid" 2>/dev/null; do sleep 1; _s=$((_s + 1)); done
+	[ "${stop%:*}" -gt 0 ] && kill -0 "$pid" 2>/dev/null && kill -"${stop#*:}" -"$pid" && _sig=SIG${stop#*:}
+	wait "$pid"
+	rc=$?
+	# what was stopped, and make's status then (not 0: it did stop)
+	[ -z "$_sig" ] || stops="$stops $_sig:$rc"
+	reported=$((reported + $(grep -c 'invoked abstore with' "$tmp/f3-run.out")))
+	[ "$rc" -eq 0 ] && break
+done
+out=$(cat "$tmp/f3-run.out")
+awk -v t0="$_t0" -v t1="$(date +%s.%N)" 'BEGIN { printf "# %-52s %6.1f s\n", "Fabric 3.1, Raft: make deploy ... invoke, stopped", t1 - t0 }' >&2
+[ "$rc" -eq 0 ] || diag "the last make failed:" "$out"
+like "$stops" "^ SIGINT:[1-9][0-9]* SIGKILL:[1-9][0-9]*" "make was stopped on its way, and did stop:$stops"
+is "$rc:$reported:$(last_balances)" "0:1:a = 90 b = 210 " \
+	"after the stops, the runs reported one transfer, and the ledger has one: a = 90, b = 210"
 like "$(cat "$tmp/fabric3/manifests/orgorderer1/orderer0.yaml")" "image: hyperledger/fabric-orderer:3.1" \
 	"Fabric 3.1: the orderers run 3.1"
 # an invoke whose wait for its commit runs out (CC_WAIT=1s, shorter than
@@ -670,13 +714,17 @@ is "$rc:$(balances)" "0:a = 80 b = 220 " "peer1, its ledger made anew, caught up
 # shellcheck disable=SC2086
 step "Fabric 3.1, Raft: make deploy after reconcile" $f3 deploy
 is "$rc:$(printf '%s\n' "$out" | grep -c 'APPLY')" "0:0" "a plain make deploy afterwards sends nothing"
-# recovery without make: org1's peer0 (the invoke's own peer), the orderer
-# and org2's chaincode server killed at once, with no grace; the next
-# invoke waits for them, and moves 10 once; their pods came back on their
-# own, with their ledgers, and make deploy has nothing to send
+# recovery without make: org1's peer0 (the invoke's own peer), the Raft
+# leader and org2's chaincode server killed at once, with no grace; the
+# next invoke waits for them (the other two orderers elect a leader), and
+# moves 10 once; their pods came back on their own, with their ledgers,
+# the killed leader caught up, and make deploy has nothing to send
+leader=$(raft_leader)
+like "$leader" '^orderer[012] [0-9]+$' "the Raft leader of mychannel is one of the three orderers: $leader"
+[ -n "$leader" ] || diag "$(raft_changes)"
 run "$BINDIR/kapply" kill -f "$tmp/fabric3/manifests/org1/peer0.yaml" \
-	-f "$tmp/fabric3/manifests/orgorderer1/orderer0.yaml" -f "$tmp/fabric3/jobs/org2/cc-server.yaml"
-is "$rc:$(printf '%s\n' "$out" | grep -c '^killed ')" "0:3" "a peer, the orderer and a chaincode server killed"
+	-f "$F3O/${leader% *}.yaml" -f "$tmp/fabric3/jobs/org2/cc-server.yaml"
+is "$rc:$(printf '%s\n' "$out" | grep -c '^killed ')" "0:3" "a peer, the Raft leader and a chaincode server killed"
 # shellcheck disable=SC2086
 step "Fabric 3.1, Raft: make invoke, just killed" $f3 invoke
 is "$rc:$(last_balances)" "0:a = 70 b = 230 " "the invoke after the kill moves 10 once: a = 70, b = 230"
@@ -686,6 +734,23 @@ is "$rc:$(balances)" "0:a = 70 b = 230 " "org2 answers the same: nothing lost, n
 # shellcheck disable=SC2086
 step "Fabric 3.1, Raft: make deploy, after the kill" $f3 WAIT=1 deploy
 is "$rc:$(printf '%s\n' "$out" | grep -c 'APPLY')" "0:0" "make deploy after the kill sends nothing"
+# the other two saw their leader go (a change from its ID), in their
+# pods, which were not killed
+is "$(raft_changes | awk -v l="${leader% *}" -v id="${leader#* }" '$1 != l && $2 == id { print $1 }' | sort -u | wc -l)" 2 \
+	"the two other orderers saw the leader ${leader% *} go and elected another"
+# the three orderers at one height: the killed leader caught up (the orderer
+# org's join step, run again, reports each one's height)
+heights=
+for _try in 1 2 3 4 5 6; do
+	rm -f "$tmp/fabric3/stamps/channel-mychannel/orgorderer1"
+	# shellcheck disable=SC2086
+	run tmake $f3 channel
+	heights=$("$BINDIR/kapply" logs -f "$tmp/fabric3/jobs/orgorderer1/ch-mychannel.yaml" |
+		sed -n 's/.* serves mychannel already, at height \([0-9]*\)$/\1/p' | sort -u | tr '\n' ' ')
+	[ "$(printf '%s\n' $heights | wc -l)" -eq 1 ] && break
+	sleep 5
+done
+like "$heights" '^[0-9]+ $' "the killed leader caught up: the three orderers serve mychannel at one height ($heights)"
 # shellcheck disable=SC2086
 step "Fabric 3.1, Raft: make clean-cluster" $f3 clean-cluster
 is "$rc:$(ours)" "0:" "Fabric 3.1, Raft: clean-cluster leaves no object of ours"

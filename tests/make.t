@@ -237,13 +237,20 @@ rm -rf "$tmp/silent/manifests/org1"
 run tmake BUILD="$tmp/silent" all
 like "$out" "^  RENDER  org1/peer0.yaml$" "make without -s names the steps"
 
-# The nodes' ports are written once, in templates/ports.vars: no template,
+# The nodes' ports are written once, in templates/constants.vars: no template,
 # rule, script or source says a port number itself (couchdb's user ID,
 # 5984, is not a port)
-ports=$(sed -n 's/^[A-Z_]*=\([0-9]*\)$/\1/p' "$TOP/templates/ports.vars" | sort -u | paste -sd'|')
-is "$(cd "$TOP" && grep -rnwE "$ports" templates rules GNUmakefile include lib tools --exclude=ports.vars |
-	grep -v 'runAsUser: 5984')" "" "every port is written in templates/ports.vars alone"
+ports=$(sed -n 's/^[A-Z_]*=\([0-9]*\)$/\1/p' "$TOP/templates/constants.vars" | sort -u | paste -sd'|')
+is "$(cd "$TOP" && grep -rnwE "$ports" templates rules GNUmakefile include lib tools --exclude=constants.vars |
+	grep -v 'runAsUser: 5984')" "" "every port is written in templates/constants.vars alone"
+# so are the managed-by label's value and the operators' ServiceAccount
+is "$(cd "$TOP" && grep -rnE 'managed-by[=:] *fabric-k8s|fabric-k8s-operator' templates rules GNUmakefile include lib tools \
+	--exclude=constants.vars | grep -v ':[0-9]*: *#')" "" "the managed-by value and the operator account are written there alone"
+is "$(grep -h 'managed-by' "$TOP"/templates/*.yaml | grep -vc 'managed-by: \$MANAGED_BY' )" 1 \
+	"every template's managed-by label takes its value from there (one comment aside)"
+run tmake BUILD="$tmp/port" MANAGED_BY=other
+like "$rc:$err" "^2:.*MANAGED_BY=other: the nodes' ports and labels are not variables" "the label's value on the command line is refused"
 run tmake BUILD="$tmp/port" PEER_PORT=7151
-like "$rc:$err" "^2:.*PEER_PORT=7151: the nodes' ports are not variables; they are fixed in templates/ports.vars" \
+like "$rc:$err" "^2:.*PEER_PORT=7151: the nodes' ports and labels are not variables; they are fixed in templates/constants.vars" \
 	"a port on the command line is refused (the templates would not see it)"
 done_testing

@@ -50,6 +50,40 @@ ok $? "-o writes the result"
 is "$(stat -c %a out.yaml)" 644 "with mode 644"
 ok "$(ls out.yaml.tmp.* >/dev/null 2>&1; [ $? -ne 0 ]; echo $?)" "and no temporary file"
 
+# ${name:+text}: the text, with its own variables, when name is not empty;
+# nothing when it is empty
+cat > opt.yaml <<'Y'
+apiVersion: v1
+kind: Service
+metadata: {name: s}
+spec:
+  ports:
+    - {name: grpc, port: $PORT ${NODEPORT:+, nodePort: $NODEPORT}}
+    - {name: ops, port: 9443${OPS:+, nodePort: ${OPS}, x: "$$"}}
+Y
+run render -D PORT=7051 -D NODEPORT=30001 -D OPS=30002 opt.yaml
+is "$rc:$out" "0:$(cat <<'Y'
+apiVersion: v1
+kind: Service
+metadata: {name: s}
+spec:
+  ports:
+    - {name: grpc, port: 7051 , nodePort: 30001}
+    - {name: ops, port: 9443, nodePort: 30002, x: "$"}
+Y
+)" '${name:+text} with a value: the text, its variables and $$ substituted'
+run render -D PORT=7051 -D NODEPORT= -D OPS= opt.yaml
+is "$rc:$out" "0:$(cat <<'Y'
+apiVersion: v1
+kind: Service
+metadata: {name: s}
+spec:
+  ports:
+    - {name: grpc, port: 7051 }
+    - {name: ops, port: 9443}
+Y
+)" '${name:+text} with an empty value: nothing, its text not even checked'
+
 # --- errors: message with the template's line and column, status 1, no output ---
 fails() { # fails DESCRIPTION EXPECTED-STDERR render-args...
 	desc=$1 want=$2
@@ -67,10 +101,10 @@ printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\ndata: {a: $(cat /etc
 fails "stray dollar" "render: stray.yaml:5:11: stray '\$' (write \$\$ for a literal '\$')" stray.yaml
 
 printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${x-y}\n' > brace.yaml
-fails "malformed braces" "render: brace.yaml:4:9: malformed \${...}: expected \${name} with letters, digits and '_'" brace.yaml
+fails "malformed braces" "render: brace.yaml:4:9: malformed \${...}: expected \${name} or \${name:+text}, name of letters, digits and '_'" brace.yaml
 
 printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${oops\n' > open.yaml
-fails "unclosed brace" "render: open.yaml:4:9: malformed \${...}: expected \${name} with letters, digits and '_'" open.yaml
+fails "unclosed brace" "render: open.yaml:4:9: malformed \${...}: expected \${name} or \${name:+text}, name of letters, digits and '_'" open.yaml
 
 printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: $NAME\n  labels: $LABELS\n' > multi.yaml
 fails "a value that breaks the YAML" \
@@ -100,6 +134,18 @@ fails "a template without objects" 'render: empty.yaml: the template renders no 
 
 printf 'ORG=x\nthis is wrong\n' > bad.vars
 fails "a malformed vars file" 'render: bad.vars:2: expected NAME=value, got "this is wrong"' -f bad.vars ok.yaml
+
+printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: x${A:+-$B}\n' > optunknown.yaml
+fails "an unknown variable in the text of \${A:+...}" 'render: optunknown.yaml:4:16: unknown variable "B"' -D A=1 optunknown.yaml
+fails "an unknown condition variable" 'render: optunknown.yaml:4:10: unknown variable "A"' optunknown.yaml
+printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: x${A:+${B:+y}}\n' > optnested.yaml
+fails "\${A:+...} inside another's text" \
+	"render: optnested.yaml:4:15: malformed \${...}: expected \${name} or \${name:+text}, name of letters, digits and '_'" \
+	-D A=1 -D B=1 optnested.yaml
+printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: x${A:+y\n' > optopen.yaml
+fails "an unclosed \${A:+..." \
+	"render: optopen.yaml:4:10: malformed \${...}: expected \${name} or \${name:+text}, name of letters, digits and '_'" \
+	-D A=1 optopen.yaml
 
 run render -D 'not a name=1' ok.yaml
 is "$rc" 2 "-D without a valid name: usage error"

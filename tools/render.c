@@ -1,8 +1,9 @@
 /*
  * render - fill a Kubernetes manifest template with variables.
  *
- * "$name" and "${name}" are replaced by the variable's value, "$$" by "$"
- * (render.h has the rules).  The result must parse as YAML, and every
+ * "$name" and "${name}" are replaced by the variable's value, "$$" by "$",
+ * "${name:+text}" by text when the value is not empty (render.h has the
+ * rules).  The result must parse as YAML, and every
  * document in it must be a Kubernetes object with apiVersion, kind and
  * metadata.name, so that a broken template fails here and not in the
  * cluster.  Nothing is written when anything is wrong.
@@ -27,8 +28,9 @@ static void usage(void)
 static void help(void)
 {
 	printf("usage: %s [-f vars]... [-D name=value]... [-o out] template\n\n"
-	       "Replace $name, ${name} and $$ in a template and check that the result\n"
-	       "is YAML whose every document has apiVersion, kind and metadata.name.\n\n"
+	       "Replace $name, ${name} and $$ in a template, and ${name:+text} by text\n"
+	       "when name is not empty; check that the result is YAML whose every\n"
+	       "document has apiVersion, kind and metadata.name.\n\n"
 	       "  -f FILE        read NAME=value lines (later files win)\n"
 	       "  -D NAME=VALUE  set a variable (wins over every file)\n"
 	       "  -o FILE        write the result there atomically (default: stdout)\n"

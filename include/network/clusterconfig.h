@@ -11,11 +11,11 @@
 
 /*
  * PEER_PORT, ORDERER_PORT and CA_PORT, the ports the nodes serve at in the
- * cluster, come from templates/ports.vars, as -D options of the compiler
+ * cluster, come from templates/constants.vars, as -D options of the compiler
  * (rules/tools.mk): the templates and the rules read the same file.
  */
 #if !defined(PEER_PORT) || !defined(ORDERER_PORT) || !defined(CA_PORT)
-#error "PEER_PORT, ORDERER_PORT and CA_PORT: build with make, which reads them from templates/ports.vars"
+#error "PEER_PORT, ORDERER_PORT and CA_PORT: build with make, which reads them from templates/constants.vars"
 #endif
 
 struct cluster_org {

@@ -2,7 +2,10 @@
  * render.h - manifest templates filled with variables (the render tool's
  * logic, in the library so that it can be tested and fuzzed on its own).
  *
- * "$name" and "${name}" are replaced by the variable's value, "$$" by "$".
+ * "$name" and "${name}" are replaced by the variable's value, "$$" by "$";
+ * "${name:+text}" by text (with its own "$name", "${name}" and "$$", on one
+ * line) when the value is not empty, by nothing when it is: how a template
+ * writes an optional field in its own YAML.
  * Any other '$' is an error, as is an unknown variable; both name the
  * template's file, line and column.  A value's line breaks start output
  * lines that map back to the template line the variable stood on, so that

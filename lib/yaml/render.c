@@ -30,71 +30,134 @@ static size_t name_len(const char *s, const char *end)
 	return n;
 }
 
+/* Where rendering is in the template, for messages and the line map. */
+struct tpos {
+	const char *tpath, *end, *line_start;
+	int line;
+};
+
+static const char malformed[] =
+	"malformed ${...}: expected ${name} or ${name:+text}, name of letters, digits and '_'";
+
+static int report(const struct tpos *at, const char *dollar, const char *what, size_t n,
+		  const char *name)
+{
+	int col = (int)(dollar - at->line_start) + 1;
+
+	if (name)
+		warnf("%s:%d:%d: %s \"%.*s\"", at->tpath, at->line, col, what, (int)n, name);
+	else
+		warnf("%s:%d:%d: %s", at->tpath, at->line, col, what);
+	return 1;
+}
+
+static int render_span(struct tpos *at, const char *p, const char *stop, bool in_text,
+		       const struct vars *v, struct rendered *o);
+
+/* The end of the text of "${name:+text}": its '}', or where it goes wrong. */
+static const char *text_end(const char *p, const char *end)
+{
+	for (; p < end && *p != '}' && *p != '{' && *p != '\n'; p++) {
+		if (*p != '$' || p + 1 == end)
+			continue;
+		if (p[1] == '$')
+			p++;
+		else if (p[1] == '{') { /* a ${name} of its own: on to its '}' */
+			for (p += 2; p < end && *p != '}'; p++)
+				if (*p == '\n')
+					return p;
+			if (p == end)
+				return p;
+		}
+	}
+	return p;
+}
+
+/*
+ * The "${name" at dollar, name n long: "${name}", or, outside another's
+ * text, "${name:+text}": text (itself with "$$", "$name" and "${name}", on
+ * one line) when name's value is not empty, nothing when it is.  The
+ * latter is how a template writes an optional field, such as a Service
+ * port's nodePort, in its own YAML instead of taking it whole from a
+ * variable.  Sets *after past the closing brace.
+ */
+static int braced(struct tpos *at, const char *dollar, const char *name, size_t n, bool in_text,
+		  const struct vars *v, struct rendered *o, const char **after)
+{
+	const char *text = name + n, *close = text, *val;
+
+	if (!in_text && text + 1 < at->end && text[0] == ':' && text[1] == '+')
+		close = text_end(text += 2, at->end);
+	if (close >= at->end || *close != '}' || !is_var_name(name, n)) {
+		*after = name;
+		return report(at, dollar, malformed, 0, NULL);
+	}
+	*after = close + 1;
+	if (!(val = vars_get(v, name, n)))
+		return report(at, dollar, "unknown variable", n, name);
+	if (text == close)
+		out_add(o, val, strlen(val), at->line);
+	else if (*val)
+		return render_span(at, text, close, true, v, o);
+	return 0;
+}
+
+/* One '$' construct at dollar; sets *after past it. */
+static int substitute(struct tpos *at, const char *dollar, bool in_text, const struct vars *v,
+		      struct rendered *o, const char **after)
+{
+	const char *name = dollar + 1, *val;
+	size_t n;
+
+	if (name < at->end && *name == '$') {
+		sb_addc(&o->text, '$');
+		*after = name + 1;
+		return 0;
+	}
+	if (name < at->end && *name == '{')
+		return braced(at, dollar, name + 1, name_len(name + 1, at->end), in_text, v, o, after);
+	n = name_len(name, at->end);
+	*after = name + n;
+	if (!is_var_name(name, n))
+		return report(at, dollar, "stray '$' (write $$ for a literal '$')", 0, NULL);
+	if (!(val = vars_get(v, name, n)))
+		return report(at, dollar, "unknown variable", n, name);
+	out_add(o, val, strlen(val), at->line);
+	return 0;
+}
+
+/* The template's text [p, stop): literal text as it is, each '$' construct substituted. */
+static int render_span(struct tpos *at, const char *p, const char *stop, bool in_text,
+		       const struct vars *v, struct rendered *o)
+{
+	int errors = 0;
+
+	while (p < stop) {
+		const char *dollar = memchr(p, '$', (size_t)(stop - p));
+		const char *lit_end = dollar ? dollar : stop;
+
+		/* literal text: each line break starts the next template line */
+		for (const char *q = p; q < lit_end; q++) {
+			if (*q == '\n') {
+				out_line(o, ++at->line);
+				at->line_start = q + 1;
+			}
+		}
+		sb_add(&o->text, p, (size_t)(lit_end - p));
+		if (!dollar)
+			break;
+		errors += substitute(at, dollar, in_text, v, o, &p);
+	}
+	return errors;
+}
+
 int render_template(const char *tpath, const char *t, size_t len, const struct vars *v,
 		    struct rendered *o)
 {
-	int line = 1, errors = 0;
-	const char *line_start = t, *end = t + len;
+	struct tpos at = { .tpath = tpath, .end = t + len, .line_start = t, .line = 1 };
 
 	out_line(o, 1);
-	for (const char *p = t; p < end;) {
-		const char *dollar = memchr(p, '$', (size_t)(end - p));
-		const char *stop = dollar ? dollar : end;
-
-		/* literal text: each line break starts the next template line */
-		for (const char *q = p; q < stop; q++) {
-			if (*q == '\n') {
-				out_line(o, ++line);
-				line_start = q + 1;
-			}
-		}
-		sb_add(&o->text, p, (size_t)(stop - p));
-		if (!dollar)
-			break;
-
-		int col = (int)(dollar - line_start) + 1;
-		const char *name = dollar + 1, *after;
-		size_t n;
-
-		if (name < end && *name == '$') {
-			sb_addc(&o->text, '$');
-			p = name + 1;
-			continue;
-		}
-		if (name < end && *name == '{') {
-			name++;
-			n = name_len(name, end);
-			if (name + n >= end || name[n] != '}' || !is_var_name(name, n)) {
-				warnf("%s:%d:%d: malformed ${...}: expected ${name} "
-				      "with letters, digits and '_'", tpath, line, col);
-				errors++;
-				p = name;
-				continue;
-			}
-			after = name + n + 1;
-		} else {
-			n = name_len(name, end);
-			if (!is_var_name(name, n)) {
-				warnf("%s:%d:%d: stray '$' (write $$ for a literal '$')",
-				      tpath, line, col);
-				errors++;
-				p = name;
-				continue;
-			}
-			after = name + n;
-		}
-		const char *val = vars_get(v, name, n);
-
-		if (!val) {
-			warnf("%s:%d:%d: unknown variable \"%.*s\"", tpath, line, col,
-			      (int)n, name);
-			errors++;
-		} else {
-			out_add(o, val, strlen(val), line);
-		}
-		p = after;
-	}
-	return errors;
+	return render_span(&at, t, t + len, false, v, o);
 }
 
 int render_check(const char *tpath, const struct rendered *o)

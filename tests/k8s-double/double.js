@@ -78,6 +78,8 @@
 //                          Job controller writes for it
 //     JOB .../jobs/NAME never-complete
 //                          the created Job's pod runs for ever
+//     JOB .../jobs/NAME ms=N
+//                          the created Job's pod runs N ms (not --job-ms)
 //     JOB .../jobs/NAME log=FILE
 //                          the content of FILE, read when the Job is created,
 //                          is the log of the Job's pods
@@ -569,7 +571,7 @@ function startJob(res, ns, name) {
     return;
   }
   if (job.status.conditions) job.status.conditions = [cond('Suspended', 'JobResumed', 'Job resumed', 'False')];
-  const fault = takeFault('JOB', `/apis/${res.group}/${res.version}/namespaces/${ns}/${res.resource}/${name}`, ['fail', 'never-complete', 'log']) || {};
+  const fault = takeFault('JOB', `/apis/${res.group}/${res.version}/namespaces/${ns}/${res.resource}/${name}`, ['fail', 'never-complete', 'ms', 'log']) || {};
   let log;
   if (fault.log) {
     try { log = fs.readFileSync(fault.log, 'utf8'); } catch (e) { log = `k8s-double: cannot read the log file of a fault: ${e.message}\n`; }
@@ -611,7 +613,7 @@ function startJob(res, ns, name) {
       if (failed < attempts) { attempt(); return; }
       const msg = JOB_FAILURES[reason] || 'injected by the double';
       setStatus(j, { conditions: [cond('FailureTarget', reason, msg), cond('Failed', reason, msg)], failed });
-    }, opt.jobMs);
+    }, fault.ms !== undefined ? Number(fault.ms) : opt.jobMs);
   };
   attempt();
 }

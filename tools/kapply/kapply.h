@@ -14,7 +14,8 @@
 #include "k8s/manifest.h"
 
 #define FIELD_MANAGER "fabric-k8s"
-#define MANAGED_BY "app.kubernetes.io/managed-by=fabric-k8s"
+/* the label of every object of ours (its value: templates/constants.vars, by -D) */
+#define MANAGED_BY "app.kubernetes.io/managed-by=" MANAGED_BY_VALUE
 /* apply --claim found objects that another owner holds: nothing was applied */
 #define EXIT_CLAIMED 3
 
