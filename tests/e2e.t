@@ -82,6 +82,25 @@ balances() { printf '%s\n' "$out" | grep -E '^[ab] = ' | tr '\n' ' '; }
 # the Jobs of make channel's config steps that ran, on one line
 channel_jobs() { printf '%s\n' "$out" | sed -n 's/^  JOB     \(.*ch-mychannel-[a-z]*\)$/\1/p' | tr '\n' ' '; }
 
+# orderer_heights BUILD ORG make-args...: run the orderer org ORG's join
+# step of mychannel again (its stamp removed; up to six times, 5 s apart)
+# until it reports its orderers at one height; $heights: the heights it
+# reported last, one line
+orderer_heights() {
+	_b=$1 _o=$2
+	shift 2
+	heights=
+	for _try in 1 2 3 4 5 6; do
+		rm -f "$_b/stamps/channel-mychannel/$_o"
+		run tmake "$@" channel
+		heights=$("$BINDIR/kapply" logs -f "$_b/jobs/$_o/ch-mychannel.yaml" |
+			sed -n 's/.* serves mychannel already, at height \([0-9]*\)$/\1/p' | sort -u | tr '\n' ' ')
+		# shellcheck disable=SC2086
+		[ "$(printf '%s\n' $heights | wc -l)" -eq 1 ] && break
+		sleep 5
+	done
+}
+
 # the user's crypto-config.yaml, edited in place as a user would
 cp "$TOP/crypto-config.yaml" "$tmp/crypto-config.yaml"
 awk '/Domain: org2/ { org2 = 1 } org2 && /Count: 2/ { sub(/Count: 2/, "Count: 3"); org2 = 0 } { print }' \
@@ -740,16 +759,8 @@ is "$(raft_changes | awk -v l="${leader% *}" -v id="${leader#* }" '$1 != l && $2
 	"the two other orderers saw the leader ${leader% *} go and elected another"
 # the three orderers at one height: the killed leader caught up (the orderer
 # org's join step, run again, reports each one's height)
-heights=
-for _try in 1 2 3 4 5 6; do
-	rm -f "$tmp/fabric3/stamps/channel-mychannel/orgorderer1"
-	# shellcheck disable=SC2086
-	run tmake $f3 channel
-	heights=$("$BINDIR/kapply" logs -f "$tmp/fabric3/jobs/orgorderer1/ch-mychannel.yaml" |
-		sed -n 's/.* serves mychannel already, at height \([0-9]*\)$/\1/p' | sort -u | tr '\n' ' ')
-	[ "$(printf '%s\n' $heights | wc -l)" -eq 1 ] && break
-	sleep 5
-done
+# shellcheck disable=SC2086
+orderer_heights "$tmp/fabric3" orgorderer1 $f3
 like "$heights" '^[0-9]+ $' "the killed leader caught up: the three orderers serve mychannel at one height ($heights)"
 # shellcheck disable=SC2086
 step "Fabric 3.1, Raft: make clean-cluster" $f3 clean-cluster
@@ -782,16 +793,8 @@ is "$rc" 0 "BFT: orderer4 is back"
 # shellcheck disable=SC2086
 step "Fabric 3.1, BFT: invoke, orderer4 back" $bft CRYPTO_CONFIG="$bft_cc" invoke
 is "$rc:$(balances)" "0:a = 70 b = 230 " "BFT: the next invoke commits: a = 70"
-heights=
-for _try in 1 2 3 4 5 6; do
-	rm -f "$tmp/bft/stamps/channel-mychannel/example.com"
-	# shellcheck disable=SC2086
-	run tmake $bft CRYPTO_CONFIG="$bft_cc" channel
-	heights=$("$BINDIR/kapply" logs -f "$tmp/bft/jobs/example.com/ch-mychannel.yaml" |
-		sed -n 's/.* serves mychannel already, at height \([0-9]*\)$/\1/p' | sort -u | tr '\n' ' ')
-	[ "$(printf '%s\n' $heights | wc -l)" -eq 1 ] && break
-	sleep 5
-done
+# shellcheck disable=SC2086
+orderer_heights "$tmp/bft" example.com $bft CRYPTO_CONFIG="$bft_cc"
 like "$heights" '^[0-9]+ $' "BFT: orderer4 caught up: the four orderers serve mychannel at one height ($heights)"
 # a fifth orderer: in crypto-config and the consenters, deployed, joined as
 # a follower, made a consenter by one update; then it leaves again, kept
