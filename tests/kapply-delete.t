@@ -122,4 +122,21 @@ if double_only 3 "needs the double's faults"; then
 	like "$err" "^kapply: $NS1/Deployment/peer0: not ready after 3 s: 0 of 1 replicas available$" "wait: what it was waiting for"
 fi
 
+# ---- wait for a scale-down: the controller reports the new generation
+# before its pod has gone (its counts still the old ones) ----
+if double_only 3 "needs the double's faults"; then
+	faults ""
+	run kapply apply -f "$m/00-ns.yaml" -f "$m/20-deploy.yaml"
+	run kapply wait --timeout 10s -f "$m/20-deploy.yaml"
+	faults "READY /deployments/peer0 stale"
+	sed "s/^spec:\$/spec:\\n  replicas: 0/" "$m/20-deploy.yaml" >"$tmp/deploy0.yaml"
+	grep -q 'replicas: 0' "$tmp/deploy0.yaml" || echo "Bail out! no spec: in $m/20-deploy.yaml"
+	run kapply apply -f "$m/00-ns.yaml" -f "$tmp/deploy0.yaml"
+	run kapply wait --timeout 10s -f "$tmp/deploy0.yaml"
+	is "$rc" 0 "wait for a scale-down to 0: exit 0"
+	like "$err" "1 replicas available, going down to 0" "wait: it saw the old pod still counted"
+	run kapply get -f "$tmp/deploy0.yaml"
+	like "$out" "Deployment/peer0	present	0/0 available$" "wait returned when the Deployment counted no pod"
+fi
+
 done_testing

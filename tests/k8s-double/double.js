@@ -72,6 +72,10 @@
 // What controllers do (METHOD is a pseudo-method, the path the object's):
 //     READY .../deployments/NAME never-ready
 //                          the workload's pods never become ready
+//     READY .../deployments/NAME stale
+//                          the controller first reports the new generation
+//                          with the replica counts of the old one (as a real
+//                          one does while a scaled-down pod terminates)
 //     JOB .../jobs/NAME fail[=REASON]
 //                          the created Job fails: reason BackoffLimitExceeded
 //                          (default) or DeadlineExceeded, with the message the
@@ -480,8 +484,16 @@ function scheduleReady(res, ns, name) {
     const e = store.get(key(res, ns, name));
     if (!e || e.obj.metadata.deletionTimestamp) return;
     const o = e.obj, n = o.spec.replicas, gen = o.metadata.generation;
-    const stuck = takeFault('READY', `${res.group ? `/apis/${res.group}/${res.version}` : '/api/v1'}/namespaces/${ns}/${res.resource}/${name}`, ['never-ready']);
-    const ready = stuck ? 0 : n;
+    const fault = takeFault('READY', `${res.group ? `/apis/${res.group}/${res.version}` : '/api/v1'}/namespaces/${ns}/${res.resource}/${name}`, ['never-ready', 'stale']);
+    if (fault && 'stale' in fault && o.status) {
+      // the new generation seen with the old counts; the rest a while later
+      o.status = Object.assign({}, o.status, { observedGeneration: gen });
+      o.metadata.resourceVersion = String(++rv);
+      saveState();
+      scheduleReady(res, ns, name);
+      return;
+    }
+    const ready = fault && 'never-ready' in fault ? 0 : n;
     o.status = res.kind === 'Deployment'
       ? { observedGeneration: gen, replicas: n, updatedReplicas: n, readyReplicas: ready, availableReplicas: ready,
           conditions: [{ type: 'Available', status: ready === n ? 'True' : 'False' }, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }] }

@@ -59,6 +59,9 @@ static enum readiness workload_state(const struct jval *obj, const char *kind, c
 			snprintf(msg, len, "%lld old replicas pending termination", total - updated);
 		else if (avail < updated)
 			snprintf(msg, len, "%lld of %lld replicas available", avail, updated);
+		else if (avail > want)
+			/* scaled down: the status still counts pods on their way out */
+			snprintf(msg, len, "%lld replicas available, going down to %lld", avail, want);
 		else {
 			snprintf(msg, len, "%lld/%lld available", avail, want);
 			return READY;
@@ -73,6 +76,8 @@ static enum readiness workload_state(const struct jval *obj, const char *kind, c
 
 		if (ready < want)
 			snprintf(msg, len, "%lld of %lld pods ready", ready, want);
+		else if (ready > want)
+			snprintf(msg, len, "%lld pods ready, going down to %lld", ready, want);
 		else if ((!strategy || strcmp(strategy, "RollingUpdate") == 0) && cur && upd &&
 			 strcmp(cur, upd) != 0)
 			snprintf(msg, len, "rolling update to revision %s in progress", upd);
