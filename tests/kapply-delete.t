@@ -110,6 +110,25 @@ fi
 run kapply delete -f "$m/10-keep.yaml"
 is "$rc:$out" "0:absent $NS1/ConfigMap/keep" "deleting what is gone is no error"
 
+# ---- a clean-up interrupted after its DELETEs leaves a namespace
+# terminating: prune --wait waits for it too (what were applied into it
+# would go with it), and delete --wait that runs out of time fails ----
+run kapply apply -f "$m/00-ns.yaml" -f "$m/10-keep.yaml"
+run kapply delete -f "$m/00-ns.yaml"
+is "$rc:$out" "0:deleted Namespace/$NS1" "a namespace deleted, no wait"
+run kapply prune --all --wait --timeout 60s -l fabric-k8s/org=org1
+is "$rc" 0 "prune --wait: exit 0"
+like "$out" "^terminating Namespace/$NS1$" "prune --wait: names the namespace already going"
+run kapply get -f "$m/00-ns.yaml"
+is "$out" "Namespace/$NS1	absent" "prune --wait returned once it was gone"
+if double_only 2 "needs the double's slow namespace deletion"; then
+	run kapply apply -f "$m/00-ns.yaml"
+	run kapply delete --wait --timeout 1s -f "$m/00-ns.yaml"
+	like "$rc:$err" "^1:kapply: Namespace/$NS1: still there after 1 s" "delete --wait that runs out of time: exit 1, and why"
+	run kapply delete --wait --timeout 60s -f "$m/00-ns.yaml"
+	is "$rc" 0 "(then gone)"
+fi
+
 # ---- wait that times out ----
 if double_only 3 "needs the double's faults"; then
 	run kapply apply -f "$m/00-ns.yaml" -f "$m/20-deploy.yaml"

@@ -25,13 +25,12 @@ static bool already_terminating(const struct target *t, const struct kreq *q)
 
 /*
  * Delete the targets, namespaced ones first.  verb is what a success
- * prints ("deleted", "pruned").  Returns the number of failures.
+ * prints ("deleted", "pruned").  Failures are counted in r->failed.
  */
-static int delete_targets(struct run *r, struct target **t, size_t n, const char *verb)
+static void delete_targets(struct run *r, struct target **t, size_t n, const char *verb)
 {
 	struct target **gone = xcalloc(n ? n : 1, sizeof(*gone));
 	size_t ngone = 0;
-	int failed = 0;
 
 	for (int ph = PH_COUNT - 1; ph >= 0; ph--) {
 		struct kreq **reqs = xcalloc(n ? n : 1, sizeof(*reqs));
@@ -58,16 +57,14 @@ static int delete_targets(struct run *r, struct target **t, size_t n, const char
 				say(r, "absent %s", tg->id);
 			} else {
 				report(r, tg->id, reqs[i], NULL);
-				failed++;
 			}
 			kreq_free(reqs[i]);
 		}
 		free(reqs);
 	}
 	if (r->o->wait && !r->o->dry_run && ngone && wait_gone(r, gone, ngone) < 0)
-		failed++;
+		r->failed++;
 	free(gone);
-	return failed;
 }
 
 int wait_gone(struct run *r, struct target **t, size_t n)
@@ -198,9 +195,27 @@ static const struct kres **kinds_to_list(struct run *r, size_t *nk)
 	return kinds;
 }
 
-/* The objects of kind in a list's answer that are not rendered, nor going already, into fs. */
+static void add_found(struct founds *fs, const struct kres *kind, const char *ns, const char *name)
+{
+	struct found *f;
+
+	fs->v = xgrow(fs->v, &fs->cap, fs->n + 1, sizeof(*fs->v));
+	f = &fs->v[fs->n++];
+	f->name = xstrdup(name);
+	f->ns = kind->namespaced && ns ? xstrdup(ns) : NULL;
+	f->obj = (struct kobj){ .kind = kind->kind, .name = f->name };
+	f->t = (struct target){ .res = kind, .ns = f->ns, .id = object_id(f->ns, kind->kind, name) };
+	f->t.phase = phase_of(kind);
+}
+
+/*
+ * The objects of kind in a list's answer that are not rendered into fs;
+ * those being deleted already into going (a --wait waits for them too:
+ * an interrupted clean-up leaves namespaces terminating, and what is
+ * applied into one is lost with it).
+ */
 static void add_unrendered(const struct run *r, const struct kres *kind, const struct kreq *list,
-			   struct founds *fs)
+			   struct founds *fs, struct founds *going)
 {
 	struct jval *doc = json_parse(list->resp.buf, list->resp.len, NULL, 0);
 	struct jval *items = jobj_get(doc, "items");
@@ -208,28 +223,21 @@ static void add_unrendered(const struct run *r, const struct kres *kind, const s
 	for (size_t j = 0; items && items->type == J_ARR && j < items->n; j++) {
 		const char *name = jget_str(items->v[j], "metadata", "name", NULL);
 		const char *ns = jget_str(items->v[j], "metadata", "namespace", NULL);
-		struct found *f;
 
-		if (!name || jget(items->v[j], "metadata", "deletionTimestamp", NULL) ||
-		    rendered(r, kind, ns, name))
+		if (!name || rendered(r, kind, ns, name))
 			continue;
-		fs->v = xgrow(fs->v, &fs->cap, fs->n + 1, sizeof(*fs->v));
-		f = &fs->v[fs->n++];
-		f->name = xstrdup(name);
-		f->ns = kind->namespaced && ns ? xstrdup(ns) : NULL;
-		f->obj = (struct kobj){ .kind = kind->kind, .name = f->name };
-		f->t = (struct target){ .res = kind, .ns = f->ns, .id = object_id(f->ns, kind->kind, name) };
-		f->t.phase = phase_of(kind);
+		add_found(jget(items->v[j], "metadata", "deletionTimestamp", NULL) ? going : fs, kind, ns, name);
 	}
 	jfree(doc);
 }
 
 /*
  * List the kinds by -l and what this project manages; what the manifests
- * do not render goes into fs.  Returns how many kinds could not be
- * listed (reported).
+ * do not render goes into fs, or into going when it is being deleted.
+ * Returns how many kinds could not be listed (reported).
  */
-static int list_unrendered(struct run *r, const struct kres **kinds, size_t nk, struct founds *fs)
+static int list_unrendered(struct run *r, const struct kres **kinds, size_t nk, struct founds *fs,
+			   struct founds *going)
 {
 	/* only what this project manages, whatever the selector says */
 	char *selector = xasprintf("%s,%s", r->o->selector, MANAGED_BY);
@@ -245,7 +253,7 @@ static int list_unrendered(struct run *r, const struct kres **kinds, size_t nk, 
 	kclient_run(r->c, lists, nk);
 	for (size_t i = 0; i < nk; i++) {
 		if (kreq_ok(lists[i])) {
-			add_unrendered(r, kinds[i], lists[i], fs);
+			add_unrendered(r, kinds[i], lists[i], fs, going);
 		} else {
 			char *why = kreq_error(lists[i], r->c);
 			warnf("cannot list %s: %s", kinds[i]->resource, why);
@@ -260,36 +268,58 @@ static int list_unrendered(struct run *r, const struct kres **kinds, size_t nk, 
 	return failed;
 }
 
+/* The targets of fs, which no longer moves. */
+static struct target **targets_of(struct founds *fs)
+{
+	struct target **t = xcalloc(fs->n ? fs->n : 1, sizeof(*t));
+
+	for (size_t i = 0; i < fs->n; i++) {
+		fs->v[i].t.o = &fs->v[i].obj;
+		t[i] = &fs->v[i].t;
+	}
+	return t;
+}
+
+static void founds_free(struct founds *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		free(fs->v[i].name);
+		free(fs->v[i].ns);
+		free(fs->v[i].t.id);
+	}
+	free(fs->v);
+}
+
 int cmd_prune(struct run *r)
 {
-	struct founds fs = {0};
-	struct target **del;
+	struct founds fs = {0}, going = {0};
+	struct target **del, **wait;
 	size_t nk;
 	const struct kres **kinds = kinds_to_list(r, &nk);
 	int list_failed;
 
 	if (!kinds)
 		return EXIT_USER;
-	list_failed = list_unrendered(r, kinds, nk, &fs);
-	del = xcalloc(fs.n ? fs.n : 1, sizeof(*del));
-	for (size_t i = 0; i < fs.n; i++) {
-		fs.v[i].t.o = &fs.v[i].obj;     /* fs no longer moves */
-		del[i] = &fs.v[i].t;
-	}
+	list_failed = list_unrendered(r, kinds, nk, &fs, &going);
+	del = targets_of(&fs);
+	wait = targets_of(&going);
 	delete_targets(r, del, fs.n, "pruned");
 	if (!fs.n && !list_failed)
 		say(r, "nothing to prune");
-	for (size_t i = 0; i < fs.n; i++) {
-		free(fs.v[i].name);
-		free(fs.v[i].ns);
-		free(fs.v[i].t.id);
+	if (r->o->wait && !r->o->dry_run && going.n) {
+		for (size_t i = 0; i < going.n; i++)
+			say(r, "terminating %s", wait[i]->id);
+		if (wait_gone(r, wait, going.n) < 0)
+			r->failed++;
 	}
-	free(fs.v);
+	founds_free(&fs);
+	founds_free(&going);
 	free(del);
+	free(wait);
 	free(kinds);
 	if (r->failed || list_failed) {
 		if (r->failed)
-			warnf("%d of %zu objects to prune failed", r->failed, fs.n);
+			warnf("%d of %zu objects to prune failed", r->failed, fs.n + going.n);
 		return EXIT_USER;
 	}
 	return 0;
