@@ -38,13 +38,18 @@
 # upgrade in place (system flow at 2.5, migrated to participation, rolled
 # to 3.1, raised to Channel V3_0, queries answering throughout); Fabric
 # 3.1 with three Raft orderers (make deploy channel chaincode invoke
-# stopped by SIGINT, SIGKILL and SIGINT and run again each time: one
+# stopped by SIGINT and SIGKILL in turn, five times, and run again: one
 # transfer; an invoke whose wait for the commit runs out is found in the
 # blocks, not sent twice; drift: a peer scaled down and its ledger claim
 # deleted, seen by make status, put back by make reconcile, the peer joined
 # again and caught up; a peer, the Raft leader and a chaincode server
-# killed, an invoke right after moving 10 once, the leader caught up) and
-# BFT.  Each step's time is printed.
+# killed, an invoke right after moving 10 once, the leader caught up; the
+# node's whole Kubernetes stopped and started again when E2E_CLUSTER_DIR
+# names the test cluster's kit, the pods back with their ledgers, queries
+# and an invoke as before; a soak, bench/soak: clients on this host send
+# transfers for E2E_SOAK_SECONDS while peers, orderers and chaincode
+# servers are killed in turn, none lost, none doubled) and BFT.  Each
+# step's time is printed.
 . "$TOP/tests/lib.sh"
 
 if [ "${K8S_E2E:-}" != 1 ] || [ -z "${KUBECONFIG:-}" ]; then
@@ -655,7 +660,7 @@ last_balances() { balances | sed 's/.*\(a = [0-9]* b = [0-9]* \)$/\1/'; }
 awk '{ print } /Hostname: orderer0/ { print "      - Hostname: orderer1"; print "      - Hostname: orderer2" }' \
 	"$TOP/crypto-config.yaml" >"$tmp/crypto-config-f3.yaml"
 with_consenters "$TOP/configtx.yaml" orderer1 orderer2 >"$tmp/configtx-f3.yaml"
-f3="BUILD=$tmp/fabric3 FABRIC_VERSION=3.1 CRYPTO_CONFIG=$tmp/crypto-config-f3.yaml CONFIGTX=$tmp/configtx-f3.yaml"
+f3="BUILD=$tmp/fabric3 FABRIC_VERSION=3.1 CRYPTO_CONFIG=$tmp/crypto-config-f3.yaml CONFIGTX=$tmp/configtx-f3.yaml $ext"
 F3O=$tmp/fabric3/manifests/orgorderer1
 # raft_changes: "<orderer> <from> <to> <its node ID>" for each "Raft leader
 # changed" of mychannel in the logs of the three orderers' pods, in order
@@ -667,14 +672,15 @@ raft_changes() {
 }
 # raft_leader: "<orderer> <node ID>" of the one whose latest change names itself
 raft_leader() { raft_changes | awk '{ last[$1] = $0 } END { for (p in last) { split(last[p], f, " "); if (f[3] == f[4]) print p, f[4] } }'; }
-# make deploy channel chaincode invoke from an empty cluster, stopped three
-# times on its way (Ctrl-C to make's process group after 12 s, SIGKILL to
-# make and its kapply after 25 s, Ctrl-C after 40 s) and run again each
-# time from where it stopped; the last run finishes.  The ledger holds the
+# make deploy channel chaincode invoke from an empty cluster, stopped five
+# times on its way (Ctrl-C to make's process group after 10 s, SIGKILL to
+# make and its kapply after 18 s, Ctrl-C after 26 s, SIGKILL after 34 s,
+# Ctrl-C after 42 s: each run gets further) and run again each time from
+# where it stopped, until a run finishes.  The ledger holds the
 # transfers the runs reported, no more: one, a = 90.
 _t0=$(date +%s.%N)
 reported=0 stops=
-for stop in 12:INT 25:KILL 40:INT 0:; do
+for stop in 10:INT 18:KILL 26:INT 34:KILL 42:INT 0:; do
 	# shellcheck disable=SC2086
 	# a session of its own, SIGINT at its default (see tests/channel.t)
 	setsid env --default-signal=INT make --no-print-directory -C "$TOP" $TOOL_MAKEFLAGS $f3 WAIT=1 \
@@ -762,6 +768,77 @@ is "$(raft_changes | awk -v l="${leader% *}" -v id="${leader#* }" '$1 != l && $2
 # shellcheck disable=SC2086
 orderer_heights "$tmp/fabric3" orgorderer1 $f3
 like "$heights" '^[0-9]+ $' "the killed leader caught up: the three orderers serve mychannel at one height ($heights)"
+# the node's whole Kubernetes stopped and started again, its state kept
+# (the test cluster's down.sh and up.sh; E2E_CLUSTER_DIR names its kit):
+# every pod comes back on its own with its ledger; queries answer as
+# before, through either org, an invoke moves 10 once, and make deploy
+# and make status find nothing to do
+if [ -f "${E2E_CLUSTER_DIR:-}/down.sh" ] && [ -f "$E2E_CLUSTER_DIR/up.sh" ]; then
+	_t0=$(date +%s.%N)
+	run bash "$E2E_CLUSTER_DIR/down.sh"
+	_down=$rc
+	run bash "$E2E_CLUSTER_DIR/up.sh"
+	_t1=$(date +%s.%N)
+	is "$_down:$rc" "0:0" "the node's Kubernetes stopped (down.sh) and started again (up.sh), state kept"
+	[ "$rc" -eq 0 ] || diag "$out" "$err"
+	# until org1's query answers again (its peer, the orderers and the
+	# chaincode servers back), up to 5 minutes
+	_tries=0
+	while :; do
+		# shellcheck disable=SC2086
+		run tmake $f3 query ORG=org1
+		[ "$rc" -eq 0 ] || [ "$_tries" -ge 30 ] && break
+		_tries=$((_tries + 1))
+		sleep 10
+	done
+	awk -v t0="$_t0" -v t1="$_t1" -v t2="$(date +%s.%N)" 'BEGIN {
+		printf "# %-52s %6.1f s\n# %-52s %6.1f s\n", "Fabric 3.1, Raft: down.sh, up.sh", t1 - t0,
+			"Fabric 3.1, Raft: then until org1 answers", t2 - t1 }' >&2
+	is "$rc:$(balances)" "0:a = 70 b = 230 " "after the node's restart, org1 answers as before: a = 70"
+	# shellcheck disable=SC2086
+	step "Fabric 3.1, Raft: make query ORG=org2, after the restart" $f3 query ORG=org2
+	is "$rc:$(balances)" "0:a = 70 b = 230 " "and org2 too"
+	# shellcheck disable=SC2086
+	step "Fabric 3.1, Raft: make invoke, after the restart" $f3 invoke
+	is "$rc:$(last_balances)" "0:a = 60 b = 240 " "an invoke after the restart moves 10 once: a = 60"
+	# shellcheck disable=SC2086
+	step "Fabric 3.1, Raft: make deploy status, after the restart" $f3 WAIT=1 deploy status
+	is "$rc:$(printf '%s\n' "$out" | grep -c -E 'APPLY|^(absent|drifted) ')" "0:0" \
+		"make deploy sends nothing and make status finds nothing absent or drifted"
+	_a0=60
+else
+	skip 5 "E2E_CLUSTER_DIR names no test cluster's kit (down.sh, up.sh) to stop and start the node with"
+	_a0=70
+fi
+# the soak: clients on this host (one per peer, Fabric's Gateway client)
+# send transfers for E2E_SOAK_SECONDS (default 120) while a peer, an
+# orderer and a chaincode server are killed in turn every 15 s (bench/soak);
+# the ledger holds exactly the transfers the clients saw committed
+if [ -d "$tmp/appdeps/node_modules" ]; then
+	_t0=$(date +%s.%N)
+	# shellcheck disable=SC2086
+	run env SOAK_SECONDS="${E2E_SOAK_SECONDS:-120}" SOAK_FAULT_EVERY=15 BINDIR="$BINDIR" APPS_DIR="$tmp/appdeps" \
+		"$TOP/bench/soak" $TOOL_MAKEFLAGS $f3
+	awk -v t0="$_t0" -v t1="$(date +%s.%N)" 'BEGIN { printf "# %-52s %6.1f s\n", "Fabric 3.1, Raft: bench/soak", t1 - t0 }' >&2
+	printf '%s\n' "$out" | sed 's/^/#   /' >&2
+	[ "$rc" -eq 0 ] || diag "$err"
+	is "$rc:$(printf '%s\n' "$out" | sed -n 's/^result: //p')" "0:ok" \
+		"soak: transfers in parallel under faults: none lost, none doubled"
+	like "$out" "^faults injected: [0-9]+ chaincode-server, [0-9]+ orderer, [0-9]+ peer$" \
+		"soak: peers, orderers and chaincode servers were killed"
+	_n=$(printf '%s\n' "$out" | sed -n 's/^transfers committed: \([0-9]*\) .*/\1/p')
+	ok "$([ "${_n:-0}" -gt 0 ]; echo $?)" "soak: transfers committed meanwhile (${_n:-none})"
+	like "$out" "^before: a=$_a0 b=$((300 - _a0))$" "soak: it started from the balances make left"
+	_a=$((_a0 - 10 * ${_n:-0}))
+	# shellcheck disable=SC2086
+	step "Fabric 3.1, Raft: make query ORG=org2, after the soak" $f3 query ORG=org2
+	is "$rc:$(balances)" "0:a = $_a b = $((300 - _a)) " "make query after the soak: a = $_a0 - 10 x $_n"
+	# shellcheck disable=SC2086
+	step "Fabric 3.1, Raft: make deploy, after the soak" $f3 WAIT=1 deploy
+	is "$rc:$(printf '%s\n' "$out" | grep -c 'APPLY')" "0:0" "make deploy after the soak sends nothing"
+else
+	skip 6 "npm could not install tests/apps (Fabric's client libraries) for the soak"
+fi
 # shellcheck disable=SC2086
 step "Fabric 3.1, Raft: make clean-cluster" $f3 clean-cluster
 is "$rc:$(ours)" "0:" "Fabric 3.1, Raft: clean-cluster leaves no object of ours"
