@@ -23,6 +23,8 @@ help:
 	'  endpoints       each node'"'"'s address as clients reach it' \
 	'  connection-profiles  $(BUILD)/connection/<domain>.json and .yaml per peer org' \
 	'  enroll, revoke  ORG=org1 USER=app1: an identity from the org'"'"'s CA, in $(BUILD)/identities/; or revoked' \
+	'  export          $(BUILD)/export/<domain>.tar.gz per org (<domain>-export: one): its MSP, orderers'"'"' TLS and' \
+	'                  signing certificates, external addresses, for the other orgs; no private key' \
 	'  clean-cluster   delete what deploy created (every org at once) and wait until it is gone' \
 	'  clean-crypto    delete the crypto material and artifacts (needs CONFIRM=1: it destroys the CAs)' \
 	'  msp             every org'"'"'s crypto material (mspgen), nothing else' \

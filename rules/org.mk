@@ -13,7 +13,7 @@ $(foreach org,$(ORGS),$(eval $(call org_rules,$(org))))
 
 # $(call alias_rules,org,alias)
 define alias_rules
-.PHONY: $(2) $(2)-files $(2)-plan $(2)-status $(2)-reconcile $(2)-clean-cluster $(2)-kubeconfig
+.PHONY: $(2) $(2)-files $(2)-plan $(2)-status $(2)-reconcile $(2)-clean-cluster $(2)-kubeconfig $(2)-export
 $(2): $(1)
 $(2)-files: $(1)-files
 $(2)-plan: $(1)-plan
@@ -21,6 +21,7 @@ $(2)-status: $(1)-status
 $(2)-reconcile: $(1)-reconcile
 $(2)-clean-cluster: $(1)-clean-cluster
 $(2)-kubeconfig: $(1)-kubeconfig
+$(2)-export: $(1)-export
 endef
 $(foreach org,$(ORGS),$(foreach a,$($(org)_ALIASES),$(eval $(call alias_rules,$(org),$(a)))))
 
