@@ -1,5 +1,6 @@
 # Channel artifacts: the cluster's copy of configtx.yaml and the MSPs that
-# mspgen writes, turned into $(ARTIFACTS_DIR)/ by txgen.  yaml2vars writes
+# mspgen writes (and the imported orgs', rules/import.mk), turned into
+# $(ARTIFACTS_DIR)/ by txgen.  yaml2vars writes
 # the copy, $(BUILD)/configtx.yaml (rules/vars.mk): every MSPDir and
 # certificate path of CONFIGTX points into $(BUILD)/crypto-config, found by
 # its ".../peerOrganizations/<domain>/..." suffix wherever it pointed, and
@@ -35,9 +36,10 @@ CHANNEL_FLOW := $(or $(CHANNEL_FLOW),$(PROFILE_FLOW),$(if $(FABRIC3),participati
 GENESIS_PROFILE ?= $(firstword $(CONFIGTX_SYS_GENESIS_PROFILES))
 # MSP IDs of the orgs that get an anchor peer update (their AnchorPeers in
 # configtx.yaml): in the system flow, the channel profile's orgs (an org may
-# stay in crypto-config.yaml once it left the channel)
-ANCHOR_ORGS ?= $(if $(filter system,$(CHANNEL_FLOW)),$(or $($(CHANNEL_PROFILE)_APP_MSPS),\
-	$(foreach o,$(PEER_ORGS),$($(o)_MSP_ID))))
+# stay in crypto-config.yaml once it left the channel), those run here (an
+# imported org's admins sign its own)
+ANCHOR_ORGS ?= $(if $(filter system,$(CHANNEL_FLOW)),$(if $($(CHANNEL_PROFILE)_APP_MSPS),$(filter \
+	$(foreach o,$(PEER_ORGS),$($(o)_MSP_ID)),$($(CHANNEL_PROFILE)_APP_MSPS)),$(foreach o,$(PEER_ORGS),$($(o)_MSP_ID))))
 
 # What is wrong with the profiles or the flow, said before anything is made
 # (once network.mk, which lists the profiles, is up to date).
@@ -84,7 +86,9 @@ TXGEN = $(BINDIR)/txgen -configPath $(BUILD)
 # that a new peer does not make a new genesis block for the orderers.
 MSP_STAMPS := $(foreach o,$(ORGS),$(call msp_stamp,$(o)))
 TXGEN_INPUTS := $(wildcard $(foreach o,$(ORGS),$(call org_dir,$(o))/msp/*/* \
-	$(call org_dir,$(o))/msp/config.yaml $(call org_dir,$(o))/orderers/*/tls/server.crt))
+	$(call org_dir,$(o))/msp/config.yaml $(call org_dir,$(o))/orderers/*/tls/server.crt) \
+	$(foreach o,$(IMPORTED_ORGS),$(addprefix $(IMPORT_DIR)/$(o)/,msp/*/* msp/config.yaml orderers/*/tls/server.crt \
+	orderers/*/msp/signcerts/*)))
 TXGEN_DEPS := $(TXGEN_CONFIG) $(TXGEN_INPUTS) $(call tool,txgen) | $(MSP_STAMPS)
 
 ifeq ($(CHANNEL_FLOW),participation)
@@ -140,8 +144,10 @@ $(foreach m,$(ANCHOR_ORGS),$(eval $(call artifact_rule,$(ARTIFACTS_DIR)/$(m)anch
 .PHONY: artifacts
 artifacts: $(GENESIS) $(CHANNEL_TX) $(ANCHOR_TXS)
 
-# `make <domain>` of a peer org brings its anchor peer update up to date too
-$(foreach org,$(PEER_ORGS),$(if $(filter $($(org)_MSP_ID),$(ANCHOR_ORGS)),\
+# `make <domain>` of a peer org brings its anchor peer update up to date
+# too, once the channel's config can be made (not while it lacks an org
+# another operator has yet to export: the org's own files need none)
+$(foreach org,$(if $(wildcard $(CONFIGTX_LACKS)),,$(PEER_ORGS)),$(if $(filter $($(org)_MSP_ID),$(ANCHOR_ORGS)),\
 	$(eval $(org)-files: $(ARTIFACTS_DIR)/$($(org)_MSP_ID)anchors.tx)))
 
 # The artifacts stay, as crypto material does: a new genesis block (new

@@ -44,6 +44,7 @@ help:
 	'Variables (make VAR=value):' \
 	'  CRYPTO_CONFIG   the cryptogen input(s) describing orgs and nodes [$(CRYPTO_CONFIG)]' \
 	'  CONFIGTX        the configtxgen input; paths in it may point anywhere [$(CONFIGTX)]' \
+	'  IMPORT          other operators'"'"' orgs: their make export archives, in the channel here, not deployed [$(IMPORT)]' \
 	'  NAMESPACES      domain=namespace ... (default: the domain, dots as dashes) [$(NAMESPACES)]' \
 	'  CHANNEL_PROFILE the channel: a genesis block (Orderer section) or a channel tx [$(CHANNEL_PROFILE)]' \
 	'  CHANNEL_FLOW    system or participation; follows from CHANNEL_PROFILE; participation on a system-flow network migrates it [$(CHANNEL_FLOW)]' \

@@ -149,10 +149,13 @@ $(call manifest_secret,$(1),scripts,$(1)/scripts,-c -n fabric-k8s-scripts -N $$(
 # The org Admin's MSP and TLS, the orderer orgs' TLS CA certificates and
 # the channel artifacts it submits, for the CLI pod and the Jobs: the
 # channel tx (system flow, peer orgs) or the channel's genesis block
-# (participation), and the org's anchor update.
-$(1)_ARTIFACTS = $$(if $$(filter peer,$$($(1)_TYPE)),$$(if $$(filter system,$$(CHANNEL_FLOW)),\
-	$$(CHANNEL_TX),$$(GENESIS)),$$(if $$(filter participation,$$(CHANNEL_FLOW)),$$(GENESIS))) \
-	$$(filter $$(ARTIFACTS_DIR)/$$($(1)_MSP_ID)anchors.tx,$$(ANCHOR_TXS))
+# (participation), and the org's anchor update.  While configtx.yaml names
+# an org that is neither own nor imported yet (rules/import.mk), there are
+# no artifacts: the Secret goes without them, and gets them once the
+# import is there (another command: rendered again).
+$(1)_ARTIFACTS = $$(if $$(wildcard $$(CONFIGTX_LACKS)),,$$(if $$(filter peer,$$($(1)_TYPE)),$$(if \
+	$$(filter system,$$(CHANNEL_FLOW)),$$(CHANNEL_TX),$$(GENESIS)),$$(if $$(filter participation,$$(CHANNEL_FLOW)),$$(GENESIS))) \
+	$$(filter $$(ARTIFACTS_DIR)/$$($(1)_MSP_ID)anchors.tx,$$(ANCHOR_TXS)))
 $(1)_CLI_FILES = admin=$$(call org_dir,$(1))/users/Admin@$(1) \
 	$$(foreach o,$$(ORDERER_ORGS),orderer-tls/$$(o).pem=$$(call org_dir,$$(o))/tlsca/tls$$($$(o)_CA_CN)-cert.pem) \
 	$$(foreach f,$$($(1)_ARTIFACTS),$$(notdir $$(f))=$$(f))

@@ -14,12 +14,17 @@
 # its TLS certificate (rules/msp.mk), and the copy of configtx.yaml uses it.
 VARS_DIR := $(BUILD)/vars
 TXGEN_CONFIG := $(BUILD)/configtx.yaml
+# what the copy lacks, when configtx.yaml names an org that is neither in
+# CRYPTO_CONFIG nor imported (rules/import.mk): then there is no copy
+CONFIGTX_LACKS := $(VARS_DIR)/configtx.lacks
 NAMESPACES ?=
-YAML2VARS = $(strip $(BINDIR)/yaml2vars \
-	$(if $(wildcard $(CONFIGTX)),-c $(CONFIGTX) -w $(TXGEN_CONFIG) -m crypto-config) \
+# (the imported orgs' org.vars are $(1): rules/import.mk)
+yaml2vars_cmd = $(strip $(BINDIR)/yaml2vars \
+	$(if $(wildcard $(CONFIGTX)),-c $(CONFIGTX) -w $(TXGEN_CONFIG) -x $(CONFIGTX_LACKS) -m crypto-config) $(1) \
 	$(addprefix -n ,$(NAMESPACES)) $(if $(filter NodePort,$(SERVICE_TYPE)),-p $(NODEPORT_BASE) -e $(EXTERNAL_HOST)) \
 	$(if $(filter LoadBalancer,$(SERVICE_TYPE)),-d $(EXTERNAL_HOST)) -r '$(GOALS)' \
 	-o $(VARS_DIR) $(CRYPTO_CONFIG))
+YAML2VARS = $(call yaml2vars_cmd,$(IMPORT_ARGS))
 
 # The options it takes (the namespaces, node ports, the external host) and
 # the files' names are recorded (rules/defs.mk): other ones, or another
@@ -30,12 +35,13 @@ YAML2VARS = $(strip $(BINDIR)/yaml2vars \
 # says the file is missing.
 # A dry run does not remake it (make would, before reading it, even with -n).
 NETWORK_INPUTS = $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) NAMESPACES=$(NAMESPACES) SERVICE_TYPE=$(SERVICE_TYPE) \
-	NODEPORT_BASE=$(NODEPORT_BASE) EXTERNAL_HOST=$(EXTERNAL_HOST)
+	NODEPORT_BASE=$(NODEPORT_BASE) EXTERNAL_HOST=$(EXTERNAL_HOST) IMPORT=$(IMPORT)
 network_changed := $(call changed,$(call cmd_file,$(VARS_DIR)/network.mk),$(NETWORK_INPUTS))
 ifndef DRY_RUN
-$(VARS_DIR)/network.mk: $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) $(call tool,yaml2vars) \
+$(VARS_DIR)/network.mk: $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) $(IMPORT) $(call tool,yaml2vars) \
 		$(network_changed)
-	$(call msg,VARS,$(CRYPTO_CONFIG))$(YAML2VARS) && $(call record,$(call cmd_file,$@),$(NETWORK_INPUTS)) && touch $@
+	$(call msg,VARS,$(CRYPTO_CONFIG))$(if $(IMPORT)$(wildcard $(IMPORT_DIR)),$(with_imports),$(YAML2VARS)) && \
+		$(call record,$(call cmd_file,$@),$(NETWORK_INPUTS)) && touch $@
 	$(if $(wildcard $(CONFIGTX)),,$(Q)rm -f $(TXGEN_CONFIG))
 endif
 
@@ -47,6 +53,7 @@ $(VARS_DIR)/%.vars: | $(BINDIR)/yaml2vars
 	@test -f $@ || { echo "$@: no org with domain $* in $(CRYPTO_CONFIG)" >&2; exit 1; }
 $(TXGEN_CONFIG): | $(BINDIR)/yaml2vars
 	@test -f $(CONFIGTX) || { echo "make: CONFIGTX=$(CONFIGTX): no such file" >&2; exit 1; }
+	@! test -s $(CONFIGTX_LACKS) || { sed 's/^/make: /' $(CONFIGTX_LACKS) >&2; exit 1; }
 	$(call msg,VARS,$(CONFIGTX))$(YAML2VARS)
 
 ifndef SKIP_NETWORK
@@ -60,7 +67,7 @@ endif
 # remakes it and restarts before it builds anything, so the checks of what
 # it says (a profile, an ORG=) wait for that: they would judge old lists.
 NETWORK_CURRENT := $(if $(SKIP_NETWORK)$(network_changed),,$(if $(wildcard $(VARS_DIR)/network.mk),$(if $(shell \
-	find $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) -newer $(VARS_DIR)/network.mk 2>/dev/null),,1)))
+	find $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) $(IMPORT) -newer $(VARS_DIR)/network.mk 2>/dev/null),,1)))
 # A dry run cannot say what new vars would change: it says that they come first.
 ifdef DRY_RUN
 ifeq ($(NETWORK_CURRENT)$(SKIP_NETWORK),)

@@ -115,7 +115,7 @@ is "$(stamp "$B/vars/network.mk")" "$network_before" "and remakes nothing"
 run m -n
 like "$out" "^make: the vars are older" "and says it again"
 run m V=1 vars
-like "$out" "yaml2vars -c $tmp/ctx.yaml -w $B/configtx.yaml -m crypto-config -r 'all tools .*' -o $B/vars $tmp/cc.yaml" \
+like "$out" "yaml2vars -c $tmp/ctx.yaml -w $B/configtx.yaml -x $B/vars/configtx.lacks -m crypto-config -r 'all tools .*' -o $B/vars $tmp/cc.yaml" \
 	"V=1 shows the commands"
 
 run tmake BUILD="$tmp/none" CRYPTO_CONFIG=/nonexistent help

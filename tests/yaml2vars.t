@@ -250,8 +250,8 @@ ok "$([ ! -e bftc/out ]; echo $?)" "and nothing written"
 sed 's|org2.example.com/msp|org9.example.com/msp|' "$TN/configtx/configtx.yaml" >bad.yaml
 run yaml2vars -c bad.yaml -w tn3/configtx.yaml -o tn3/vars \
 	"$TNC/crypto-config-orderer.yaml" "$TNC/crypto-config-org1.yaml" "$TNC/crypto-config-org2.yaml"
-like "$rc:$err" '^1:yaml2vars: bad.yaml:[0-9]+:[0-9]+: Organizations\[2\]\.MSPDir: "\.\./organizations/peerOrganizations/org9\.example\.com/msp" names no org of the crypto config' \
-	"an MSPDir naming no org: the file, line and field"
+like "$rc:$err" "^1:yaml2vars: bad.yaml:[0-9]+:[0-9]+: Organizations\[2\]\.MSPDir: Org2MSP \(org9\.example\.com\): no crypto material here and no IMPORT of org9\.example\.com: ask its operator for make export's org9\.example\.com\.tar\.gz" \
+	"an MSPDir naming no org: the file, line and field, and the import it lacks"
 ok "$([ ! -e tn3 ]; echo $?)" "an MSPDir naming no org: nothing written"
 run yaml2vars -n org3.example.com=x -o tn3/vars "$TNC/crypto-config-org1.yaml"
 is "$rc:$err" "1:yaml2vars: -n org3.example.com=x: no org has domain org3.example.com" "-n for no org"

@@ -23,11 +23,16 @@ struct cluster_org {
 	char **hosts;              /* per node: "peer0.org1-example-com" */
 	char **externals;          /* per node, with external endpoints: "10.0.0.1:30101", else NULL */
 	char *ca_external;         /* the CA's, likewise */
+	bool remote;               /* another operator's org (imports.h): its tree is an import's,
+				    * and every node of it is reached at its external address */
 };
 
 struct cluster {
 	const struct crypto_config *cfg;
 	struct cluster_org *orgs;  /* parallel to cfg->orgs */
+	const char *import_root;   /* the imported orgs' trees (<root>/<domain>/) as the copy names them */
+	struct strbuf *lacks;      /* when set, an org of configtx.yaml that is neither in the crypto
+				    * config nor imported is said there, a line each, not an error */
 };
 
 /* The in-cluster port of a node of org o. */

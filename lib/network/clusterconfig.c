@@ -86,6 +86,7 @@ struct rewriter {
 	struct written *consenters;    /* every consenter of the file */
 	size_t nconsenters, ccap;
 	int errors;
+	size_t nlacking;               /* orgs' paths that name neither an own nor an imported org */
 };
 
 static void replace(struct rewriter *rw, const struct ynode *n, char *text)
@@ -166,21 +167,74 @@ static long node_of_path(const struct org_spec *o, const char *rest)
 }
 
 /*
- * Point a path at the generated material.  Returns the org's index (and the
+ * The domain a path names by its ".../<ordererOrganizations|peerOrganizations>/
+ * <domain>/..." suffix (the last one), allocated, or NULL.
+ */
+static char *domain_of_path(const char *path)
+{
+	char *clean = path_clean(path), *domain = NULL;
+	static const char *const kinds[] = { "ordererOrganizations/", "peerOrganizations/" };
+
+	for (char *p = clean; p && *p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL) {
+		for (size_t k = 0; k < 2 && (p == clean || p[-1] == '/'); k++) {
+			size_t kl = strlen(kinds[k]), dl = strcspn(p + kl, "/");
+
+			if (strncmp(p, kinds[k], kl) == 0 && dl > 0) {
+				free(domain);
+				domain = xstrndup(p + kl, dl);
+			}
+		}
+	}
+	free(clean);
+	return domain;
+}
+
+/*
+ * A path of an org that is neither in the crypto config nor imported
+ * (who: its MSP ID, or the consenter's node): what says so, as an error
+ * or, with cl->lacks, a line there for the steps that need the org.
+ */
+static void lacking_org(struct rewriter *rw, const struct ynode *n, const struct ypath *p, const char *who,
+			const char *domain)
+{
+	struct strbuf sb = {0};
+
+	sb_addf(&sb, "%s:%d:%d: ", n->file, n->line, n->col);
+	ypath_format(p, &sb);
+	sb_addf(&sb, ": %s (%s): no crypto material here and no IMPORT of %s: ask its operator for "
+		"make export's %s.tar.gz", who, domain, domain, domain);
+	rw->nlacking++;
+	if (rw->cl->lacks) {
+		sb_add(rw->cl->lacks, sb.buf, sb.len);
+		sb_addc(rw->cl->lacks, '\n');
+	} else {
+		warnf("%s", sb.buf);
+		rw->errors++;
+	}
+	sb_free(&sb);
+}
+
+/*
+ * Point a path at the generated material, or an imported org's tree (who
+ * names the org or node in messages).  Returns the org's index (and the
  * node's in *node, -1 when the path names no node), or -1 after an error.
  */
 static long rewrite_path(struct rewriter *rw, const struct ynode *n, const struct ypath *p,
-			 long *node)
+			 const char *who, long *node)
 {
 	const struct crypto_config *cfg = rw->cl->cfg;
-	char *rest;
+	char *rest, *domain;
 	long oi;
 
 	*node = -1;
 	if (!n || n->kind != Y_SCALAR || ynode_is_null(n))
 		return -1;
 	oi = org_of_path(cfg, n->str, &rest);
-	if (oi < 0) {
+	if (oi < 0 && (domain = domain_of_path(n->str))) {
+		lacking_org(rw, n, p, who ? who : n->str, domain);
+		free(domain);
+		return -1;
+	} else if (oi < 0) {
 		yerror(n, p, "\"%s\" names no org of the crypto config: expected a path "
 		       "ending in .../ordererOrganizations/<domain>/... or "
 		       ".../peerOrganizations/<domain>/... for one of its domains", n->str);
@@ -190,8 +244,12 @@ static long rewrite_path(struct rewriter *rw, const struct ynode *n, const struc
 	const struct org_spec *o = &cfg->orgs[oi];
 
 	*node = node_of_path(o, rest);
-	replace(rw, n, xasprintf("%s/%s/%s%s%s", rw->msp_root, org_dir_name(o), o->domain,
-				 *rest ? "/" : "", rest));
+	if (rw->cl->orgs[oi].remote)
+		replace(rw, n, xasprintf("%s/%s%s%s", rw->cl->import_root ? rw->cl->import_root : "import",
+					 o->domain, *rest ? "/" : "", rest));
+	else
+		replace(rw, n, xasprintf("%s/%s/%s%s%s", rw->msp_root, org_dir_name(o), o->domain,
+					 *rest ? "/" : "", rest));
 	free(rest);
 	return oi;
 }
@@ -285,6 +343,16 @@ static bool node_of_address(const struct rewriter *rw, const char *addr, size_t 
 /* An address the cluster cannot reach: where it is, and what would name a node. */
 static void unknown_address(struct rewriter *rw, const struct ynode *n, const struct ypath *p, const char *what)
 {
+	if (rw->nlacking && rw->cl->lacks) {
+		/* (most likely a node of an org not imported yet: said with it, where the copy is needed) */
+		struct strbuf sb = {0};
+
+		sb_addf(&sb, "%s:%d:%d: ", n->file, n->line, n->col);
+		ypath_format(p, &sb);
+		sb_addf(rw->cl->lacks, "%s: \"%s\" names no node of the network or of an import\n", sb.buf, n->str);
+		sb_free(&sb);
+		return;
+	}
 	yerror(n, p, "\"%s\" names no node of the network, so nothing in the cluster could reach it: "
 	       "%s", n->str, what);
 	rw->errors++;
@@ -327,12 +395,12 @@ static void rewrite_addresses(struct rewriter *rw, const struct ynode *seq, cons
 /*
  * Host and Port of a mapping, for node ni of org oi: as clients reach it
  * (an anchor peer), or in the cluster (a consenter: the orderers reach
- * one another there).
+ * one another there, but another operator's from outside).
  */
 static void rewrite_host_port(struct rewriter *rw, const struct ynode *m, size_t oi, size_t ni, bool for_clients)
 {
 	const struct ynode *host = ymap_get_nocase(m, "Host"), *port = ymap_get_nocase(m, "Port");
-	char *addr = for_clients ? client_address(rw->cl, oi, ni) :
+	char *addr = for_clients || rw->cl->orgs[oi].remote ? client_address(rw->cl, oi, ni) :
 		     xasprintf("%s:%d", rw->cl->orgs[oi].hosts[ni], node_port(&rw->cl->cfg->orgs[oi]));
 	char *colon = strrchr(addr, ':');
 
@@ -375,6 +443,16 @@ static void rewrite_anchors(struct rewriter *rw, const struct ynode *anchors, co
 	}
 }
 
+/* What messages call an org entry: its ID, else its Name. */
+static const char *org_id(const struct ynode *m)
+{
+	const struct ynode *id = ymap_get_nocase(m, "ID");
+
+	if (!id || id->kind != Y_SCALAR || ynode_is_null(id))
+		id = ymap_get_nocase(m, "Name");
+	return id && id->kind == Y_SCALAR && !ynode_is_null(id) ? id->str : "an org";
+}
+
 /* An entry of Organizations (or one written inside a profile). */
 static void walk_org(struct rewriter *rw, const struct ynode *m, const struct ypath *p)
 {
@@ -384,7 +462,11 @@ static void walk_org(struct rewriter *rw, const struct ynode *m, const struct yp
 
 	if (!m || m->kind != Y_MAP || seen_before(rw, m))
 		return;
-	oi = rewrite_path(rw, ymap_get_nocase(m, "MSPDir"), &dp, &node);
+	size_t lacking = rw->nlacking;
+
+	oi = rewrite_path(rw, ymap_get_nocase(m, "MSPDir"), &dp, org_id(m), &node);
+	if (rw->nlacking > lacking)
+		return;         /* (its endpoints are an import's: said once, with its MSPDir) */
 	rewrite_addresses(rw, ymap_get_nocase(m, "OrdererEndpoints"), &ep);
 	rewrite_anchors(rw, ymap_get_nocase(m, "AnchorPeers"), &ap, oi);
 }
@@ -472,7 +554,7 @@ static void walk_consenter(struct rewriter *rw, const struct ynode *c, const str
 		struct ypath kp = YPATH_KEY(ip, consenter_certs[k]);
 		long o, n;
 
-		if ((o = rewrite_path(rw, path, &kp, &n)) < 0)
+		if ((o = rewrite_path(rw, path, &kp, host && host->kind == Y_SCALAR ? host->str : NULL, &n)) < 0)
 			continue;
 		if (n < 0) {
 			yerror(path, &kp, "\"%s\" names no orderer of %s in the crypto config", path->str,
@@ -637,7 +719,7 @@ static void consenter_vars(const struct rewriter *rw, struct strbuf *out)
 
 			for (size_t k = 0; k < rw->nconsenters && !named; k++)
 				named = rw->consenters[k].oi == oi && rw->consenters[k].ni == ni;
-			if (!named)
+			if (!named || rw->cl->orgs[oi].remote)
 				continue;
 			if (!any)
 				sb_addf(out, "%s_CONSENTERS :=", cfg->orgs[oi].domain);

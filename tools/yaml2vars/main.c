@@ -23,6 +23,7 @@
 #include "base/fsutil.h"
 #include "base/util.h"
 #include "network/clusterconfig.h"
+#include "network/imports.h"
 
 /*
  * Node ports, as the old tool gave them: each org a block of 100 from the
@@ -70,15 +71,15 @@ static int check_nodeports(const struct crypto_config *cfg, int base)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: %s [-v] [-c configtx.yaml [-w copy] [-m dir]] [-n domain=namespace]...\n"
-		"          [-r names] [-p port [-e host]] [-d zone] [-o dir] crypto-config.yaml...\n", progname());
+	fprintf(stderr, "usage: %s [-v] [-c configtx.yaml [-w copy [-x lacks]] [-m dir]] [-i org.vars [-I dir]]...\n"
+		"          [-n domain=namespace]... [-r names] [-p port [-e host]] [-d zone] [-o dir] crypto-config.yaml...\n", progname());
 	exit(EXIT_USAGE);
 }
 
 static void help(void)
 {
-	printf("usage: %s [-v] [-c configtx.yaml [-w copy] [-m dir]] [-n domain=namespace]...\n"
-	       "          [-r names] [-p port [-e host]] [-d zone] [-o dir] crypto-config.yaml...\n\n"
+	printf("usage: %s [-v] [-c configtx.yaml [-w copy [-x lacks]] [-m dir]] [-i org.vars [-I dir]]...\n"
+	       "          [-n domain=namespace]... [-r names] [-p port [-e host]] [-d zone] [-o dir] crypto-config.yaml...\n\n"
 	       "Write dir/network.mk and dir/<domain>.vars for every org of one or\n"
 	       "more cryptogen crypto-config files, merged as one network.  A .vars\n"
 	       "file is rewritten only when its content changes; .vars files of orgs\n"
@@ -93,6 +94,16 @@ static void help(void)
 	       "           network.mk, <domain>_CONSENTERS: the orderers consenters name\n"
 	       "  -m DIR   the crypto-config tree as the copy names it (default\n"
 	       "           crypto-config, beside the copy)\n"
+	       "  -i FILE  an org another operator runs: the org.vars of its make\n"
+	       "           export, in the directory named after its domain; the copy\n"
+	       "           points its paths into DIR/<domain>/ and names its nodes at\n"
+	       "           their external addresses (network.mk: IMPORTED_ORGS)\n"
+	       "  -I DIR   the imported orgs' trees as the copy names them (default\n"
+	       "           import, beside the copy)\n"
+	       "  -x FILE  an org of configtx.yaml neither in the crypto config nor\n"
+	       "           imported is no error: it is said in FILE, and the copy is\n"
+	       "           not written (one written before is removed); FILE goes\n"
+	       "           when nothing lacks\n"
 	       "  -n D=NS  deploy the org with domain D to namespace NS\n"
 	       "  -o DIR   output directory (default build/vars)\n"
 	       "  -r NAMES names (space-separated) a domain must not be and an org is\n"
@@ -606,8 +617,11 @@ static int emit(const char *path, const struct strbuf *sb, int verbose)
 /* The command line. */
 struct args {
 	const char *configtx, *outdir, *copy, *msp_root, *goals, *external_host, *zone;
+	const char *import_root, *lacks;
 	struct ns_override *ov;         /* -n, allocated */
 	size_t nov, ovcap;
+	const char **imports;           /* -i, allocated */
+	size_t nimports, imcap;
 	int verbose, port_base;
 };
 
@@ -631,7 +645,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 	long long v;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "c:d:e:m:n:o:p:r:w:vh")) != -1) {
+	while ((opt = getopt(argc, argv, "c:d:e:i:I:m:n:o:p:r:w:x:vh")) != -1) {
 		switch (opt) {
 		case 'c':
 			a->configtx = optarg;
@@ -642,9 +656,17 @@ static void parse_args(int argc, char **argv, struct args *a)
 				warnf("-%c %s: not a host: expected a DNS name (letters, digits, '-' and "
 				      "'.')%s", opt, optarg, opt == 'e' ? " or an IPv4 address" : "");
 				free(a->ov);
+				free(a->imports);
 				exit(EXIT_USER);
 			}
 			*(opt == 'e' ? &a->external_host : &a->zone) = optarg;
+			break;
+		case 'i':
+			a->imports = xgrow(a->imports, &a->imcap, a->nimports + 1, sizeof(*a->imports));
+			a->imports[a->nimports++] = optarg;
+			break;
+		case 'I':
+			a->import_root = optarg;
 			break;
 		case 'm':
 			a->msp_root = optarg;
@@ -668,6 +690,9 @@ static void parse_args(int argc, char **argv, struct args *a)
 		case 'w':
 			a->copy = optarg;
 			break;
+		case 'x':
+			a->lacks = optarg;
+			break;
 		case 'v':
 			a->verbose = 1;
 			break;
@@ -678,20 +703,43 @@ static void parse_args(int argc, char **argv, struct args *a)
 			usage();
 		}
 	}
-	if (argc - optind < 1 || (a->copy && !a->configtx) || (a->external_host && (!a->port_base || a->zone)))
+	if (argc - optind < 1 || (a->copy && !a->configtx) || (a->lacks && !a->copy) || (a->external_host && (!a->port_base || a->zone)))
 		usage();
 }
 
+/* Remove a file that may not be there; 0 or -1. */
+static int remove_output(const char *path, int verbose)
+{
+	int r = unlink(path);
+
+	if (r < 0 && errno != ENOENT) {
+		warnf("cannot remove %s:", path);
+		return -1;
+	}
+	if (r == 0 && verbose)
+		printf("removed %s\n", path);
+	return 0;
+}
+
+/* What the network is made of, for write_outputs. */
+struct outputs {
+	const struct cluster *cl;
+	const struct profile_kinds *pk;
+	const struct strbuf *ctx;          /* the copy of configtx.yaml */
+	const struct strbuf *lacks;        /* -x: the orgs the copy lacks */
+	const struct imported_orgs *im;
+};
+
 /*
  * Every file: the orgs' .vars first, then the removal of those of orgs
- * gone and the copy of configtx.yaml (ctx), network.mk last, which marks
- * the set complete.  0 or -1.
+ * gone and the copy of configtx.yaml (ctx; removed when it lacks an
+ * org, which the lacks file says), network.mk last, which marks the set
+ * complete.  0 or -1.
  */
-static int write_outputs(const struct args *a, const struct cluster *cl, const struct profile_kinds *pk,
-			 const struct strbuf *ctx)
+static int write_outputs(const struct args *a, const struct outputs *w)
 {
-	const struct crypto_config *cfg = cl->cfg;
-	struct strbuf sb = {0};
+	const struct crypto_config *cfg = w->cl->cfg;
+	struct strbuf sb = {0}, list = {0};
 	char *path;
 	int rc = 0;
 
@@ -704,7 +752,7 @@ static int write_outputs(const struct args *a, const struct cluster *cl, const s
 
 		path = path_join(a->outdir, name);
 		sb_reset(&sb);
-		org_vars(cl, i, a->port_base, &sb);
+		org_vars(w->cl, i, a->port_base, &sb);
 		rc = emit(path, &sb, a->verbose);
 		free(path);
 		free(name);
@@ -712,15 +760,43 @@ static int write_outputs(const struct args *a, const struct cluster *cl, const s
 	if (rc == 0)
 		rc = prune(a->outdir, cfg, a->verbose);
 	if (rc == 0 && a->copy)
-		rc = emit(a->copy, ctx, a->verbose);
+		rc = w->lacks->len ? remove_output(a->copy, a->verbose) : emit(a->copy, w->ctx, a->verbose);
+	if (rc == 0 && a->lacks)
+		rc = w->lacks->len ? emit(a->lacks, w->lacks, a->verbose) : remove_output(a->lacks, a->verbose);
 	if (rc == 0) {
 		path = path_join(a->outdir, "network.mk");
 		sb_reset(&sb);
-		network_mk(cl, a->port_base, a->configtx ? pk : NULL, a->goals, &sb);
+		network_mk(w->cl, a->port_base, a->configtx ? w->pk : NULL, a->goals, &sb);
+		for (size_t i = 0; i < w->im->n; i++)
+			sb_addf(&list, "%s%s", i ? " " : "", w->im->orgs[i].domain);
+		if (list.len) {
+			sb_adds(&sb, "\n# the orgs of other operators (-i): in the channel's config, never deployed here\n");
+			make_var(&sb, NULL, "IMPORTED_ORGS", list.buf);
+		}
 		rc = emit(path, &sb, a->verbose);
 		free(path);
 	}
+	sb_free(&list);
 	sb_free(&sb);
+	return rc;
+}
+
+/*
+ * The copy of configtx.yaml (and the consenters' lines) for the own orgs
+ * and the imported ones together; what it lacks into *lacks with -x.
+ */
+static int configtx_copy(const struct args *a, const struct cluster *cl, const struct imported_orgs *im,
+			 struct strbuf *ctx, struct strbuf *lacks, struct profile_kinds *pk)
+{
+	struct crypto_config whole_cfg;
+	struct cluster whole;
+	int rc;
+
+	imports_whole(cl, im, &whole_cfg, &whole);
+	whole.import_root = a->import_root ? a->import_root : "import";
+	whole.lacks = a->lacks ? lacks : NULL;
+	rc = cluster_configtx(&whole, a->configtx, a->msp_root, ctx, &pk->consenters);
+	imports_whole_free(&whole_cfg, &whole);
 	return rc;
 }
 
@@ -729,8 +805,9 @@ int main(int argc, char **argv)
 	struct args a = { .outdir = "build/vars", .msp_root = "crypto-config" };
 	struct crypto_config *cfg;
 	struct cluster cl = {0};
+	struct imported_orgs im = {0};
 	struct profile_kinds pk = {0};
-	struct strbuf ctx = {0};
+	struct strbuf ctx = {0}, lacks = {0};
 	int rc = -1;
 
 	set_progname(argv[0]);
@@ -738,6 +815,7 @@ int main(int argc, char **argv)
 	cfg = cryptocfg_load_files((const char *const *)argv + optind, (size_t)(argc - optind));
 	if (!cfg) {
 		free(a.ov);
+		free(a.imports);
 		return EXIT_USER;
 	}
 	if ((a.configtx && cryptocfg_read_msp_ids(cfg, a.configtx) < 0) ||
@@ -745,20 +823,24 @@ int main(int argc, char **argv)
 	    build_cluster(cfg, a.ov, a.nov, a.goals, &cl))
 		goto out;
 	external_addresses(&cl, a.port_base, a.external_host, a.zone);
-	if ((a.configtx && configtx_profiles(a.configtx, &pk) < 0) ||
-	    (a.copy && cluster_configtx(&cl, a.configtx, a.msp_root, &ctx, &pk.consenters) < 0))
+	if (imports_load(a.imports, a.nimports, cfg, &im) < 0 ||
+	    (a.configtx && configtx_profiles(a.configtx, &pk) < 0) ||
+	    (a.copy && configtx_copy(&a, &cl, &im, &ctx, &lacks, &pk) < 0))
 		goto out;
-	rc = write_outputs(&a, &cl, &pk, &ctx);
+	rc = write_outputs(&a, &(struct outputs){ &cl, &pk, &ctx, &lacks, &im });
 out:
 	sb_free(&ctx);
+	sb_free(&lacks);
 	sb_free(&pk.app_genesis);
 	sb_free(&pk.sys_genesis);
 	sb_free(&pk.channel);
 	sb_free(&pk.msps);
 	sb_free(&pk.consenters);
+	imports_free(&im);
 	free_cluster(&cl);
 	cryptocfg_free(cfg);
 	free(a.ov);
+	free(a.imports);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		warnf("cannot write standard output:");
 		rc = -1;
