@@ -28,4 +28,9 @@ with_imports = s=$(IMPORT_STAGE) && { $(SHELL) scripts/import.sh stage $$s $(IMP
 
 ifndef SKIP_NETWORK
 $(foreach f,$(IMPORT),$(if $(wildcard $(f)),,$(error IMPORT=$(IMPORT): $(f): no such file)))
+# an imported org's tree removed (by hand: clean keeps it) is unpacked again
+ifndef DRY_RUN
+$(VARS_DIR)/network.mk: $(IMPORTED_ORGS:%=$(IMPORT_DIR)/%/org.vars)
+$(IMPORT_DIR)/%/org.vars: ;
+endif
 endif

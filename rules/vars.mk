@@ -42,7 +42,7 @@ $(VARS_DIR)/network.mk: $(CRYPTO_CONFIG) $(wildcard $(CONFIGTX)) $(IMPORT) $(cal
 		$(network_changed)
 	$(call msg,VARS,$(CRYPTO_CONFIG))$(if $(IMPORT)$(wildcard $(IMPORT_DIR)),$(with_imports),$(YAML2VARS)) && \
 		$(call record,$(call cmd_file,$@),$(NETWORK_INPUTS)) && touch $@
-	$(if $(wildcard $(CONFIGTX)),,$(Q)rm -f $(TXGEN_CONFIG))
+	$(if $(wildcard $(CONFIGTX)),,$(Q)rm -f $(TXGEN_CONFIG) $(CONFIGTX_LACKS))
 endif
 
 # A vars file, or the copy of configtx.yaml, has no prerequisites of its

@@ -23,6 +23,9 @@ stage_one() {
 	{ gzip -t "$_a" && tar -tzf "$_a" >/dev/null; } 2>/dev/null ||
 		die "$_a: not a gzip-compressed tar archive (make export's <domain>.tar.gz)"
 	_top=$(tar -tzf "$_a" | sed -n '1s|/.*||p')
+	case $_top in
+	'' | . | ..) die "$_a: no top directory: make export's archive holds <domain>/" ;;
+	esac
 	tar -tzf "$_a" | while read -r _f; do
 		case /$_f/ in
 		/"$_top"/*) ;;
@@ -36,9 +39,6 @@ stage_one() {
 	# files and directories only: no link may point out of the tree
 	tar -tvzf "$_a" | grep -v '^[-d]' | awk '{ print $6 }' |
 		while read -r _f; do die "$_a: $_f is neither a file nor a directory"; done || exit 1
-	case $_top in
-	'' | . | ..) die "$_a: no top directory: make export's archive holds <domain>/" ;;
-	esac
 	mkdir -p "$_d" && tar -C "$_d" -xzmf "$_a" --no-same-owner || die "$_a: cannot be unpacked"
 	_keys=$(cd "$_d" && grep -rl 'PRIVATE KEY' . | sed 's|^\./||')
 	[ -z "$_keys" ] || die "$_a: $(printf '%s' "$_keys" | head -1) holds a private key: refused, an export holds none"

@@ -6,13 +6,16 @@
 #     txgen -inspectBlock) carries exactly A's MSPs for them and B's own
 #     for the orderer org; C runs org1 and imports the orderer org, whose
 #     consenter is A's orderer (its TLS certificate) at its external address;
-#   - the same on fabric-samples' test-network files (dotted domains);
+#   - the same on fabric-samples' test-network files (dotted domains), and
+#     on Fabric 3.1's BFT test-network, whose imported orderer org's four
+#     consenters keep the exporter's Identity and TLS certificates;
 #   - without the import, what needs the channel's config stops, naming the
 #     org and the archive to ask for, while the own orgs' steps work;
 #   - refused, with nothing unpacked: a private key, a keystore, not a
-#     tar.gz, an org that is also an own one (domain, MSP ID), two imports
-#     of one org, an org.vars without MSP_ID;
-#   - a rerun does nothing; an unchanged archive touched unpacks nothing new.
+#     tar.gz, an archive without its <domain>/, an org that is also an own
+#     one (domain, MSP ID), two imports of one org, an org.vars without MSP_ID;
+#   - a rerun does nothing; an unchanged archive touched unpacks nothing new;
+#     an imported tree removed is unpacked again, an import dropped goes.
 . "$TOP/tests/lib.sh"
 
 cd "$tmp" || exit 1
@@ -100,6 +103,9 @@ is "$rc:$(snapshot "$B/import")$(snapshot "$B/channel-artifacts")" "0:$before" \
 	"an archive touched: its org is not unpacked again, no artifact is made again"
 run own "$B" "$OO" IMPORT="$X/org1.tar.gz $X/org2.tar.gz" -q all
 is "$rc" 0 "and then make -q: up to date"
+rm -r "$B/import/org2"
+run own "$B" "$OO" IMPORT="$X/org1.tar.gz $X/org2.tar.gz" all
+is "$rc:$(ls "$B/import" | tr '\n' ' ')" "0:org1 org2 " "an imported tree removed by hand: unpacked again"
 
 # ---- refused, nothing unpacked ----
 # repack DIR ARCHIVE: DIR's one org directory as an archive
@@ -114,6 +120,9 @@ ok "$([ ! -e "$C/import" ] && [ ! -e "$C/vars/network.mk" ]; echo $?)" "nothing 
 rm t1/org1/msp/cacerts/x.pem && mkdir t1/org1/msp/keystore && echo x >t1/org1/msp/keystore/k && repack t1 keystore.tar.gz
 run own "$C" "$OO" IMPORT="$tmp/keystore.tar.gz" vars
 like "$rc:$err" "^2:make: IMPORT: $tmp/keystore.tar.gz: org1/msp/keystore/ is a private key's place" "a keystore: refused, named"
+mkdir t2 && echo x >t2/loose && tar -C t2 -czf top.tar.gz loose
+run own "$C" "$OO" IMPORT="$tmp/top.tar.gz" vars
+like "$rc:$err" "^2:make: IMPORT: $tmp/top.tar.gz: no top directory" "an archive without its <domain>/: refused"
 echo 'not an archive' >plain.tar.gz
 run own "$C" "$OO" IMPORT="$tmp/plain.tar.gz" vars
 like "$rc:$err" "^2:make: IMPORT: $tmp/plain.tar.gz: not a gzip-compressed tar archive" "not a tar.gz: refused"
@@ -158,6 +167,15 @@ is "$(consenters "$C/channel-artifacts/genesis.block")" \
 is "$(msp_of "$C/channel-artifacts/genesis.block" Orgorderer1MSP)" "$(msp_of "$A/channel-artifacts/genesis.block" Orgorderer1MSP)" \
 	"and the orderer org's MSP is A's"
 
+# bft_consenters BLOCK: "<id> host:port <identity> <client TLS certificate>" of each BFT consenter
+bft_consenters() {
+	txgen -inspectBlock "$1" | python3 -c '
+import json, sys
+o = json.load(sys.stdin)["data"]["data"][0]["payload"]["data"]["config"]["channel_group"]["groups"]["Orderer"]
+for c in o["values"]["Orderers"]["value"]["consenter_mapping"]:
+    print(c["id"], "%s:%s" % (c["host"], c["port"]), c["identity"], c["client_tls_cert"])'
+}
+
 # ---- fabric-samples' test-network: dotted domains, the participation flow ----
 T=$tmp/tn
 tn_all="$TNC/crypto-config-orderer.yaml $TNC/crypto-config-org1.yaml $TNC/crypto-config-org2.yaml"
@@ -182,4 +200,22 @@ is "$rc" 0 "a rerun: make -q says up to date"
 run tmake BUILD="$U" CRYPTO_CONFIG="$TNC/crypto-config-orderer.yaml" CONFIGTX="$TN/configtx/configtx.yaml" \
 	CHANNEL_PROFILE=ChannelUsingRaft IMPORT="$T/export/org1.example.com.tar.gz" vars
 is "$rc:$(ls "$U/import" | tr '\n' ' ')" "0:org1.example.com " "an import dropped from IMPORT: its org goes"
+
+# ---- Fabric 3.1's BFT test-network: the orderer org imported, four consenters by their Identity ----
+BT=$FIXTURES/fabric-3.1/test-network-bft
+BTC=$BT/organizations/cryptogen
+V=$tmp/bft
+run tmake BUILD="$V" CRYPTO_CONFIG="$BTC/crypto-config-orderer.yaml $BTC/crypto-config-org1.yaml $BTC/crypto-config-org2.yaml" \
+	CONFIGTX="$BT/configtx/configtx.yaml" FABRIC_VERSION=3.1 SERVICE_TYPE=LoadBalancer EXTERNAL_HOST=bft.example.net all export
+is "$rc" 0 "BFT test-network, every org: built and exported"
+W=$tmp/bft-peers
+run tmake BUILD="$W" CRYPTO_CONFIG="$BTC/crypto-config-org1.yaml $BTC/crypto-config-org2.yaml" CONFIGTX="$BT/configtx/configtx.yaml" \
+	FABRIC_VERSION=3.1 IMPORT="$V/export/example.com.tar.gz" artifacts
+is "$rc:$err" "0:" "its peer orgs alone with example.com imported: the channel's block"
+is "$(bft_consenters "$W/channel-artifacts/mychannel.block" | cut -d' ' -f1,3,4)" \
+	"$(bft_consenters "$V/channel-artifacts/mychannel.block" | cut -d' ' -f1,3,4)" \
+	"its consenters' Identity and TLS certificates are the exporter's"
+is "$(bft_consenters "$W/channel-artifacts/mychannel.block" | cut -d' ' -f2 | tr '\n' ' ')" \
+	"orderer.example-com.bft.example.net:7050 orderer2.example-com.bft.example.net:7050 orderer3.example-com.bft.example.net:7050 orderer4.example-com.bft.example.net:7050 " \
+	"each at its external address"
 done_testing
