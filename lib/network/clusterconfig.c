@@ -177,9 +177,12 @@ static char *domain_of_path(const char *path)
 
 	for (char *p = clean; p && *p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL) {
 		for (size_t k = 0; k < 2 && (p == clean || p[-1] == '/'); k++) {
-			size_t kl = strlen(kinds[k]), dl = strcspn(p + kl, "/");
+			size_t kl = strlen(kinds[k]), dl;
 
-			if (strncmp(p, kinds[k], kl) == 0 && dl > 0) {
+			if (strncmp(p, kinds[k], kl) != 0)
+				continue;
+			dl = strcspn(p + kl, "/");
+			if (dl > 0) {
 				free(domain);
 				domain = xstrndup(p + kl, dl);
 			}
