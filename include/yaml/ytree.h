@@ -94,6 +94,9 @@ struct ypath {
 /* Render a path as "A.B[2].C" into sb (appending). */
 void ypath_format(const struct ypath *p, struct strbuf *sb);
 
+/* Append "file:line:col: path: " of node n to sb (each part left out as yerror leaves it). */
+void ywhere(const struct ynode *n, const struct ypath *p, struct strbuf *sb);
+
 /*
  * Report "prog: file:line:col: path: message" for node n (the position is
  * left out when n is NULL, the path when p is NULL).

@@ -202,9 +202,8 @@ static void lacking_org(struct rewriter *rw, const struct ynode *n, const struct
 {
 	struct strbuf sb = {0};
 
-	sb_addf(&sb, "%s:%d:%d: ", n->file, n->line, n->col);
-	ypath_format(p, &sb);
-	sb_addf(&sb, ": %s (%s): no crypto material here and no IMPORT of %s: ask its operator for "
+	ywhere(n, p, &sb);
+	sb_addf(&sb, "%s (%s): no crypto material here and no IMPORT of %s: ask its operator for "
 		"make export's %s.tar.gz", who, domain, domain, domain);
 	rw->nlacking++;
 	if (rw->cl->lacks) {
@@ -350,9 +349,8 @@ static void unknown_address(struct rewriter *rw, const struct ynode *n, const st
 		/* (most likely a node of an org not imported yet: said with it, where the copy is needed) */
 		struct strbuf sb = {0};
 
-		sb_addf(&sb, "%s:%d:%d: ", n->file, n->line, n->col);
-		ypath_format(p, &sb);
-		sb_addf(rw->cl->lacks, "%s: \"%s\" names no node of the network or of an import\n", sb.buf, n->str);
+		ywhere(n, p, &sb);
+		sb_addf(rw->cl->lacks, "%s\"%s\" names no node of the network or of an import\n", sb.buf, n->str);
 		sb_free(&sb);
 		return;
 	}

@@ -563,20 +563,25 @@ void ypath_format(const struct ypath *p, struct strbuf *sb)
 		format_path(p, sb, sb->len);
 }
 
+void ywhere(const struct ynode *n, const struct ypath *p, struct strbuf *sb)
+{
+	if (n)
+		sb_addf(sb, "%s:%d:%d: ", n->file, n->line, n->col);
+	if (p) {
+		size_t before = sb->len;
+
+		ypath_format(p, sb);
+		if (sb->len > before)
+			sb_adds(sb, ": ");
+	}
+}
+
 void yerror(const struct ynode *n, const struct ypath *p, const char *fmt, ...)
 {
 	struct strbuf sb = {0};
 	va_list ap;
 
-	if (n)
-		sb_addf(&sb, "%s:%d:%d: ", n->file, n->line, n->col);
-	if (p) {
-		size_t before = sb.len;
-
-		ypath_format(p, &sb);
-		if (sb.len > before)
-			sb_adds(&sb, ": ");
-	}
+	ywhere(n, p, &sb);
 	va_start(ap, fmt);
 	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);

@@ -102,6 +102,10 @@ async function client(i, t, until, records) {
 	}
 }
 
+// qscc's answer for a transaction ID the ledger does not hold (a peer
+// that answers it is up: no other peer is asked)
+const notFound = (e) => Boolean(e.details && e.details.some((d) => /Failed to get transaction with id/.test(d.message)));
+
 // evaluate on the first peer that answers
 async function evaluate(ts, chaincode, fn, args) {
 	let last;
@@ -111,7 +115,7 @@ async function evaluate(ts, chaincode, fn, args) {
 				const c = t.gateway.getNetwork(t.channel).getContract(chaincode);
 				return await c.evaluateTransaction(fn, ...args);
 			} catch (e) {
-				if (e.details && e.details.some((d) => /Failed to get transaction with id/.test(d.message))) throw e;
+				if (notFound(e)) throw e;
 				last = e;
 			}
 		}
@@ -126,7 +130,7 @@ async function lookup(ts, rec) {
 		const code = peer.ProcessedTransaction.deserializeBinary(bytes).getValidationcode();
 		rec.found = codeName[code] || String(code);
 	} catch (e) {
-		if (e.details && e.details.some((d) => /Failed to get transaction with id/.test(d.message))) rec.found = 'absent';
+		if (notFound(e)) rec.found = 'absent';
 		else rec.found = 'unresolved';
 	}
 }

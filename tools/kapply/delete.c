@@ -25,11 +25,14 @@ static bool already_terminating(const struct target *t, const struct kreq *q)
 
 /*
  * Delete the targets, namespaced ones first.  verb is what a success
- * prints ("deleted", "pruned").  Failures are counted in r->failed.
+ * prints ("deleted", "pruned").  With --wait, wait until they are gone,
+ * and the ngoing targets of going too, on their way already (no DELETE
+ * for them).  Failures are counted in r->failed.
  */
-static void delete_targets(struct run *r, struct target **t, size_t n, const char *verb)
+static void delete_targets(struct run *r, struct target **t, size_t n, struct target **going, size_t ngoing,
+			   const char *verb)
 {
-	struct target **gone = xcalloc(n ? n : 1, sizeof(*gone));
+	struct target **gone = xcalloc(n + ngoing ? n + ngoing : 1, sizeof(*gone));
 	size_t ngone = 0;
 
 	for (int ph = PH_COUNT - 1; ph >= 0; ph--) {
@@ -61,6 +64,10 @@ static void delete_targets(struct run *r, struct target **t, size_t n, const cha
 			kreq_free(reqs[i]);
 		}
 		free(reqs);
+	}
+	for (size_t i = 0; i < ngoing; i++) {
+		say(r, "terminating %s", going[i]->id);
+		gone[ngone++] = going[i];
 	}
 	if (r->o->wait && !r->o->dry_run && ngone && wait_gone(r, gone, ngone) < 0)
 		r->failed++;
@@ -118,7 +125,7 @@ int cmd_delete(struct run *r)
 
 	for (size_t i = 0; i < r->nt; i++)
 		t[i] = &r->t[i];
-	delete_targets(r, t, r->nt, "deleted");
+	delete_targets(r, t, r->nt, NULL, 0, "deleted");
 	free(t);
 	if (r->failed) {
 		warnf("%d of %zu objects failed", r->failed, r->nt);
@@ -303,15 +310,10 @@ int cmd_prune(struct run *r)
 	list_failed = list_unrendered(r, kinds, nk, &fs, &going);
 	del = targets_of(&fs);
 	wait = targets_of(&going);
-	delete_targets(r, del, fs.n, "pruned");
+	/* (what is going already matters only to a wait) */
+	delete_targets(r, del, fs.n, wait, r->o->wait && !r->o->dry_run ? going.n : 0, "pruned");
 	if (!fs.n && !list_failed)
 		say(r, "nothing to prune");
-	if (r->o->wait && !r->o->dry_run && going.n) {
-		for (size_t i = 0; i < going.n; i++)
-			say(r, "terminating %s", wait[i]->id);
-		if (wait_gone(r, wait, going.n) < 0)
-			r->failed++;
-	}
 	founds_free(&fs);
 	founds_free(&going);
 	free(del);

@@ -565,6 +565,20 @@ static void network_mk(const struct cluster *cl, int port_base, const struct pro
 	sb_free(&list);
 }
 
+/* Remove a file that may not be there; 0 or -1. */
+static int remove_output(const char *path, int verbose)
+{
+	int r = unlink(path);
+
+	if (r < 0 && errno != ENOENT) {
+		warnf("cannot remove %s:", path);
+		return -1;
+	}
+	if (r == 0 && verbose)
+		printf("removed %s\n", path);
+	return 0;
+}
+
 /* Remove <name>.vars files of orgs that are gone; 0 or -1. */
 static int prune(const char *dir, const struct crypto_config *cfg, int verbose)
 {
@@ -589,12 +603,8 @@ static int prune(const char *dir, const struct crypto_config *cfg, int verbose)
 			continue;
 		char *path = path_join(dir, e->d_name);
 
-		if (unlink(path) < 0) {
-			warnf("cannot remove %s:", path);
+		if (remove_output(path, verbose) < 0)
 			rc = -1;
-		} else if (verbose) {
-			printf("removed %s\n", path);
-		}
 		free(path);
 	}
 	closedir(d);
@@ -707,19 +717,6 @@ static void parse_args(int argc, char **argv, struct args *a)
 		usage();
 }
 
-/* Remove a file that may not be there; 0 or -1. */
-static int remove_output(const char *path, int verbose)
-{
-	int r = unlink(path);
-
-	if (r < 0 && errno != ENOENT) {
-		warnf("cannot remove %s:", path);
-		return -1;
-	}
-	if (r == 0 && verbose)
-		printf("removed %s\n", path);
-	return 0;
-}
 
 /* What the network is made of, for write_outputs. */
 struct outputs {
